@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QStringList>
+
+namespace Crosstalk::Cli {
+
+// Exit codes shared by every subcommand (PRODUCT.md §4).
+enum ExitCode
+{
+    ExitOk = 0,
+    ExitFailure = 1,
+    ExitUsage = 2,
+};
+
+// True when the arguments ask for something that needs no window: a subcommand, --help or
+// --version. Decided before any application object exists, so these work without a display.
+bool isHeadless(const QStringList &arguments);
+
+// Runs a headless request on an existing QCoreApplication; returns the process exit code.
+int run(const QStringList &arguments);
+
+} // namespace Crosstalk::Cli

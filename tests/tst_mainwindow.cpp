@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config/appidentity.h"
+#include "mainwindow.h"
+
+#include <QDockWidget>
+#include <QMenuBar>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace Crosstalk;
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        AppIdentity::apply();
+        QFile::remove(AppIdentity::settingsFilePath());
+    }
+
+    void hasTheThreeAreas()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QCOMPARE(window.centralWidget()->accessibleName(), u"Transcript"_s);
+        auto *sessions = window.findChild<QDockWidget *>(u"sessionsDock"_s);
+        auto *personas = window.findChild<QDockWidget *>(u"personasDock"_s);
+        QVERIFY(sessions && personas);
+        QCOMPARE(sessions->widget()->accessibleName(), u"Session list"_s);
+        QCOMPARE(personas->widget()->accessibleName(), u"Persona editors"_s);
+        QVERIFY(sessions->isVisible());
+        QVERIFY(personas->isVisible());
+        QCOMPARE(window.dockWidgetArea(sessions), Qt::LeftDockWidgetArea);
+        QCOMPARE(window.dockWidgetArea(personas), Qt::RightDockWidgetArea);
+    }
+
+    void menusHaveTheirActions()
+    {
+        MainWindow window;
+        QStringList titles;
+        for (QAction *menu : window.menuBar()->actions())
+            titles << menu->text();
+        QCOMPARE(titles, (QStringList{u"&File"_s, u"&View"_s, u"&Help"_s}));
+        const QList<QAction *> actions = window.findChildren<QAction *>();
+        const auto hasShortcut = [&](const QKeySequence &sequence) {
+            return std::any_of(actions.begin(), actions.end(),
+                               [&](QAction *a) { return a->shortcut() == sequence; });
+        };
+        QVERIFY(hasShortcut(QKeySequence(QKeySequence::Quit)));
+        QVERIFY(hasShortcut(QKeySequence(Qt::CTRL | Qt::Key_1)));
+    }
+
+    void panelToggleHidesAndShows()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        auto *sessions = window.findChild<QDockWidget *>(u"sessionsDock"_s);
+        sessions->toggleViewAction()->trigger();
+        QVERIFY(!sessions->isVisible());
+        sessions->toggleViewAction()->trigger();
+        QVERIFY(sessions->isVisible());
+    }
+
+    void layoutIsRestoredAtTheNextStart()
+    {
+        {
+            MainWindow window;
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            window.findChild<QDockWidget *>(u"personasDock"_s)->close();
+            window.close();
+        }
+        QVERIFY(QSettings(AppIdentity::settingsFilePath(), QSettings::IniFormat)
+                    .contains(u"MainWindow/state"_s));
+        MainWindow reopened;
+        reopened.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&reopened));
+        QVERIFY(!reopened.findChild<QDockWidget *>(u"personasDock"_s)->isVisible());
+        QVERIFY(reopened.findChild<QDockWidget *>(u"sessionsDock"_s)->isVisible());
+    }
+
+    void cleanupTestCase() { QFile::remove(AppIdentity::settingsFilePath()); }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"
