@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config/settings.h"
+
+#include "config/appidentity.h"
+
+using namespace Qt::StringLiterals;
+
+namespace Crosstalk {
+
+namespace {
+const auto kModels = u"models"_s;
+const auto kRequestTimeout = u"network/request_timeout_seconds"_s;
+const auto kMaxRetries = u"network/max_retries"_s;
+} // namespace
+
+Settings::Settings(const QString &filePath)
+    : m_settings(filePath, QSettings::IniFormat)
+{}
+
+Settings::Settings()
+    : Settings(AppIdentity::settingsFilePath())
+{}
+
+QString Settings::modelGroup(const QString &alias)
+{
+    return kModels + u'/' + alias;
+}
+
+QStringList Settings::modelAliases() const
+{
+    m_settings.beginGroup(kModels);
+    QStringList aliases = m_settings.childGroups();
+    m_settings.endGroup();
+    return aliases;
+}
+
+QVariantMap Settings::modelAttributes(const QString &alias) const
+{
+    QVariantMap attributes;
+    m_settings.beginGroup(modelGroup(alias));
+    for (const QString &key : m_settings.childKeys())
+        attributes.insert(key, m_settings.value(key));
+    m_settings.endGroup();
+    return attributes;
+}
+
+void Settings::setModelAttributes(const QString &alias, const QVariantMap &attributes)
+{
+    m_settings.remove(modelGroup(alias));
+    m_settings.beginGroup(modelGroup(alias));
+    for (auto it = attributes.cbegin(); it != attributes.cend(); ++it)
+        m_settings.setValue(it.key(), it.value());
+    m_settings.endGroup();
+}
+
+void Settings::removeModel(const QString &alias)
+{
+    m_settings.remove(modelGroup(alias));
+}
+
+QVariant Settings::requestTimeoutSeconds() const
+{
+    return m_settings.value(kRequestTimeout);
+}
+
+void Settings::setRequestTimeoutSeconds(const QVariant &seconds)
+{
+    seconds.isValid() ? m_settings.setValue(kRequestTimeout, seconds)
+                      : m_settings.remove(kRequestTimeout);
+}
+
+QVariant Settings::maxRetries() const
+{
+    return m_settings.value(kMaxRetries);
+}
+
+void Settings::setMaxRetries(const QVariant &retries)
+{
+    retries.isValid() ? m_settings.setValue(kMaxRetries, retries) : m_settings.remove(kMaxRetries);
+}
+
+} // namespace Crosstalk

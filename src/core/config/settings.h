@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QSettings>
+#include <QStringList>
+#include <QVariantMap>
+
+namespace Crosstalk {
+
+// Typed access to the settings file (~/.config/crosstalk/crosstalk.conf). Every key the
+// program stores is named here, so the file's layout is documented in one place. Secrets are
+// never stored here: models refer to their keys (SecretStore, environment).
+class Settings
+{
+public:
+    // The user's settings file; tests pass a temporary file.
+    explicit Settings(const QString &filePath);
+    Settings();
+
+    // Configured models, by alias. The attributes of one model are stored as
+    // `models/ALIAS/NAME` (names: ModelRegistry::attributeNames()). For the slots big, middle
+    // and small, the stored attributes override what the environment says.
+    QStringList modelAliases() const;
+    QVariantMap modelAttributes(const QString &alias) const;
+    void setModelAttributes(const QString &alias, const QVariantMap &attributes);
+    void removeModel(const QString &alias);
+
+    // Network policy overrides; absent means the environment's or the default value.
+    QVariant requestTimeoutSeconds() const;
+    void setRequestTimeoutSeconds(const QVariant &seconds);
+    QVariant maxRetries() const;
+    void setMaxRetries(const QVariant &retries);
+
+    QString filePath() const { return m_settings.fileName(); }
+    void sync() { m_settings.sync(); }
+
+private:
+    static QString modelGroup(const QString &alias);
+
+    mutable QSettings m_settings;
+};
+
+} // namespace Crosstalk

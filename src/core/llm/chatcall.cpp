@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "llm/chatcall.h"
+
+namespace Crosstalk {
+
+void ChatCall::markStarted()
+{
+    m_clock.start();
+    Q_EMIT started();
+}
+
+void ChatCall::appendText(const QString &text)
+{
+    if (m_done || text.isEmpty())
+        return;
+    if (!m_ttftMs)
+        m_ttftMs = m_clock.elapsed();
+    m_contentArrived = true;
+    m_text += text;
+    Q_EMIT textDelta(text);
+}
+
+void ChatCall::reportUsage(const TokenUsage &usage)
+{
+    if (m_done)
+        return;
+    m_usage = usage;
+    m_usageReported = true;
+    Q_EMIT usageReported(usage);
+}
+
+void ChatCall::complete(FinishReason reason, qint64 estimatedInputTokens)
+{
+    if (m_done)
+        return;
+    m_done = true;
+    m_finishReason = reason;
+    m_durationMs = m_clock.isValid() ? m_clock.elapsed() : 0;
+    if (!m_usageReported)
+        m_usage = {estimatedInputTokens, estimateTokens(m_text), true};
+    Q_EMIT finished();
+}
+
+void ChatCall::fail(CallError error)
+{
+    if (m_done)
+        return;
+    m_done = true;
+    m_durationMs = m_clock.isValid() ? m_clock.elapsed() : 0;
+    if (!m_usageReported)
+        m_usage = {0, estimateTokens(m_text), true};
+    error.contentArrived = m_contentArrived;
+    Q_EMIT failed(error);
+}
+
+} // namespace Crosstalk

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "llm/httpchatcall.h"
+
+#include <QJsonDocument>
+#include <QNetworkReply>
+
+using namespace Qt::StringLiterals;
+
+namespace Crosstalk {
+
+HttpChatCall::HttpChatCall(HttpClient *http, const ModelConfig &model, const QString &apiKey,
+                           const ChatRequest &request, const CallTiming &timing, QObject *parent)
+    : ChatCall(parent)
+    , m_model(model)
+    , m_request(request)
+    , m_apiKey(apiKey)
+    , m_http(http)
+    , m_timing(timing)
+    , m_random(QRandomGenerator::global()->generate())
+{
+    m_inactivityTimer.setSingleShot(true);
+    m_turnTimer.setSingleShot(true);
+    m_retryTimer.setSingleShot(true);
+    connect(&m_inactivityTimer, &QTimer::timeout, this, [this] {
+        m_timedOut = true;
+        if (m_reply)
+            m_reply->abort(); // finished() follows at once and reports the timeout
+    });
+    connect(&m_turnTimer, &QTimer::timeout, this, [this] {
+        m_retryTimer.stop();
+        finishWithError({CallError::Kind::Timeout, 0,
+                         tr("The reply took longer than the turn limit of %n second(s).", nullptr,
+                            int(m_timing.turnLimit.count() / 1000)),
+                         false, m_attempt});
+    });
+    connect(&m_retryTimer, &QTimer::timeout, this, &HttpChatCall::sendAttempt);
+}
+
+HttpChatCall::~HttpChatCall()
+{
+    dropReply();
+}
+
+void HttpChatCall::prepareBody()
+{
+    m_requestRecord = buildBody();
+    m_body = QJsonDocument(m_requestRecord).toJson(QJsonDocument::Compact);
+}
+
+void HttpChatCall::start()
+{
+    if (m_started)
+        return;
+    m_started = true;
+    markStarted();
+    m_turnTimer.start(m_timing.turnLimit);
+    const QList<ChatTurn> turns = mergeConsecutiveTurns(m_request.turns);
+    if (turns.isEmpty() || turns.last().role != ChatTurn::Role::User) {
+        // Reported from the event loop, like every other outcome, so callers see one order.
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                finishWithError({CallError::Kind::InvalidRequest, 0,
+                                 tr("A request must end with a user turn."), false, 0});
+            },
+            Qt::QueuedConnection);
+        return;
+    }
+    sendAttempt();
+}
+
+void HttpChatCall::sendAttempt()
+{
+    if (isDone())
+        return;
+    ++m_attempt;
+    m_parser = SseParser();
+    m_plainBody.clear();
+    m_streaming = false;
+    m_timedOut = false;
+    m_reply = m_http->postJson(endpoint(), m_body, headers(),
+                               {.forceHttp1 = m_model.forceHttp1, .acceptEventStream = true});
+    connect(m_reply, &QNetworkReply::readyRead, this, &HttpChatCall::onReadyRead);
+    connect(m_reply, &QNetworkReply::metaDataChanged, this,
+            [this] { m_inactivityTimer.start(m_timing.inactivityTimeout); });
+    connect(m_reply, &QNetworkReply::finished, this, &HttpChatCall::onReplyFinished);
+    m_inactivityTimer.start(m_timing.inactivityTimeout);
+}
+
+void HttpChatCall::onReadyRead()
+{
+    if (!m_reply || isDone())
+        return;
+    m_inactivityTimer.start(m_timing.inactivityTimeout);
+    const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const QByteArray contentType =
+        m_reply->header(QNetworkRequest::ContentTypeHeader).toByteArray().toLower();
+    const QByteArray bytes = m_reply->readAll();
+    if (status >= 300 || !contentType.startsWith("text/event-stream")) {
+        // Errors and whole (non-streamed) replies are read to the end, then interpreted.
+        if (m_plainBody.size() < 8 * 1024 * 1024)
+            m_plainBody += bytes;
+        return;
+    }
+    m_streaming = true;
+    const QList<SseEvent> events = m_parser.feed(bytes);
+    for (const SseEvent &event : events) {
+        handleEvent(event);
+        if (isDone())
+            break;
+    }
+    if (isDone())
+        dropReply();
+}
+
+void HttpChatCall::onReplyFinished()
+{
+    QNetworkReply *reply = m_reply;
+    if (!reply)
+        return;
+    m_inactivityTimer.stop();
+    if (isDone()) {
+        dropReply();
+        return;
+    }
+    if (reply->bytesAvailable() > 0)
+        onReadyRead();
+    if (isDone()) {
+        dropReply();
+        return;
+    }
+
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const QNetworkReply::NetworkError networkError = reply->error();
+    const QByteArray retryAfterMs = reply->rawHeader("retry-after-ms");
+    const QByteArray retryAfter = reply->rawHeader("retry-after");
+    const QString errorString = reply->errorString();
+    dropReply();
+
+    if (m_cancelled) {
+        finishWithError({CallError::Kind::Cancelled, 0, tr("Stopped."), false, m_attempt});
+        return;
+    }
+    if (m_timedOut) {
+        retryOrFail({CallError::Kind::Timeout, 0,
+                     tr("No data from the server for %n second(s).", nullptr,
+                        int(m_timing.inactivityTimeout.count() / 1000)),
+                     false, m_attempt},
+                    std::nullopt);
+        return;
+    }
+    if (status >= 400) {
+        std::optional<RetryPolicy::Milliseconds> wait;
+        if (!retryAfterMs.isEmpty()) {
+            bool ok = false;
+            const double ms = retryAfterMs.trimmed().toDouble(&ok);
+            if (ok && ms >= 0)
+                wait = RetryPolicy::Milliseconds(qint64(ms));
+        }
+        if (!wait)
+            wait = RetryPolicy::parseRetryAfter(retryAfter, QDateTime::currentDateTimeUtc());
+        QString message = errorMessageFromBody(m_plainBody);
+        if (message.isEmpty())
+            message = tr("The server answered HTTP %1.").arg(status);
+        retryOrFail({CallError::Kind::Http, status, message, false, m_attempt}, wait);
+        return;
+    }
+    if (networkError != QNetworkReply::NoError) {
+        retryOrFail({CallError::Kind::Network, status, errorString, false, m_attempt},
+                    std::nullopt);
+        return;
+    }
+    if (!m_streaming) {
+        QJsonParseError parseError;
+        const QJsonDocument document = QJsonDocument::fromJson(m_plainBody, &parseError);
+        if (!document.isObject()) {
+            finishWithError({CallError::Kind::Malformed, status,
+                             tr("The server's reply is neither an event stream nor a JSON "
+                                "object (%1).")
+                                 .arg(parseError.errorString()),
+                             false, m_attempt});
+            return;
+        }
+        handleJsonReply(document.object());
+        if (!isDone())
+            finishWithError({CallError::Kind::Malformed, status,
+                             tr("The server's reply holds no message."), false, m_attempt});
+        return;
+    }
+    // The stream closed without its end marker.
+    retryOrFail({CallError::Kind::Network, status,
+                 m_contentArrived ? tr("The stream ended before the reply was complete.")
+                                  : tr("The server closed the stream before sending anything."),
+                 false, m_attempt},
+                std::nullopt);
+}
+
+void HttpChatCall::retryOrFail(CallError error, std::optional<RetryPolicy::Milliseconds> retryAfter)
+{
+    const bool retryable =
+        error.kind == CallError::Kind::Network || error.kind == CallError::Kind::Timeout ||
+        (error.kind == CallError::Kind::Http && RetryPolicy::isRetryableStatus(error.httpStatus));
+    // Once text arrived, a retry would silently replace what the user already saw.
+    if (retryable && !m_contentArrived && m_attempt <= m_timing.retry.maxRetries) {
+        m_retryTimer.start(m_timing.retry.delayBeforeRetry(m_attempt, retryAfter, m_random));
+        return;
+    }
+    finishWithError(error);
+}
+
+void HttpChatCall::finishWithError(CallError error)
+{
+    m_inactivityTimer.stop();
+    m_turnTimer.stop();
+    m_retryTimer.stop();
+    dropReply();
+    error.message = redact(error.message);
+    error.attempts = m_attempt;
+    fail(error);
+}
+
+void HttpChatCall::completeStream(FinishReason reason)
+{
+    m_inactivityTimer.stop();
+    m_turnTimer.stop();
+    complete(reason, estimatedInputTokens());
+}
+
+void HttpChatCall::failStream(CallError::Kind kind, const QString &message)
+{
+    const int status =
+        m_reply ? m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() : 0;
+    finishWithError({kind, status, message, false, m_attempt});
+}
+
+void HttpChatCall::cancel()
+{
+    if (isDone())
+        return;
+    m_cancelled = true;
+    if (m_reply) {
+        m_reply->abort(); // finished() reports the cancellation
+        return;
+    }
+    finishWithError({CallError::Kind::Cancelled, 0, tr("Stopped."), false, m_attempt});
+}
+
+void HttpChatCall::dropReply()
+{
+    if (!m_reply)
+        return;
+    QNetworkReply *reply = m_reply;
+    m_reply = nullptr;
+    reply->disconnect(this);
+    if (reply->isRunning())
+        reply->abort();
+    reply->deleteLater();
+}
+
+QString HttpChatCall::errorMessageFromBody(const QByteArray &body)
+{
+    const QJsonDocument document = QJsonDocument::fromJson(body);
+    const QJsonValue error = document.object().value(u"error"_s);
+    QString message =
+        error.isObject() ? error.toObject().value(u"message"_s).toString() : error.toString();
+    if (message.isEmpty())
+        message = document.object().value(u"message"_s).toString();
+    if (message.isEmpty())
+        message = QString::fromUtf8(body).simplified();
+    if (message.size() > 500)
+        message = message.left(500) + u'…';
+    return message;
+}
+
+QString HttpChatCall::redact(QString text) const
+{
+    // A server may echo the key (e.g. "Incorrect API key provided: sk-…"): it must never
+    // reach the transcript, logs or exports.
+    if (m_apiKey.size() >= 4)
+        text.replace(m_apiKey, u"[key removed]"_s);
+    return text;
+}
+
+qint64 HttpChatCall::estimatedInputTokens() const
+{
+    qint64 tokens = estimateTokens(m_request.system);
+    for (const ChatTurn &turn : m_request.turns)
+        tokens += estimateTokens(turn.content);
+    return tokens;
+}
+
+} // namespace Crosstalk

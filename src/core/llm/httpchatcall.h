@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "llm/chatcall.h"
+#include "llm/httpclient.h"
+#include "llm/modelconfig.h"
+#include "llm/retrypolicy.h"
+#include "llm/sseparser.h"
+
+#include <QPointer>
+#include <QRandomGenerator>
+#include <QTimer>
+
+class QNetworkReply;
+
+namespace Crosstalk {
+
+// Timeouts and retries of one call. Tests shrink them; nothing waits for real durations there.
+struct CallTiming
+{
+    std::chrono::milliseconds inactivityTimeout{120000};
+    std::chrono::milliseconds turnLimit{900000};
+    RetryPolicy retry;
+};
+
+// The machinery every HTTP provider shares: sending, the inactivity timeout, the whole-turn
+// limit, retries before any content arrived (honouring Retry-After), feeding the stream to an
+// SSE parser, and turning HTTP and network failures into CallErrors with the provider's own
+// message. Subclasses build the request and interpret the events of their protocol.
+class HttpChatCall : public ChatCall
+{
+    Q_OBJECT
+
+public:
+    HttpChatCall(HttpClient *http, const ModelConfig &model, const QString &apiKey,
+                 const ChatRequest &request, const CallTiming &timing, QObject *parent);
+    ~HttpChatCall() override;
+
+    void start() override;
+    void cancel() override;
+
+    int attempts() const { return m_attempt; }
+
+protected:
+    virtual QUrl endpoint() const = 0;
+    virtual QHttpHeaders headers() const = 0;
+    virtual QJsonObject buildBody() const = 0;
+    // Interprets one event of the stream; calls appendText, reportUsage, completeStream or
+    // failStream.
+    virtual void handleEvent(const SseEvent &event) = 0;
+    // A server that answered with a whole JSON reply instead of a stream.
+    virtual void handleJsonReply(const QJsonObject &reply) = 0;
+
+    void completeStream(FinishReason reason);
+    void failStream(CallError::Kind kind, const QString &message);
+
+    // Prepares m_requestRecord; subclasses call it at the end of their constructor.
+    void prepareBody();
+
+    // The provider's message from an error body (`{"error": {"message": …}}` in both
+    // protocols), else the body's text, shortened.
+    static QString errorMessageFromBody(const QByteArray &body);
+
+    const ModelConfig m_model;
+    const ChatRequest m_request;
+    const QString m_apiKey;
+
+private:
+    void sendAttempt();
+    void onReadyRead();
+    void onReplyFinished();
+    void retryOrFail(CallError error, std::optional<RetryPolicy::Milliseconds> retryAfter);
+    void finishWithError(CallError error);
+    void dropReply();
+    QString redact(QString text) const;
+    qint64 estimatedInputTokens() const;
+
+    HttpClient *m_http;
+    CallTiming m_timing;
+    QByteArray m_body;
+    QPointer<QNetworkReply> m_reply;
+    SseParser m_parser;
+    QByteArray m_plainBody; // an error body, or a whole JSON reply
+    bool m_streaming = false;
+    bool m_cancelled = false;
+    bool m_timedOut = false;
+    bool m_started = false;
+    int m_attempt = 0;
+    QTimer m_inactivityTimer;
+    QTimer m_turnTimer;
+    QTimer m_retryTimer;
+    QRandomGenerator m_random;
+};
+
+} // namespace Crosstalk
