@@ -41,6 +41,10 @@ public:
 
     int attempts() const { return m_attempt; }
 
+    // The provider's message from an error body (`{"error": {"message": …}}` in both
+    // protocols), else the body's text, shortened.
+    static QString errorMessageFromBody(const QByteArray &body);
+
 protected:
     virtual QUrl endpoint() const = 0;
     virtual QHttpHeaders headers() const = 0;
@@ -56,10 +60,6 @@ protected:
 
     // Prepares m_requestRecord; subclasses call it at the end of their constructor.
     void prepareBody();
-
-    // The provider's message from an error body (`{"error": {"message": …}}` in both
-    // protocols), else the body's text, shortened.
-    static QString errorMessageFromBody(const QByteArray &body);
 
     const ModelConfig m_model;
     const ChatRequest m_request;

@@ -43,6 +43,8 @@ QNetworkRequest HttpClient::makeRequest(const QUrl &url, const QHttpHeaders &hea
     http1.setNumberOfConnectionsPerHost(ConnectionsPerHost);
     request.setHttp1Configuration(http1);
     request.setAttribute(QNetworkRequest::Http2AllowedAttribute, !options.forceHttp1);
+    if (options.transferTimeout.count() > 0)
+        request.setTransferTimeout(options.transferTimeout);
     // Streamed replies must not be buffered or decompressed behind our back in a way that
     // delays tokens; identity keeps each chunk visible as it arrives.
     request.setRawHeader("Accept-Encoding", "identity");

@@ -6,6 +6,8 @@
 #include <QObject>
 #include <QUrl>
 
+#include <chrono>
+
 class QNetworkAccessManager;
 class QNetworkReply;
 
@@ -29,6 +31,8 @@ public:
     {
         bool forceHttp1 = false; // HTTP/2 has had hang bugs with some servers
         bool acceptEventStream = false;
+        // For short requests (listing, connection tests); streamed calls keep their own timer.
+        std::chrono::milliseconds transferTimeout{0};
     };
 
     // The caller owns the reply and must deleteLater() it.

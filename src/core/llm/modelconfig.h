@@ -81,6 +81,12 @@ struct ModelConfig
         return sources.value(attribute, ValueSource::Default);
     }
 
+    // The price of a reply, from the model's prices per million tokens.
+    double cost(qint64 inputTokens, qint64 outputTokens) const
+    {
+        return (inputTokens * inputPricePerMillion + outputTokens * outputPricePerMillion) / 1e6;
+    }
+
     // What people see wherever a model is named: "big (gpt-4o)", or the demo label.
     QString displayName() const;
 

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QHash>
+#include <QObject>
+
+#include <chrono>
+#include <functional>
+#include <optional>
+
+namespace Crosstalk {
+
+// Where API keys (and the REST token) are kept: the system keychain, never the settings file,
+// the store, logs or exports. Every operation is asynchronous and answers exactly once,
+// through a callback run in `context`'s thread; if `context` is destroyed first it is not run.
+class SecretStore : public QObject
+{
+    Q_OBJECT
+
+public:
+    using QObject::QObject;
+
+    // `secret` is empty when nothing is stored under `name`; `error` says why the store could
+    // not be asked (no secret service, timeout…), empty on success.
+    using ReadCallback = std::function<void(std::optional<QString> secret, QString error)>;
+    using DoneCallback = std::function<void(QString error)>;
+
+    virtual void read(const QString &name, QObject *context, ReadCallback callback) = 0;
+    virtual void write(const QString &name, const QString &secret, QObject *context,
+                       DoneCallback callback) = 0;
+    virtual void remove(const QString &name, QObject *context, DoneCallback callback) = 0;
+};
+
+// The system keychain through QtKeychain (Secret Service, KWallet). Without a secret service
+// a job may fail or stall; the timeout answers the caller in that case, and the job's late
+// answer is dropped.
+class KeychainSecretStore : public SecretStore
+{
+    Q_OBJECT
+
+public:
+    explicit KeychainSecretStore(QObject *parent = nullptr);
+
+    void setTimeout(std::chrono::milliseconds timeout) { m_timeout = timeout; }
+
+    void read(const QString &name, QObject *context, ReadCallback callback) override;
+    void write(const QString &name, const QString &secret, QObject *context,
+               DoneCallback callback) override;
+    void remove(const QString &name, QObject *context, DoneCallback callback) override;
+
+private:
+    std::chrono::milliseconds m_timeout{5000};
+};
+
+// Secrets held in memory only: for tests, and for a session that explicitly chose not to use
+// the keychain.
+class MemorySecretStore : public SecretStore
+{
+    Q_OBJECT
+
+public:
+    using SecretStore::SecretStore;
+
+    void read(const QString &name, QObject *context, ReadCallback callback) override;
+    void write(const QString &name, const QString &secret, QObject *context,
+               DoneCallback callback) override;
+    void remove(const QString &name, QObject *context, DoneCallback callback) override;
+
+private:
+    QHash<QString, QString> m_secrets;
+};
+
+} // namespace Crosstalk

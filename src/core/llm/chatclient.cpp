@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "llm/chatclient.h"
+
+#include "llm/anthropicchatcall.h"
+#include "llm/openaichatcall.h"
+
+namespace Crosstalk {
+
+ChatClient::ChatClient(QObject *parent)
+    : QObject(parent)
+    , m_http(new HttpClient(this))
+{
+    setNetworkPolicy(NetworkPolicy());
+}
+
+void ChatClient::setNetworkPolicy(const NetworkPolicy &policy)
+{
+    m_timing.inactivityTimeout = std::chrono::seconds(policy.requestTimeoutSeconds);
+    m_timing.turnLimit = std::chrono::seconds(policy.turnLimitSeconds);
+    m_timing.retry.maxRetries = policy.maxRetries;
+}
+
+ChatCall *ChatClient::createCall(const ModelConfig &model, const QString &apiKey,
+                                 const ChatRequest &request, QObject *parent)
+{
+    switch (model.kind) {
+    case ApiKind::OpenAI:
+        return new OpenAIChatCall(m_http, model, apiKey, request, m_timing, parent);
+    case ApiKind::Anthropic:
+        return new AnthropicChatCall(m_http, model, apiKey, request, m_timing, parent);
+    case ApiKind::Demo:
+        break;
+    }
+    Q_UNREACHABLE_RETURN(nullptr);
+}
+
+} // namespace Crosstalk
