@@ -63,12 +63,12 @@ EngineEvent EngineEvent::delta(const QUuid &sessionId, const QUuid &messageId, c
 QJsonObject EngineEvent::toJson() const
 {
     QJsonObject object{
-        {u"event"_s, toString(type)},
+        {u"event"_s, enumToString(type)},
         {u"session_id"_s, sessionId.toString(QUuid::WithoutBraces)},
     };
     if (type == EngineEventType::SessionStatus) {
-        object.insert(u"old"_s, toString(oldStatus));
-        object.insert(u"new"_s, toString(newStatus));
+        object.insert(u"old"_s, enumToString(oldStatus));
+        object.insert(u"new"_s, enumToString(newStatus));
         object.insert(u"reason"_s, reason.isEmpty() ? QJsonValue() : QJsonValue(reason));
     } else if (type == EngineEventType::MessageDelta) {
         object.insert(u"message_id"_s, messageId.toString(QUuid::WithoutBraces));

@@ -23,7 +23,7 @@ template<typename E>
 struct EnumTraits;
 
 template<typename E>
-QString toString(E value)
+QString enumToString(E value)
 {
     for (const auto &entry : EnumTraits<E>::names) {
         if (entry.value == value) {
@@ -34,7 +34,7 @@ QString toString(E value)
 }
 
 template<typename E>
-std::optional<E> fromString(QStringView name)
+std::optional<E> enumFromString(QStringView name)
 {
     for (const auto &entry : EnumTraits<E>::names) {
         if (name == entry.name) {
@@ -45,7 +45,7 @@ std::optional<E> fromString(QStringView name)
 }
 
 template<typename E>
-QStringList allNames()
+QStringList enumNames()
 {
     QStringList result;
     for (const auto &entry : EnumTraits<E>::names) {

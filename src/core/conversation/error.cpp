@@ -21,7 +21,7 @@ Error Error::invalidInput(const QList<FieldError> &errors)
 QJsonObject Error::toJson() const
 {
     return {{u"error"_s, QJsonObject{
-                             {u"code"_s, Crosstalk::toString(code)},
+                             {u"code"_s, enumToString(code)},
                              {u"message"_s, message},
                              {u"details"_s, details},
                          }}};

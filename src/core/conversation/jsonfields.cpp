@@ -14,9 +14,9 @@ namespace {
 template<typename N>
 QString rangeText(N min, N max)
 {
-    const N unbounded = std::numeric_limits<N>::has_infinity ? std::numeric_limits<N>::infinity()
-                                                             : std::numeric_limits<N>::max();
-    if (max == unbounded) {
+    // An upper limit that only keeps a count inside an int is technical, not a rule a person
+    // needs to be told.
+    if (max >= N(std::numeric_limits<int>::max())) {
         return u"≥ "_s + QString::number(min);
     }
     return u"from "_s + QString::number(min) + u" to "_s + QString::number(max);

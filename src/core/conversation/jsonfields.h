@@ -65,9 +65,9 @@ public:
         if (!found) {
             return std::nullopt;
         }
-        const std::optional<E> result = fromString<E>(found->toString());
+        const std::optional<E> result = enumFromString<E>(found->toString());
         if (!found->isString() || !result) {
-            failNotOneOf(key, allNames<E>());
+            failNotOneOf(key, enumNames<E>());
         }
         return result;
     }

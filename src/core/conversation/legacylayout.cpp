@@ -49,7 +49,7 @@ QJsonObject message(const Message &message, const Session &session)
         {u"iteration"_s, message.round},
         {u"timestamp"_s, epochSeconds(message.createdAt)},
         {u"confidence"_s, message.confidence ? QJsonValue(*message.confidence) : QJsonValue()},
-        {u"message_type"_s, toString(message.type)},
+        {u"message_type"_s, enumToString(message.type)},
     };
 }
 
@@ -65,7 +65,7 @@ QJsonObject file(const Session &session)
         {u"session_id"_s, session.id.toString(QUuid::WithoutBraces)},
         {u"timestamp"_s, epochSeconds(session.updatedAt)},
         {u"models"_s, modelAliases(session)},
-        {u"paradigm"_s, toString(session.paradigm)},
+        {u"paradigm"_s, enumToString(session.paradigm)},
         {u"iterations"_s, session.rounds},
         {u"topic"_s, session.topic},
         {u"duration_seconds"_s, durationSeconds(session)},
@@ -80,7 +80,7 @@ QJsonObject status(const Session &session)
         {u"session_id"_s, session.id.toString(QUuid::WithoutBraces)},
         {u"status"_s, statusName(session.status)},
         {u"models"_s, modelAliases(session)},
-        {u"paradigm"_s, toString(session.paradigm)},
+        {u"paradigm"_s, enumToString(session.paradigm)},
         {u"iterations"_s, session.rounds},
         {u"current_iteration"_s, session.completedRounds()},
         {u"message_count"_s, qint64(session.messages.size())},
@@ -90,7 +90,7 @@ QJsonObject status(const Session &session)
 
 QString statusName(SessionStatus status)
 {
-    return status == SessionStatus::Failed ? u"error"_s : toString(status);
+    return status == SessionStatus::Failed ? u"error"_s : enumToString(status);
 }
 
 double durationSeconds(const Session &session)

@@ -56,7 +56,7 @@ QJsonObject modelToJson(const ModelRef &model)
     return {
         {u"alias"_s, model.alias},
         {u"model_id"_s, model.modelId},
-        {u"kind"_s, toString(model.kind)},
+        {u"kind"_s, enumToString(model.kind)},
         {u"label"_s, model.label()},
     };
 }
@@ -76,7 +76,7 @@ QJsonObject optionsToJson(const SessionOptions &options)
 {
     return {
         {u"answer_mode"_s, options.answerMode},
-        {u"schedule"_s, toString(options.schedule)},
+        {u"schedule"_s, enumToString(options.schedule)},
         {u"context_window"_s, options.contextWindow},
         {u"summarise_dropped"_s, options.summariseDropped},
         {u"summariser_model"_s, nullIfEmpty(options.summariserModel)},
@@ -282,7 +282,7 @@ QJsonObject messageToJson(const Message &message)
         {u"round"_s, message.round},
         {u"speaker"_s, message.speaker},
         {u"recipients"_s, QJsonArray::fromStringList(message.recipients)},
-        {u"type"_s, toString(message.type)},
+        {u"type"_s, enumToString(message.type)},
         {u"content"_s, message.content},
         {u"answer"_s, nullIfAbsent(message.answer)},
         {u"confidence"_s, nullIfAbsent(message.confidence)},
@@ -290,7 +290,7 @@ QJsonObject messageToJson(const Message &message)
         {u"usage"_s, usageToJson(message.usage)},
         {u"ttft_ms"_s, nullIfAbsent(message.ttftMs)},
         {u"duration_ms"_s, nullIfAbsent(message.durationMs)},
-        {u"status"_s, toString(message.status)},
+        {u"status"_s, enumToString(message.status)},
         {u"error"_s, nullIfEmpty(message.error)},
         {u"request"_s, message.request.isEmpty() ? QJsonValue() : QJsonValue(message.request)},
         {u"created_at"_s, jsonTime(message.createdAt)},
@@ -326,11 +326,11 @@ QJsonObject toJson(const Session &session)
         {u"id"_s, uuidText(session.id)},
         {u"title"_s, nullIfEmpty(session.title)},
         {u"topic"_s, session.topic},
-        {u"paradigm"_s, toString(session.paradigm)},
+        {u"paradigm"_s, enumToString(session.paradigm)},
         {u"rounds"_s, session.rounds},
         {u"options"_s, optionsToJson(session.options)},
         {u"participants"_s, participants},
-        {u"status"_s, toString(session.status)},
+        {u"status"_s, enumToString(session.status)},
         {u"result"_s, result},
         {u"usage"_s, usageToJson(session.usage)},
         {u"created_at"_s, jsonTime(session.createdAt)},
