@@ -118,6 +118,22 @@ private slots:
         QCOMPARE(session.completedRounds(), 1);
     }
 
+    void completedRoundsCountsOnlyTurns()
+    {
+        Session session = Samples::session(SessionStatus::Completed, Samples::Optionals::Absent);
+        session.messages = session.messages.mid(0, 2);
+        QCOMPARE(session.completedRounds(), 0);
+        Message summary = session.messages.at(0);
+        summary.seq = 2;
+        summary.speaker = session.participants.at(2).name;
+        summary.type = MessageType::Summary;
+        session.messages.append(summary);
+        QCOMPARE(session.completedRounds(), 0);
+        summary.type = MessageType::Opening;
+        session.messages.last() = summary;
+        QCOMPARE(session.completedRounds(), 1);
+    }
+
     void valuesCompareByContent()
     {
         const Session a = Samples::session(SessionStatus::Paused, Samples::Optionals::Present);

@@ -18,7 +18,10 @@ int Session::completedRounds() const
     for (int round = 0; round < rounds; ++round) {
         QSet<QString> spoke;
         for (const Message &message : messages) {
-            if (message.round == round && message.status == MessageStatus::Complete) {
+            const bool turn = message.type == MessageType::Opening ||
+                              message.type == MessageType::Exchange ||
+                              message.type == MessageType::Verdict;
+            if (turn && message.round == round && message.status == MessageStatus::Complete) {
                 spoke.insert(message.speaker);
             }
         }

@@ -105,8 +105,8 @@ struct Session
     // The title a session gets when none is given.
     static QString titleFromTopic(const QString &topic);
 
-    // Rounds in which every participant has a complete message: the old API's
-    // `current_iteration`.
+    // Rounds, from round 0 on, in which every participant has completed its turn (an opening,
+    // exchange or verdict): the old API's `current_iteration`.
     int completedRounds() const;
 
     bool operator==(const Session &) const = default;
