@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "conversation/enumtraits.h"
+#include "conversation/message.h"
+#include "conversation/participant.h"
+#include "conversation/sessionoptions.h"
+#include "conversation/usage.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+#include <QUuid>
+
+#include <array>
+#include <optional>
+
+namespace Crosstalk {
+
+// Who sees whom and who speaks when (PRODUCT.md §2).
+enum class Paradigm
+{
+    Memory,
+    Report,
+    Relay,
+    Debate,
+    Roundtable,
+    Moderated,
+};
+
+template<>
+struct EnumTraits<Paradigm>
+{
+    static constexpr std::array<EnumName<Paradigm>, 6> names{{
+        {Paradigm::Memory, QLatin1StringView("memory")},
+        {Paradigm::Report, QLatin1StringView("report")},
+        {Paradigm::Relay, QLatin1StringView("relay")},
+        {Paradigm::Debate, QLatin1StringView("debate")},
+        {Paradigm::Roundtable, QLatin1StringView("roundtable")},
+        {Paradigm::Moderated, QLatin1StringView("moderated")},
+    }};
+};
+
+enum class SessionStatus
+{
+    Configured,
+    Running,
+    Paused,
+    Completed,
+    Failed,
+    Cancelled,
+    // Its process died while running; it can be resumed.
+    Interrupted,
+};
+
+template<>
+struct EnumTraits<SessionStatus>
+{
+    static constexpr std::array<EnumName<SessionStatus>, 7> names{{
+        {SessionStatus::Configured, QLatin1StringView("configured")},
+        {SessionStatus::Running, QLatin1StringView("running")},
+        {SessionStatus::Paused, QLatin1StringView("paused")},
+        {SessionStatus::Completed, QLatin1StringView("completed")},
+        {SessionStatus::Failed, QLatin1StringView("failed")},
+        {SessionStatus::Cancelled, QLatin1StringView("cancelled")},
+        {SessionStatus::Interrupted, QLatin1StringView("interrupted")},
+    }};
+};
+
+// The outcome of answer mode: the majority answer and how many answers voted for it.
+struct Result
+{
+    QString answer;
+    int votes = 0;
+
+    bool operator==(const Result &) const = default;
+};
+
+struct Session
+{
+    static constexpr int minTopicLength = 1;
+    static constexpr int maxTopicLength = 4000;
+    static constexpr int minParticipants = 2;
+    static constexpr int maxParticipants = 8;
+    static constexpr int minRounds = 1;
+    static constexpr int maxRounds = 100;
+
+    QUuid id;
+    QString title;
+    QString topic;
+    QList<Participant> participants;
+    Paradigm paradigm = Paradigm::Memory;
+    // Every round counts, round 0 (the openings) included.
+    int rounds = minRounds;
+    SessionOptions options;
+    SessionStatus status = SessionStatus::Configured;
+    // Ordered by seq.
+    QList<Message> messages;
+    // Answer mode only.
+    std::optional<Result> result;
+    Usage usage;
+    QDateTime createdAt;
+    QDateTime updatedAt;
+
+    // The title a session gets when none is given.
+    static QString titleFromTopic(const QString &topic);
+
+    // Rounds, from round 0 on, in which every participant has completed its turn (an opening,
+    // exchange or verdict): the old API's `current_iteration`.
+    int completedRounds() const;
+
+    bool operator==(const Session &) const = default;
+};
+
+} // namespace Crosstalk

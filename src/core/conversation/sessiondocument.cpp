@@ -1,0 +1,449 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "conversation/sessiondocument.h"
+
+#include "conversation/jsonfields.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonParseError>
+#include <QRegularExpression>
+#include <QSet>
+
+#include <limits>
+
+using namespace Qt::StringLiterals;
+
+namespace Crosstalk::SessionDocument {
+
+namespace {
+
+constexpr qint64 unbounded = std::numeric_limits<qint64>::max();
+constexpr double unboundedNumber = std::numeric_limits<double>::infinity();
+constexpr qsizetype maxNameLength = 64;
+constexpr qsizetype maxPersonaLength = 50000;
+constexpr qint64 maxContextWindow = 1000;
+
+QString uuidText(const QUuid &id)
+{
+    return id.toString(QUuid::WithoutBraces);
+}
+
+QJsonValue nullIfEmpty(const QString &text)
+{
+    return text.isEmpty() ? QJsonValue() : QJsonValue(text);
+}
+
+template<typename T>
+QJsonValue nullIfAbsent(const std::optional<T> &value)
+{
+    return value ? QJsonValue(*value) : QJsonValue();
+}
+
+// --- writing -----------------------------------------------------------------------------
+
+QJsonObject usageToJson(const Usage &usage)
+{
+    return {
+        {u"tokens_in"_s, usage.tokensIn},
+        {u"tokens_out"_s, usage.tokensOut},
+        {u"usage_estimated"_s, usage.estimated},
+        {u"cost"_s, usage.cost},
+    };
+}
+
+QJsonObject modelToJson(const ModelRef &model)
+{
+    return {
+        {u"alias"_s, model.alias},
+        {u"model_id"_s, model.modelId},
+        {u"kind"_s, enumToString(model.kind)},
+        {u"label"_s, model.label()},
+    };
+}
+
+QJsonObject participantToJson(const Participant &participant)
+{
+    return {
+        {u"name"_s, participant.name},
+        {u"model"_s, participant.modelAlias},
+        {u"persona"_s, participant.persona},
+        {u"persona_source"_s, nullIfEmpty(participant.personaSource)},
+        {u"colour"_s, participant.colour.name(QColor::HexRgb)},
+    };
+}
+
+QJsonObject optionsToJson(const SessionOptions &options)
+{
+    return {
+        {u"answer_mode"_s, options.answerMode},
+        {u"schedule"_s, enumToString(options.schedule)},
+        {u"context_window"_s, options.contextWindow},
+        {u"summarise_dropped"_s, options.summariseDropped},
+        {u"summariser_model"_s, nullIfEmpty(options.summariserModel)},
+        {u"moderator_model"_s, nullIfEmpty(options.moderatorModel)},
+        {u"budget"_s,
+         QJsonObject{
+             {u"tokens"_s, nullIfAbsent(options.budgetTokens)},
+             {u"cost"_s, nullIfAbsent(options.budgetCost)},
+         }},
+    };
+}
+
+// --- reading -----------------------------------------------------------------------------
+
+Usage readUsage(const QJsonObject &object, const QString &path, QList<FieldError> &errors)
+{
+    JsonFields fields(object, path, errors);
+    Usage usage;
+    usage.tokensIn = fields.integer("tokens_in"_L1, 0, unbounded).value_or(0);
+    usage.tokensOut = fields.integer("tokens_out"_L1, 0, unbounded).value_or(0);
+    usage.estimated = fields.boolean("usage_estimated"_L1).value_or(false);
+    usage.cost = fields.number("cost"_L1, 0.0, unboundedNumber).value_or(0.0);
+    fields.rejectUnknownKeys();
+    return usage;
+}
+
+ModelRef readModel(const QJsonObject &object, const QString &path, QList<FieldError> &errors)
+{
+    JsonFields fields(object, path, errors);
+    ModelRef model;
+    model.alias =
+        fields.string("alias"_L1, Presence::Required, 1, maxNameLength).value_or(QString());
+    model.modelId = fields.string("model_id"_L1).value_or(QString());
+    model.kind = fields.enumeration<ModelKind>("kind"_L1).value_or(ModelKind::OpenAi);
+    // The label is derived from the other fields; it is written for readers of the JSON only.
+    fields.string("label"_L1, Presence::Nullable);
+    fields.rejectUnknownKeys();
+    return model;
+}
+
+Participant readParticipant(const QJsonObject &object, const QString &path,
+                            QList<FieldError> &errors)
+{
+    static const QRegularExpression hexColour(u"^#[0-9a-fA-F]{6}$"_s);
+    JsonFields fields(object, path, errors);
+    Participant participant;
+    participant.name =
+        fields.string("name"_L1, Presence::Required, 1, maxNameLength).value_or(QString());
+    participant.modelAlias =
+        fields.string("model"_L1, Presence::Required, 1, maxNameLength).value_or(QString());
+    participant.persona =
+        fields.string("persona"_L1, Presence::Required, 0, maxPersonaLength).value_or(QString());
+    participant.personaSource =
+        fields.string("persona_source"_L1, Presence::Nullable).value_or(QString());
+    if (const auto colour = fields.string("colour"_L1)) {
+        if (hexColour.match(*colour).hasMatch()) {
+            participant.colour = QColor::fromString(*colour);
+        } else {
+            fields.fail(u"colour", u"must be a colour like #3daee9"_s);
+        }
+    }
+    fields.rejectUnknownKeys();
+    return participant;
+}
+
+SessionOptions readOptions(const QJsonObject &object, const QString &path,
+                           QList<FieldError> &errors)
+{
+    JsonFields fields(object, path, errors);
+    SessionOptions options;
+    options.answerMode = fields.boolean("answer_mode"_L1).value_or(false);
+    options.schedule = fields.enumeration<Schedule>("schedule"_L1).value_or(Schedule::Parallel);
+    options.contextWindow = int(fields.integer("context_window"_L1, 1, maxContextWindow)
+                                    .value_or(SessionOptions::defaultContextWindow));
+    options.summariseDropped = fields.boolean("summarise_dropped"_L1).value_or(false);
+    options.summariserModel =
+        fields.string("summariser_model"_L1, Presence::Nullable, 1, maxNameLength)
+            .value_or(QString());
+    options.moderatorModel =
+        fields.string("moderator_model"_L1, Presence::Nullable, 1, maxNameLength)
+            .value_or(QString());
+    if (const auto budget = fields.object("budget"_L1)) {
+        JsonFields budgetFields(*budget, fields.pathOf(u"budget"), errors);
+        options.budgetTokens = budgetFields.integer("tokens"_L1, 1, unbounded, Presence::Nullable);
+        options.budgetCost =
+            budgetFields.number("cost"_L1, 0.0, unboundedNumber, Presence::Nullable);
+        budgetFields.rejectUnknownKeys();
+    }
+    fields.rejectUnknownKeys();
+    return options;
+}
+
+Message readMessage(const QJsonObject &object, const QString &path, QList<FieldError> &errors)
+{
+    JsonFields fields(object, path, errors);
+    Message message;
+    message.id = fields.uuid("id"_L1).value_or(QUuid());
+    message.sessionId = fields.uuid("session_id"_L1).value_or(QUuid());
+    message.seq = int(fields.integer("seq"_L1, 0, std::numeric_limits<int>::max()).value_or(0));
+    message.round = int(fields.integer("round"_L1, 0, std::numeric_limits<int>::max()).value_or(0));
+    message.speaker =
+        fields.string("speaker"_L1, Presence::Required, 1, maxNameLength).value_or(QString());
+    message.recipients = fields.stringList("recipients"_L1).value_or(QStringList());
+    message.type = fields.enumeration<MessageType>("type"_L1).value_or(MessageType::Exchange);
+    message.content = fields.string("content"_L1).value_or(QString());
+    message.answer = fields.string("answer"_L1, Presence::Nullable);
+    message.confidence = fields.number("confidence"_L1, 0.0, 1.0, Presence::Nullable);
+    if (const auto model = fields.object("model"_L1, Presence::Nullable)) {
+        message.model = readModel(*model, fields.pathOf(u"model"), errors);
+    }
+    if (const auto usage = fields.object("usage"_L1)) {
+        message.usage = readUsage(*usage, fields.pathOf(u"usage"), errors);
+    }
+    message.ttftMs = fields.integer("ttft_ms"_L1, 0, unbounded, Presence::Nullable);
+    message.durationMs = fields.integer("duration_ms"_L1, 0, unbounded, Presence::Nullable);
+    message.status =
+        fields.enumeration<MessageStatus>("status"_L1).value_or(MessageStatus::Complete);
+    message.error = fields.string("error"_L1, Presence::Nullable).value_or(QString());
+    message.request = fields.object("request"_L1, Presence::Nullable).value_or(QJsonObject());
+    message.createdAt = fields.dateTime("created_at"_L1).value_or(QDateTime());
+    fields.rejectUnknownKeys();
+    return message;
+}
+
+// What ties the parts of a session together. Checked only once every part has the right
+// shape, so that one wrong field does not cascade into a list of follow-on complaints.
+void checkConsistency(const Session &session, QList<FieldError> &errors)
+{
+    const QStringList reserved{Message::humanSpeaker, Message::moderatorSpeaker};
+    QSet<QString> names;
+    for (qsizetype i = 0; i < session.participants.size(); ++i) {
+        const QString &name = session.participants.at(i).name;
+        const QString path = elementPath(u"participants"_s, i) + u".name"_s;
+        if (reserved.contains(name)) {
+            errors.append({path, u"\"%1\" is reserved"_s.arg(name)});
+        } else if (names.contains(name)) {
+            errors.append({path, u"must be unique"_s});
+        }
+        names.insert(name);
+    }
+
+    if (session.result && !session.options.answerMode) {
+        errors.append({u"result"_s, u"must be null outside answer mode"_s});
+    }
+    if (session.updatedAt < session.createdAt) {
+        errors.append({u"updated_at"_s, u"must not be before created_at"_s});
+    }
+
+    QSet<QUuid> ids;
+    for (qsizetype i = 0; i < session.messages.size(); ++i) {
+        const Message &message = session.messages.at(i);
+        const QString path = elementPath(u"messages"_s, i);
+        const auto fail = [&errors, &path](const QString &key, const QString &problem) {
+            errors.append({path + u'.' + key, problem});
+        };
+        if (ids.contains(message.id)) {
+            fail(u"id"_s, u"must be unique"_s);
+        }
+        ids.insert(message.id);
+        if (message.sessionId != session.id) {
+            fail(u"session_id"_s, u"must be the session's id"_s);
+        }
+        if (i > 0 && message.seq <= session.messages.at(i - 1).seq) {
+            fail(u"seq"_s, u"must be greater than the previous message's"_s);
+        }
+        if (message.round >= session.rounds) {
+            fail(u"round"_s, u"must be less than rounds (%1)"_s.arg(session.rounds));
+        }
+        const bool fromHuman = message.speaker == Message::humanSpeaker;
+        const bool fromModerator = message.speaker == Message::moderatorSpeaker;
+        if (!fromHuman && !fromModerator && !names.contains(message.speaker)) {
+            fail(u"speaker"_s, u"\"%1\" is not a participant"_s.arg(message.speaker));
+        }
+        if (fromHuman != (message.type == MessageType::Human)) {
+            fail(u"type"_s, u"must be \"human\" exactly when the speaker is \"human\""_s);
+        }
+        if (fromModerator != (message.type == MessageType::Moderator)) {
+            fail(u"type"_s, u"must be \"moderator\" exactly when the speaker is \"moderator\""_s);
+        }
+        for (qsizetype r = 0; r < message.recipients.size(); ++r) {
+            if (!names.contains(message.recipients.at(r))) {
+                errors.append({elementPath(path + u".recipients"_s, r),
+                               u"\"%1\" is not a participant"_s.arg(message.recipients.at(r))});
+            }
+        }
+        if (!session.options.answerMode && message.answer) {
+            fail(u"answer"_s, u"must be null outside answer mode"_s);
+        }
+        if (!session.options.answerMode && message.confidence) {
+            fail(u"confidence"_s, u"must be null outside answer mode"_s);
+        }
+    }
+}
+
+} // namespace
+
+QJsonObject messageToJson(const Message &message)
+{
+    return {
+        {u"id"_s, uuidText(message.id)},
+        {u"session_id"_s, uuidText(message.sessionId)},
+        {u"seq"_s, message.seq},
+        {u"round"_s, message.round},
+        {u"speaker"_s, message.speaker},
+        {u"recipients"_s, QJsonArray::fromStringList(message.recipients)},
+        {u"type"_s, enumToString(message.type)},
+        {u"content"_s, message.content},
+        {u"answer"_s, nullIfAbsent(message.answer)},
+        {u"confidence"_s, nullIfAbsent(message.confidence)},
+        {u"model"_s, message.model ? QJsonValue(modelToJson(*message.model)) : QJsonValue()},
+        {u"usage"_s, usageToJson(message.usage)},
+        {u"ttft_ms"_s, nullIfAbsent(message.ttftMs)},
+        {u"duration_ms"_s, nullIfAbsent(message.durationMs)},
+        {u"status"_s, enumToString(message.status)},
+        {u"error"_s, nullIfEmpty(message.error)},
+        {u"request"_s, message.request.isEmpty() ? QJsonValue() : QJsonValue(message.request)},
+        {u"created_at"_s, jsonTime(message.createdAt)},
+    };
+}
+
+Parsed<Message> messageFromJson(const QJsonObject &object, const QString &path)
+{
+    QList<FieldError> errors;
+    Message message = readMessage(object, path, errors);
+    if (!errors.isEmpty()) {
+        return {std::nullopt, errors};
+    }
+    return {message, {}};
+}
+
+QJsonObject toJson(const Session &session)
+{
+    QJsonArray participants;
+    for (const Participant &participant : session.participants) {
+        participants.append(participantToJson(participant));
+    }
+    QJsonArray messages;
+    for (const Message &message : session.messages) {
+        messages.append(messageToJson(message));
+    }
+    const QJsonValue result = session.result
+                                  ? QJsonValue(QJsonObject{{u"answer"_s, session.result->answer},
+                                                           {u"votes"_s, session.result->votes}})
+                                  : QJsonValue();
+    return {
+        {u"format_version"_s, formatVersion},
+        {u"id"_s, uuidText(session.id)},
+        {u"title"_s, nullIfEmpty(session.title)},
+        {u"topic"_s, session.topic},
+        {u"paradigm"_s, enumToString(session.paradigm)},
+        {u"rounds"_s, session.rounds},
+        {u"options"_s, optionsToJson(session.options)},
+        {u"participants"_s, participants},
+        {u"status"_s, enumToString(session.status)},
+        {u"result"_s, result},
+        {u"usage"_s, usageToJson(session.usage)},
+        {u"created_at"_s, jsonTime(session.createdAt)},
+        {u"updated_at"_s, jsonTime(session.updatedAt)},
+        {u"messages"_s, messages},
+    };
+}
+
+QByteArray write(const Session &session)
+{
+    return QJsonDocument(toJson(session)).toJson(QJsonDocument::Indented);
+}
+
+Parsed<Session> fromJson(const QJsonObject &document)
+{
+    QList<FieldError> errors;
+    JsonFields fields(document, QString(), errors);
+
+    const std::optional<qint64> version = fields.integer("format_version"_L1, 1, unbounded);
+    if (!version) {
+        return {std::nullopt, errors};
+    }
+    if (*version > formatVersion) {
+        return {std::nullopt,
+                {{u"format_version"_s,
+                  u"is %1, but this version of Crosstalk reads documents up to version %2; "
+                  "a newer Crosstalk is needed"_s.arg(*version)
+                      .arg(formatVersion)}}};
+    }
+
+    Session session;
+    session.id = fields.uuid("id"_L1).value_or(QUuid());
+    session.topic = fields
+                        .string("topic"_L1, Presence::Required, Session::minTopicLength,
+                                Session::maxTopicLength)
+                        .value_or(QString());
+    if (!session.topic.isEmpty() && session.topic.trimmed().isEmpty()) {
+        fields.fail(u"topic", u"must not be blank"_s);
+    }
+    session.title = fields.string("title"_L1, Presence::Nullable, 1, Session::maxTopicLength)
+                        .value_or(Session::titleFromTopic(session.topic));
+    session.paradigm = fields.enumeration<Paradigm>("paradigm"_L1).value_or(Paradigm::Memory);
+    session.rounds = int(fields.integer("rounds"_L1, Session::minRounds, Session::maxRounds)
+                             .value_or(Session::minRounds));
+    if (const auto options = fields.object("options"_L1)) {
+        session.options = readOptions(*options, u"options"_s, errors);
+    }
+    if (const auto participants = fields.array("participants"_L1)) {
+        if (participants->size() < Session::minParticipants ||
+            participants->size() > Session::maxParticipants) {
+            fields.fail(u"participants",
+                        u"must have %1 to %2 participants"_s.arg(Session::minParticipants)
+                            .arg(Session::maxParticipants));
+        }
+        for (qsizetype i = 0; i < participants->size(); ++i) {
+            const QString path = elementPath(u"participants"_s, i);
+            if (!participants->at(i).isObject()) {
+                errors.append({path, u"must be an object"_s});
+                continue;
+            }
+            session.participants.append(
+                readParticipant(participants->at(i).toObject(), path, errors));
+        }
+    }
+    session.status =
+        fields.enumeration<SessionStatus>("status"_L1).value_or(SessionStatus::Configured);
+    if (const auto result = fields.object("result"_L1, Presence::Nullable)) {
+        JsonFields resultFields(*result, u"result"_s, errors);
+        session.result = Result{
+            resultFields.string("answer"_L1, Presence::Required, 1).value_or(QString()),
+            int(resultFields.integer("votes"_L1, 1, std::numeric_limits<int>::max()).value_or(1)),
+        };
+        resultFields.rejectUnknownKeys();
+    }
+    if (const auto usage = fields.object("usage"_L1)) {
+        session.usage = readUsage(*usage, u"usage"_s, errors);
+    }
+    session.createdAt = fields.dateTime("created_at"_L1).value_or(QDateTime());
+    session.updatedAt = fields.dateTime("updated_at"_L1).value_or(QDateTime());
+    if (const auto messages = fields.array("messages"_L1)) {
+        for (qsizetype i = 0; i < messages->size(); ++i) {
+            const QString path = elementPath(u"messages"_s, i);
+            if (!messages->at(i).isObject()) {
+                errors.append({path, u"must be an object"_s});
+                continue;
+            }
+            session.messages.append(readMessage(messages->at(i).toObject(), path, errors));
+        }
+    }
+    fields.rejectUnknownKeys();
+
+    if (errors.isEmpty()) {
+        checkConsistency(session, errors);
+    }
+    if (!errors.isEmpty()) {
+        return {std::nullopt, errors};
+    }
+    return {session, {}};
+}
+
+Parsed<Session> read(const QByteArray &json)
+{
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        return {std::nullopt,
+                {{QString(), u"not valid JSON: %1 at byte %2"_s.arg(parseError.errorString())
+                                 .arg(parseError.offset)}}};
+    }
+    if (!document.isObject()) {
+        return {std::nullopt, {{QString(), u"a session document must be a JSON object"_s}}};
+    }
+    return fromJson(document.object());
+}
+
+} // namespace Crosstalk::SessionDocument
