@@ -94,12 +94,12 @@ void AnthropicChatCall::readUsage(const QJsonObject &usage)
         return;
     // Cached prompt tokens are counted apart from input_tokens; all were sent.
     if (usage.contains(u"input_tokens"_s)) {
-        m_usageSoFar.input = usage.value(u"input_tokens"_s).toInteger() +
-                             usage.value(u"cache_creation_input_tokens"_s).toInteger() +
-                             usage.value(u"cache_read_input_tokens"_s).toInteger();
+        m_usageSoFar.tokensIn = usage.value(u"input_tokens"_s).toInteger() +
+                                usage.value(u"cache_creation_input_tokens"_s).toInteger() +
+                                usage.value(u"cache_read_input_tokens"_s).toInteger();
     }
     if (usage.contains(u"output_tokens"_s))
-        m_usageSoFar.output = usage.value(u"output_tokens"_s).toInteger();
+        m_usageSoFar.tokensOut = usage.value(u"output_tokens"_s).toInteger();
     reportUsage(m_usageSoFar);
 }
 

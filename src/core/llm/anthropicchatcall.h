@@ -34,7 +34,7 @@ private:
     void readUsage(const QJsonObject &usage);
 
     FinishReason m_finishReason = FinishReason::Other;
-    TokenUsage m_usageSoFar;
+    Usage m_usageSoFar;
 };
 
 } // namespace Crosstalk

@@ -20,7 +20,7 @@ void ChatCall::appendText(const QString &text)
     Q_EMIT textDelta(text);
 }
 
-void ChatCall::reportUsage(const TokenUsage &usage)
+void ChatCall::reportUsage(const Usage &usage)
 {
     if (m_done)
         return;

@@ -29,7 +29,7 @@ public:
     // the message so the inspector can show it.
     QJsonObject requestRecord() const { return m_requestRecord; }
     QString text() const { return m_text; }
-    TokenUsage usage() const { return m_usage; }
+    Usage usage() const { return m_usage; }
     FinishReason finishReason() const { return m_finishReason; }
     std::optional<qint64> timeToFirstTokenMs() const { return m_ttftMs; }
     qint64 durationMs() const { return m_durationMs; }
@@ -38,14 +38,14 @@ public:
 Q_SIGNALS:
     void started();
     void textDelta(const QString &text);
-    void usageReported(const Crosstalk::TokenUsage &usage);
+    void usageReported(const Crosstalk::Usage &usage);
     void finished();
     void failed(const Crosstalk::CallError &error);
 
 protected:
     void markStarted();
     void appendText(const QString &text);
-    void reportUsage(const TokenUsage &usage);
+    void reportUsage(const Usage &usage);
     // Ends the call with a complete reply. Without reported usage, the usage is estimated
     // from `estimatedInputTokens` and the text.
     void complete(FinishReason reason, qint64 estimatedInputTokens);
@@ -57,7 +57,7 @@ protected:
 private:
     QElapsedTimer m_clock;
     QString m_text;
-    TokenUsage m_usage;
+    Usage m_usage;
     bool m_usageReported = false;
     FinishReason m_finishReason = FinishReason::Other;
     std::optional<qint64> m_ttftMs;
@@ -67,5 +67,5 @@ private:
 
 } // namespace Crosstalk
 
-Q_DECLARE_METATYPE(Crosstalk::TokenUsage)
+Q_DECLARE_METATYPE(Crosstalk::Usage)
 Q_DECLARE_METATYPE(Crosstalk::CallError)

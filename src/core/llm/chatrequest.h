@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "conversation/usage.h"
+
 #include <QList>
 #include <QString>
 
@@ -37,16 +39,6 @@ struct ChatRequest
 // Several local chat templates reject two turns of the same role in a row, so consecutive
 // same-role turns are merged (joined by a blank line) before any request is sent.
 QList<ChatTurn> mergeConsecutiveTurns(const QList<ChatTurn> &turns);
-
-// Tokens as a provider counted them, or as estimated when it reported none.
-struct TokenUsage
-{
-    qint64 input = 0;
-    qint64 output = 0;
-    bool estimated = false;
-
-    bool operator==(const TokenUsage &) const = default;
-};
 
 // A rough token count (about four characters a token) for servers that report no usage.
 qint64 estimateTokens(const QString &text);
