@@ -38,6 +38,7 @@ public:
                               const QList<std::pair<QByteArray, QByteArray>> &headers = {});
 
     void send(quint16 port, const QByteArray &request);
+    void sendMore(const QByteArray &bytes) { m_socket.write(bytes); }
     void abort() { m_socket.abort(); }
 
     bool isDone() const { return m_done; }
