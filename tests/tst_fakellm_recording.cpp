@@ -115,6 +115,7 @@ private slots:
         RawHttpClient clear;
         FAKE_EXCHANGE(clear, m_server->port(), RawHttpClient::request("DELETE", "/_fake/requests"));
         QCOMPARE(clear.status(), 204);
+        QCOMPARE(clear.header("Content-Length"), QByteArray());
         QVERIFY(m_server->requests().isEmpty());
     }
 

@@ -379,10 +379,13 @@ QJsonObject ResponseBuilder::anthropicError(int status, const QString &message, 
 ResponsePlan ResponseBuilder::json(int status, const QJsonObject &body, bool keepAlive,
                                    const HeaderList &extraHeaders, double dueMs)
 {
-    const QByteArray bytes = body.isEmpty() && status == 204 ? QByteArray() : compact(body);
-    HeaderList headers = {{"Content-Type", "application/json"},
-                          {"Content-Length", QByteArray::number(bytes.size())},
-                          {"Connection", keepAlive ? "keep-alive" : "close"}};
+    // A 204 has neither body nor body headers (RFC 9110, 15.3.5).
+    const QByteArray bytes = status == 204 ? QByteArray() : compact(body);
+    HeaderList headers;
+    if (status != 204)
+        headers = {{"Content-Type", "application/json"},
+                   {"Content-Length", QByteArray::number(bytes.size())}};
+    headers.append({"Connection"_ba, keepAlive ? "keep-alive"_ba : "close"_ba});
     headers += extraHeaders;
     ResponsePlan plan;
     plan.status = status;
