@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "llm/scriptengine.h"
+
+#include <QString>
+
+#include <optional>
+
+namespace Crosstalk::Fake {
+
+// One way for a reply to go wrong. Written as NAME[:ARGS] (tests/support/README.md lists
+// them); the same text works in the x-fake-fault header, --fault and script files.
+struct Fault
+{
+    enum class Kind
+    {
+        Status,      // NNN[:RETRY_AFTER]: an error status with the API's error JSON
+        Close,       // close the connection without answering
+        Reset,       // reset:N — TCP reset after N tokens
+        Truncate,    // truncate:N — end the HTTP body cleanly after N tokens, no end marker
+        Malformed,   // malformed:N — a broken JSON chunk after N tokens, then carry on
+        StreamError, // stream-error:N — the API's in-stream error after N tokens, then end
+        Stall,       // stall[:N] — nothing at all, or the head and N tokens, then silence
+        Trickle,     // trickle[:MS[:BYTES]] — the response BYTES at a time, MS apart
+        InvalidUtf8, // bytes that are not UTF-8 inside a text delta
+        SplitUtf8,   // multi-byte characters split across two writes
+        Large,       // large[:TOKENS] — a very long reply
+    };
+
+    Kind kind = Kind::Status;
+    int status = 0;
+    int retryAfterSeconds = 1;
+    int afterTokens = 0; // -1 for a stall before the response head
+    int intervalMs = 0;
+    int bytesPerWrite = 1;
+    int tokens = 0;
+    QString spec;
+
+    static std::optional<Fault> parse(const QString &spec, QString *error);
+};
+
+// A fault for the requests a match selects, optionally only the nth of them (1-based).
+struct FaultRule
+{
+    Fault fault;
+    ScriptMatch match;
+    int nth = 0;
+
+    // NAME[:ARGS][@model=M,participant=P,round=R,nth=N]
+    static std::optional<FaultRule> parse(const QString &spec, QString *error);
+};
+
+} // namespace Crosstalk::Fake
