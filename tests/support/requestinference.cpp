@@ -128,6 +128,9 @@ ChatRequest inferChatRequest(Api api, const QJsonObject &body, const QHttpHeader
     context.speaker = headerText(headers, "x-fake-participant");
     if (context.speaker.isEmpty())
         context.speaker = speakerFrom(system);
+    // Crosstalk names the speaker in the first user turn, next to the topic.
+    if (context.speaker.isEmpty() && !turns.isEmpty())
+        context.speaker = speakerFrom(turns.first().text);
     if (context.speaker.isEmpty())
         context.speaker = context.model;
 

@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "conversation/sessionrun.h"
+
+#include "conversation/engine.h"
+#include "conversation/topology.h"
+#include "llm/chatclient.h"
+
+#include <QTimeZone>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace Crosstalk {
+
+namespace {
+
+bool isParticipantTurn(const Message &message)
+{
+    return message.type == MessageType::Opening || message.type == MessageType::Exchange ||
+           message.type == MessageType::Verdict;
+}
+
+ModelKind modelKindOf(ApiKind kind)
+{
+    switch (kind) {
+    case ApiKind::OpenAI:
+        return ModelKind::OpenAi;
+    case ApiKind::Anthropic:
+        return ModelKind::Anthropic;
+    case ApiKind::Demo:
+        return ModelKind::Demo;
+    }
+    Q_UNREACHABLE_RETURN(ModelKind::OpenAi);
+}
+
+QDateTime now()
+{
+    return QDateTime::currentDateTimeUtc();
+}
+
+} // namespace
+
+SessionRun::SessionRun(Engine *engine, const Session &session)
+    : QObject(engine)
+    , m_engine(engine)
+    , m_session(session)
+{}
+
+SessionRun::~SessionRun()
+{
+    for (const QPointer<ChatCall> &call : std::as_const(m_calls))
+        if (call)
+            call->disconnect(this);
+}
+
+void SessionRun::touch()
+{
+    m_session.updatedAt = now();
+}
+
+void SessionRun::setStatus(SessionStatus status, const QString &reason)
+{
+    if (m_session.status == status)
+        return;
+    const SessionStatus old = m_session.status;
+    m_session.status = status;
+    touch();
+    Q_EMIT event(EngineEvent::statusChanged(m_session.id, old, status, reason));
+}
+
+void SessionRun::start()
+{
+    m_failureReason.clear();
+    setStatus(SessionStatus::Running);
+    advance();
+}
+
+void SessionRun::pause()
+{
+    setStatus(SessionStatus::Paused, tr("Paused by the user."));
+}
+
+void SessionRun::stop()
+{
+    setStatus(SessionStatus::Cancelled, tr("Stopped by the user."));
+    m_waitingForKey.clear();
+    const auto calls = m_calls;
+    for (const QPointer<ChatCall> &call : calls)
+        if (call)
+            call->cancel();
+}
+
+bool SessionRun::hasSpoken(int participant, int round) const
+{
+    const QString &name = m_session.participants.at(participant).name;
+    return std::any_of(
+        m_session.messages.cbegin(), m_session.messages.cend(), [&](const Message &m) {
+            return isParticipantTurn(m) && m.round == round && m.speaker == name &&
+                   (m.status == MessageStatus::Complete || m.status == MessageStatus::Partial ||
+                    m.status == MessageStatus::Streaming);
+        });
+}
+
+int SessionRun::currentRound() const
+{
+    const int count = int(m_session.participants.size());
+    for (int round = 0; round < m_session.rounds; ++round)
+        for (int p = 0; p < count; ++p)
+            if (!hasSpoken(p, round))
+                return round;
+    return m_session.rounds;
+}
+
+int SessionRun::nextSeq() const
+{
+    int seq = 0;
+    for (const Message &message : m_session.messages)
+        seq = std::max(seq, message.seq + 1);
+    return seq;
+}
+
+int SessionRun::roundStartSeq(int round) const
+{
+    // A parallel round is built from what was said before it began, also when some of its
+    // turns are started again after a failure.
+    int start = nextSeq();
+    for (const Message &message : m_session.messages)
+        if (isParticipantTurn(message) && message.round == round)
+            start = std::min(start, message.seq);
+    return start;
+}
+
+MessageType SessionRun::turnType(int participant, int round) const
+{
+    const int count = int(m_session.participants.size());
+    if (Topology::isJudge(m_session.paradigm, count, participant) && round == m_session.rounds - 1)
+        return MessageType::Verdict;
+    return round == 0 ? MessageType::Opening : MessageType::Exchange;
+}
+
+void SessionRun::advance()
+{
+    if (m_session.status != SessionStatus::Running || !m_failureReason.isEmpty())
+        return;
+    const int round = currentRound();
+    if (round >= m_session.rounds) {
+        if (m_calls.isEmpty() && m_waitingForKey.isEmpty())
+            setStatus(SessionStatus::Completed);
+        return;
+    }
+    const bool busy = !m_calls.isEmpty() || !m_waitingForKey.isEmpty();
+    const int count = int(m_session.participants.size());
+    QList<int> pending;
+    for (int p = 0; p < count; ++p)
+        if (!hasSpoken(p, round))
+            pending << p;
+
+    if (Topology::takesTurns(m_session.paradigm, m_session.options.schedule)) {
+        if (!busy)
+            startTurn(pending.first(), round, nextSeq());
+        return;
+    }
+    // A round in flight must finish before the next one starts: its replies are the next
+    // round's context.
+    const auto streamingBefore = [&](int limit) {
+        return std::any_of(m_session.messages.cbegin(), m_session.messages.cend(),
+                           [&](const Message &m) {
+                               return isParticipantTurn(m) && m.round < limit &&
+                                      m.status == MessageStatus::Streaming;
+                           });
+    };
+    if (streamingBefore(round))
+        return;
+    const int judge = Topology::isJudge(m_session.paradigm, count, count - 1) ? count - 1 : -1;
+    QList<int> startable;
+    for (int p : std::as_const(pending))
+        if (p != judge)
+            startable << p;
+    if (!startable.isEmpty()) {
+        const int visibleBefore = roundStartSeq(round);
+        for (int p : std::as_const(startable))
+            startTurn(p, round, visibleBefore);
+        return;
+    }
+    // The judge weighs the debaters' replies of this very round, so it speaks after them.
+    if (!streamingBefore(round + 1) && !busy && pending.contains(judge))
+        startTurn(judge, round, nextSeq());
+}
+
+void SessionRun::startTurn(int participant, int round, int visibleBeforeSeq)
+{
+    const Participant &speaker = m_session.participants.at(participant);
+    const auto model = m_engine->registry().model(speaker.modelAlias);
+    const int count = int(m_session.participants.size());
+
+    Message message;
+    message.id = QUuid::createUuid();
+    message.sessionId = m_session.id;
+    message.seq = nextSeq();
+    message.round = round;
+    message.speaker = speaker.name;
+    for (int r : Topology::recipients(m_session.paradigm, count, participant))
+        message.recipients << m_session.participants.at(r).name;
+    message.type = turnType(participant, round);
+    message.status = MessageStatus::Streaming;
+    message.createdAt = now();
+    if (model)
+        message.model = ModelRef{model->alias, model->modelId, modelKindOf(model->kind)};
+    m_session.messages.append(message);
+    touch();
+    Q_EMIT event(EngineEvent::forMessage(EngineEventType::MessageStarted, message));
+
+    if (!model) {
+        onFailed(message.id, tr("The model '%1' is not configured.").arg(speaker.modelAlias), false,
+                 false);
+        return;
+    }
+    const ContextBuilder::Built built = ContextBuilder::build(
+        m_session, {participant, round, message.type, visibleBeforeSeq}, *model);
+    const QUuid id = message.id;
+    m_waitingForKey.insert(id);
+    m_engine->resolveKey(*model, this,
+                         [this, id, model = *model, built](QString key, QString error) {
+                             m_waitingForKey.remove(id);
+                             if (m_session.status == SessionStatus::Cancelled) {
+                                 onFailed(id, tr("Stopped."), false, true);
+                                 return;
+                             }
+                             if (!error.isEmpty()) {
+                                 onFailed(id, error, false, false);
+                                 return;
+                             }
+                             sendRequest(id, model, key, built);
+                         });
+}
+
+void SessionRun::sendRequest(const QUuid &messageId, const ModelConfig &model, const QString &key,
+                             const ContextBuilder::Built &built)
+{
+    ChatCall *call = m_engine->chatClient()->createCall(model, key, built.request, this);
+    m_calls.insert(messageId, call);
+    if (Message *m = message(messageId))
+        m->request = call->requestRecord();
+    connect(call, &ChatCall::textDelta, this,
+            [this, messageId](const QString &text) { onDelta(messageId, text); });
+    connect(call, &ChatCall::finished, this,
+            [this, messageId, model] { onFinished(messageId, model); });
+    connect(call, &ChatCall::failed, this, [this, messageId](const CallError &error) {
+        onFailed(messageId, error.message, error.contentArrived,
+                 error.kind == CallError::Kind::Cancelled);
+    });
+    call->start();
+}
+
+Message *SessionRun::message(const QUuid &id)
+{
+    for (auto it = m_session.messages.rbegin(); it != m_session.messages.rend(); ++it)
+        if (it->id == id)
+            return &*it;
+    return nullptr;
+}
+
+void SessionRun::onDelta(const QUuid &messageId, const QString &text)
+{
+    Message *m = message(messageId);
+    if (!m)
+        return;
+    m->content += text;
+    Q_EMIT event(EngineEvent::delta(m_session.id, messageId, text));
+}
+
+void SessionRun::onFinished(const QUuid &messageId, const ModelConfig &model)
+{
+    const QPointer<ChatCall> call = m_calls.take(messageId);
+    Message *m = message(messageId);
+    if (!m || !call)
+        return;
+    call->deleteLater();
+    m->content = call->text();
+    m->status = MessageStatus::Complete;
+    m->usage = call->usage();
+    m->usage.cost = model.cost(m->usage.tokensIn, m->usage.tokensOut);
+    m->ttftMs = call->timeToFirstTokenMs();
+    m->durationMs = call->durationMs();
+    m_session.usage.tokensIn += m->usage.tokensIn;
+    m_session.usage.tokensOut += m->usage.tokensOut;
+    m_session.usage.cost += m->usage.cost;
+    m_session.usage.estimated = m_session.usage.estimated || m->usage.estimated;
+    touch();
+    Q_EMIT event(EngineEvent::forMessage(EngineEventType::MessageCompleted, *m));
+    checkBudget();
+    settleFailures();
+    advance();
+}
+
+void SessionRun::onFailed(const QUuid &messageId, const QString &error, bool contentArrived,
+                          bool cancelled)
+{
+    const QPointer<ChatCall> call = m_calls.take(messageId);
+    Message *m = message(messageId);
+    if (!m)
+        return;
+    if (call) {
+        m->content = call->text();
+        m->usage = call->usage();
+        m->durationMs = call->durationMs();
+        m->ttftMs = call->timeToFirstTokenMs();
+        call->deleteLater();
+    }
+    // What arrived is kept: a cut-short reply is partial, not lost.
+    m->status = contentArrived ? MessageStatus::Partial : MessageStatus::Failed;
+    m->error = error;
+    touch();
+    Q_EMIT event(EngineEvent::forMessage(EngineEventType::MessageFailed, *m));
+    if (!cancelled && m_failureReason.isEmpty())
+        m_failureReason = tr("%1's reply failed: %2").arg(m->speaker, error);
+    settleFailures();
+    advance();
+}
+
+void SessionRun::settleFailures()
+{
+    // The round's other replies are awaited and kept; then the session pauses so the user can
+    // retry, change the model, or stop.
+    if (m_failureReason.isEmpty() || !m_calls.isEmpty() || !m_waitingForKey.isEmpty())
+        return;
+    if (m_session.status == SessionStatus::Running)
+        setStatus(SessionStatus::Paused, m_failureReason);
+}
+
+void SessionRun::checkBudget()
+{
+    if (currentRound() >= m_session.rounds)
+        return; // nothing left to spend on
+    const SessionOptions &options = m_session.options;
+    const Usage &usage = m_session.usage;
+    QString reason;
+    if (options.budgetTokens && usage.tokensIn + usage.tokensOut >= *options.budgetTokens)
+        reason = tr("The token budget of %1 is reached.").arg(*options.budgetTokens);
+    else if (options.budgetCost && usage.cost >= *options.budgetCost)
+        reason = tr("The cost budget of $%1 is reached.").arg(*options.budgetCost, 0, 'f', 2);
+    if (!reason.isEmpty() && m_session.status == SessionStatus::Running)
+        setStatus(SessionStatus::Paused, reason);
+}
+
+} // namespace Crosstalk

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "conversation/contextbuilder.h"
+#include "conversation/engineevent.h"
+#include "conversation/session.h"
+
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+
+namespace Crosstalk {
+
+class ChatCall;
+class Engine;
+
+// Drives one session from round to round: decides which turns can start (all of a round at
+// once, or in turns), builds each request, streams the replies into messages, and moves the
+// session through its statuses. A failed reply never discards the transcript: the round's
+// other replies are kept and the session pauses with the reason.
+class SessionRun : public QObject
+{
+    Q_OBJECT
+
+public:
+    SessionRun(Engine *engine, const Session &session);
+    ~SessionRun() override;
+
+    const Session &session() const { return m_session; }
+
+    void start();
+    void pause();
+    void stop();
+    bool hasCallsInFlight() const { return !m_calls.isEmpty(); }
+
+Q_SIGNALS:
+    void event(const Crosstalk::EngineEvent &event);
+
+private:
+    struct PlannedTurn
+    {
+        int participant = 0;
+        MessageType type = MessageType::Opening;
+    };
+
+    void advance();
+    int currentRound() const;
+    bool hasSpoken(int participant, int round) const;
+    int nextSeq() const;
+    int roundStartSeq(int round) const;
+    MessageType turnType(int participant, int round) const;
+    void startTurn(int participant, int round, int visibleBeforeSeq);
+    void sendRequest(const QUuid &messageId, const ModelConfig &model, const QString &key,
+                     const ContextBuilder::Built &built);
+    void onDelta(const QUuid &messageId, const QString &text);
+    void onFinished(const QUuid &messageId, const ModelConfig &model);
+    void onFailed(const QUuid &messageId, const QString &error, bool contentArrived,
+                  bool cancelled);
+    void settleFailures();
+    void checkBudget();
+    void setStatus(SessionStatus status, const QString &reason = QString());
+    Message *message(const QUuid &id);
+    void touch();
+
+    Engine *m_engine;
+    Session m_session;
+    QHash<QUuid, QPointer<ChatCall>> m_calls;
+    QSet<QUuid> m_waitingForKey;
+    QString m_failureReason; // set when a reply of this round failed; pauses once all settle
+};
+
+} // namespace Crosstalk
