@@ -52,7 +52,26 @@ QString speakerFrom(const QString &system)
 
 // "Alice: text", "**Alice**: text" or "[Alice] text" at the start of a line opens a turn by
 // Alice; following lines belong to it up to a blank line or the next label.
-QList<ScriptTurn> labelledTurns(const QString &text)
+// Crosstalk's first user turn names everyone: "You are big, in a conversation with middle and
+// small." Names from it count as speaker labels even when they are not capitalised.
+struct Cast
+{
+    QString speaker;
+    QStringList others;
+};
+
+Cast castFrom(const QString &firstUserTurn)
+{
+    static const QRegularExpression intro(u"^You are (.+?), in a conversation with (.+?)\\.\\n"_s);
+    const auto m = intro.match(firstUserTurn);
+    if (!m.hasMatch())
+        return {};
+    QString others = m.captured(2);
+    others.replace(u" and "_s, u", "_s);
+    return {m.captured(1), others.split(u", "_s, Qt::SkipEmptyParts)};
+}
+
+QList<ScriptTurn> labelledTurns(const QString &text, const QStringList &knownNames)
 {
     static const QRegularExpression label(
         u"^\\s*(?:\\*\\*([\\p{Lu}][\\p{L}\\p{N}_' -]{0,40}?)\\*\\*:?|\\[([\\p{Lu}][\\p{L}\\p{N}_' "
@@ -65,10 +84,21 @@ QList<ScriptTurn> labelledTurns(const QString &text)
     for (const QString &line : text.split(u'\n')) {
         const auto m = label.match(line);
         QString name;
-        if (m.hasMatch())
+        QString said;
+        if (m.hasMatch()) {
             name = m.captured(1) + m.captured(2) + m.captured(3);
+            said = m.captured(4);
+        } else {
+            for (const QString &known : knownNames) {
+                if (line.startsWith(known + u": "_s)) {
+                    name = known;
+                    said = line.mid(known.size() + 2);
+                    break;
+                }
+            }
+        }
         if (!name.isEmpty() && !notSpeakers.contains(name.toLower())) {
-            turns.append({name, m.captured(4)});
+            turns.append({name, said});
             inTurn = true;
         } else if (!name.isEmpty() || line.trimmed().isEmpty()) {
             inTurn = false;
@@ -126,11 +156,17 @@ ChatRequest inferChatRequest(Api api, const QJsonObject &body, const QHttpHeader
         body.value(u"seed"_s).isDouble() ? quint64(body.value(u"seed"_s).toInteger()) : defaultSeed;
 
     context.speaker = headerText(headers, "x-fake-participant");
+    Cast cast;
+    for (const Turn &turn : std::as_const(turns)) {
+        if (turn.role == u"user") {
+            cast = castFrom(turn.text);
+            break;
+        }
+    }
+    if (context.speaker.isEmpty())
+        context.speaker = cast.speaker;
     if (context.speaker.isEmpty())
         context.speaker = speakerFrom(system);
-    // Crosstalk names the speaker in the first user turn, next to the topic.
-    if (context.speaker.isEmpty() && !turns.isEmpty())
-        context.speaker = speakerFrom(turns.first().text);
     if (context.speaker.isEmpty())
         context.speaker = context.model;
 
@@ -153,7 +189,7 @@ ChatRequest inferChatRequest(Api api, const QJsonObject &body, const QHttpHeader
         if (!turn.name.isEmpty())
             context.visible.append({turn.name, turn.text});
         else
-            context.visible.append(labelledTurns(turn.text));
+            context.visible.append(labelledTurns(turn.text, cast.others));
     }
     if (const auto m = topicLine.match(system); m.hasMatch())
         context.topic = m.captured(1).trimmed();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cli/commandline.h"
 
+#include "cli/runcommand.h"
 #include "config/appidentity.h"
 
 #include <QCommandLineParser>
@@ -24,7 +25,11 @@ void configure(QCommandLineParser &parser)
         "about a topic.\n\nWithout a command, crosstalk opens the window."_s);
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(u"command"_s, u"What to do headless."_s, u"[command]"_s);
+    parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsPositionalArguments);
+    parser.addPositionalArgument(u"command"_s,
+                                 u"What to do headless:\n"
+                                 "  run    run a session; 'crosstalk run --help' for its flags"_s,
+                                 u"[command] [options]"_s);
 }
 
 } // namespace
@@ -57,6 +62,8 @@ int run(const QStringList &arguments)
         parser.showHelp(ExitOk); // exits
 
     const QStringList positional = parser.positionalArguments();
+    if (positional.value(0) == u"run"_s)
+        return runCommand(QStringList{arguments.first() + u" run"_s} + positional.mid(1));
     QTextStream(stderr) << "crosstalk: unknown command '" << positional.value(0) << "'\n"
                         << "Try 'crosstalk --help'.\n";
     return ExitUsage;

@@ -11,6 +11,9 @@ enum ExitCode
     ExitOk = 0,
     ExitFailure = 1,
     ExitUsage = 2,
+    ExitPaused = 3, // a provider failure or a budget cap left the session paused
+    ExitNotFound = 4,
+    ExitInterrupted = 130,
 };
 
 // True when the arguments ask for something that needs no window: a subcommand, --help or

@@ -31,6 +31,9 @@ Parsed<QUuid> Engine::createSession(Session draft)
     draft.updatedAt = now;
     if (draft.title.trimmed().isEmpty())
         draft.title = Session::titleFromTopic(draft.topic);
+    for (qsizetype i = 0; i < draft.participants.size(); ++i)
+        if (!draft.participants[i].colour.isValid())
+            draft.participants[i].colour = Participant::defaultColour(i);
 
     // The session document's reader holds every rule of a valid session; a draft that reads
     // back from its own document is valid, and the errors name the same fields everywhere.

@@ -17,6 +17,14 @@ struct Participant
     QString personaSource;
     QColor colour;
 
+    // Distinct colours, readable on light and dark backgrounds, for participants given none.
+    static QColor defaultColour(qsizetype index)
+    {
+        static const char *const palette[] = {"#3daee9", "#e67e22", "#27ae60", "#9b59b6",
+                                              "#e74c3c", "#16a085", "#c9a227", "#7f8c8d"};
+        return QColor::fromString(QLatin1StringView(palette[index % 8]));
+    }
+
     bool operator==(const Participant &) const = default;
 };
 

@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "cli/runcommand.h"
+
+#include "cli/commandline.h"
+#include "cli/transcriptprinter.h"
+#include "config/secretstore.h"
+#include "config/settings.h"
+#include "conversation/engine.h"
+#include "conversation/sessiondocument.h"
+#include "llm/chatclient.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QLocale>
+#include <QSaveFile>
+#include <QSocketNotifier>
+#include <QTextStream>
+
+#include <csignal>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace Qt::StringLiterals;
+
+namespace Crosstalk::Cli {
+
+namespace {
+
+// What a participant is told when no persona was given.
+const auto kDefaultPersona =
+    u"You are {{name}}, taking part in a conversation with {{participants}}. Speak in your own "
+    "voice: be concise and concrete, and engage with what the others say."_s;
+
+int usageError(const QString &message)
+{
+    QTextStream(stderr) << "crosstalk run: " << message << "\nTry 'crosstalk run --help'.\n";
+    return ExitUsage;
+}
+
+// Persona values on the command line: `path:FILE`, the name of an existing file, or inline
+// text. Files named here are the user's own: anywhere they can read, relative to the current
+// folder.
+std::optional<QString> readPersona(const QString &value, QString *source, QString *error)
+{
+    QString path;
+    if (value.startsWith(u"path:"_s))
+        path = value.mid(5);
+    else if (!value.contains(u'\n') && value.size() < 4096 && QFileInfo(value).isFile())
+        path = value;
+    if (path.isEmpty()) {
+        source->clear();
+        return value;
+    }
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = u"cannot read persona file '%1': %2"_s.arg(path, file.errorString());
+        return std::nullopt;
+    }
+    const QByteArray bytes = file.readAll();
+    QStringDecoder decoder(QStringDecoder::Utf8);
+    const QString text = decoder.decode(bytes);
+    if (decoder.hasError()) {
+        *error = u"persona file '%1' is not UTF-8 text"_s.arg(path);
+        return std::nullopt;
+    }
+    *source = u"path:"_s + path;
+    return text;
+}
+
+// Participants named after their model aliases; a repeated alias gets -2, -3…
+QList<Participant> participantsFromModels(const QStringList &aliases)
+{
+    QList<Participant> participants;
+    QHash<QString, int> seen;
+    for (const QString &alias : aliases) {
+        const int n = ++seen[alias];
+        participants.append({n == 1 ? alias : u"%1-%2"_s.arg(alias).arg(n), alias, {}, {}, {}});
+    }
+    return participants;
+}
+
+class RunCommand : public QObject
+{
+public:
+    int exec(const QStringList &arguments);
+
+private:
+    int parse(const QStringList &arguments, Session &draft);
+    void onEvent(const EngineEvent &event);
+    void finish();
+    void interrupted();
+    bool writeOutput();
+
+    std::unique_ptr<Engine> m_engine;
+    ChatClient *m_chatClient = nullptr;
+    KeychainSecretStore *m_secrets = nullptr;
+    std::unique_ptr<TranscriptPrinter> m_printer;
+    QUuid m_id;
+    QString m_outPath;
+    bool m_jsonOnStdout = false;
+    bool m_printTranscript = false;
+    QString m_pauseReason;
+    bool m_interrupted = false;
+    int m_exitCode = ExitOk;
+    QElapsedTimer m_clock;
+    QTextStream m_out{stdout};
+};
+
+int RunCommand::parse(const QStringList &arguments, Session &draft)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        u"Run a session headless: the transcript streams to stdout, the summary to stderr.\n\n"
+        "Exit codes: 0 completed, 2 bad usage or invalid input, 3 a provider failure or a "
+        "budget cap left the session paused, 130 interrupted by Ctrl-C."_s);
+    parser.addHelpOption();
+    const QCommandLineOption models(u"models"_s,
+                                    u"Participants by model alias, named after them (a repeated "
+                                    "alias gets -2, -3): e.g. big,small."_s,
+                                    u"a,b,c"_s);
+    const QCommandLineOption participant(
+        u"participant"_s, u"A participant: NAME=MODEL or NAME=MODEL:PERSONA. Repeatable."_s,
+        u"spec"_s);
+    const QCommandLineOption persona(u"persona"_s,
+                                     u"Persona of a participant (by name or model alias): "
+                                     "inline text, path:FILE, or a file. Repeatable."_s,
+                                     u"who=persona"_s);
+    const QCommandLineOption paradigm(
+        u"paradigm"_s, u"memory, report, relay or debate (default relay)."_s, u"name"_s);
+    const QCommandLineOption rounds(u"rounds"_s,
+                                    u"Rounds, 1–100, openings included (default 20)."_s, u"N"_s);
+    const QCommandLineOption topic(u"topic"_s, u"What to talk about."_s, u"text"_s);
+    const QCommandLineOption schedule(u"schedule"_s, u"parallel (default) or sequential turns."_s,
+                                      u"mode"_s);
+    const QCommandLineOption contextWindow(
+        u"context-window"_s, u"Latest visible messages each request carries (default 10)."_s,
+        u"N"_s);
+    const QCommandLineOption budgetTokens(u"budget-tokens"_s,
+                                          u"Pause when the session has used N tokens."_s, u"N"_s);
+    const QCommandLineOption budgetCost(
+        u"budget-cost"_s, u"Pause when the session has cost X (US dollars)."_s, u"X"_s);
+    const QCommandLineOption out(u"out"_s, u"Write the session document (JSON) to FILE."_s,
+                                 u"FILE.json"_s);
+    const QCommandLineOption json(u"json"_s, u"Print the session document on stdout instead of the "
+                                             "transcript."_s);
+    const QCommandLineOption quiet(u"quiet"_s, u"Print no transcript and no summary."_s);
+    parser.addOptions({models, participant, persona, paradigm, rounds, topic, schedule,
+                       contextWindow, budgetTokens, budgetCost, out, json, quiet});
+
+    if (!parser.parse(arguments))
+        return usageError(parser.errorText());
+    if (parser.isSet(u"help"_s)) {
+        m_out << parser.helpText().replace(u"crosstalk "_s, u"crosstalk run "_s);
+        return -1;
+    }
+    if (!parser.positionalArguments().isEmpty())
+        return usageError(u"unexpected argument '%1'"_s.arg(parser.positionalArguments().first()));
+    if (parser.isSet(models) == parser.isSet(participant))
+        return usageError(u"give the participants with either --models or --participant"_s);
+
+    if (parser.isSet(models)) {
+        draft.participants = participantsFromModels(parser.value(models).split(u','));
+    } else {
+        for (const QString &spec : parser.values(participant)) {
+            const qsizetype eq = spec.indexOf(u'=');
+            if (eq <= 0)
+                return usageError(u"--participant '%1': expected NAME=MODEL[:PERSONA]"_s.arg(spec));
+            const QString rest = spec.mid(eq + 1);
+            const qsizetype colon = rest.indexOf(u':');
+            Participant p{spec.left(eq), colon < 0 ? rest : rest.left(colon), {}, {}, {}};
+            if (colon >= 0) {
+                QString error;
+                const auto text = readPersona(rest.mid(colon + 1), &p.personaSource, &error);
+                if (!text)
+                    return usageError(u"--participant %1: %2"_s.arg(p.name, error));
+                p.persona = *text;
+            }
+            draft.participants.append(p);
+        }
+    }
+
+    const ModelRegistry &registry = m_engine->registry();
+    for (Participant &p : draft.participants) {
+        if (!p.persona.isEmpty())
+            continue;
+        // A slot's persona from the environment (BIG_SYSTEM_PROMPT…), else the default.
+        if (const auto slot = registry.slotPersona(p.modelAlias)) {
+            QString error;
+            const auto text = slot->filePath.isEmpty() ? std::optional(slot->text)
+                                                       : readPersona(u"path:"_s + slot->filePath,
+                                                                     &p.personaSource, &error);
+            if (!text)
+                return usageError(u"persona of slot %1: %2"_s.arg(p.modelAlias, error));
+            p.persona = *text;
+        } else {
+            p.persona = kDefaultPersona;
+        }
+    }
+    for (const QString &value : parser.values(persona)) {
+        const qsizetype eq = value.indexOf(u'=');
+        if (eq <= 0)
+            return usageError(u"--persona '%1': expected NAME=PERSONA"_s.arg(value));
+        const QString who = value.left(eq);
+        bool matched = false;
+        for (Participant &p : draft.participants) {
+            if (p.name != who && p.modelAlias != who)
+                continue;
+            QString error;
+            const auto text = readPersona(value.mid(eq + 1), &p.personaSource, &error);
+            if (!text)
+                return usageError(u"--persona %1: %2"_s.arg(who, error));
+            p.persona = *text;
+            matched = true;
+        }
+        if (!matched)
+            return usageError(u"--persona %1: no participant or model of that name"_s.arg(who));
+    }
+
+    const auto integer = [&](const QCommandLineOption &option, int &target) {
+        if (!parser.isSet(option))
+            return true;
+        bool ok = false;
+        target = parser.value(option).toInt(&ok);
+        return ok;
+    };
+    draft.paradigm = Paradigm::Relay; // the old tool's default
+    if (parser.isSet(paradigm)) {
+        const auto value = enumFromString<Paradigm>(parser.value(paradigm));
+        if (!value)
+            return usageError(u"--paradigm: unknown paradigm '%1' (memory, report, relay, "
+                              "debate)"_s.arg(parser.value(paradigm)));
+        draft.paradigm = *value;
+    }
+    draft.rounds = 20;
+    if (!integer(rounds, draft.rounds))
+        return usageError(u"--rounds: '%1' is not a whole number"_s.arg(parser.value(rounds)));
+    draft.topic = parser.isSet(topic) ? parser.value(topic) : u"Hello, let's talk"_s;
+    if (parser.isSet(schedule)) {
+        const auto value = enumFromString<Schedule>(parser.value(schedule));
+        if (!value)
+            return usageError(u"--schedule: must be parallel or sequential"_s);
+        draft.options.schedule = *value;
+    }
+    if (!integer(contextWindow, draft.options.contextWindow))
+        return usageError(
+            u"--context-window: '%1' is not a whole number"_s.arg(parser.value(contextWindow)));
+    if (parser.isSet(budgetTokens)) {
+        bool ok = false;
+        draft.options.budgetTokens = parser.value(budgetTokens).toLongLong(&ok);
+        if (!ok || *draft.options.budgetTokens <= 0)
+            return usageError(u"--budget-tokens: must be a whole number above 0"_s);
+    }
+    if (parser.isSet(budgetCost)) {
+        bool ok = false;
+        draft.options.budgetCost = parser.value(budgetCost).toDouble(&ok);
+        if (!ok || *draft.options.budgetCost <= 0)
+            return usageError(u"--budget-cost: must be a number above 0"_s);
+    }
+    m_outPath = parser.value(out);
+    if (!m_outPath.isEmpty() && !m_outPath.endsWith(u".json"_s, Qt::CaseInsensitive))
+        return usageError(u"--out: only the session document (.json) can be written so far"_s);
+    m_jsonOnStdout = parser.isSet(json);
+    m_printTranscript = !parser.isSet(quiet) && !m_jsonOnStdout;
+    return ExitOk;
+}
+
+// Ctrl-C stops the session (what was said is kept, the session is cancelled); the signal
+// handler only writes a byte, the event loop does the rest.
+int g_signalPipe[2] = {-1, -1};
+
+void onSignal(int)
+{
+    const char byte = 1;
+    [[maybe_unused]] const auto written = ::write(g_signalPipe[1], &byte, 1);
+}
+
+int RunCommand::exec(const QStringList &arguments)
+{
+    const QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    Settings settings;
+    const ModelRegistry registry = ModelRegistry::load(environment, &settings);
+    for (const QString &problem : registry.problems())
+        QTextStream(stderr) << "crosstalk: warning: " << problem << '\n';
+    m_chatClient = new ChatClient(this);
+    m_chatClient->setNetworkPolicy(registry.network());
+    m_secrets = new KeychainSecretStore(this);
+    m_engine = std::make_unique<Engine>(registry, m_chatClient, m_secrets);
+
+    Session draft;
+    if (const int code = parse(arguments, draft); code != ExitOk)
+        return code < 0 ? ExitOk : code;
+
+    const Parsed<QUuid> created = m_engine->createSession(draft);
+    if (!created) {
+        QTextStream err(stderr);
+        err << "crosstalk run: the session is not valid:\n";
+        for (const FieldError &e : created.errors)
+            err << "  " << e.toString() << '\n';
+        return ExitUsage;
+    }
+    m_id = *created.value;
+    if (m_printTranscript)
+        m_printer =
+            std::make_unique<TranscriptPrinter>(m_engine.get(), m_id, m_out, isatty(STDOUT_FILENO));
+    connect(m_engine.get(), &Engine::event, this, [this](const EngineEvent &e) { onEvent(e); });
+
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) == 0) {
+        auto *notifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, this);
+        connect(notifier, &QSocketNotifier::activated, this, [this] {
+            char byte;
+            [[maybe_unused]] const auto got = ::read(g_signalPipe[0], &byte, 1);
+            interrupted();
+        });
+        std::signal(SIGINT, onSignal);
+        std::signal(SIGTERM, onSignal);
+    }
+
+    m_clock.start();
+    if (const auto error = m_engine->start(m_id)) {
+        QTextStream(stderr) << "crosstalk run: " << error->message << '\n';
+        return ExitFailure;
+    }
+    return QCoreApplication::exec();
+}
+
+void RunCommand::onEvent(const EngineEvent &event)
+{
+    if (m_printer)
+        m_printer->onEvent(event);
+    if (event.type != EngineEventType::SessionStatus)
+        return;
+    switch (event.newStatus) {
+    case SessionStatus::Completed:
+        m_exitCode = ExitOk;
+        break;
+    case SessionStatus::Paused:
+        m_exitCode = ExitPaused;
+        m_pauseReason = event.reason;
+        break;
+    case SessionStatus::Cancelled:
+        m_exitCode = m_interrupted ? ExitInterrupted : ExitFailure;
+        break;
+    default:
+        return;
+    }
+    // Replies still in flight (a paused round, a stop) settle before the run ends.
+    QMetaObject::invokeMethod(this, [this] { finish(); }, Qt::QueuedConnection);
+}
+
+void RunCommand::interrupted()
+{
+    if (m_interrupted)
+        return;
+    m_interrupted = true;
+    QTextStream(stderr) << "\ncrosstalk: interrupted; keeping what was said.\n";
+    if (m_engine->stop(m_id))
+        finish();
+}
+
+void RunCommand::finish()
+{
+    const Session *session = m_engine->session(m_id);
+    const bool settled =
+        std::none_of(session->messages.cbegin(), session->messages.cend(),
+                     [](const Message &m) { return m.status == MessageStatus::Streaming; });
+    if (!settled) {
+        QMetaObject::invokeMethod(this, [this] { finish(); }, Qt::QueuedConnection);
+        return;
+    }
+    if (!writeOutput())
+        m_exitCode = ExitFailure;
+    QTextStream err(stderr);
+    const QString id = session->id.toString(QUuid::WithoutBraces);
+    const QString figures =
+        u"%1 messages, %2 tokens%3, %4 s"_s.arg(session->messages.size())
+            .arg(QLocale().toString(session->usage.tokensIn + session->usage.tokensOut))
+            .arg(session->usage.estimated ? u" (estimated)"_s : QString())
+            .arg(m_clock.elapsed() / 1000.0, 0, 'f', 1);
+    if (m_exitCode == ExitOk && !m_jsonOnStdout && m_printer)
+        err << "\nCompleted: " << figures << ". Session " << id << ".\n";
+    else if (m_exitCode == ExitPaused)
+        err << "\nPaused: " << m_pauseReason << "\n"
+            << figures << ". Session " << id << " is kept paused.\n";
+    QCoreApplication::exit(m_exitCode);
+}
+
+bool RunCommand::writeOutput()
+{
+    const QByteArray document =
+        QJsonDocument(SessionDocument::toJson(*m_engine->session(m_id))).toJson();
+    if (m_jsonOnStdout) {
+        m_out.flush();
+        QFile out;
+        if (!out.open(stdout, QIODevice::WriteOnly) || out.write(document) != document.size())
+            return false;
+    }
+    if (m_outPath.isEmpty())
+        return true;
+    QSaveFile file(m_outPath);
+    if (!file.open(QIODevice::WriteOnly) || file.write(document) != document.size() ||
+        !file.commit()) {
+        QTextStream(stderr) << "crosstalk run: cannot write " << m_outPath << ": "
+                            << file.errorString() << '\n';
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
+int runCommand(const QStringList &arguments)
+{
+    RunCommand command;
+    return command.exec(arguments);
+}
+
+} // namespace Crosstalk::Cli

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// `crosstalk run` as a user runs it from a terminal, against the fake LLM server.
+#include "fakellmserver.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+
+using namespace Qt::StringLiterals;
+using namespace Crosstalk::Fake;
+
+class TestRunCommand : public QObject
+{
+    Q_OBJECT
+
+private:
+    FakeLlmServer m_server;
+    QTemporaryDir m_dir;
+
+    struct Run
+    {
+        int exitCode = -1;
+        QByteArray out;
+        QByteArray err;
+    };
+
+    void configure(QProcess &process, const QHash<QString, QString> &extraEnv)
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"OPENAI_BASE_URL"_s, m_server.baseUrl().toString() + u"/v1"_s);
+        env.insert(u"OPENAI_API_KEY"_s, u"sk-test-run"_s);
+        env.insert(u"XDG_CONFIG_HOME"_s, m_dir.filePath(u"config"_s));
+        env.insert(u"XDG_DATA_HOME"_s, m_dir.filePath(u"data"_s));
+        env.remove(u"ANTHROPIC_API_KEY"_s);
+        for (auto it = extraEnv.cbegin(); it != extraEnv.cend(); ++it)
+            env.insert(it.key(), it.value());
+        process.setProcessEnvironment(env);
+        process.setWorkingDirectory(m_dir.path());
+    }
+
+    // The test's own event loop keeps serving the fake server while crosstalk runs.
+    Run run(const QStringList &arguments, const QHash<QString, QString> &extraEnv = {})
+    {
+        QProcess process;
+        configure(process, extraEnv);
+        process.start(QStringLiteral(CROSSTALK_EXECUTABLE), QStringList{u"run"_s} + arguments);
+        if (!QTest::qWaitFor([&] { return process.state() == QProcess::NotRunning; }, 30000))
+            return {};
+        return {process.exitCode(), process.readAllStandardOutput(),
+                process.readAllStandardError()};
+    }
+
+    QJsonObject document(const QString &name)
+    {
+        QFile file(m_dir.filePath(name));
+        if (!file.open(QIODevice::ReadOnly))
+            return {};
+        return QJsonDocument::fromJson(file.readAll()).object();
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_server.listen());
+        m_server.setTiming({5, 5, 0});
+    }
+
+    void init()
+    {
+        m_server.clearFaultRules();
+        m_server.clearRequests();
+    }
+
+    void writesTheSessionDocument_data()
+    {
+        QTest::addColumn<QString>("paradigm");
+        // Recipients of each slot's messages: the topology with big, middle, small in order.
+        QTest::addColumn<QStringList>("recipients");
+        QTest::newRow("memory") << u"memory"_s
+                                << QStringList{u"middle,small"_s, u"big,small"_s, u"big,middle"_s};
+        QTest::newRow("report") << u"report"_s
+                                << QStringList{u"middle,small"_s, u"big"_s, u"big"_s};
+        QTest::newRow("relay") << u"relay"_s << QStringList{u"middle"_s, u"small"_s, u"big"_s};
+        QTest::newRow("debate") << u"debate"_s
+                                << QStringList{u"middle,small"_s, u"big,small"_s, QString()};
+    }
+
+    void writesTheSessionDocument()
+    {
+        QFETCH(QString, paradigm);
+        QFETCH(QStringList, recipients);
+        const Run r = run({u"--models"_s, u"big,middle,small"_s, u"--paradigm"_s, paradigm,
+                           u"--rounds"_s, u"2"_s, u"--topic"_s, u"T"_s, u"--out"_s, u"x.json"_s});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(r.out.contains("── Round 2 of 2 ──"));
+        const QJsonObject doc = document(u"x.json"_s);
+        QCOMPARE(doc[u"format_version"_s].toInt(), 1);
+        QCOMPARE(doc[u"status"_s].toString(), u"completed"_s);
+        QCOMPARE(doc[u"paradigm"_s].toString(), paradigm);
+        const QJsonArray messages = doc[u"messages"_s].toArray();
+        QCOMPARE(messages.size(), 6);
+        const QStringList speakers = {u"big"_s, u"middle"_s, u"small"_s};
+        for (const QJsonValue &value : messages) {
+            const QJsonObject m = value.toObject();
+            QStringList got;
+            for (const QJsonValue &name : m[u"recipients"_s].toArray())
+                got << name.toString();
+            got.sort();
+            QCOMPARE(got.join(u','), recipients.at(speakers.indexOf(m[u"speaker"_s].toString())));
+            QCOMPARE(m[u"status"_s].toString(), u"complete"_s);
+        }
+        if (paradigm == u"debate"_s)
+            QCOMPARE(messages.last()[u"type"_s].toString(), u"verdict"_s);
+        QVERIFY2(!r.out.contains("sk-test-run") && !r.err.contains("sk-test-run"),
+                 "the key never appears in output");
+        QVERIFY(!QJsonDocument(doc).toJson().contains("sk-test-run"));
+    }
+
+    void jsonGoesToStdoutAlone()
+    {
+        const Run r = run({u"--models"_s, u"big,big"_s, u"--rounds"_s, u"1"_s, u"--json"_s});
+        QCOMPARE(r.exitCode, 0);
+        QJsonParseError error;
+        const QJsonObject doc = QJsonDocument::fromJson(r.out, &error).object();
+        QCOMPARE(error.error, QJsonParseError::NoError);
+        QCOMPARE(doc[u"participants"_s].toArray()[1][u"name"_s].toString(), u"big-2"_s);
+        QCOMPARE(doc[u"paradigm"_s].toString(), u"relay"_s); // the old tool's default
+    }
+
+    void badUsageExitsWithTwo_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("no participants") << QStringList{} << u"--models or --participant"_s;
+        QTest::newRow("unknown paradigm")
+            << QStringList{u"--models"_s, u"big,small"_s, u"--paradigm"_s, u"chaos"_s}
+            << u"unknown paradigm 'chaos'"_s;
+        QTest::newRow("unknown model") << QStringList{u"--models"_s, u"big,nope"_s}
+                                       << u"participants[1].model: unknown model 'nope'"_s;
+        QTest::newRow("rounds out of range")
+            << QStringList{u"--models"_s, u"big,small"_s, u"--rounds"_s, u"0"_s} << u"rounds"_s;
+        QTest::newRow("missing persona file")
+            << QStringList{u"--models"_s, u"big,small"_s, u"--persona"_s,
+                           u"big=path:/nonexistent/alice.md"_s}
+            << u"cannot read persona file '/nonexistent/alice.md'"_s;
+        QTest::newRow("unknown option") << QStringList{u"--frobnicate"_s} << u"frobnicate"_s;
+    }
+
+    void badUsageExitsWithTwo()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, message);
+        const Run r = run(arguments);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(QString::fromUtf8(r.err).contains(message), r.err.constData());
+        QVERIFY(m_server.requests().isEmpty());
+    }
+
+    void providerFailurePausesWithThree()
+    {
+        m_server.addFaultRule(*FaultRule::parse(u"503"_s, nullptr));
+        const Run r = run(
+            {u"--models"_s, u"big,small"_s, u"--rounds"_s, u"2"_s, u"--out"_s, u"paused.json"_s},
+            {{u"MAX_RETRIES"_s, u"1"_s}});
+        QCOMPARE(r.exitCode, 3);
+        QVERIFY2(r.err.contains("Paused:"), r.err.constData());
+        QCOMPARE(m_server.requests().size(), 4); // two participants, one retry each
+        const QJsonObject doc = document(u"paused.json"_s);
+        QCOMPARE(doc[u"status"_s].toString(), u"paused"_s);
+        QCOMPARE(doc[u"messages"_s].toArray().first()[u"status"_s].toString(), u"failed"_s);
+    }
+
+    void interruptKeepsWhatWasSaid()
+    {
+        m_server.setTiming({5, 5, 20}); // slow enough to interrupt mid-reply
+        QProcess process;
+        configure(process, {});
+        process.start(QStringLiteral(CROSSTALK_EXECUTABLE),
+                      {u"run"_s, u"--models"_s, u"big,small"_s, u"--rounds"_s, u"5"_s, u"--out"_s,
+                       u"stopped.json"_s});
+        const auto replying = [this] {
+            const QList<RecordedRequest> requests = m_server.requests();
+            return std::any_of(requests.cbegin(), requests.cend(),
+                               [](const RecordedRequest &r) { return r.firstTokenMs >= 0; });
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(replying(), 10000);
+        ::kill(pid_t(process.processId()), SIGINT);
+        QTRY_COMPARE_WITH_TIMEOUT(process.state(), QProcess::NotRunning, 10000);
+        m_server.setTiming({5, 5, 0});
+        QCOMPARE(process.exitCode(), 130);
+        const QJsonObject doc = document(u"stopped.json"_s);
+        QCOMPARE(doc[u"status"_s].toString(), u"cancelled"_s);
+        QVERIFY(!doc[u"messages"_s].toArray().isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRunCommand)
+#include "tst_runcommand.moc"
