@@ -147,7 +147,7 @@ private slots:
         QTest::newRow("missing persona file")
             << QStringList{u"--models"_s, u"big,small"_s, u"--persona"_s,
                            u"big=path:/nonexistent/alice.md"_s}
-            << u"cannot read persona file '/nonexistent/alice.md'"_s;
+            << u"file not found: /nonexistent/alice.md"_s;
         QTest::newRow("unknown option") << QStringList{u"--frobnicate"_s} << u"frobnicate"_s;
     }
 

@@ -8,9 +8,11 @@
 #include "conversation/engine.h"
 #include "conversation/sessiondocument.h"
 #include "llm/chatclient.h"
+#include "persona/personalibrary.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
@@ -41,34 +43,25 @@ int usageError(const QString &message)
     return ExitUsage;
 }
 
-// Persona values on the command line: `path:FILE`, the name of an existing file, or inline
-// text. Files named here are the user's own: anywhere they can read, relative to the current
-// folder.
-std::optional<QString> readPersona(const QString &value, QString *source, QString *error)
+// Persona values on the command line and in the environment are the user's own: files may be
+// anywhere they can read, relative paths relative to the current folder, then the library.
+std::optional<QString> applyPersona(const PersonaLibrary &library, const QString &reference,
+                                    Participant &participant, QString *error)
 {
-    QString path;
-    if (value.startsWith(u"path:"_s))
-        path = value.mid(5);
-    else if (!value.contains(u'\n') && value.size() < 4096 && QFileInfo(value).isFile())
-        path = value;
-    if (path.isEmpty()) {
-        source->clear();
-        return value;
-    }
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = u"cannot read persona file '%1': %2"_s.arg(path, file.errorString());
+    const Parsed<Persona> persona =
+        library.resolve(reference, PersonaTrust::Local, QDir::currentPath());
+    if (!persona) {
+        QStringList problems;
+        for (const FieldError &e : persona.errors)
+            problems << e.toString();
+        *error = problems.join(u"; "_s);
         return std::nullopt;
     }
-    const QByteArray bytes = file.readAll();
-    QStringDecoder decoder(QStringDecoder::Utf8);
-    const QString text = decoder.decode(bytes);
-    if (decoder.hasError()) {
-        *error = u"persona file '%1' is not UTF-8 text"_s.arg(path);
-        return std::nullopt;
-    }
-    *source = u"path:"_s + path;
-    return text;
+    participant.persona = persona.value->prompt;
+    participant.personaSource = persona.value->source;
+    if (!participant.colour.isValid())
+        participant.colour = persona.value->colour;
+    return participant.persona;
 }
 
 // Participants named after their model aliases; a repeated alias gets -2, -3…
@@ -99,6 +92,7 @@ private:
     ChatClient *m_chatClient = nullptr;
     KeychainSecretStore *m_secrets = nullptr;
     std::unique_ptr<TranscriptPrinter> m_printer;
+    PersonaLibrary m_library;
     QUuid m_id;
     QString m_outPath;
     bool m_jsonOnStdout = false;
@@ -172,13 +166,9 @@ int RunCommand::parse(const QStringList &arguments, Session &draft)
             const QString rest = spec.mid(eq + 1);
             const qsizetype colon = rest.indexOf(u':');
             Participant p{spec.left(eq), colon < 0 ? rest : rest.left(colon), {}, {}, {}};
-            if (colon >= 0) {
-                QString error;
-                const auto text = readPersona(rest.mid(colon + 1), &p.personaSource, &error);
-                if (!text)
-                    return usageError(u"--participant %1: %2"_s.arg(p.name, error));
-                p.persona = *text;
-            }
+            QString error;
+            if (colon >= 0 && !applyPersona(m_library, rest.mid(colon + 1), p, &error))
+                return usageError(u"--participant %1: %2"_s.arg(p.name, error));
             draft.participants.append(p);
         }
     }
@@ -189,13 +179,11 @@ int RunCommand::parse(const QStringList &arguments, Session &draft)
             continue;
         // A slot's persona from the environment (BIG_SYSTEM_PROMPT…), else the default.
         if (const auto slot = registry.slotPersona(p.modelAlias)) {
-            QString error;
-            const auto text = slot->filePath.isEmpty() ? std::optional(slot->text)
-                                                       : readPersona(u"path:"_s + slot->filePath,
-                                                                     &p.personaSource, &error);
-            if (!text)
-                return usageError(u"persona of slot %1: %2"_s.arg(p.modelAlias, error));
-            p.persona = *text;
+            const Parsed<Persona> slotPersona = m_library.resolveSlotPersona(p.modelAlias, *slot);
+            if (!slotPersona)
+                return usageError(slotPersona.errors.first().toString());
+            p.persona = slotPersona.value->prompt;
+            p.personaSource = slotPersona.value->source;
         } else {
             p.persona = kDefaultPersona;
         }
@@ -210,10 +198,8 @@ int RunCommand::parse(const QStringList &arguments, Session &draft)
             if (p.name != who && p.modelAlias != who)
                 continue;
             QString error;
-            const auto text = readPersona(value.mid(eq + 1), &p.personaSource, &error);
-            if (!text)
+            if (!applyPersona(m_library, value.mid(eq + 1), p, &error))
                 return usageError(u"--persona %1: %2"_s.arg(who, error));
-            p.persona = *text;
             matched = true;
         }
         if (!matched)

@@ -2,6 +2,7 @@
 #include "conversation/contextbuilder.h"
 
 #include "conversation/topology.h"
+#include "persona/placeholders.h"
 
 #include <QCoreApplication>
 
@@ -37,16 +38,14 @@ int ContextBuilder::replyReserve(const ModelConfig &model)
 QString ContextBuilder::fillPlaceholders(const QString &persona, const Session &session,
                                          int participant, int round)
 {
-    QStringList names;
+    PlaceholderValues values;
+    values.name = session.participants.at(participant).name;
+    values.topic = session.topic;
     for (const Participant &p : session.participants)
-        names << p.name;
-    QString text = persona;
-    text.replace(u"{{name}}"_s, session.participants.at(participant).name);
-    text.replace(u"{{topic}}"_s, session.topic);
-    text.replace(u"{{participants}}"_s, names.join(u", "_s));
-    text.replace(u"{{paradigm}}"_s, enumToString(session.paradigm));
-    text.replace(u"{{round}}"_s, QString::number(round + 1));
-    return text;
+        values.participants << p.name;
+    values.paradigm = enumToString(session.paradigm);
+    values.roundIndex = round;
+    return Crosstalk::fillPlaceholders(persona, values);
 }
 
 QString ContextBuilder::instruction(const Session &session, const Turn &turn)
