@@ -20,6 +20,29 @@ QString apiName(Api api)
     return api == Api::Anthropic ? u"anthropic"_s : u"openai"_s;
 }
 
+// Azure OpenAI names the deployment in the path: /openai/deployments/NAME/chat/completions.
+bool isAzureChatPath(QByteArrayView path)
+{
+    const QByteArrayView prefix = "/openai/deployments/";
+    const QByteArrayView suffix = "/chat/completions";
+    return path.startsWith(prefix) && path.endsWith(suffix) &&
+           path.size() > prefix.size() + suffix.size() &&
+           !path.sliced(prefix.size(), path.size() - prefix.size() - suffix.size()).contains('/');
+}
+
+// The key a request presented, in whichever header its API uses.
+QString presentedKey(const QHttpHeaders &headers)
+{
+    for (const QByteArrayView name : {"x-api-key", "api-key"}) {
+        if (headers.contains(name))
+            return QString::fromUtf8(headers.value(name));
+    }
+    const QByteArrayView authorization =
+        headers.value(QHttpHeaders::WellKnownHeader::Authorization);
+    return QString::fromUtf8(authorization.startsWith("Bearer ") ? authorization.sliced(7)
+                                                                 : authorization);
+}
+
 // Fault rules of a script file: the "fault" and "nth" keys of its rules.
 std::optional<QList<FaultRule>> faultRulesFromJson(const QByteArray &json, QString *error)
 {
@@ -61,6 +84,7 @@ QJsonObject RecordedRequest::toJson() const
     return {{u"id"_s, id},
             {u"method"_s, QString::fromLatin1(method)},
             {u"path"_s, QString::fromLatin1(path)},
+            {u"query"_s, QString::fromLatin1(query)},
             {u"headers"_s, headerObject},
             {u"body"_s, json.isEmpty() ? QJsonValue(QString::fromUtf8(body)) : json},
             {u"api"_s, api},
@@ -224,6 +248,7 @@ ResponsePlan FakeLlmServer::handle(const HttpRequest &request, int *recordId, do
     r.id = m_nextId++;
     r.method = request.method;
     r.path = path;
+    r.query = query < 0 ? QByteArray() : request.target.sliced(query + 1);
     r.headers = request.headers;
     r.body = request.body;
     r.json = QJsonDocument::fromJson(request.body).object();
@@ -234,7 +259,7 @@ ResponsePlan FakeLlmServer::handle(const HttpRequest &request, int *recordId, do
     ResponsePlan plan;
     if (path == "/v1/models") {
         plan = request.method == "GET" ? models(request, keepAlive) : methodNotAllowed();
-    } else if (path == "/v1/chat/completions" || path == "/v1/messages") {
+    } else if (path == "/v1/chat/completions" || path == "/v1/messages" || isAzureChatPath(path)) {
         plan = request.method == "POST" ? chat(request, r, keepAlive) : methodNotAllowed();
     } else {
         plan = ResponseBuilder::error(
@@ -287,6 +312,13 @@ ResponsePlan FakeLlmServer::chat(const HttpRequest &request, RecordedRequest &re
     }
     if (fault)
         record.fault = fault->spec;
+    // Like OpenAI's "Incorrect API key provided: …", but with the whole key: the worst case a
+    // client must keep out of its errors and logs.
+    if (fault && fault->kind == Fault::Kind::Status && fault->status == 401) {
+        return ResponseBuilder::error(
+            api, 401, u"Incorrect API key provided: %1."_s.arg(presentedKey(request.headers)),
+            record.id, keepAlive, m_timing.latencyMs);
+    }
 
     return ResponseBuilder::chat(chatRequest, m_script.reply(chatRequest.context), fault, m_timing,
                                  record.id, QDateTime::currentSecsSinceEpoch(), keepAlive);

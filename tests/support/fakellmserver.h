@@ -26,6 +26,7 @@ struct RecordedRequest
     int id = 0; // 1-based, in order of arrival
     QByteArray method;
     QByteArray path;
+    QByteArray query; // what followed '?' in the target, undecoded; empty when nothing did
     QHttpHeaders headers;
     QByteArray body;
     QJsonObject json; // the body, when it was a JSON object

@@ -3,6 +3,26 @@
 
 namespace Crosstalk {
 
+ChatCall::ChatCall(const ModelConfig &model, const ChatRequest &request, QObject *parent)
+    : QObject(parent)
+    , m_model(model)
+    , m_request(request)
+{}
+
+qint64 ChatCall::estimatedInputTokens() const
+{
+    qint64 tokens = estimateTokens(m_request.system);
+    for (const ChatTurn &turn : m_request.turns)
+        tokens += estimateTokens(turn.content);
+    return tokens;
+}
+
+Usage ChatCall::priced(Usage usage) const
+{
+    usage.cost = m_model.cost(usage.tokensIn, usage.tokensOut);
+    return usage;
+}
+
 void ChatCall::markStarted()
 {
     m_clock.start();
@@ -24,12 +44,12 @@ void ChatCall::reportUsage(const Usage &usage)
 {
     if (m_done)
         return;
-    m_usage = usage;
+    m_usage = priced(usage);
     m_usageReported = true;
-    Q_EMIT usageReported(usage);
+    Q_EMIT usageReported(m_usage);
 }
 
-void ChatCall::complete(FinishReason reason, qint64 estimatedInputTokens)
+void ChatCall::complete(FinishReason reason)
 {
     if (m_done)
         return;
@@ -37,7 +57,7 @@ void ChatCall::complete(FinishReason reason, qint64 estimatedInputTokens)
     m_finishReason = reason;
     m_durationMs = m_clock.isValid() ? m_clock.elapsed() : 0;
     if (!m_usageReported)
-        m_usage = {estimatedInputTokens, estimateTokens(m_text), true};
+        m_usage = priced({estimatedInputTokens(), estimateTokens(m_text), true});
     Q_EMIT finished();
 }
 
@@ -48,7 +68,8 @@ void ChatCall::fail(CallError error)
     m_done = true;
     m_durationMs = m_clock.isValid() ? m_clock.elapsed() : 0;
     if (!m_usageReported)
-        m_usage = {0, estimateTokens(m_text), true};
+        m_usage =
+            priced({m_contentArrived ? estimatedInputTokens() : 0, estimateTokens(m_text), true});
     error.contentArrived = m_contentArrived;
     Q_EMIT failed(error);
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "llm/chatrequest.h"
+#include "llm/modelconfig.h"
 
 #include <QElapsedTimer>
 #include <QJsonObject>
@@ -15,12 +16,14 @@ namespace Crosstalk {
 // start(). It emits started() once, textDelta() as text arrives, usageReported() when the
 // provider counts tokens, then exactly one of finished() or failed(). cancel() stops it; the
 // failure then says Cancelled, which is tracked explicitly, never guessed from an error code.
+// The usage is the provider's count when it reported one, else an estimate marked as such;
+// either way it carries the cost at the model's prices.
 class ChatCall : public QObject
 {
     Q_OBJECT
 
 public:
-    using QObject::QObject;
+    ChatCall(const ModelConfig &model, const ChatRequest &request, QObject *parent);
 
     virtual void start() = 0;
     virtual void cancel() = 0;
@@ -34,6 +37,7 @@ public:
     std::optional<qint64> timeToFirstTokenMs() const { return m_ttftMs; }
     qint64 durationMs() const { return m_durationMs; }
     bool isDone() const { return m_done; }
+    const ModelConfig &model() const { return m_model; }
 
 Q_SIGNALS:
     void started();
@@ -41,20 +45,31 @@ Q_SIGNALS:
     void usageReported(const Crosstalk::Usage &usage);
     void finished();
     void failed(const Crosstalk::CallError &error);
+    // An attempt failed before any content arrived and will be repeated after `waitMs` (the
+    // policy's wait: backoff with jitter, at least the server's Retry-After), so a window can
+    // say "retrying in 5 s". Only calls that go over the network retry.
+    void retrying(int retry, qint64 waitMs, const Crosstalk::CallError &reason);
 
 protected:
     void markStarted();
     void appendText(const QString &text);
     void reportUsage(const Usage &usage);
     // Ends the call with a complete reply. Without reported usage, the usage is estimated
-    // from `estimatedInputTokens` and the text.
-    void complete(FinishReason reason, qint64 estimatedInputTokens);
+    // from the request and the text.
+    void complete(FinishReason reason);
+    // Without reported usage, a partial reply counts the request's estimated input (the
+    // provider read it), a failure before any text counts none.
     void fail(CallError error);
 
+    const ModelConfig m_model;
+    const ChatRequest m_request;
     QJsonObject m_requestRecord;
     bool m_contentArrived = false;
 
 private:
+    Usage priced(Usage usage) const;
+    qint64 estimatedInputTokens() const;
+
     QElapsedTimer m_clock;
     QString m_text;
     Usage m_usage;

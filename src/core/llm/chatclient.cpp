@@ -2,6 +2,7 @@
 #include "llm/chatclient.h"
 
 #include "llm/anthropicchatcall.h"
+#include "llm/demochatcall.h"
 #include "llm/openaichatcall.h"
 
 namespace Crosstalk {
@@ -9,6 +10,7 @@ namespace Crosstalk {
 ChatClient::ChatClient(QObject *parent)
     : QObject(parent)
     , m_http(new HttpClient(this))
+    , m_demoTokensPerSecond(DemoChatCall::DefaultTokensPerSecond)
 {
     setNetworkPolicy(NetworkPolicy());
 }
@@ -31,7 +33,9 @@ ChatCall *ChatClient::createCall(const ModelConfig &model, const QString &apiKey
     case ApiKind::Demo:
         break;
     }
-    Q_UNREACHABLE_RETURN(nullptr);
+    // The demo model, the one kind without a network: returned after the switch so that every
+    // enumerator stays listed there and every path visibly returns a call.
+    return new DemoChatCall(model, m_demoScript, request, m_demoTokensPerSecond, parent);
 }
 
 } // namespace Crosstalk

@@ -3,6 +3,7 @@
 
 #include "llm/httpchatcall.h"
 #include "llm/modelregistry.h"
+#include "llm/scriptengine.h"
 
 #include <QObject>
 
@@ -27,11 +28,17 @@ public:
     ChatCall *createCall(const ModelConfig &model, const QString &apiKey,
                          const ChatRequest &request, QObject *parent);
 
+    // The demo model's script (persona replies unless rules say otherwise) and pace.
+    void setDemoScript(const ScriptEngine &script) { m_demoScript = script; }
+    void setDemoTokensPerSecond(double tokensPerSecond) { m_demoTokensPerSecond = tokensPerSecond; }
+
     HttpClient *http() const { return m_http; }
 
 private:
     HttpClient *m_http;
     CallTiming m_timing;
+    ScriptEngine m_demoScript;
+    double m_demoTokensPerSecond;
 };
 
 } // namespace Crosstalk

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "conversation/usage.h"
+#include "llm/scriptcontext.h"
 
 #include <QList>
 #include <QString>
@@ -32,6 +33,9 @@ struct ChatRequest
     std::optional<double> temperature;
     std::optional<double> topP;
     std::optional<int> maxOutputTokens;
+    // Who speaks, about what, in which round — filled by the engine; only the demo model
+    // reads it (its replies follow the conversation's shape); never sent on the wire.
+    ScriptContext demoContext;
 
     bool operator==(const ChatRequest &) const = default;
 };

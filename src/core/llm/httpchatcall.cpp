@@ -10,9 +10,7 @@ namespace Crosstalk {
 
 HttpChatCall::HttpChatCall(HttpClient *http, const ModelConfig &model, const QString &apiKey,
                            const ChatRequest &request, const CallTiming &timing, QObject *parent)
-    : ChatCall(parent)
-    , m_model(model)
-    , m_request(request)
+    : ChatCall(model, request, parent)
     , m_apiKey(apiKey)
     , m_http(http)
     , m_timing(timing)
@@ -29,8 +27,8 @@ HttpChatCall::HttpChatCall(HttpClient *http, const ModelConfig &model, const QSt
     connect(&m_turnTimer, &QTimer::timeout, this, [this] {
         m_retryTimer.stop();
         finishWithError({CallError::Kind::Timeout, 0,
-                         tr("The reply took longer than the turn limit of %n second(s).", nullptr,
-                            int(m_timing.turnLimit.count() / 1000)),
+                         tr("The reply took longer than the turn limit of %1.")
+                             .arg(durationText(m_timing.turnLimit)),
                          false, m_attempt});
     });
     connect(&m_retryTimer, &QTimer::timeout, this, &HttpChatCall::sendAttempt);
@@ -137,16 +135,12 @@ void HttpChatCall::onReplyFinished()
     const QString errorString = reply->errorString();
     dropReply();
 
-    if (m_cancelled) {
-        finishWithError({CallError::Kind::Cancelled, 0, tr("Stopped."), false, m_attempt});
-        return;
-    }
     if (m_timedOut) {
-        retryOrFail({CallError::Kind::Timeout, 0,
-                     tr("No data from the server for %n second(s).", nullptr,
-                        int(m_timing.inactivityTimeout.count() / 1000)),
-                     false, m_attempt},
-                    std::nullopt);
+        retryOrFail(
+            {CallError::Kind::Timeout, 0,
+             tr("No data from the server for %1.").arg(durationText(m_timing.inactivityTimeout)),
+             false, m_attempt},
+            std::nullopt);
         return;
     }
     if (status >= 400) {
@@ -202,7 +196,11 @@ void HttpChatCall::retryOrFail(CallError error, std::optional<RetryPolicy::Milli
         (error.kind == CallError::Kind::Http && RetryPolicy::isRetryableStatus(error.httpStatus));
     // Once text arrived, a retry would silently replace what the user already saw.
     if (retryable && !m_contentArrived && m_attempt <= m_timing.retry.maxRetries) {
-        m_retryTimer.start(m_timing.retry.delayBeforeRetry(m_attempt, retryAfter, m_random));
+        const auto wait = m_timing.retry.delayBeforeRetry(m_attempt, retryAfter, m_random);
+        m_retryTimer.start(
+            std::chrono::milliseconds(qint64(double(wait.count()) * m_timing.retryWaitScale)));
+        error.message = redact(error.message);
+        Q_EMIT retrying(m_attempt, wait.count(), error);
         return;
     }
     finishWithError(error);
@@ -223,7 +221,7 @@ void HttpChatCall::completeStream(FinishReason reason)
 {
     m_inactivityTimer.stop();
     m_turnTimer.stop();
-    complete(reason, estimatedInputTokens());
+    complete(reason);
 }
 
 void HttpChatCall::failStream(CallError::Kind kind, const QString &message)
@@ -237,11 +235,8 @@ void HttpChatCall::cancel()
 {
     if (isDone())
         return;
-    m_cancelled = true;
-    if (m_reply) {
-        m_reply->abort(); // finished() reports the cancellation
-        return;
-    }
+    // Ends at once and says so explicitly: the reply is dropped with its signals disconnected,
+    // so the abort's own error can never be mistaken for the outcome.
     finishWithError({CallError::Kind::Cancelled, 0, tr("Stopped."), false, m_attempt});
 }
 
@@ -272,6 +267,14 @@ QString HttpChatCall::errorMessageFromBody(const QByteArray &body)
     return message;
 }
 
+QString HttpChatCall::durationText(std::chrono::milliseconds duration)
+{
+    // Tests and impatient users set limits below a second; "0 seconds" would be wrong.
+    if (duration.count() % 1000 != 0)
+        return tr("%n millisecond(s)", nullptr, int(duration.count()));
+    return tr("%n second(s)", nullptr, int(duration.count() / 1000));
+}
+
 QString HttpChatCall::redact(QString text) const
 {
     // A server may echo the key (e.g. "Incorrect API key provided: sk-…"): it must never
@@ -279,14 +282,6 @@ QString HttpChatCall::redact(QString text) const
     if (m_apiKey.size() >= 4)
         text.replace(m_apiKey, u"[key removed]"_s);
     return text;
-}
-
-qint64 HttpChatCall::estimatedInputTokens() const
-{
-    qint64 tokens = estimateTokens(m_request.system);
-    for (const ChatTurn &turn : m_request.turns)
-        tokens += estimateTokens(turn.content);
-    return tokens;
 }
 
 } // namespace Crosstalk

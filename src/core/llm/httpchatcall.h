@@ -21,6 +21,9 @@ struct CallTiming
     std::chrono::milliseconds inactivityTimeout{120000};
     std::chrono::milliseconds turnLimit{900000};
     RetryPolicy retry;
+    // Every retry wait (backoff and Retry-After) is multiplied by this; tests shrink it so that
+    // a server's "Retry-After: 1" is honoured without waiting a real second.
+    double retryWaitScale = 1.0;
 };
 
 // The machinery every HTTP provider shares: sending, the inactivity timeout, the whole-turn
@@ -61,8 +64,6 @@ protected:
     // Prepares m_requestRecord; subclasses call it at the end of their constructor.
     void prepareBody();
 
-    const ModelConfig m_model;
-    const ChatRequest m_request;
     const QString m_apiKey;
 
 private:
@@ -73,7 +74,7 @@ private:
     void finishWithError(CallError error);
     void dropReply();
     QString redact(QString text) const;
-    qint64 estimatedInputTokens() const;
+    static QString durationText(std::chrono::milliseconds duration);
 
     HttpClient *m_http;
     CallTiming m_timing;
@@ -82,7 +83,6 @@ private:
     SseParser m_parser;
     QByteArray m_plainBody; // an error body, or a whole JSON reply
     bool m_streaming = false;
-    bool m_cancelled = false;
     bool m_timedOut = false;
     bool m_started = false;
     int m_attempt = 0;

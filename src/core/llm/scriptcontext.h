@@ -25,6 +25,8 @@ struct ScriptTurn
 {
     QString speaker;
     QString text;
+
+    bool operator==(const ScriptTurn &) const = default;
 };
 
 // Everything the scripted reply engine needs to answer one request. The demo model fills it
@@ -41,6 +43,8 @@ struct ScriptContext
     QList<ScriptTurn> visible; // what the speaker can see of the others, oldest first
     QString lastUserText;      // the final user turn verbatim, for the echo rule
     quint64 seed = 0;
+
+    bool operator==(const ScriptContext &) const = default;
 };
 
 } // namespace Crosstalk
