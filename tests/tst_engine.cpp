@@ -6,6 +6,7 @@
 #include "conversation/topology.h"
 #include "fakellmserver.h"
 #include "llm/chatclient.h"
+#include "llm/scriptengine.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -403,6 +404,153 @@ private slots:
         QCOMPARE(types.count(EngineEventType::MessageStarted), 2);
         QCOMPARE(types.count(EngineEventType::MessageCompleted), 2);
         QCOMPARE(types.count(EngineEventType::SessionStatus), 2); // running, completed
+    }
+
+    void roundtableSharesTheWholeHistory()
+    {
+        const QUuid id = runToEnd(draft(Paradigm::Roundtable, 3, 2));
+        const Session &session = *m_engine->session(id);
+        QCOMPARE(session.status, SessionStatus::Completed);
+        QCOMPARE(session.messages.size(), 6);
+        const QList<RecordedRequest> requests = m_server.requests();
+        QCOMPARE(requests.size(), 6);
+        for (int i = 0; i < requests.size(); ++i) {
+            QCOMPARE(participantOf(requests.at(i)), i % 3);
+            if (i > 0)
+                QVERIFY(requests.at(i).arrivedMs >= requests.at(i - 1).completedMs);
+            // Everything said so far, by everyone: i earlier messages, own ones as assistant.
+            const int own = i / 3;
+            QCOMPARE(assistantTurns(requests.at(i).json), own);
+            QSet<QString> others;
+            for (int j = 0; j < i; ++j)
+                if (j % 3 != i % 3)
+                    others.insert(name(j % 3));
+            QCOMPARE(labelledSpeakers(requests.at(i).json), others);
+        }
+    }
+
+    void moderatorChoosesTheOrder()
+    {
+        ScriptEngine script;
+        // The moderator (model-7) always names P3: usable first, unusable once P3 has spoken.
+        script.addRule({{u"model-7"_s, {}, -1}, {ScriptReply::Kind::Fixed, u"**P3**."_s, 0}});
+        m_server.setScript(script);
+        Session s = draft(Paradigm::Moderated, 3, 2);
+        s.options.moderatorModel = u"m7"_s;
+        const QUuid id = runToEnd(s);
+        m_server.setScript(ScriptEngine());
+        const Session &session = *m_engine->session(id);
+        QCOMPARE(session.status, SessionStatus::Completed);
+        QStringList order;
+        int moderatorMessages = 0;
+        qint64 moderatorTokens = 0;
+        for (const Message &m : session.messages) {
+            if (m.type == MessageType::Moderator) {
+                ++moderatorMessages;
+                QCOMPARE(m.speaker, u"moderator"_s);
+                QVERIFY(m.recipients.isEmpty());
+                moderatorTokens += m.usage.tokensIn + m.usage.tokensOut;
+                continue;
+            }
+            order << m.speaker;
+        }
+        // Per round: P3 as chosen, then P1 by list order (the choice named nobody still to
+        // speak), then P2, the only one left, without asking.
+        QCOMPARE(order, (QStringList{u"P3"_s, u"P1"_s, u"P2"_s, u"P3"_s, u"P1"_s, u"P2"_s}));
+        QCOMPARE(moderatorMessages, 4);
+        const auto fallback =
+            std::count_if(session.messages.cbegin(), session.messages.cend(), [](const Message &m) {
+                return m.type == MessageType::Moderator && m.content.contains(u"list order"_s);
+            });
+        QCOMPARE(fallback, 2);
+        QVERIFY(moderatorTokens > 0);
+        qint64 total = 0;
+        for (const Message &m : session.messages)
+            total += m.usage.tokensIn + m.usage.tokensOut;
+        QCOMPARE(session.usage.tokensIn + session.usage.tokensOut, total);
+    }
+
+    void answerModeStopsOnAgreement()
+    {
+        ScriptEngine script;
+        const auto answer = [&](const QString &who, int round, const QString &value) {
+            script.addRule({{{}, who, round}, {ScriptReply::Kind::Answer, value, 0}});
+        };
+        answer(u"P1"_s, 0, u"4"_s);
+        answer(u"P2"_s, 0, u"5"_s);
+        answer(u"P3"_s, 0, u"4"_s);
+        answer(u"P1"_s, 1, u"4"_s);
+        answer(u"P2"_s, 1, u"4"_s);
+        answer(u"P3"_s, 1, u"5"_s);
+        script.addRule(
+            {{{}, {}, 2}, {ScriptReply::Kind::Fixed, u"Agreed: the answer is **4**."_s, 0}});
+        m_server.setScript(script);
+        Session s = draft(Paradigm::Memory, 3, 5);
+        s.options.answerMode = true;
+        const QUuid id = runToEnd(s);
+        m_server.setScript(ScriptEngine());
+        const Session &session = *m_engine->session(id);
+        QCOMPARE(session.status, SessionStatus::Completed);
+        QCOMPARE(session.messages.size(), 9); // stopped after round 3 of 5: unanimity
+        const auto confidenceOf = [&](const QString &who, int round) {
+            for (const Message &m : session.messages)
+                if (m.speaker == who && m.round == round)
+                    return m.confidence;
+            return std::optional<double>(-1);
+        };
+        QCOMPARE(confidenceOf(u"P1"_s, 0), std::nullopt); // defined from the second answer
+        QCOMPARE(*confidenceOf(u"P1"_s, 1), 1.0);
+        QCOMPARE(*confidenceOf(u"P2"_s, 1), 0.5);
+        QVERIFY(qAbs(*confidenceOf(u"P3"_s, 2) - 2.0 / 3.0) < 1e-9);
+        for (const Message &m : session.messages)
+            QVERIFY(m.answer);
+        QCOMPARE(session.result, (Result{u"4"_s, 3}));
+        // Peers are shown each other's confidence.
+        bool shown = false;
+        for (const RecordedRequest &r : m_server.requests())
+            shown = shown || QJsonDocument(r.json).toJson().contains("P1's confidence so far: 1");
+        QVERIFY(shown);
+        QVERIFY(m_server.requests()
+                    .last()
+                    .json[u"messages"_s]
+                    .toArray()
+                    .last()[u"content"_s]
+                    .toString()
+                    .contains(u"The answer is X."_s));
+    }
+
+    void answerModeMajorityAndTie()
+    {
+        ScriptEngine script;
+        script.addRule({{{}, u"P1"_s, -1}, {ScriptReply::Kind::Answer, u"x"_s, 0}});
+        script.addRule({{{}, u"P2"_s, -1}, {ScriptReply::Kind::Answer, u"y"_s, 0}});
+        script.addRule({{{}, u"P3"_s, -1}, {ScriptReply::Kind::Fixed, u"I cannot say."_s, 0}});
+        m_server.setScript(script);
+        Session s = draft(Paradigm::Memory, 3, 2);
+        s.options.answerMode = true;
+        const QUuid id = runToEnd(s);
+        m_server.setScript(ScriptEngine());
+        const Session &session = *m_engine->session(id);
+        QCOMPARE(session.messages.size(), 6);          // no agreement: every round runs
+        QCOMPARE(session.result, (Result{u"x"_s, 1})); // a tie goes to the earliest answer
+        for (const Message &m : session.messages)
+            QCOMPARE(m.answer.has_value(), m.speaker != u"P3"_s);
+    }
+
+    void noConfidenceOrResultOutsideAnswerMode()
+    {
+        ScriptEngine script;
+        script.addRule({{{}, {}, -1}, {ScriptReply::Kind::Answer, u"4"_s, 0}});
+        m_server.setScript(script);
+        const QUuid id = runToEnd(draft(Paradigm::Memory, 2, 3));
+        m_server.setScript(ScriptEngine());
+        const Session &session = *m_engine->session(id);
+        QCOMPARE(session.messages.size(), 6);
+        QCOMPARE(session.result, std::nullopt);
+        for (const Message &m : session.messages) {
+            QCOMPARE(m.answer, std::nullopt);
+            QCOMPARE(m.confidence, std::nullopt);
+        }
     }
 
     void invalidDraftsNameTheField_data()

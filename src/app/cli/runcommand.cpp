@@ -124,7 +124,8 @@ int RunCommand::parse(const QStringList &arguments, Session &draft)
                                      "inline text, path:FILE, or a file. Repeatable."_s,
                                      u"who=persona"_s);
     const QCommandLineOption paradigm(
-        u"paradigm"_s, u"memory, report, relay or debate (default relay)."_s, u"name"_s);
+        u"paradigm"_s, u"memory, report, relay, debate, roundtable or moderated (default relay)."_s,
+        u"name"_s);
     const QCommandLineOption rounds(u"rounds"_s,
                                     u"Rounds, 1–100, openings included (default 20)."_s, u"N"_s);
     const QCommandLineOption topic(u"topic"_s, u"What to talk about."_s, u"text"_s);
@@ -137,13 +138,22 @@ int RunCommand::parse(const QStringList &arguments, Session &draft)
                                           u"Pause when the session has used N tokens."_s, u"N"_s);
     const QCommandLineOption budgetCost(
         u"budget-cost"_s, u"Pause when the session has cost X (US dollars)."_s, u"X"_s);
+    const QCommandLineOption answerMode(
+        u"answer-mode"_s, u"Participants end with \"The answer is …\"; the session stops when "
+                          "they agree and reports the majority answer."_s);
+    const QCommandLineOption moderatorModel(
+        u"moderator-model"_s,
+        u"Model that picks the speaking order in the moderated paradigm (default: the first "
+        "participant's)."_s,
+        u"alias"_s);
     const QCommandLineOption out(u"out"_s, u"Write the session document (JSON) to FILE."_s,
                                  u"FILE.json"_s);
     const QCommandLineOption json(u"json"_s, u"Print the session document on stdout instead of the "
                                              "transcript."_s);
     const QCommandLineOption quiet(u"quiet"_s, u"Print no transcript and no summary."_s);
     parser.addOptions({models, participant, persona, paradigm, rounds, topic, schedule,
-                       contextWindow, budgetTokens, budgetCost, out, json, quiet});
+                       contextWindow, budgetTokens, budgetCost, answerMode, moderatorModel, out,
+                       json, quiet});
 
     if (!parser.parse(arguments))
         return usageError(parser.errorText());
@@ -218,7 +228,7 @@ int RunCommand::parse(const QStringList &arguments, Session &draft)
         const auto value = enumFromString<Paradigm>(parser.value(paradigm));
         if (!value)
             return usageError(u"--paradigm: unknown paradigm '%1' (memory, report, relay, "
-                              "debate)"_s.arg(parser.value(paradigm)));
+                              "debate, roundtable, moderated)"_s.arg(parser.value(paradigm)));
         draft.paradigm = *value;
     }
     draft.rounds = 20;
@@ -246,6 +256,8 @@ int RunCommand::parse(const QStringList &arguments, Session &draft)
         if (!ok || *draft.options.budgetCost <= 0)
             return usageError(u"--budget-cost: must be a number above 0"_s);
     }
+    draft.options.answerMode = parser.isSet(answerMode);
+    draft.options.moderatorModel = parser.value(moderatorModel);
     m_outPath = parser.value(out);
     if (!m_outPath.isEmpty() && !m_outPath.endsWith(u".json"_s, Qt::CaseInsensitive))
         return usageError(u"--out: only the session document (.json) can be written so far"_s);
@@ -366,9 +378,12 @@ void RunCommand::finish()
             .arg(QLocale().toString(session->usage.tokensIn + session->usage.tokensOut))
             .arg(session->usage.estimated ? u" (estimated)"_s : QString())
             .arg(m_clock.elapsed() / 1000.0, 0, 'f', 1);
-    if (m_exitCode == ExitOk && !m_jsonOnStdout && m_printer)
+    if (m_exitCode == ExitOk && !m_jsonOnStdout && m_printer) {
         err << "\nCompleted: " << figures << ". Session " << id << ".\n";
-    else if (m_exitCode == ExitPaused)
+        if (session->result)
+            err << "Result: " << session->result->answer << " (" << session->result->votes << " of "
+                << session->participants.size() << " votes)\n";
+    } else if (m_exitCode == ExitPaused)
         err << "\nPaused: " << m_pauseReason << "\n"
             << figures << ". Session " << id << " is kept paused.\n";
     QCoreApplication::exit(m_exitCode);

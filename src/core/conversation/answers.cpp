@@ -18,7 +18,8 @@ bool isParticipantTurn(const Message &message)
 
 QString normaliseNumber(const QString &text)
 {
-    static const QRegularExpression number(u"^([-+−]?)(\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.(\\d+))?$"_s);
+    static const QRegularExpression number(
+        u"^([-+−]?)(\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.(\\d+))?$"_s);
     const auto m = number.match(text);
     if (!m.hasMatch())
         return text;
@@ -111,7 +112,8 @@ std::optional<Result> majority(const Session &session)
     QString winner;
     for (auto it = votes.cbegin(); it != votes.cend(); ++it) {
         if (winner.isEmpty() || it.value() > votes.value(winner) ||
-            (it.value() == votes.value(winner) && firstSeq.value(it.key()) < firstSeq.value(winner)))
+            (it.value() == votes.value(winner) &&
+             firstSeq.value(it.key()) < firstSeq.value(winner)))
             winner = it.key();
     }
     return Result{spelling.value(winner), votes.value(winner)};

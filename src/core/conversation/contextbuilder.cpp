@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "conversation/contextbuilder.h"
 
+#include "conversation/answers.h"
 #include "conversation/topology.h"
 #include "persona/placeholders.h"
 
 #include <QCoreApplication>
+#include <QRegularExpression>
+#include <QtEndian>
 
 using namespace Qt::StringLiterals;
 
@@ -88,7 +91,9 @@ ContextBuilder::Built ContextBuilder::build(const Session &session, const Turn &
             others << p.name;
     const QString opening = u"You are %1, in a conversation with %2.\n\nTopic: %3"_s.arg(
         me.name, joinNames(others), session.topic);
-    const QString closing = instruction(session, turn);
+    QString closing = instruction(session, turn);
+    if (session.options.answerMode)
+        closing += u' ' + Answers::instruction();
 
     // What this participant can see: its own messages and those addressed to it.
     QList<const Message *> visible;
@@ -110,7 +115,12 @@ ContextBuilder::Built ContextBuilder::build(const Session &session, const Turn &
     const auto turnOf = [&](const Message *message) {
         if (message->speaker == me.name)
             return ChatTurn{ChatTurn::Role::Assistant, message->content};
-        return ChatTurn{ChatTurn::Role::User, speakerLabel(*message) + u": "_s + message->content};
+        QString text = speakerLabel(*message) + u": "_s + message->content;
+        // In answer mode peers learn how settled each other's answers are (EoT).
+        if (message->confidence)
+            text += u"\n(%1's confidence so far: %2)"_s.arg(message->speaker)
+                        .arg(*message->confidence, 0, 'g', 2);
+        return ChatTurn{ChatTurn::Role::User, text};
     };
 
     // Trim the oldest until the request and the reply fit the model's context budget.
@@ -133,7 +143,85 @@ ContextBuilder::Built ContextBuilder::build(const Session &session, const Turn &
     for (qsizetype i = first; i < visible.size(); ++i)
         request.turns.append(turnOf(visible.at(i)));
     request.turns.append({ChatTurn::Role::User, closing});
+
+    // The demo model reads the conversation's shape directly instead of parsing prompts.
+    ScriptContext &demo = request.demoContext;
+    demo.speaker = me.name;
+    demo.model = model.modelId;
+    demo.topic = session.topic;
+    demo.round = turn.round;
+    demo.totalRounds = session.rounds;
+    demo.kind = turn.type == MessageType::Verdict   ? TurnKind::Verdict
+                : turn.type == MessageType::Opening ? TurnKind::Opening
+                                                    : TurnKind::Exchange;
+    for (qsizetype i = first; i < visible.size(); ++i)
+        if (visible.at(i)->speaker != me.name)
+            demo.visible.append({visible.at(i)->speaker, visible.at(i)->content});
+    demo.lastUserText = closing;
+    demo.seed = qFromBigEndian<quint64>(session.id.toRfc4122().constData());
     return built;
+}
+
+ChatRequest ContextBuilder::moderatorRequest(const Session &session, int round,
+                                             const QList<int> &pending, int visibleBeforeSeq)
+{
+    QStringList everyone;
+    for (const Participant &p : session.participants)
+        everyone << p.name;
+    QStringList waiting;
+    for (int p : pending)
+        waiting << session.participants.at(p).name;
+
+    ChatRequest request;
+    request.system =
+        u"You are the moderator of a conversation between %1. You do not take part; you choose "
+        "who speaks next so that the conversation moves forward: whoever was addressed, whoever "
+        "can best answer the last point, or whoever has not been heard."_s.arg(joinNames(everyone));
+    request.turns.append({ChatTurn::Role::User, u"Topic: "_s + session.topic});
+    QList<const Message *> transcript;
+    for (const Message &message : session.messages)
+        if (message.seq < visibleBeforeSeq && message.status != MessageStatus::Failed &&
+            message.type != MessageType::Moderator && !message.content.isEmpty())
+            transcript.append(&message);
+    const int window = std::max(1, session.options.contextWindow);
+    for (qsizetype i = std::max<qsizetype>(0, transcript.size() - window); i < transcript.size();
+         ++i)
+        request.turns.append({ChatTurn::Role::User, speakerLabel(*transcript.at(i)) + u": "_s +
+                                                        transcript.at(i)->content});
+    request.turns.append(
+        {ChatTurn::Role::User,
+         u"Round %1 of %2. Still to speak in this round: %3. Reply with the name of the one who "
+         "should speak next, and nothing else."_s.arg(round + 1)
+             .arg(session.rounds)
+             .arg(joinNames(waiting))});
+    request.demoContext.speaker = u"Moderator"_s;
+    request.demoContext.topic = session.topic;
+    request.demoContext.round = round;
+    request.demoContext.totalRounds = session.rounds;
+    request.demoContext.kind = TurnKind::Exchange;
+    request.demoContext.lastUserText = request.turns.last().content;
+    return request;
+}
+
+std::optional<int> ContextBuilder::moderatorChoice(const QString &reply, const Session &session,
+                                                   const QList<int> &pending)
+{
+    // Models wrap names in Markdown, quotes or sentences; take the pending participant whose
+    // name appears first as a whole word.
+    const QString text = reply.toCaseFolded();
+    std::optional<int> best;
+    qsizetype bestAt = -1;
+    for (int p : pending) {
+        const QString name = session.participants.at(p).name.toCaseFolded();
+        const QRegularExpression word(u"(?<![\\p{L}\\p{N}_])"_s + QRegularExpression::escape(name) +
+                                      u"(?![\\p{L}\\p{N}_])"_s);
+        const auto m = word.match(text);
+        if (m.hasMatch() && (bestAt < 0 || m.capturedStart() < bestAt)) {
+            best = p;
+            bestAt = m.capturedStart();
+        }
+    }
+    return best;
 }
 
 } // namespace Crosstalk

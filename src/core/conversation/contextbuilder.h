@@ -42,6 +42,14 @@ public:
 
     static QString instruction(const Session &session, const Turn &turn);
 
+    // The moderated paradigm: asks the moderator model who of `pending` speaks next, from the
+    // transcript before `visibleBeforeSeq`.
+    static ChatRequest moderatorRequest(const Session &session, int round,
+                                        const QList<int> &pending, int visibleBeforeSeq);
+    // The participant the moderator's reply names, or none when it names nobody still to speak.
+    static std::optional<int> moderatorChoice(const QString &reply, const Session &session,
+                                              const QList<int> &pending);
+
     // Tokens kept free for the reply when trimming to the context budget.
     static int replyReserve(const ModelConfig &model);
 };

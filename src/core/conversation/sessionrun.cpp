@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "conversation/sessionrun.h"
 
+#include "conversation/answers.h"
 #include "conversation/engine.h"
 #include "conversation/topology.h"
 #include "llm/chatclient.h"
@@ -144,18 +145,33 @@ void SessionRun::advance()
     if (m_session.status != SessionStatus::Running || !m_failureReason.isEmpty())
         return;
     const int round = currentRound();
-    if (round >= m_session.rounds) {
-        if (m_calls.isEmpty() && m_waitingForKey.isEmpty())
-            setStatus(SessionStatus::Completed);
+    const bool busy = !m_calls.isEmpty() || !m_waitingForKey.isEmpty();
+    // Answer mode stops once everyone who answered in a round agrees.
+    const bool agreed = m_session.options.answerMode && round > 0 && !busy &&
+                        Answers::unanimous(m_session, round - 1);
+    if (round >= m_session.rounds || agreed) {
+        if (!busy)
+            complete();
         return;
     }
-    const bool busy = !m_calls.isEmpty() || !m_waitingForKey.isEmpty();
     const int count = int(m_session.participants.size());
     QList<int> pending;
     for (int p = 0; p < count; ++p)
         if (!hasSpoken(p, round))
             pending << p;
 
+    if (m_session.paradigm == Paradigm::Moderated) {
+        if (busy)
+            return;
+        if (pending.size() == 1) {
+            startTurn(pending.first(), round, nextSeq());
+        } else if (m_moderatorChoice && pending.contains(*m_moderatorChoice)) {
+            startTurn(*std::exchange(m_moderatorChoice, std::nullopt), round, nextSeq());
+        } else {
+            startModeratorTurn(round, pending);
+        }
+        return;
+    }
     if (Topology::takesTurns(m_session.paradigm, m_session.options.schedule)) {
         if (!busy)
             startTurn(pending.first(), round, nextSeq());
@@ -188,6 +204,44 @@ void SessionRun::advance()
         startTurn(judge, round, nextSeq());
 }
 
+void SessionRun::complete()
+{
+    if (m_session.options.answerMode)
+        m_session.result = Answers::majority(m_session);
+    setStatus(SessionStatus::Completed);
+}
+
+void SessionRun::startModeratorTurn(int round, const QList<int> &pending)
+{
+    const QString alias = m_session.options.moderatorModel.isEmpty()
+                              ? m_session.participants.first().modelAlias
+                              : m_session.options.moderatorModel;
+    const auto model = m_engine->registry().model(alias);
+    Message message;
+    message.id = QUuid::createUuid();
+    message.sessionId = m_session.id;
+    message.seq = nextSeq();
+    message.round = round;
+    message.speaker = Message::moderatorSpeaker;
+    message.type = MessageType::Moderator;
+    message.status = MessageStatus::Streaming;
+    message.createdAt = now();
+    if (model)
+        message.model = ModelRef{model->alias, model->modelId, modelKindOf(model->kind)};
+    m_session.messages.append(message);
+    m_moderatorPending = pending;
+    touch();
+    Q_EMIT event(EngineEvent::forMessage(EngineEventType::MessageStarted, message));
+    if (!model) {
+        onFailed(message.id, tr("The moderator model '%1' is not configured.").arg(alias), false,
+                 false);
+        return;
+    }
+    ContextBuilder::Built built;
+    built.request = ContextBuilder::moderatorRequest(m_session, round, pending, message.seq);
+    requestWithKey(message.id, *model, built);
+}
+
 void SessionRun::startTurn(int participant, int round, int visibleBeforeSeq)
 {
     const Participant &speaker = m_session.participants.at(participant);
@@ -218,21 +272,25 @@ void SessionRun::startTurn(int participant, int round, int visibleBeforeSeq)
     }
     const ContextBuilder::Built built = ContextBuilder::build(
         m_session, {participant, round, message.type, visibleBeforeSeq}, *model);
-    const QUuid id = message.id;
+    requestWithKey(message.id, *model, built);
+}
+
+void SessionRun::requestWithKey(const QUuid &id, const ModelConfig &model,
+                                const ContextBuilder::Built &built)
+{
     m_waitingForKey.insert(id);
-    m_engine->resolveKey(*model, this,
-                         [this, id, model = *model, built](QString key, QString error) {
-                             m_waitingForKey.remove(id);
-                             if (m_session.status == SessionStatus::Cancelled) {
-                                 onFailed(id, tr("Stopped."), false, true);
-                                 return;
-                             }
-                             if (!error.isEmpty()) {
-                                 onFailed(id, error, false, false);
-                                 return;
-                             }
-                             sendRequest(id, model, key, built);
-                         });
+    m_engine->resolveKey(model, this, [this, id, model, built](QString key, QString error) {
+        m_waitingForKey.remove(id);
+        if (m_session.status == SessionStatus::Cancelled) {
+            onFailed(id, tr("Stopped."), false, true);
+            return;
+        }
+        if (!error.isEmpty()) {
+            onFailed(id, error, false, false);
+            return;
+        }
+        sendRequest(id, model, key, built);
+    });
 }
 
 void SessionRun::sendRequest(const QUuid &messageId, const ModelConfig &model, const QString &key,
@@ -283,6 +341,19 @@ void SessionRun::onFinished(const QUuid &messageId, const ModelConfig &model)
     m->usage.cost = model.cost(m->usage.tokensIn, m->usage.tokensOut);
     m->ttftMs = call->timeToFirstTokenMs();
     m->durationMs = call->durationMs();
+    if (m->type == MessageType::Moderator) {
+        recordModeratorChoice(*m);
+    } else if (m_session.options.answerMode) {
+        m->answer = Answers::extract(m->content);
+        if (m->answer) {
+            QStringList answers;
+            for (const Message &earlier : std::as_const(m_session.messages))
+                if (earlier.speaker == m->speaker && earlier.answer &&
+                    earlier.type != MessageType::Moderator)
+                    answers << *earlier.answer;
+            m->confidence = Answers::confidence(answers);
+        }
+    }
     m_session.usage.tokensIn += m->usage.tokensIn;
     m_session.usage.tokensOut += m->usage.tokensOut;
     m_session.usage.cost += m->usage.cost;
@@ -317,6 +388,20 @@ void SessionRun::onFailed(const QUuid &messageId, const QString &error, bool con
         m_failureReason = tr("%1's reply failed: %2").arg(m->speaker, error);
     settleFailures();
     advance();
+}
+
+void SessionRun::recordModeratorChoice(Message &message)
+{
+    const auto choice =
+        ContextBuilder::moderatorChoice(message.content, m_session, m_moderatorPending);
+    m_moderatorChoice = choice.value_or(m_moderatorPending.value(0));
+    if (!choice) {
+        // An unusable choice is not guessed at: list order decides, and the transcript says so.
+        message.content +=
+            u"\n\n"_s + tr("(No participant still to speak was named; following list order: "
+                           "%1.)")
+                            .arg(m_session.participants.at(*m_moderatorChoice).name);
+    }
 }
 
 void SessionRun::settleFailures()

@@ -50,6 +50,11 @@ private:
     int roundStartSeq(int round) const;
     MessageType turnType(int participant, int round) const;
     void startTurn(int participant, int round, int visibleBeforeSeq);
+    void startModeratorTurn(int round, const QList<int> &pending);
+    void recordModeratorChoice(Message &message);
+    void requestWithKey(const QUuid &id, const ModelConfig &model,
+                        const ContextBuilder::Built &built);
+    void complete();
     void sendRequest(const QUuid &messageId, const ModelConfig &model, const QString &key,
                      const ContextBuilder::Built &built);
     void onDelta(const QUuid &messageId, const QString &text);
@@ -67,6 +72,10 @@ private:
     QHash<QUuid, QPointer<ChatCall>> m_calls;
     QSet<QUuid> m_waitingForKey;
     QString m_failureReason; // set when a reply of this round failed; pauses once all settle
+    // The moderated paradigm: who was still to speak when the moderator was asked, and whom
+    // it chose.
+    QList<int> m_moderatorPending;
+    std::optional<int> m_moderatorChoice;
 };
 
 } // namespace Crosstalk
