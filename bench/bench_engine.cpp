@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// bench_engine — what the engine adds on top of model latency.
+//  P1: session wall time over the critical path of model latency (the sum over rounds of the
+//      slowest reply, as crosstalk-fakellm recorded the reply durations), 5 participants ×
+//      20 rounds, memory paradigm, parallel rounds, 50 ms replies.
+//  P5: 100 concurrent sessions against one fake server, counted when they complete without
+//      a single failed message.
+// The fake server runs as its own process with precise timers (ARCHITECTURE.md, "Measuring P1").
+#include "conversation/engine.h"
+#include "llm/chatclient.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QTimer>
+
+#include <cstdio>
+
+using namespace Qt::StringLiterals;
+using namespace Crosstalk;
+
+namespace {
+
+QJsonObject result(double value, const QString &unit, double target, bool ok, const QString &note)
+{
+    return {{u"value"_s, value},
+            {u"unit"_s, unit},
+            {u"target"_s, target},
+            {u"ok"_s, ok},
+            {u"note"_s, note}};
+}
+
+struct FakeServer
+{
+    QProcess process;
+    QUrl baseUrl;
+
+    bool start(int replyMs)
+    {
+        process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        process.start(QStringLiteral(CROSSTALK_FAKELLM_EXECUTABLE),
+                      {u"--port"_s, u"0"_s, u"--latency-ms"_s, QString::number(replyMs),
+                       u"--ttft-ms"_s, QString::number(replyMs), u"--tokens-per-second"_s,
+                       u"0"_s});
+        if (!process.waitForStarted(10000) || !process.waitForReadyRead(10000))
+            return false;
+        const QByteArray line = process.readLine().trimmed();
+        baseUrl = QUrl(QString::fromUtf8(line.mid(line.lastIndexOf(' ') + 1)));
+        return baseUrl.isValid();
+    }
+
+    ~FakeServer()
+    {
+        process.kill();
+        process.waitForFinished(5000);
+    }
+};
+
+// Runs the event loop until `done` holds or `timeoutMs` passes.
+bool spin(const std::function<bool()> &done, int timeoutMs)
+{
+    QElapsedTimer clock;
+    clock.start();
+    while (!done() && clock.elapsed() < timeoutMs)
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+    return done();
+}
+
+Engine makeEngine(const QUrl &baseUrl, ChatClient &client)
+{
+    QProcessEnvironment env;
+    env.insert(u"OPENAI_BASE_URL"_s, baseUrl.resolved(QUrl(u"/v1"_s)).toString());
+    env.insert(u"OPENAI_API_KEY"_s, u"sk-bench"_s);
+    const ModelRegistry registry = ModelRegistry::load(env, nullptr);
+    client.setNetworkPolicy(registry.network());
+    return Engine(registry, &client, nullptr);
+}
+
+Session draft(int participants, int rounds)
+{
+    Session s;
+    s.topic = u"What makes a good benchmark?"_s;
+    s.paradigm = Paradigm::Memory;
+    s.rounds = rounds;
+    for (int i = 0; i < participants; ++i)
+        s.participants.append({u"P%1"_s.arg(i + 1), u"big"_s, u"You are P%1."_s.arg(i + 1), {}, {}});
+    return s;
+}
+
+QJsonObject measureP1()
+{
+    constexpr int participants = 5, rounds = 20, replyMs = 50;
+    FakeServer server;
+    if (!server.start(replyMs))
+        return result(0, u"ratio"_s, 1.05, false, u"crosstalk-fakellm did not start"_s);
+    ChatClient client;
+    Engine engine = makeEngine(server.baseUrl, client);
+    const Parsed<QUuid> created = engine.createSession(draft(participants, rounds));
+    const QUuid id = *created.value;
+    QElapsedTimer wall;
+    wall.start();
+    engine.start(id);
+    spin([&] { return engine.session(id)->status != SessionStatus::Running; }, 120000);
+    const double wallMs = double(wall.nsecsElapsed()) / 1e6;
+    if (engine.session(id)->status != SessionStatus::Completed)
+        return result(0, u"ratio"_s, 1.05, false, u"the session did not complete"_s);
+
+    QNetworkReply *reply = client.http()->get(server.baseUrl.resolved(QUrl(u"/_fake/requests"_s)),
+                                              {}, {});
+    spin([&] { return reply->isFinished(); }, 10000);
+    const QJsonArray requests =
+        QJsonDocument::fromJson(reply->readAll()).object()[u"requests"_s].toArray();
+    reply->deleteLater();
+    QHash<int, double> slowest;
+    for (const QJsonValue &r : requests) {
+        const double duration = r[u"completed_ms"_s].toDouble() - r[u"arrived_ms"_s].toDouble();
+        double &round = slowest[r[u"round"_s].toInt()];
+        round = std::max(round, duration);
+    }
+    double critical = 0;
+    for (double ms : std::as_const(slowest))
+        critical += ms;
+    const double ratio = wallMs / critical;
+    return result(ratio, u"ratio"_s, 1.05, ratio <= 1.05,
+                  u"session wall time %1 ms / critical path %2 ms (sum over %3 rounds of the "
+                  "slowest reply duration crosstalk-fakellm recorded; %4 requests); %5 "
+                  "participants, memory, parallel rounds, %6 ms replies, server in its own "
+                  "process"_s.arg(wallMs, 0, 'f', 1)
+                      .arg(critical, 0, 'f', 1)
+                      .arg(slowest.size())
+                      .arg(requests.size())
+                      .arg(participants)
+                      .arg(replyMs));
+}
+
+QJsonObject measureP5()
+{
+    constexpr int sessions = 100, participants = 3, rounds = 3, replyMs = 50;
+    FakeServer server;
+    if (!server.start(replyMs))
+        return result(0, u"sessions"_s, sessions, false, u"crosstalk-fakellm did not start"_s);
+    ChatClient client;
+    Engine engine = makeEngine(server.baseUrl, client);
+    QList<QUuid> ids;
+    for (int i = 0; i < sessions; ++i)
+        ids << *engine.createSession(draft(participants, rounds)).value;
+    QElapsedTimer wall;
+    wall.start();
+    for (const QUuid &id : std::as_const(ids))
+        engine.start(id);
+    const auto running = [&] {
+        return std::count_if(ids.cbegin(), ids.cend(), [&](const QUuid &id) {
+            return engine.session(id)->status == SessionStatus::Running;
+        });
+    };
+    spin([&] { return running() == 0; }, 300000);
+    int clean = 0, failedMessages = 0;
+    for (const QUuid &id : std::as_const(ids)) {
+        const Session &s = *engine.session(id);
+        int failed = 0;
+        for (const Message &m : s.messages)
+            failed += m.status != MessageStatus::Complete;
+        failedMessages += failed;
+        clean += s.status == SessionStatus::Completed && failed == 0 &&
+                 s.messages.size() == participants * rounds;
+    }
+    return result(clean, u"sessions"_s, sessions, clean == sessions,
+                  u"%1 sessions of %2 participants × %3 rounds started at once against one "
+                  "crosstalk-fakellm (%4 ms replies); completed without a failed message: %5, "
+                  "failed messages: %6, wall time %7 s"_s.arg(sessions)
+                      .arg(participants)
+                      .arg(rounds)
+                      .arg(replyMs)
+                      .arg(clean)
+                      .arg(failedMessages)
+                      .arg(wall.elapsed() / 1000.0, 0, 'f', 2));
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QStringList wanted = app.arguments().mid(1);
+    if (wanted == QStringList{u"--ids"_s}) {
+        std::printf("P1 P5\n");
+        return 0;
+    }
+    if (wanted.isEmpty())
+        wanted = {u"P1"_s, u"P5"_s};
+    QJsonObject out;
+    if (wanted.contains(u"P1"_s))
+        out.insert(u"P1"_s, measureP1());
+    if (wanted.contains(u"P5"_s))
+        out.insert(u"P5"_s, measureP5());
+    std::printf("%s\n", QJsonDocument(out).toJson(QJsonDocument::Compact).constData());
+    return 0;
+}
