@@ -426,6 +426,11 @@ private Q_SLOTS:
             QCOMPARE(store.listSessions()->sessions.at(0).completedRounds,
                      session.completedRounds());
         }
+        // An opening that stops being complete undoes every round.
+        session.messages[0].status = MessageStatus::Partial;
+        QVERIFY(store.updateMessage(session.messages[0]));
+        QCOMPARE(session.completedRounds(), 0);
+        QCOMPARE(store.listSessions()->sessions.at(0).completedRounds, 0);
     }
 
     void search_data()

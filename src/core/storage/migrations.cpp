@@ -86,6 +86,9 @@ StoreResult<void> createSchema(QSqlDatabase &db)
                 request TEXT NOT NULL,
                 created_at INTEGER,
                 UNIQUE (session_id, seq)))"_s,
+            // The completed rounds the session list shows are counted from these.
+            uR"(CREATE INDEX messages_turns ON messages (session_id, round, speaker)
+                WHERE status = 'complete' AND type IN ('opening', 'exchange', 'verdict'))"_s,
             // Crash recovery looks for these; there are few at any time.
             u"CREATE INDEX messages_streaming ON messages (session_id) WHERE status = 'streaming'"_s,
             // The index reads content from messages (external content), so text is stored once.

@@ -645,7 +645,7 @@ StoreResult<void> SessionStore::saveSession(const Session &session, Messages mes
                 }
             }
         }
-        return refreshSessionCounts(session.id);
+        return refreshSessionCounts(session.id, Recount::Everything);
     });
 }
 
@@ -698,7 +698,7 @@ StoreResult<void> SessionStore::appendMessage(const Message &message)
         if (auto written = writeMessage(message, true); !written) {
             return written;
         }
-        return refreshSessionCounts(message.sessionId);
+        return refreshSessionCounts(message.sessionId, Recount::OneMore);
     });
 }
 
@@ -708,10 +708,23 @@ StoreResult<void> SessionStore::updateMessage(const Message &message)
         return notOpen();
     }
     return inWriteTransaction(m_db, [&]() -> StoreResult<void> {
+        // A turn that was complete may stop counting (a different status, round or
+        // speaker): only a recount from round 0 sees that.
+        bool wasCompleteTurn = false;
+        {
+            Statement old(m_db, u"SELECT 1 FROM messages WHERE id = :id AND status = 'complete' "
+                                "AND type IN ('opening', 'exchange', 'verdict')"_s);
+            old.bind(u":id"_s, idText(message.id));
+            if (!old.exec()) {
+                return failure(u"updating message %1"_s.arg(idText(message.id)), old.error());
+            }
+            wasCompleteTurn = old.next();
+        }
         if (auto written = writeMessage(message, false); !written) {
             return written;
         }
-        return refreshSessionCounts(message.sessionId);
+        return refreshSessionCounts(message.sessionId,
+                                    wasCompleteTurn ? Recount::Everything : Recount::Same);
     });
 }
 
@@ -783,14 +796,19 @@ StoreResult<void> SessionStore::writeMessage(const Message &message, bool insert
 }
 
 // The list shows message counts and completed rounds without reading messages, so every
-// write that can change them recomputes them in its transaction. Completed rounds come from
-// Session::completedRounds() itself, so the list and a loaded session always agree.
-StoreResult<void> SessionStore::refreshSessionCounts(const QUuid &sessionId)
+// write that can change them updates them in its transaction. Completed rounds come from
+// Session::completedRounds() itself, so the list and a loaded session always agree. A write
+// that adds a complete turn can only extend the completed rounds, so it recounts from the
+// first incomplete round on, which the partial index messages_turns finds without reading
+// the rest of a long session.
+StoreResult<void> SessionStore::refreshSessionCounts(const QUuid &sessionId, Recount recount)
 {
     const QString what = u"counting the messages of session %1"_s.arg(idText(sessionId));
     Session light;
+    int from = 0;
     {
-        Statement session(m_db, u"SELECT rounds, participants FROM sessions WHERE id = :id"_s);
+        Statement session(m_db, u"SELECT rounds, participants, completed_rounds FROM sessions "
+                                "WHERE id = :id"_s);
         session.bind(u":id"_s, idText(sessionId));
         if (!session.exec()) {
             return failure(what, session.error());
@@ -798,7 +816,10 @@ StoreResult<void> SessionStore::refreshSessionCounts(const QUuid &sessionId)
         if (!session.next()) {
             return sessionNotFound(sessionId);
         }
-        light.rounds = session.value(0).toInt();
+        if (recount != Recount::Everything) {
+            from = session.value(2).toInt();
+        }
+        light.rounds = session.value(0).toInt() - from;
         QStringList problems;
         if (const auto participants = parseJson(session.value(1), u"participants"_s, problems)) {
             for (const QJsonValue &participant : participants->array()) {
@@ -809,37 +830,31 @@ StoreResult<void> SessionStore::refreshSessionCounts(const QUuid &sessionId)
             return unreadable(what, problems);
         }
     }
-    int count = 0;
-    {
-        Statement messages(m_db, u"SELECT COUNT(*) FROM messages WHERE session_id = :id"_s);
-        messages.bind(u":id"_s, idText(sessionId));
-        if (!messages.exec() || !messages.next()) {
-            return failure(what, messages.error());
-        }
-        count = messages.value(0).toInt();
-    }
     {
         Statement turns(m_db, u"SELECT DISTINCT round, speaker FROM messages "
                               "WHERE session_id = :id AND status = 'complete' "
-                              "AND type IN ('opening', 'exchange', 'verdict')"_s);
-        turns.bind(u":id"_s, idText(sessionId));
+                              "AND type IN ('opening', 'exchange', 'verdict') "
+                              "AND round >= :from"_s);
+        turns.bind(u":id"_s, idText(sessionId)).bind(u":from"_s, from);
         if (!turns.exec()) {
             return failure(what, turns.error());
         }
         while (turns.next()) {
             Message turn;
-            turn.round = turns.value(0).toInt();
+            turn.round = turns.value(0).toInt() - from;
             turn.speaker = turns.value(1).toString();
             turn.type = MessageType::Exchange;
             turn.status = MessageStatus::Complete;
             light.messages.append(turn);
         }
     }
-    Statement update(m_db, u"UPDATE sessions SET message_count = :count, "
-                           "completed_rounds = :completed WHERE id = :id"_s);
-    update.bind(u":count"_s, count)
-        .bind(u":completed"_s, light.completedRounds())
-        .bind(u":id"_s, idText(sessionId));
+    const QString count = recount == Recount::Everything
+                              ? u"(SELECT COUNT(*) FROM messages WHERE session_id = :id)"_s
+                          : recount == Recount::OneMore ? u"message_count + 1"_s
+                                                        : u"message_count"_s;
+    Statement update(m_db, u"UPDATE sessions SET message_count = "_s + count +
+                               u", completed_rounds = :completed WHERE id = :id"_s);
+    update.bind(u":completed"_s, from + light.completedRounds()).bind(u":id"_s, idText(sessionId));
     if (!update.exec()) {
         return failure(what, update.error());
     }

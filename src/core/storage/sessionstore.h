@@ -193,7 +193,14 @@ public:
 private:
     StoreResult<void> migrate();
     StoreResult<void> writeMessage(const Message &message, bool insert);
-    StoreResult<void> refreshSessionCounts(const QUuid &sessionId);
+    // What a write may have changed of the counts the session list shows.
+    enum class Recount
+    {
+        Everything,
+        OneMore, // a message was appended
+        Same,    // as many messages as before
+    };
+    StoreResult<void> refreshSessionCounts(const QUuid &sessionId, Recount recount);
     bool leaseIsLive(qint64 pid, const QString &hostName, qint64 heartbeatMs) const;
     qint64 nowMs() const;
     Error notOpen() const;
