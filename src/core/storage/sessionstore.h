@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "conversation/session.h"
+#include "storage/storeresult.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QSqlDatabase>
+#include <QString>
+#include <QUuid>
+
+#include <chrono>
+#include <functional>
+#include <optional>
+
+namespace Crosstalk {
+
+// A session as the session list shows it, read without its messages.
+struct SessionSummary
+{
+    QUuid id;
+    QString title;
+    QString topic;
+    Paradigm paradigm = Paradigm::Memory;
+    SessionStatus status = SessionStatus::Configured;
+    int rounds = 0;
+    // As Session::completedRounds() computes it from the stored messages.
+    int completedRounds = 0;
+    int messageCount = 0;
+    Usage usage;
+    QDateTime createdAt;
+    QDateTime updatedAt;
+
+    bool operator==(const SessionSummary &) const = default;
+};
+
+enum class SessionSort
+{
+    UpdatedDescending,
+    UpdatedAscending,
+};
+
+struct SessionFilter
+{
+    // Case-insensitive substring of the title or the topic; empty matches every session.
+    QString text;
+    // Empty matches every status.
+    QList<SessionStatus> statuses;
+    SessionSort sort = SessionSort::UpdatedDescending;
+    int offset = 0;
+    // Negative means no limit.
+    int limit = -1;
+};
+
+struct SessionList
+{
+    // The page asked for.
+    QList<SessionSummary> sessions;
+    // How many sessions match the filter, ignoring offset and limit.
+    int total = 0;
+};
+
+struct SearchHit
+{
+    // Matched words in a snippet are enclosed in these, so a view can highlight them without
+    // mistaking message text for markup.
+    static constexpr QChar matchStart{u'\x02'};
+    static constexpr QChar matchEnd{u'\x03'};
+
+    QUuid sessionId;
+    QUuid messageId;
+    int seq = 0;
+    QString snippet;
+
+    bool operator==(const SearchHit &) const = default;
+};
+
+// The process that holds a session's lease.
+struct LeaseHolder
+{
+    qint64 pid = 0;
+    QString hostName;
+    // What kind of process: "window", "serve", "mcp", "run"…
+    QString processKind;
+    QDateTime acquiredAt;
+    QDateTime heartbeatAt;
+
+    // "crosstalk serve (pid 4242 on laptop)", for the note on a session running elsewhere.
+    QString description() const;
+
+    bool operator==(const LeaseHolder &) const = default;
+};
+
+// What recoverAfterCrash() repaired.
+struct Recovery
+{
+    // Sessions turned from running into interrupted.
+    QList<QUuid> interruptedSessions;
+    // Messages turned from streaming into partial.
+    QList<QUuid> partialMessages;
+};
+
+// The SQLite session store (PRODUCT.md §6): sessions, messages, full-text search, leases and
+// per-slot persona choices, shared by every Crosstalk process on the machine.
+//
+// Each instance owns one connection and must be used from one thread. Every write runs in its
+// own `BEGIN IMMEDIATE` transaction and is committed when the call returns, so a crash loses
+// nothing a call reported as done; a failing write changes nothing. Several processes may
+// open the same file at once: writers queue on the busy timeout, readers never wait.
+class SessionStore
+{
+public:
+    // The schema version this build creates and understands.
+    static int schemaVersion();
+    // AppDataLocation/crosstalk.sqlite.
+    static QString defaultPath();
+
+    SessionStore();
+    ~SessionStore();
+    SessionStore(const SessionStore &) = delete;
+    SessionStore &operator=(const SessionStore &) = delete;
+
+    // Opens the database at `path`, creating the file and its folder if needed, and migrates
+    // the schema to schemaVersion(). A database newer than this build is refused.
+    StoreResult<void> open(const QString &path = defaultPath());
+    bool isOpen() const;
+    QString path() const;
+
+    // The session's configuration, status, result, usage and times. It is created when new;
+    // otherwise its messages stay as stored, unless `messages` is Replace: then they become
+    // exactly session.messages (import, fork).
+    enum class Messages
+    {
+        Keep,
+        Replace,
+    };
+    StoreResult<void> saveSession(const Session &session, Messages messages = Messages::Keep);
+    // Also sets updated_at to the current time.
+    StoreResult<void> setStatus(const QUuid &sessionId, SessionStatus status);
+    // Deletes the session with its messages and lease.
+    StoreResult<void> deleteSession(const QUuid &sessionId);
+
+    // A message new to its session; conflict when its id or seq is already taken.
+    StoreResult<void> appendMessage(const Message &message);
+    // Replaces every field of a stored message (found by id).
+    StoreResult<void> updateMessage(const Message &message);
+    // The content of a streaming message so far: call it every second or so while a reply
+    // streams, so a crash loses at most the text since the last checkpoint.
+    StoreResult<void> checkpointStreaming(const QUuid &messageId, const QString &contentSoFar);
+
+    // The whole session with its messages; not_found for an unknown id.
+    StoreResult<Session> loadSession(const QUuid &sessionId);
+    // Messages by seq, for loading a long transcript lazily. A negative limit means all.
+    StoreResult<QList<Message>> loadMessages(const QUuid &sessionId, int offset = 0,
+                                             int limit = -1);
+    StoreResult<SessionList> listSessions(const SessionFilter &filter = {});
+
+    // Full-text search over message content; newest messages first. Every word of `query`
+    // must occur (case and accents ignored); a word ending in `*` matches as a prefix. The
+    // query is never parsed as FTS5 syntax, so user text cannot make it fail.
+    StoreResult<QList<SearchHit>> search(const QString &query, int limit = 20);
+
+    // The persona chosen for a model slot (`big`, `middle`, `small`) by load_system_prompt,
+    // shared by every process; nullopt clears the choice.
+    StoreResult<void> setSlotPersona(const QString &slot, const std::optional<QString> &persona);
+    StoreResult<std::optional<QString>> slotPersona(const QString &slot);
+
+    // Leases: a session runs in one process at a time. A lease is live while its holder
+    // renews it within leaseTimeout() and, on this host, its process exists; otherwise it is
+    // stale and another process may take it over. This instance is the holder of the leases
+    // it acquires (two instances in one process are two holders).
+    // Conflict when a live lease is held by someone else; re-acquiring one's own renews it.
+    StoreResult<void> acquireLease(const QUuid &sessionId, const QString &processKind);
+    // The heartbeat; conflict when the lease was lost (taken over after going stale).
+    StoreResult<void> renewLease(const QUuid &sessionId);
+    StoreResult<void> releaseLease(const QUuid &sessionId);
+    // The live holder, or nullopt when the session runs nowhere.
+    StoreResult<std::optional<LeaseHolder>> leaseHolder(const QUuid &sessionId);
+
+    // Sessions left running without a live lease become interrupted, and messages left
+    // streaming outside a live lease become partial. Call at start-up, and whenever a
+    // session that another process ran may have been orphaned.
+    StoreResult<Recovery> recoverAfterCrash();
+
+    // Ten seconds: renew leases every few seconds.
+    static constexpr std::chrono::milliseconds defaultLeaseTimeout{10000};
+    std::chrono::milliseconds leaseTimeout() const;
+    void setLeaseTimeout(std::chrono::milliseconds timeout);
+    // The clock for lease heartbeats and status times; tests move it instead of waiting.
+    void setClock(std::function<QDateTime()> clock);
+
+private:
+    StoreResult<void> migrate();
+    StoreResult<void> writeMessage(const Message &message, bool insert);
+    // What a write may have changed of the counts the session list shows.
+    enum class Recount
+    {
+        Everything,
+        OneMore, // a message was appended
+        Same,    // as many messages as before
+    };
+    StoreResult<void> refreshSessionCounts(const QUuid &sessionId, Recount recount);
+    bool leaseIsLive(qint64 pid, const QString &hostName, qint64 heartbeatMs) const;
+    qint64 nowMs() const;
+    Error notOpen() const;
+
+    QString m_connectionName;
+    QString m_path;
+    QSqlDatabase m_db;
+    // Identifies this instance as a lease holder.
+    QString m_leaseToken;
+    std::chrono::milliseconds m_leaseTimeout = defaultLeaseTimeout;
+    std::function<QDateTime()> m_clock;
+};
+
+} // namespace Crosstalk

@@ -1,0 +1,649 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "conversation/sessiondocument.h"
+#include "samplesession.h"
+#include "storage/sessionstore.h"
+#include "storage/storewatcher.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace Crosstalk;
+
+Q_DECLARE_METATYPE(Crosstalk::SessionStatus)
+Q_DECLARE_METATYPE(Crosstalk::Samples::Optionals)
+Q_DECLARE_METATYPE(Crosstalk::SessionSort)
+
+namespace {
+
+// Runs one statement on a connection of its own, as another tool on the file would.
+QVariant pragma(const QString &path, const QString &statement)
+{
+    const QString name = QUuid::createUuid().toString();
+    QVariant result;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
+        db.setDatabaseName(path);
+        if (db.open()) {
+            QSqlQuery query(db);
+            if (query.exec(statement) && query.next()) {
+                result = query.value(0);
+            }
+        }
+    }
+    QSqlDatabase::removeDatabase(name);
+    return result;
+}
+
+Message plainMessage(const Session &session, int seq, const QString &content)
+{
+    Message message;
+    message.id = QUuid::createUuid();
+    message.sessionId = session.id;
+    message.seq = seq;
+    message.speaker = session.participants.first().name;
+    message.content = content;
+    message.createdAt = Samples::time(seq);
+    return message;
+}
+
+} // namespace
+
+class TestSessionStore : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    int m_files = 0;
+
+    QString freshPath() { return m_dir.filePath(u"store%1.sqlite"_s.arg(++m_files)); }
+
+private Q_SLOTS:
+    void initTestCase() { QVERIFY(m_dir.isValid()); }
+
+    void createsSchema()
+    {
+        const QString path = freshPath() + u"/in/a/new/folder.sqlite"_s;
+        SessionStore store;
+        const auto opened = store.open(path);
+        QVERIFY2(opened, qPrintable(opened ? QString() : opened.error().message));
+        QCOMPARE(store.path(), path);
+        QCOMPARE(pragma(path, u"PRAGMA user_version"_s).toInt(), SessionStore::schemaVersion());
+        QCOMPARE(pragma(path, u"PRAGMA journal_mode"_s).toString(), u"wal"_s);
+        // The Qt driver uses the system SQLite; the store needs it built with FTS5.
+        QCOMPARE(pragma(path, u"SELECT count(*) FROM sqlite_master WHERE name = 'message_fts'"_s)
+                     .toInt(),
+                 1);
+        // Opening again migrates nothing and keeps the version.
+        SessionStore again;
+        QVERIFY(again.open(path));
+        QCOMPARE(pragma(path, u"PRAGMA user_version"_s).toInt(), SessionStore::schemaVersion());
+    }
+
+    void refusesNewerSchema()
+    {
+        const QString path = freshPath();
+        {
+            SessionStore store;
+            QVERIFY(store.open(path));
+        }
+        pragma(path, u"PRAGMA user_version = 99"_s);
+        SessionStore store;
+        const auto opened = store.open(path);
+        QVERIFY(!opened);
+        QVERIFY2(opened.error().message.contains(u"newer"_s), qPrintable(opened.error().message));
+        QVERIFY(!store.isOpen());
+    }
+
+    // tests/data/store-v1.sqlite was written by schema version 1 (storetool fixture), with the
+    // documents of its sessions in store-v1.json. Every later version must still read it.
+    void readsVersion1Fixture()
+    {
+        const QString path = freshPath();
+        QVERIFY(QFile::copy(QStringLiteral(CROSSTALK_TEST_DATA_DIR "/store-v1.sqlite"), path));
+        QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+        QCOMPARE(pragma(path, u"PRAGMA user_version"_s).toInt(), 1);
+        QFile expectedFile(QStringLiteral(CROSSTALK_TEST_DATA_DIR "/store-v1.json"));
+        QVERIFY(expectedFile.open(QIODevice::ReadOnly));
+        const QJsonArray expected = QJsonDocument::fromJson(expectedFile.readAll()).array();
+        QCOMPARE(expected.size(), 2);
+
+        SessionStore store;
+        QVERIFY(store.open(path));
+        QCOMPARE(pragma(path, u"PRAGMA user_version"_s).toInt(), SessionStore::schemaVersion());
+        for (const QJsonValue &document : expected) {
+            // Read as a document, so the comparison survives new fields in the format.
+            const Parsed<Session> session = SessionDocument::fromJson(document.toObject());
+            QVERIFY(session);
+            const auto loaded = store.loadSession(session.value->id);
+            QVERIFY(loaded);
+            QCOMPARE(*loaded, *session.value);
+        }
+        const auto list = store.listSessions();
+        QVERIFY(list);
+        QCOMPARE(list->total, 2);
+        QCOMPARE(store.slotPersona(u"big"_s).value(), std::optional<QString>(u"path:alice.md"_s));
+        QCOMPARE(pragma(path, u"PRAGMA integrity_check"_s).toString(), u"ok"_s);
+    }
+
+    void roundTrip_data()
+    {
+        QTest::addColumn<SessionStatus>("status");
+        QTest::addColumn<Samples::Optionals>("optionals");
+        QTest::addColumn<bool>("messageByMessage");
+        for (const bool byMessage : {false, true}) {
+            const char *how = byMessage ? "appended" : "replaced";
+            QTest::addRow("completed, all optionals, %s", how)
+                << SessionStatus::Completed << Samples::Optionals::Present << byMessage;
+            QTest::addRow("running, no optionals, %s", how)
+                << SessionStatus::Running << Samples::Optionals::Absent << byMessage;
+            QTest::addRow("paused, all optionals, %s", how)
+                << SessionStatus::Paused << Samples::Optionals::Present << byMessage;
+        }
+    }
+
+    void roundTrip()
+    {
+        QFETCH(SessionStatus, status);
+        QFETCH(Samples::Optionals, optionals);
+        QFETCH(bool, messageByMessage);
+        const Session session = Samples::session(status, optionals);
+        SessionStore store;
+        QVERIFY(store.open(freshPath()));
+        if (messageByMessage) {
+            QVERIFY(store.saveSession(session));
+            for (const Message &message : session.messages) {
+                QVERIFY(store.appendMessage(message));
+            }
+        } else {
+            QVERIFY(store.saveSession(session, SessionStore::Messages::Replace));
+        }
+        const auto loaded = store.loadSession(session.id);
+        QVERIFY(loaded);
+        QCOMPARE(SessionDocument::toJson(*loaded), SessionDocument::toJson(session));
+        QCOMPARE(*loaded, session);
+
+        const auto page = store.loadMessages(session.id, 2, 3);
+        QVERIFY(page);
+        QCOMPARE(*page, session.messages.mid(2, 3));
+    }
+
+    // Values at the edges of what the types can hold, which a careless mapping would lose:
+    // present-but-empty optionals, doubles without a short decimal form, no colour, no time.
+    void roundTripEdges()
+    {
+        Session session = Samples::session(SessionStatus::Completed, Samples::Optionals::Present);
+        session.options.budgetCost = 0.1 + 0.2;
+        session.options.budgetTokens = (qint64(1) << 52) + 1;
+        session.participants[1].colour = QColor();
+        session.participants[2].colour = QColor(1, 2, 3, 4);
+        session.result = Result{QString(), 0};
+        session.usage.cost = 1.0 / 3.0;
+        Message &message = session.messages[0];
+        message.answer = u""_s;
+        message.confidence = 2.0 / 3.0;
+        message.ttftMs = 0;
+        message.request =
+            QJsonObject{{u"nested"_s, QJsonObject{{u"x"_s, 1e-300}}}, {u"big"_s, qint64(1) << 53}};
+        message.createdAt = QDateTime();
+        session.messages[1].model = ModelRef{QString(), QString(), ModelKind::Anthropic};
+
+        SessionStore store;
+        QVERIFY(store.open(freshPath()));
+        QVERIFY(store.saveSession(session, SessionStore::Messages::Replace));
+        const auto loaded = store.loadSession(session.id);
+        QVERIFY(loaded);
+        QCOMPARE(*loaded, session);
+        QVERIFY(loaded->result.has_value());
+        QVERIFY(loaded->messages[0].answer.has_value());
+        QVERIFY(loaded->messages[1].model.has_value());
+    }
+
+    void saveKeepsMessages()
+    {
+        Session session = Samples::session(SessionStatus::Running, Samples::Optionals::Present);
+        SessionStore store;
+        QVERIFY(store.open(freshPath()));
+        QVERIFY(store.saveSession(session, SessionStore::Messages::Replace));
+        session.title = u"Renamed"_s;
+        session.status = SessionStatus::Paused;
+        const QList<Message> messages = session.messages;
+        session.messages.clear();
+        QVERIFY(store.saveSession(session));
+        session.messages = messages;
+        QCOMPARE(store.loadSession(session.id).value(), session);
+    }
+
+    void updateAndCheckpoint()
+    {
+        Session session = Samples::session(SessionStatus::Running, Samples::Optionals::Present);
+        SessionStore store;
+        QVERIFY(store.open(freshPath()));
+        QVERIFY(store.saveSession(session, SessionStore::Messages::Replace));
+        Message &streaming = session.messages[7];
+        QCOMPARE(streaming.status, MessageStatus::Streaming);
+        QVERIFY(store.checkpointStreaming(streaming.id, u"The answer"_s));
+        streaming.content = u"The answer"_s;
+        QCOMPARE(store.loadSession(session.id).value(), session);
+
+        streaming.content = u"The answer is 42, finally."_s;
+        streaming.status = MessageStatus::Complete;
+        streaming.durationMs = 4242;
+        QVERIFY(store.updateMessage(streaming));
+        QCOMPARE(store.loadSession(session.id).value(), session);
+        // A completed message is no longer streaming: late checkpoints must not clobber it.
+        const auto late = store.checkpointStreaming(streaming.id, u"The ans"_s);
+        QVERIFY(!late);
+        QCOMPARE(late.error().code, ErrorCode::NotFound);
+        QCOMPARE(store.loadSession(session.id).value(), session);
+    }
+
+    void failedWriteChangesNothing()
+    {
+        const Session stored = Samples::session(SessionStatus::Paused, Samples::Optionals::Present);
+        SessionStore store;
+        QVERIFY(store.open(freshPath()));
+        QVERIFY(store.saveSession(stored, SessionStore::Messages::Replace));
+
+        // The replacement fails at its last message (a seq taken by an earlier one): the new
+        // title and the first messages, already written in the transaction, must vanish.
+        Session changed = stored;
+        changed.title = u"Half-written"_s;
+        for (Message &message : changed.messages) {
+            message.id = QUuid::createUuid();
+        }
+        changed.messages.last().seq = 0;
+        auto result = store.saveSession(changed, SessionStore::Messages::Replace);
+        QVERIFY(!result);
+        QCOMPARE(result.error().code, ErrorCode::Conflict);
+        QVERIFY2(result.error().message.contains(stored.id.toString(QUuid::WithoutBraces)),
+                 qPrintable(result.error().message));
+        QCOMPARE(store.loadSession(stored.id).value(), stored);
+
+        // A new session whose messages fail is not stored at all.
+        Session fresh = Samples::session(SessionStatus::Completed, Samples::Optionals::Absent);
+        fresh.messages[3].id = fresh.messages[2].id;
+        QVERIFY(!store.saveSession(fresh, SessionStore::Messages::Replace));
+        QCOMPARE(store.loadSession(fresh.id).error().code, ErrorCode::NotFound);
+
+        result = store.appendMessage(stored.messages[0]);
+        QCOMPARE(result.error().code, ErrorCode::Conflict);
+        Message orphan = plainMessage(stored, 99, u"lost?"_s);
+        orphan.sessionId = QUuid::createUuid();
+        QCOMPARE(store.appendMessage(orphan).error().code, ErrorCode::NotFound);
+        QCOMPARE(store.updateMessage(plainMessage(stored, 100, u"x"_s)).error().code,
+                 ErrorCode::NotFound);
+        QCOMPARE(store.setStatus(QUuid::createUuid(), SessionStatus::Failed).error().code,
+                 ErrorCode::NotFound);
+        QCOMPARE(store.loadSession(stored.id).value(), stored);
+        const auto list = store.listSessions();
+        QCOMPARE(list->total, 1);
+        QCOMPARE(list->sessions[0].messageCount, int(stored.messages.size()));
+    }
+
+    void notOpen()
+    {
+        SessionStore store;
+        QVERIFY(!store.isOpen());
+        QCOMPARE(store.listSessions().error().code, ErrorCode::Internal);
+        QVERIFY(!store.appendMessage(Message()));
+    }
+
+    void deleteSession()
+    {
+        const Session session =
+            Samples::session(SessionStatus::Completed, Samples::Optionals::Present);
+        SessionStore store;
+        QVERIFY(store.open(freshPath()));
+        QVERIFY(store.saveSession(session, SessionStore::Messages::Replace));
+        QVERIFY(store.acquireLease(session.id, u"test"_s));
+        QVERIFY(store.deleteSession(session.id));
+        QCOMPARE(store.loadSession(session.id).error().code, ErrorCode::NotFound);
+        QVERIFY(store.loadMessages(session.id)->isEmpty());
+        QVERIFY(store.search(u"42"_s)->isEmpty());
+        QVERIFY(!store.leaseHolder(session.id)->has_value());
+        QCOMPARE(store.deleteSession(session.id).error().code, ErrorCode::NotFound);
+    }
+
+    void listSessions_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QList<SessionStatus>>("statuses");
+        QTest::addColumn<SessionSort>("sort");
+        QTest::addColumn<int>("offset");
+        QTest::addColumn<int>("limit");
+        QTest::addColumn<QList<int>>("expected"); // indexes into the stored sessions
+        QTest::addColumn<int>("total");
+
+        const QList<SessionStatus> all;
+        QTest::newRow("all, newest first") << QString() << all << SessionSort::UpdatedDescending
+                                           << 0 << -1 << QList<int>{4, 3, 2, 1, 0} << 5;
+        QTest::newRow("all, oldest first") << QString() << all << SessionSort::UpdatedAscending << 0
+                                           << -1 << QList<int>{0, 1, 2, 3, 4} << 5;
+        QTest::newRow("page") << QString() << all << SessionSort::UpdatedDescending << 1 << 2
+                              << QList<int>{3, 2} << 5;
+        QTest::newRow("past the end")
+            << QString() << all << SessionSort::UpdatedDescending << 9 << 2 << QList<int>{} << 5;
+        QTest::newRow("status") << QString() << QList<SessionStatus>{SessionStatus::Completed}
+                                << SessionSort::UpdatedDescending << 0 << -1 << QList<int>{4, 2, 0}
+                                << 3;
+        QTest::newRow("two statuses")
+            << QString() << QList<SessionStatus>{SessionStatus::Paused, SessionStatus::Running}
+            << SessionSort::UpdatedAscending << 0 << -1 << QList<int>{1, 3} << 2;
+        QTest::newRow("text in title, other case")
+            << u"ÉCOLE"_s << all << SessionSort::UpdatedDescending << 0 << -1 << QList<int>{3} << 1;
+        QTest::newRow("text in topic") << u"שלום"_s << all << SessionSort::UpdatedDescending << 0
+                                       << -1 << QList<int>{4, 3, 2, 1, 0} << 5;
+        QTest::newRow("text and status")
+            << u"école"_s << QList<SessionStatus>{SessionStatus::Completed}
+            << SessionSort::UpdatedDescending << 0 << -1 << QList<int>{} << 0;
+        QTest::newRow("like wildcards are text")
+            << u"%"_s << all << SessionSort::UpdatedDescending << 0 << -1 << QList<int>{} << 0;
+    }
+
+    void listSessions()
+    {
+        QFETCH(QString, text);
+        QFETCH(QList<SessionStatus>, statuses);
+        QFETCH(SessionSort, sort);
+        QFETCH(int, offset);
+        QFETCH(int, limit);
+        QFETCH(QList<int>, expected);
+        QFETCH(int, total);
+
+        SessionStore store;
+        QVERIFY(store.open(freshPath()));
+        QList<Session> sessions;
+        const QList<SessionStatus> statusOf{SessionStatus::Completed, SessionStatus::Running,
+                                            SessionStatus::Completed, SessionStatus::Paused,
+                                            SessionStatus::Completed};
+        for (int i = 0; i < 5; ++i) {
+            Session session = Samples::session(statusOf[i], Samples::Optionals::Present);
+            session.updatedAt = Samples::time(i * 1000);
+            if (i == 3) {
+                session.title = u"Back to école"_s;
+            }
+            if (i == 2) {
+                session.messages.clear();
+            }
+            QVERIFY(store.saveSession(session, SessionStore::Messages::Replace));
+            sessions.append(session);
+        }
+        SessionFilter filter;
+        filter.text = text;
+        filter.statuses = statuses;
+        filter.sort = sort;
+        filter.offset = offset;
+        filter.limit = limit;
+        const auto list = store.listSessions(filter);
+        QVERIFY2(list, qPrintable(list ? QString() : list.error().message));
+        QCOMPARE(list->total, total);
+        QCOMPARE(list->sessions.size(), expected.size());
+        for (qsizetype i = 0; i < expected.size(); ++i) {
+            const Session &session = sessions[expected[i]];
+            const SessionSummary &summary = list->sessions[i];
+            QCOMPARE(summary.id, session.id);
+            QCOMPARE(summary.title, session.title);
+            QCOMPARE(summary.topic, session.topic);
+            QCOMPARE(summary.paradigm, session.paradigm);
+            QCOMPARE(summary.status, session.status);
+            QCOMPARE(summary.rounds, session.rounds);
+            QCOMPARE(summary.completedRounds, session.completedRounds());
+            QCOMPARE(summary.messageCount, int(session.messages.size()));
+            QCOMPARE(summary.usage, session.usage);
+            QCOMPARE(summary.createdAt, session.createdAt);
+            QCOMPARE(summary.updatedAt, session.updatedAt);
+        }
+    }
+
+    // The counts the list shows follow messages as they are appended and completed.
+    void summaryFollowsMessages()
+    {
+        Session session = Samples::session(SessionStatus::Running, Samples::Optionals::Absent);
+        const QList<Message> messages = session.messages;
+        session.messages.clear();
+        SessionStore store;
+        QVERIFY(store.open(freshPath()));
+        QVERIFY(store.saveSession(session));
+        for (const Message &message : messages) {
+            QVERIFY(store.appendMessage(message));
+            session.messages.append(message);
+            const SessionSummary summary = store.listSessions()->sessions.at(0);
+            QCOMPARE(summary.messageCount, int(session.messages.size()));
+            QCOMPARE(summary.completedRounds, session.completedRounds());
+        }
+        QCOMPARE(session.completedRounds(), 1);
+        for (Message &message : session.messages) {
+            message.status = MessageStatus::Complete;
+            QVERIFY(store.updateMessage(message));
+            QCOMPARE(store.listSessions()->sessions.at(0).completedRounds,
+                     session.completedRounds());
+        }
+        // An opening that stops being complete undoes every round.
+        session.messages[0].status = MessageStatus::Partial;
+        QVERIFY(store.updateMessage(session.messages[0]));
+        QCOMPARE(session.completedRounds(), 0);
+        QCOMPARE(store.listSessions()->sessions.at(0).completedRounds, 0);
+    }
+
+    void search_data()
+    {
+        QTest::addColumn<QString>("query");
+        QTest::addColumn<QList<int>>("expected"); // message indexes, newest first
+
+        QTest::newRow("word") << u"forty"_s << QList<int>{3, 0};
+        QTest::newRow("every word must occur") << u"forty two"_s << QList<int>{0};
+        QTest::newRow("case") << u"FORTY"_s << QList<int>{3, 0};
+        QTest::newRow("accents ignored") << u"cafe"_s << QList<int>{1};
+        QTest::newRow("accents in the query") << u"CAFÉ"_s << QList<int>{1};
+        QTest::newRow("hebrew") << u"שלום"_s << QList<int>{2};
+        QTest::newRow("arabic") << u"مرحبا"_s << QList<int>{2};
+        QTest::newRow("greek, other case") << u"ΚΑΛΗΜΈΡΑ"_s << QList<int>{4};
+        QTest::newRow("prefix") << u"fort*"_s << QList<int>{3, 0};
+        QTest::newRow("no prefix without star") << u"fort"_s << QList<int>{};
+        QTest::newRow("operators are words") << u"forty AND NOT two"_s << QList<int>{};
+        QTest::newRow("fts syntax is text") << u"\"forty (two -"_s << QList<int>{0};
+        QTest::newRow("only punctuation") << u"— 🤔"_s << QList<int>{};
+        QTest::newRow("empty") << u"  "_s << QList<int>{};
+        QTest::newRow("no match") << u"zebra"_s << QList<int>{};
+    }
+
+    void search()
+    {
+        QFETCH(QString, query);
+        QFETCH(QList<int>, expected);
+        Session session = Samples::session(SessionStatus::Completed, Samples::Optionals::Absent);
+        session.messages = {
+            plainMessage(session, 0, u"Forty-two, said the machine."_s),
+            plainMessage(session, 1, u"Un café crème ☕"_s),
+            plainMessage(session, 2, u"שלום עולם — مرحبا بالعالم"_s),
+            plainMessage(session, 3, u"It was forty, not fifty."_s),
+            plainMessage(session, 4, u"Καλημέρα κόσμε"_s),
+        };
+        SessionStore store;
+        QVERIFY(store.open(freshPath()));
+        QVERIFY(store.saveSession(session, SessionStore::Messages::Replace));
+        const auto hits = store.search(query);
+        QVERIFY2(hits, qPrintable(hits ? QString() : hits.error().message));
+        QCOMPARE(hits->size(), expected.size());
+        for (qsizetype i = 0; i < expected.size(); ++i) {
+            const Message &message = session.messages[expected[i]];
+            QCOMPARE(hits->at(i).sessionId, session.id);
+            QCOMPARE(hits->at(i).messageId, message.id);
+            QCOMPARE(hits->at(i).seq, message.seq);
+            QVERIFY(hits->at(i).snippet.contains(SearchHit::matchStart));
+            QVERIFY(hits->at(i).snippet.contains(SearchHit::matchEnd));
+        }
+    }
+
+    void searchFollowsEdits()
+    {
+        Session session = Samples::session(SessionStatus::Running, Samples::Optionals::Absent);
+        session.messages = {plainMessage(session, 0, u"alpha"_s)};
+        session.messages[0].status = MessageStatus::Streaming;
+        SessionStore store;
+        QVERIFY(store.open(freshPath()));
+        QVERIFY(store.saveSession(session, SessionStore::Messages::Replace));
+        QVERIFY(store.checkpointStreaming(session.messages[0].id, u"beta gamma"_s));
+        QVERIFY(store.search(u"alpha"_s)->isEmpty());
+        QCOMPARE(store.search(u"gamma"_s)->size(), 1);
+        QCOMPARE(store.search(u"gamma"_s)->at(0).snippet,
+                 u"beta "_s + SearchHit::matchStart + u"gamma"_s + SearchHit::matchEnd);
+        Message done = session.messages[0];
+        done.content = u"delta"_s;
+        done.status = MessageStatus::Complete;
+        QVERIFY(store.updateMessage(done));
+        QVERIFY(store.search(u"gamma"_s)->isEmpty());
+        QCOMPARE(store.search(u"delta"_s)->size(), 1);
+        QVERIFY(store.saveSession(session, SessionStore::Messages::Replace));
+        QVERIFY(store.search(u"delta"_s)->isEmpty());
+        QCOMPARE(store.search(u"alpha"_s)->size(), 1);
+        QCOMPARE(pragma(store.path(), u"PRAGMA integrity_check"_s).toString(), u"ok"_s);
+    }
+
+    void slotPersonas()
+    {
+        const QString path = freshPath();
+        SessionStore store;
+        QVERIFY(store.open(path));
+        QVERIFY(!store.slotPersona(u"big"_s).value().has_value());
+        QVERIFY(store.setSlotPersona(u"big"_s, u"path:alice.md"_s));
+        QVERIFY(store.setSlotPersona(u"small"_s, u"Be terse. 🐢"_s));
+        QVERIFY(store.setSlotPersona(u"big"_s, u"path:bob.md"_s));
+        SessionStore other;
+        QVERIFY(other.open(path));
+        QCOMPARE(other.slotPersona(u"big"_s).value(), std::optional<QString>(u"path:bob.md"_s));
+        QCOMPARE(other.slotPersona(u"small"_s).value(), std::optional<QString>(u"Be terse. 🐢"_s));
+        QVERIFY(other.setSlotPersona(u"big"_s, std::nullopt));
+        QVERIFY(!store.slotPersona(u"big"_s).value().has_value());
+    }
+
+    void leases()
+    {
+        const QString path = freshPath();
+        const Session session =
+            Samples::session(SessionStatus::Running, Samples::Optionals::Absent);
+        QDateTime now = Samples::time();
+        SessionStore mine;
+        SessionStore theirs;
+        for (SessionStore *store : {&mine, &theirs}) {
+            QVERIFY(store->open(path));
+            store->setClock([&now] { return now; });
+        }
+        QVERIFY(mine.saveSession(session));
+        QVERIFY(!mine.leaseHolder(session.id).value().has_value());
+        QVERIFY(mine.acquireLease(session.id, u"window"_s));
+        QVERIFY(mine.acquireLease(session.id, u"window"_s));
+
+        const auto holder = theirs.leaseHolder(session.id).value();
+        QVERIFY(holder.has_value());
+        QCOMPARE(holder->pid, QCoreApplication::applicationPid());
+        QCOMPARE(holder->processKind, u"window"_s);
+        QCOMPARE(holder->heartbeatAt, now);
+        QVERIFY(holder->description().contains(u"crosstalk window (pid "_s));
+
+        auto refused = theirs.acquireLease(session.id, u"serve"_s);
+        QCOMPARE(refused.error().code, ErrorCode::Conflict);
+        QVERIFY2(refused.error().message.contains(holder->description()),
+                 qPrintable(refused.error().message));
+
+        // Heartbeats keep it live past the timeout…
+        now = now.addMSecs(8000);
+        QVERIFY(mine.renewLease(session.id));
+        now = now.addMSecs(8000);
+        QVERIFY(!theirs.acquireLease(session.id, u"serve"_s));
+        // …and without them it goes stale and is taken over.
+        now = now.addMSecs(SessionStore::defaultLeaseTimeout.count() + 1);
+        QVERIFY(!theirs.leaseHolder(session.id).value().has_value());
+        QVERIFY(theirs.acquireLease(session.id, u"serve"_s));
+        QCOMPARE(theirs.leaseHolder(session.id).value()->processKind, u"serve"_s);
+        QCOMPARE(mine.renewLease(session.id).error().code, ErrorCode::Conflict);
+        // Releasing a lease one does not hold leaves the holder's alone.
+        QVERIFY(mine.releaseLease(session.id));
+        QVERIFY(theirs.leaseHolder(session.id).value().has_value());
+        QVERIFY(theirs.releaseLease(session.id));
+        QVERIFY(!mine.leaseHolder(session.id).value().has_value());
+        QVERIFY(mine.acquireLease(session.id, u"window"_s));
+
+        mine.setLeaseTimeout(std::chrono::milliseconds(100));
+        QCOMPARE(mine.leaseTimeout(), std::chrono::milliseconds(100));
+        now = now.addMSecs(101);
+        QVERIFY(!mine.leaseHolder(session.id).value().has_value());
+        QCOMPARE(theirs.acquireLease(QUuid::createUuid(), u"serve"_s).error().code,
+                 ErrorCode::NotFound);
+    }
+
+    void recoverAfterCrash()
+    {
+        const QString path = freshPath();
+        const Session orphan =
+            Samples::session(SessionStatus::Running, Samples::Optionals::Present);
+        const Session alive = Samples::session(SessionStatus::Running, Samples::Optionals::Absent);
+        const Session paused = Samples::session(SessionStatus::Paused, Samples::Optionals::Absent);
+        SessionStore runner;
+        QVERIFY(runner.open(path));
+        for (const Session &session : {orphan, alive, paused}) {
+            QVERIFY(runner.saveSession(session, SessionStore::Messages::Replace));
+        }
+        QVERIFY(runner.acquireLease(alive.id, u"window"_s));
+        Message streaming = paused.messages[7];
+        streaming.status = MessageStatus::Streaming;
+        QVERIFY(runner.updateMessage(streaming));
+        QVERIFY(runner.checkpointStreaming(orphan.messages[7].id, u"The answer is"_s));
+
+        SessionStore restarted;
+        QVERIFY(restarted.open(path));
+        // Just after the runner's heartbeat, so its lease is live.
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        restarted.setClock([now] { return now; });
+        const auto recovery = restarted.recoverAfterCrash();
+        QVERIFY(recovery);
+        QCOMPARE(recovery->interruptedSessions, QList<QUuid>{orphan.id});
+        QCOMPARE(QSet<QUuid>(recovery->partialMessages.cbegin(), recovery->partialMessages.cend()),
+                 (QSet<QUuid>{orphan.messages[7].id, streaming.id}));
+
+        const Session recovered = restarted.loadSession(orphan.id).value();
+        QCOMPARE(recovered.status, SessionStatus::Interrupted);
+        QCOMPARE(recovered.updatedAt, now);
+        QCOMPARE(recovered.messages[7].status, MessageStatus::Partial);
+        QCOMPARE(recovered.messages[7].content, u"The answer is"_s);
+        QCOMPARE(recovered.messages.mid(0, 7), orphan.messages.mid(0, 7));
+        QCOMPARE(restarted.loadSession(paused.id)->messages[7].status, MessageStatus::Partial);
+        // The session running under a live lease is left alone.
+        QCOMPARE(restarted.loadSession(alive.id).value(), alive);
+        QVERIFY(restarted.recoverAfterCrash()->interruptedSessions.isEmpty());
+    }
+
+    void watcherSeesOtherConnections()
+    {
+        const QString path = freshPath();
+        SessionStore writer;
+        QVERIFY(writer.open(path));
+        StoreWatcher watcher;
+        QVERIFY2(watcher.start(path, std::chrono::milliseconds(20)),
+                 qPrintable(watcher.errorString()));
+        QSignalSpy changed(&watcher, &StoreWatcher::changed);
+        QVERIFY(writer.setSlotPersona(u"big"_s, u"x"_s));
+        QTRY_COMPARE(changed.count(), 1);
+        QVERIFY(writer.saveSession(
+            Samples::session(SessionStatus::Completed, Samples::Optionals::Absent)));
+        QTRY_COMPARE(changed.count(), 2);
+    }
+
+    void watcherReportsMissingStore()
+    {
+        StoreWatcher watcher;
+        QVERIFY(!watcher.start(m_dir.filePath(u"missing/none.sqlite"_s)));
+        QVERIFY(watcher.errorString().contains(u"none.sqlite"_s));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSessionStore)
+#include "tst_sessionstore.moc"
