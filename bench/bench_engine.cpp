@@ -44,8 +44,7 @@ struct FakeServer
         process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         process.start(QStringLiteral(CROSSTALK_FAKELLM_EXECUTABLE),
                       {u"--port"_s, u"0"_s, u"--latency-ms"_s, QString::number(replyMs),
-                       u"--ttft-ms"_s, QString::number(replyMs), u"--tokens-per-second"_s,
-                       u"0"_s});
+                       u"--ttft-ms"_s, QString::number(replyMs), u"--tokens-per-second"_s, u"0"_s});
         if (!process.waitForStarted(10000) || !process.waitForReadyRead(10000))
             return false;
         const QByteArray line = process.readLine().trimmed();
@@ -87,7 +86,8 @@ Session draft(int participants, int rounds)
     s.paradigm = Paradigm::Memory;
     s.rounds = rounds;
     for (int i = 0; i < participants; ++i)
-        s.participants.append({u"P%1"_s.arg(i + 1), u"big"_s, u"You are P%1."_s.arg(i + 1), {}, {}});
+        s.participants.append(
+            {u"P%1"_s.arg(i + 1), u"big"_s, u"You are P%1."_s.arg(i + 1), {}, {}});
     return s;
 }
 
@@ -109,8 +109,8 @@ QJsonObject measureP1()
     if (engine.session(id)->status != SessionStatus::Completed)
         return result(0, u"ratio"_s, 1.05, false, u"the session did not complete"_s);
 
-    QNetworkReply *reply = client.http()->get(server.baseUrl.resolved(QUrl(u"/_fake/requests"_s)),
-                                              {}, {});
+    QNetworkReply *reply =
+        client.http()->get(server.baseUrl.resolved(QUrl(u"/_fake/requests"_s)), {}, {});
     spin([&] { return reply->isFinished(); }, 10000);
     const QJsonArray requests =
         QJsonDocument::fromJson(reply->readAll()).object()[u"requests"_s].toArray();
