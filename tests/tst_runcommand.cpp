@@ -189,6 +189,7 @@ private slots:
                                [](const RecordedRequest &r) { return r.firstTokenMs >= 0; });
         };
         QTRY_VERIFY_WITH_TIMEOUT(replying(), 10000);
+        QVERIFY(process.processId() > 0); // kill(0) would signal the test's own group
         ::kill(pid_t(process.processId()), SIGINT);
         QTRY_COMPARE_WITH_TIMEOUT(process.state(), QProcess::NotRunning, 10000);
         m_server.setTiming({5, 5, 0});

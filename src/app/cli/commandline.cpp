@@ -28,7 +28,8 @@ void configure(QCommandLineParser &parser)
     parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsPositionalArguments);
     parser.addPositionalArgument(u"command"_s,
                                  u"What to do headless:\n"
-                                 "  run    run a session; 'crosstalk run --help' for its flags"_s,
+                                 "  run     run a session; 'crosstalk run --help' for its flags\n"
+                                 "  resume  continue a paused or interrupted session"_s,
                                  u"[command] [options]"_s);
 }
 
@@ -64,6 +65,8 @@ int run(const QStringList &arguments)
     const QStringList positional = parser.positionalArguments();
     if (positional.value(0) == u"run"_s)
         return runCommand(QStringList{arguments.first() + u" run"_s} + positional.mid(1));
+    if (positional.value(0) == u"resume"_s)
+        return resumeCommand(QStringList{arguments.first() + u" resume"_s} + positional.mid(1));
     QTextStream(stderr) << "crosstalk: unknown command '" << positional.value(0) << "'\n"
                         << "Try 'crosstalk --help'.\n";
     return ExitUsage;

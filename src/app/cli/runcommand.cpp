@@ -9,6 +9,8 @@
 #include "conversation/sessiondocument.h"
 #include "llm/chatclient.h"
 #include "persona/personalibrary.h"
+#include "storage/sessionpersister.h"
+#include "storage/sessionstore.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -79,16 +81,24 @@ QList<Participant> participantsFromModels(const QStringList &aliases)
 class RunCommand : public QObject
 {
 public:
-    int exec(const QStringList &arguments);
+    enum class Mode
+    {
+        Run,
+        Resume
+    };
+    int exec(const QStringList &arguments, Mode mode);
 
 private:
     int parse(const QStringList &arguments, Session &draft);
+    int parseResume(const QStringList &arguments);
+    void openStore(const QString &processKind);
     void onEvent(const EngineEvent &event);
     void finish();
     void interrupted();
     bool writeOutput();
 
     std::unique_ptr<Engine> m_engine;
+    std::unique_ptr<SessionStore> m_store; // declared after the engine: destroyed before it
     ChatClient *m_chatClient = nullptr;
     KeychainSecretStore *m_secrets = nullptr;
     std::unique_ptr<TranscriptPrinter> m_printer;
@@ -276,7 +286,54 @@ void onSignal(int)
     [[maybe_unused]] const auto written = ::write(g_signalPipe[1], &byte, 1);
 }
 
-int RunCommand::exec(const QStringList &arguments)
+void RunCommand::openStore(const QString &processKind)
+{
+    m_store = std::make_unique<SessionStore>();
+    if (auto opened = m_store->open(); !opened) {
+        QTextStream(stderr) << "crosstalk: warning: sessions will not be kept: "
+                            << opened.error().message << '\n';
+        m_store.reset();
+        return;
+    }
+    // Sessions left running by a process that died become interrupted (and resumable).
+    if (auto recovered = m_store->recoverAfterCrash(); !recovered)
+        QTextStream(stderr) << "crosstalk: warning: " << recovered.error().message << '\n';
+    m_engine->setStore(m_store.get(), processKind);
+}
+
+int RunCommand::parseResume(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        u"Continue a paused or interrupted session headless, as 'crosstalk run' does.\n\n"
+        "Exit codes: 0 completed, 2 bad usage, 3 paused again, 4 no such session, 130 "
+        "interrupted by Ctrl-C."_s);
+    parser.addHelpOption();
+    parser.addPositionalArgument(u"id"_s, u"The session's id (crosstalk list shows them)."_s);
+    const QCommandLineOption out(u"out"_s, u"Write the session document (JSON) to FILE."_s,
+                                 u"FILE.json"_s);
+    const QCommandLineOption json(u"json"_s, u"Print the session document on stdout instead of the "
+                                             "transcript."_s);
+    const QCommandLineOption quiet(u"quiet"_s, u"Print no transcript and no summary."_s);
+    parser.addOptions({out, json, quiet});
+    if (!parser.parse(arguments))
+        return usageError(parser.errorText());
+    if (parser.isSet(u"help"_s)) {
+        m_out << parser.helpText().replace(u"crosstalk "_s, u"crosstalk resume "_s);
+        return -1;
+    }
+    if (parser.positionalArguments().size() != 1)
+        return usageError(u"give exactly one session id"_s);
+    m_id = QUuid::fromString(parser.positionalArguments().first());
+    if (m_id.isNull())
+        return usageError(u"'%1' is not a session id"_s.arg(parser.positionalArguments().first()));
+    m_outPath = parser.value(out);
+    m_jsonOnStdout = parser.isSet(json);
+    m_printTranscript = !parser.isSet(quiet) && !m_jsonOnStdout;
+    return ExitOk;
+}
+
+int RunCommand::exec(const QStringList &arguments, Mode mode)
 {
     const QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     Settings settings;
@@ -288,19 +345,42 @@ int RunCommand::exec(const QStringList &arguments)
     m_secrets = new KeychainSecretStore(this);
     m_engine = std::make_unique<Engine>(registry, m_chatClient, m_secrets);
 
-    Session draft;
-    if (const int code = parse(arguments, draft); code != ExitOk)
-        return code < 0 ? ExitOk : code;
-
-    const Parsed<QUuid> created = m_engine->createSession(draft);
-    if (!created) {
-        QTextStream err(stderr);
-        err << "crosstalk run: the session is not valid:\n";
-        for (const FieldError &e : created.errors)
-            err << "  " << e.toString() << '\n';
-        return ExitUsage;
+    if (mode == Mode::Resume) {
+        if (const int code = parseResume(arguments); code != ExitOk)
+            return code < 0 ? ExitOk : code;
+        openStore(u"crosstalk resume"_s);
+        std::optional<Error> error;
+        const Session *session = m_engine->load(m_id, &error);
+        if (!session) {
+            QTextStream(stderr) << "crosstalk resume: "
+                                << (error ? error->message
+                                          : u"no session %1"_s.arg(
+                                                m_id.toString(QUuid::WithoutBraces)))
+                                << '\n';
+            return error ? ExitFailure : ExitNotFound;
+        }
+        if (session->status == SessionStatus::Completed) {
+            QTextStream(stderr) << "crosstalk resume: the session is already completed.\n";
+            return writeOutput() ? ExitOk : ExitFailure;
+        }
+        QTextStream(stderr) << "Resuming \"" << session->title << "\" after "
+                            << session->completedRounds() << " of " << session->rounds
+                            << " rounds.\n";
+    } else {
+        Session draft;
+        if (const int code = parse(arguments, draft); code != ExitOk)
+            return code < 0 ? ExitOk : code;
+        openStore(u"crosstalk run"_s);
+        const Parsed<QUuid> created = m_engine->createSession(draft);
+        if (!created) {
+            QTextStream err(stderr);
+            err << "crosstalk run: the session is not valid:\n";
+            for (const FieldError &e : created.errors)
+                err << "  " << e.toString() << '\n';
+            return ExitUsage;
+        }
+        m_id = *created.value;
     }
-    m_id = *created.value;
     if (m_printTranscript)
         m_printer =
             std::make_unique<TranscriptPrinter>(m_engine.get(), m_id, m_out, isatty(STDOUT_FILENO));
@@ -319,8 +399,8 @@ int RunCommand::exec(const QStringList &arguments)
 
     m_clock.start();
     if (const auto error = m_engine->start(m_id)) {
-        QTextStream(stderr) << "crosstalk run: " << error->message << '\n';
-        return ExitFailure;
+        QTextStream(stderr) << "crosstalk: " << error->message << '\n';
+        return error->code == ErrorCode::Conflict ? ExitUsage : ExitFailure;
     }
     return QCoreApplication::exec();
 }
@@ -416,7 +496,13 @@ bool RunCommand::writeOutput()
 int runCommand(const QStringList &arguments)
 {
     RunCommand command;
-    return command.exec(arguments);
+    return command.exec(arguments, RunCommand::Mode::Run);
+}
+
+int resumeCommand(const QStringList &arguments)
+{
+    RunCommand command;
+    return command.exec(arguments, RunCommand::Mode::Resume);
 }
 
 } // namespace Crosstalk::Cli

@@ -10,4 +10,7 @@ namespace Crosstalk::Cli {
 // QCoreApplication event loop, which it starts itself.
 int runCommand(const QStringList &arguments);
 
+// `crosstalk resume ID`: continues a paused or interrupted session from the store, the same way.
+int resumeCommand(const QStringList &arguments);
+
 } // namespace Crosstalk::Cli

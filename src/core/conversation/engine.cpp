@@ -4,6 +4,8 @@
 #include "config/secretstore.h"
 #include "conversation/sessiondocument.h"
 #include "conversation/sessionrun.h"
+#include "storage/sessionpersister.h"
+#include "storage/sessionstore.h"
 
 using namespace Qt::StringLiterals;
 
@@ -18,6 +20,38 @@ Engine::Engine(const ModelRegistry &registry, ChatClient *chatClient, SecretStor
 {}
 
 Engine::~Engine() = default;
+
+void Engine::setStore(SessionStore *store, const QString &processKind)
+{
+    m_store = store;
+    m_processKind = processKind;
+    delete m_persister;
+    m_persister = new SessionPersister(this, store, this);
+}
+
+SessionRun *Engine::adopt(const Session &session)
+{
+    auto *run = new SessionRun(this, session);
+    connect(run, &SessionRun::event, this, &Engine::event);
+    m_runs.insert(session.id, run);
+    m_order.append(session.id);
+    return run;
+}
+
+const Session *Engine::load(const QUuid &id, std::optional<Error> *error)
+{
+    if (const Session *loaded = session(id))
+        return loaded;
+    if (!m_store)
+        return nullptr;
+    StoreResult<Session> stored = m_store->loadSession(id);
+    if (!stored) {
+        if (error && stored.error().code != ErrorCode::NotFound)
+            *error = stored.error();
+        return nullptr;
+    }
+    return &adopt(std::move(stored).value())->session();
+}
 
 Parsed<QUuid> Engine::createSession(Session draft)
 {
@@ -55,10 +89,7 @@ Parsed<QUuid> Engine::createSession(Session draft)
     if (!errors.isEmpty())
         return {std::nullopt, errors};
 
-    auto *run = new SessionRun(this, draft);
-    connect(run, &SessionRun::event, this, &Engine::event);
-    m_runs.insert(draft.id, run);
-    m_order.append(draft.id);
+    adopt(draft);
     Q_EMIT event(EngineEvent::forSession(EngineEventType::SessionCreated, draft.id));
     return {draft.id, {}};
 }
@@ -87,6 +118,10 @@ std::optional<Error> Engine::notFound(const QUuid &id) const
 
 std::optional<Error> Engine::start(const QUuid &id)
 {
+    std::optional<Error> loadError;
+    load(id, &loadError);
+    if (loadError)
+        return loadError;
     SessionRun *r = run(id);
     if (!r)
         return notFound(id);
@@ -112,12 +147,17 @@ std::optional<Error> Engine::start(const QUuid &id)
     case SessionStatus::Interrupted:
         break;
     }
+    // One process at a time runs a session; the others show it read-only.
+    if (m_store)
+        if (auto leased = m_store->acquireLease(id, m_processKind); !leased)
+            return leased.error();
     r->start();
     return std::nullopt;
 }
 
 std::optional<Error> Engine::pause(const QUuid &id)
 {
+    load(id);
     SessionRun *r = run(id);
     if (!r)
         return notFound(id);
@@ -129,6 +169,7 @@ std::optional<Error> Engine::pause(const QUuid &id)
 
 std::optional<Error> Engine::stop(const QUuid &id)
 {
+    load(id);
     SessionRun *r = run(id);
     if (!r)
         return notFound(id);
@@ -144,6 +185,12 @@ std::optional<Error> Engine::stop(const QUuid &id)
 std::optional<Error> Engine::remove(const QUuid &id)
 {
     SessionRun *r = run(id);
+    if (!r && m_store) {
+        // Known only to the store: the persister deletes it when it hears of the deletion.
+        if (!load(id))
+            return notFound(id);
+        r = run(id);
+    }
     if (!r)
         return notFound(id);
     if (r->session().status == SessionStatus::Running)

@@ -17,7 +17,9 @@ namespace Crosstalk {
 
 class ChatClient;
 class SecretStore;
+class SessionPersister;
 class SessionRun;
+class SessionStore;
 
 // The one engine of a process: it owns the sessions, runs any number of them at once, and
 // tells the window, the REST event stream and MCP what happens through event(). It lives on
@@ -31,6 +33,13 @@ public:
            QObject *parent = nullptr);
     ~Engine() override;
 
+    // Persist every session to `store` from now on, and find sessions there that this process
+    // has not loaded yet. `processKind` ("window", "crosstalk run"…) tells other processes
+    // where a session runs.
+    void setStore(SessionStore *store, const QString &processKind);
+    SessionStore *store() const { return m_store; }
+    SessionPersister *persister() const { return m_persister; }
+
     const ModelRegistry &registry() const { return m_registry; }
     ChatClient *chatClient() const { return m_chatClient; }
 
@@ -38,8 +47,13 @@ public:
     // gives it an id, a title and times, and keeps it, `configured`. Every problem is named.
     Parsed<QUuid> createSession(Session draft);
 
+    // The sessions this process has loaded, in the order they were created or loaded.
     QList<QUuid> sessionIds() const;
+    // A loaded session, or null.
     const Session *session(const QUuid &id) const;
+    // A session, loaded from the store if this process has not loaded it yet; null if it
+    // exists nowhere. A store failure is reported through `error`.
+    const Session *load(const QUuid &id, std::optional<Error> *error = nullptr);
 
     // Start or continue a session. A completed session stays as it is; one already running
     // is refused (conflict).
@@ -60,11 +74,15 @@ Q_SIGNALS:
 
 private:
     SessionRun *run(const QUuid &id) const;
+    SessionRun *adopt(const Session &session);
     std::optional<Error> notFound(const QUuid &id) const;
 
     ModelRegistry m_registry;
     ChatClient *m_chatClient;
     SecretStore *m_secrets;
+    SessionStore *m_store = nullptr;
+    SessionPersister *m_persister = nullptr;
+    QString m_processKind;
     QHash<QUuid, SessionRun *> m_runs;
     QList<QUuid> m_order; // creation order, for stable listings
 };
