@@ -203,6 +203,195 @@ std::optional<Error> Engine::remove(const QUuid &id)
     return std::nullopt;
 }
 
+std::optional<Error> Engine::idle(const QUuid &id, SessionRun **result)
+{
+    std::optional<Error> error;
+    load(id, &error);
+    if (error)
+        return error;
+    SessionRun *r = run(id);
+    if (!r)
+        return notFound(id);
+    if (r->session().status == SessionStatus::Running || r->hasCallsInFlight())
+        return Error{ErrorCode::Conflict, tr("Pause the session first."), {}};
+    *result = r;
+    return std::nullopt;
+}
+
+namespace {
+
+bool isTurn(const Message &m)
+{
+    return m.type == MessageType::Opening || m.type == MessageType::Exchange ||
+           m.type == MessageType::Verdict;
+}
+
+} // namespace
+
+std::optional<Error> Engine::retry(const QUuid &sessionId, const QUuid &messageId)
+{
+    SessionRun *r = nullptr;
+    if (auto error = idle(sessionId, &r))
+        return error;
+    const Session &s = r->session();
+    if (s.status == SessionStatus::Cancelled || s.status == SessionStatus::Failed)
+        return Error{ErrorCode::Conflict,
+                     tr("The session is %1; fork it to continue.").arg(enumToString(s.status)),
+                     {}};
+    Message *m = r->message(messageId);
+    if (!m)
+        return Error{ErrorCode::NotFound, tr("No such message in this session."), {}};
+    if (!isTurn(*m) || (m->status != MessageStatus::Failed && m->status != MessageStatus::Partial))
+        return Error{ErrorCode::Conflict, tr("Only a failed or partial reply can be retried."), {}};
+    const int round = m->round;
+    if (std::any_of(s.messages.cbegin(), s.messages.cend(),
+                    [&](const Message &x) { return isTurn(x) && x.round > round; }))
+        return Error{ErrorCode::Conflict,
+                     tr("Later rounds build on this reply; regenerate it to fork the session."),
+                     {}};
+    r->regenerate(messageId);
+    return std::nullopt;
+}
+
+std::optional<Error> Engine::forkAt(const QUuid &sessionId, const QUuid &messageId, bool inclusive,
+                                    QUuid *result)
+{
+    std::optional<Error> error;
+    const Session *original = load(sessionId, &error);
+    if (error)
+        return error;
+    if (!original)
+        return notFound(sessionId);
+    const auto at = std::find_if(original->messages.cbegin(), original->messages.cend(),
+                                 [&](const Message &m) { return m.id == messageId; });
+    if (at == original->messages.cend())
+        return Error{ErrorCode::NotFound, tr("No such message in this session."), {}};
+    Session fork = *original;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    fork.id = QUuid::createUuid();
+    fork.title = tr("%1 (fork)").arg(original->title);
+    fork.status = SessionStatus::Paused;
+    fork.result.reset();
+    fork.createdAt = now;
+    fork.updatedAt = now;
+    fork.usage = {};
+    fork.messages.clear();
+    for (const Message &m : original->messages) {
+        if (m.seq > at->seq || (!inclusive && m.seq == at->seq))
+            continue;
+        if (m.status == MessageStatus::Streaming)
+            continue;
+        Message copy = m;
+        copy.id = QUuid::createUuid();
+        copy.sessionId = fork.id;
+        fork.messages.append(copy);
+        fork.usage.tokensIn += m.usage.tokensIn;
+        fork.usage.tokensOut += m.usage.tokensOut;
+        fork.usage.cost += m.usage.cost;
+        fork.usage.estimated = fork.usage.estimated || m.usage.estimated;
+    }
+    adopt(fork);
+    Q_EMIT event(EngineEvent::forSession(EngineEventType::SessionCreated, fork.id));
+    *result = fork.id;
+    return std::nullopt;
+}
+
+std::optional<Error> Engine::fork(const QUuid &sessionId, const QUuid &messageId, QUuid *result)
+{
+    return forkAt(sessionId, messageId, true, result);
+}
+
+std::optional<Error> Engine::regenerate(const QUuid &sessionId, const QUuid &messageId,
+                                        QUuid *result)
+{
+    SessionRun *r = nullptr;
+    if (auto error = idle(sessionId, &r))
+        return error;
+    const Session &s = r->session();
+    Message *m = r->message(messageId);
+    if (!m)
+        return Error{ErrorCode::NotFound, tr("No such message in this session."), {}};
+    if (!isTurn(*m))
+        return Error{
+            ErrorCode::InvalidArgument, tr("Only a participant's reply is regenerated."), {}};
+    const bool last = std::none_of(s.messages.cbegin(), s.messages.cend(),
+                                   [&](const Message &x) { return isTurn(x) && x.seq > m->seq; });
+    if (last && s.status != SessionStatus::Cancelled && s.status != SessionStatus::Failed) {
+        r->regenerate(messageId);
+        *result = sessionId;
+        return std::nullopt;
+    }
+    // The fork holds what came before the reply; resuming it asks for the reply again.
+    return forkAt(sessionId, messageId, false, result);
+}
+
+std::optional<Error> Engine::editMessage(const QUuid &sessionId, const QUuid &messageId,
+                                         const QString &content, QUuid *result)
+{
+    if (content.trimmed().isEmpty())
+        return Error{ErrorCode::InvalidArgument, tr("A message cannot be empty."), {}};
+    SessionRun *r = nullptr;
+    if (auto error = idle(sessionId, &r))
+        return error;
+    const Session &s = r->session();
+    const Message *m = r->message(messageId);
+    if (!m)
+        return Error{ErrorCode::NotFound, tr("No such message in this session."), {}};
+    if (s.messages.constLast().id == messageId) {
+        r->editMessage(messageId, content);
+        *result = sessionId;
+        return std::nullopt;
+    }
+    if (auto error = forkAt(sessionId, messageId, true, result))
+        return error;
+    SessionRun *forked = run(*result);
+    forked->editMessage(forked->session().messages.constLast().id, content);
+    return std::nullopt;
+}
+
+std::optional<Error> Engine::addHumanMessage(const QUuid &sessionId, const QString &text,
+                                             const QStringList &recipients)
+{
+    std::optional<Error> error;
+    load(sessionId, &error);
+    if (error)
+        return error;
+    SessionRun *r = run(sessionId);
+    if (!r)
+        return notFound(sessionId);
+    if (text.trimmed().isEmpty())
+        return Error{ErrorCode::InvalidArgument, tr("A message cannot be empty."), {}};
+    QStringList unknown;
+    for (const QString &name : recipients)
+        if (std::none_of(r->session().participants.cbegin(), r->session().participants.cend(),
+                         [&](const Participant &p) { return p.name == name; }))
+            unknown << name;
+    if (!unknown.isEmpty())
+        return Error{ErrorCode::InvalidArgument,
+                     tr("No participant named %1.").arg(unknown.join(u", "_s)),
+                     {}};
+    r->addHumanMessage(text, recipients);
+    return std::nullopt;
+}
+
+std::optional<Error> Engine::setParticipantModel(const QUuid &sessionId, const QString &participant,
+                                                 const QString &alias)
+{
+    SessionRun *r = nullptr;
+    if (auto error = idle(sessionId, &r))
+        return error;
+    if (!m_registry.model(alias))
+        return Error{ErrorCode::InvalidArgument, tr("Unknown model '%1'.").arg(alias), {}};
+    const QList<Participant> &participants = r->session().participants;
+    for (int i = 0; i < participants.size(); ++i) {
+        if (participants.at(i).name == participant) {
+            r->setParticipantModel(i, alias);
+            return std::nullopt;
+        }
+    }
+    return Error{ErrorCode::NotFound, tr("No participant named %1.").arg(participant), {}};
+}
+
 void Engine::resolveKey(const ModelConfig &model, QObject *context,
                         std::function<void(QString key, QString error)> done)
 {

@@ -64,6 +64,30 @@ public:
     std::optional<Error> stop(const QUuid &id);
     std::optional<Error> remove(const QUuid &id);
 
+    // Run control (PRODUCT.md §3). Each refuses with `conflict` while the session runs where
+    // the action needs it paused, and with `not_found` for unknown ids.
+
+    // Asks again for a failed or partial reply of the latest round, in place; the session
+    // stays paused until it is resumed.
+    std::optional<Error> retry(const QUuid &sessionId, const QUuid &messageId);
+    // Asks again for any participant's reply. The last one is replaced in place; an earlier
+    // one forks the session before it, so the original stays intact. `result` is the session
+    // that continues (the same or the fork).
+    std::optional<Error> regenerate(const QUuid &sessionId, const QUuid &messageId, QUuid *result);
+    // Replaces a message's text: in place for the last message, else in a fork that ends at
+    // the edited message.
+    std::optional<Error> editMessage(const QUuid &sessionId, const QUuid &messageId,
+                                     const QString &content, QUuid *result);
+    // A new session with the transcript up to and including `messageId`, paused, ready to go
+    // on; the original stays intact.
+    std::optional<Error> fork(const QUuid &sessionId, const QUuid &messageId, QUuid *result);
+    // A human message to everyone (empty `recipients`) or to the named participants.
+    std::optional<Error> addHumanMessage(const QUuid &sessionId, const QString &text,
+                                         const QStringList &recipients);
+    // Gives a participant another model; the session must not be running.
+    std::optional<Error> setParticipantModel(const QUuid &sessionId, const QString &participant,
+                                             const QString &alias);
+
     // Looks up a model's key: the environment first, then the keychain. Answers once, in
     // `context`'s thread, possibly before returning.
     void resolveKey(const ModelConfig &model, QObject *context,
@@ -75,6 +99,12 @@ Q_SIGNALS:
 private:
     SessionRun *run(const QUuid &id) const;
     SessionRun *adopt(const Session &session);
+    // A loaded session that is not running, or the error saying why not.
+    std::optional<Error> idle(const QUuid &id, SessionRun **run);
+    // The fork of `sessionId` holding the messages up to (and with `inclusive`, including)
+    // `messageId`.
+    std::optional<Error> forkAt(const QUuid &sessionId, const QUuid &messageId, bool inclusive,
+                                QUuid *result);
     std::optional<Error> notFound(const QUuid &id) const;
 
     ModelRegistry m_registry;

@@ -60,6 +60,107 @@ void SessionRun::touch()
     m_session.updatedAt = now();
 }
 
+void SessionRun::addToUsage(const Usage &usage)
+{
+    m_session.usage.tokensIn += usage.tokensIn;
+    m_session.usage.tokensOut += usage.tokensOut;
+    m_session.usage.cost += usage.cost;
+    m_session.usage.estimated = m_session.usage.estimated || usage.estimated;
+}
+
+void SessionRun::regenerate(const QUuid &messageId)
+{
+    Message *m = message(messageId);
+    if (!m)
+        return;
+    int participant = -1;
+    for (int i = 0; i < m_session.participants.size(); ++i)
+        if (m_session.participants.at(i).name == m->speaker)
+            participant = i;
+    const auto model =
+        m_engine->registry().model(m_session.participants.at(participant).modelAlias);
+    const int visibleBefore = Topology::takesTurns(m_session.paradigm, m_session.options.schedule)
+                                  ? m->seq
+                                  : roundStartSeq(m->round);
+    m->content.clear();
+    m->error.clear();
+    m->answer.reset();
+    m->confidence.reset();
+    m->usage = {};
+    m->ttftMs.reset();
+    m->durationMs.reset();
+    m->status = MessageStatus::Streaming;
+    if (model)
+        m->model = ModelRef{model->alias, model->modelId, modelKindOf(model->kind)};
+    m->createdAt = now();
+    touch();
+    Q_EMIT event(EngineEvent::forMessage(EngineEventType::MessageStarted, *m));
+    if (!model) {
+        onFailed(messageId,
+                 tr("The model '%1' is not configured.")
+                     .arg(m_session.participants.at(participant).modelAlias),
+                 false, false);
+        return;
+    }
+    // Built without the message itself: it is being replaced.
+    const Message saved = *m;
+    m_session.messages.removeIf([&](const Message &x) { return x.id == messageId; });
+    const ContextBuilder::Built built = ContextBuilder::build(
+        m_session, {participant, saved.round, saved.type, visibleBefore}, *model);
+    const auto at =
+        std::lower_bound(m_session.messages.begin(), m_session.messages.end(), saved.seq,
+                         [](const Message &x, int seq) { return x.seq < seq; });
+    m_session.messages.insert(at, saved);
+    requestWithKey(messageId, *model, built);
+}
+
+Message SessionRun::addHumanMessage(const QString &text, const QStringList &recipients)
+{
+    Message message;
+    message.id = QUuid::createUuid();
+    message.sessionId = m_session.id;
+    message.seq = nextSeq();
+    message.round = std::min(currentRound(), m_session.rounds - 1);
+    message.speaker = Message::humanSpeaker;
+    message.type = MessageType::Human;
+    message.content = text;
+    message.status = MessageStatus::Complete;
+    message.createdAt = now();
+    if (recipients.isEmpty()) {
+        for (const Participant &p : std::as_const(m_session.participants))
+            message.recipients << p.name;
+    } else {
+        message.recipients = recipients;
+    }
+    m_session.messages.append(message);
+    touch();
+    Q_EMIT event(EngineEvent::forMessage(EngineEventType::MessageStarted, message));
+    Q_EMIT event(EngineEvent::forMessage(EngineEventType::MessageCompleted, message));
+    return message;
+}
+
+void SessionRun::setParticipantModel(int participant, const QString &alias)
+{
+    m_session.participants[participant].modelAlias = alias;
+    touch();
+    Q_EMIT event(EngineEvent::forSession(EngineEventType::SessionUpdated, m_session.id));
+}
+
+void SessionRun::editMessage(const QUuid &messageId, const QString &content)
+{
+    Message *m = message(messageId);
+    if (!m)
+        return;
+    m->content = content;
+    m->status = MessageStatus::Complete;
+    m->error.clear();
+    if (m_session.options.answerMode && m->type != MessageType::Human &&
+        m->type != MessageType::Moderator)
+        m->answer = Answers::extract(content);
+    touch();
+    Q_EMIT event(EngineEvent::forMessage(EngineEventType::MessageCompleted, *m));
+}
+
 void SessionRun::setStatus(SessionStatus status, const QString &reason)
 {
     if (m_session.status == status)
@@ -354,10 +455,7 @@ void SessionRun::onFinished(const QUuid &messageId, const ModelConfig &model)
             m->confidence = Answers::confidence(answers);
         }
     }
-    m_session.usage.tokensIn += m->usage.tokensIn;
-    m_session.usage.tokensOut += m->usage.tokensOut;
-    m_session.usage.cost += m->usage.cost;
-    m_session.usage.estimated = m_session.usage.estimated || m->usage.estimated;
+    addToUsage(m->usage);
     touch();
     Q_EMIT event(EngineEvent::forMessage(EngineEventType::MessageCompleted, *m));
     checkBudget();
@@ -378,6 +476,7 @@ void SessionRun::onFailed(const QUuid &messageId, const QString &error, bool con
         m->durationMs = call->durationMs();
         m->ttftMs = call->timeToFirstTokenMs();
         call->deleteLater();
+        addToUsage(m->usage); // a cut-short reply was paid for too
     }
     // What arrived is kept: a cut-short reply is partial, not lost.
     m->status = contentArrived ? MessageStatus::Partial : MessageStatus::Failed;

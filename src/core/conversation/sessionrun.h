@@ -33,6 +33,17 @@ public:
     void stop();
     bool hasCallsInFlight() const { return !m_calls.isEmpty(); }
 
+    // Asks again for a participant's turn in place: the message keeps its id and position,
+    // its content is replaced by the new reply. The session stays as it is (paused).
+    void regenerate(const QUuid &messageId);
+    // A message from the person steering, included in the later requests of exactly
+    // `recipients` (every participant when empty).
+    Message addHumanMessage(const QString &text, const QStringList &recipients);
+    void setParticipantModel(int participant, const QString &alias);
+    // Replaces a message's text in place, e.g. the person's correction of the last reply.
+    void editMessage(const QUuid &messageId, const QString &content);
+    Message *message(const QUuid &id);
+
 Q_SIGNALS:
     void event(const Crosstalk::EngineEvent &event);
 
@@ -64,8 +75,8 @@ private:
     void settleFailures();
     void checkBudget();
     void setStatus(SessionStatus status, const QString &reason = QString());
-    Message *message(const QUuid &id);
     void touch();
+    void addToUsage(const Usage &usage);
 
     Engine *m_engine;
     Session m_session;

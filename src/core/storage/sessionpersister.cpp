@@ -58,8 +58,13 @@ void SessionPersister::onEvent(const EngineEvent &event)
         break;
     case EngineEventType::MessageStarted:
         m_sessionOfMessage.insert(event.message.id, event.sessionId);
-        if (auto result = m_store->appendMessage(event.message); !result)
-            report(result.error());
+        // A regenerated message starts again under its old id: it is stored already.
+        if (auto result = m_store->appendMessage(event.message); !result) {
+            if (result.error().code != ErrorCode::Conflict)
+                report(result.error());
+            else if (auto updated = m_store->updateMessage(event.message); !updated)
+                report(updated.error());
+        }
         break;
     case EngineEventType::MessageDelta:
         m_dirtyStreaming.insert(event.messageId);

@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Run control at awkward moments (PRODUCT.md §3), against the fake LLM server.
+#include "config/settings.h"
+#include "conversation/engine.h"
+#include "fakellmserver.h"
+#include "llm/chatclient.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace Crosstalk;
+using namespace Crosstalk::Fake;
+
+class TestRunControl : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    FakeLlmServer m_server;
+    std::unique_ptr<Settings> m_settings;
+    std::unique_ptr<ChatClient> m_client;
+    std::unique_ptr<Engine> m_engine;
+
+    Session draft(int rounds, Paradigm paradigm = Paradigm::Memory)
+    {
+        Session s;
+        s.topic = u"Tea or coffee?"_s;
+        s.paradigm = paradigm;
+        s.rounds = rounds;
+        for (int i = 0; i < 2; ++i)
+            s.participants.append(
+                {u"P%1"_s.arg(i + 1), u"m%1"_s.arg(i), u"You are P%1."_s.arg(i + 1), {}, {}});
+        return s;
+    }
+
+    QUuid create(const Session &s)
+    {
+        const Parsed<QUuid> created = m_engine->createSession(s);
+        return created ? *created.value : QUuid();
+    }
+
+    const Session &session(const QUuid &id) { return *m_engine->session(id); }
+
+    bool settled(const QUuid &id)
+    {
+        const Session &s = session(id);
+        return s.status != SessionStatus::Running &&
+               std::none_of(s.messages.cbegin(), s.messages.cend(),
+                            [](const Message &m) { return m.status == MessageStatus::Streaming; });
+    }
+
+    int turns(const QUuid &id, MessageStatus status)
+    {
+        const Session &s = session(id);
+        return int(std::count_if(s.messages.cbegin(), s.messages.cend(), [&](const Message &m) {
+            return m.speaker.startsWith(u'P') && m.status == status;
+        }));
+    }
+
+    QString requestText(const RecordedRequest &r)
+    {
+        return QString::fromUtf8(QJsonDocument(r.json[u"messages"_s].toArray()).toJson());
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_server.listen());
+        m_settings = std::make_unique<Settings>(m_dir.filePath(u"crosstalk.conf"_s));
+        for (int i = 0; i < 3; ++i)
+            m_settings->setModelAttributes(
+                u"m%1"_s.arg(i),
+                {{u"base_url"_s, QString(m_server.baseUrl().toString() + u"/v1"_s)},
+                 {u"model_id"_s, u"model-%1"_s.arg(i)},
+                 {u"input_price_per_million"_s, 1000.0},
+                 {u"output_price_per_million"_s, 1000.0}});
+    }
+
+    void init()
+    {
+        m_server.clearRequests();
+        m_server.clearFaultRules();
+        m_server.setTiming({5, 5, 0});
+        m_client = std::make_unique<ChatClient>();
+        CallTiming timing;
+        timing.inactivityTimeout = std::chrono::milliseconds(300);
+        timing.retry.maxRetries = 1;
+        timing.retry.baseDelay = std::chrono::milliseconds(1);
+        m_client->setTiming(timing);
+        m_engine = std::make_unique<Engine>(ModelRegistry::load({}, m_settings.get()),
+                                            m_client.get(), nullptr);
+    }
+
+    void pauseWhileAParallelRoundStreams()
+    {
+        m_server.setTiming({5, 5, 100});
+        const QUuid id = create(draft(3));
+        QVERIFY(!m_engine->start(id));
+        QTRY_VERIFY(std::any_of(session(id).messages.cbegin(), session(id).messages.cend(),
+                                [](const Message &m) { return !m.content.isEmpty(); }));
+        QVERIFY(!m_engine->pause(id));
+        QCOMPARE(session(id).status, SessionStatus::Paused);
+        // Replies in flight finish; no new one starts.
+        QTRY_VERIFY_WITH_TIMEOUT(settled(id), 10000);
+        QCOMPARE(turns(id, MessageStatus::Complete), 2);
+        QCOMPARE(m_server.requests().size(), 2);
+        QVERIFY(!m_engine->start(id));
+        QTRY_COMPARE_WITH_TIMEOUT(session(id).status, SessionStatus::Completed, 20000);
+        QCOMPARE(turns(id, MessageStatus::Complete), 6);
+    }
+
+    void stopDuringTheFirstToken()
+    {
+        m_server.setTiming({5, 5, 20});
+        const QUuid id = create(draft(3));
+        QSignalSpy spy(m_engine.get(), &Engine::event);
+        QVERIFY(!m_engine->start(id));
+        QTRY_VERIFY(std::any_of(spy.cbegin(), spy.cend(), [](const QList<QVariant> &args) {
+            return args.first().value<EngineEvent>().type == EngineEventType::MessageDelta;
+        }));
+        QVERIFY(!m_engine->stop(id));
+        QCOMPARE(session(id).status, SessionStatus::Cancelled);
+        QTRY_VERIFY(settled(id));
+        QVERIFY(turns(id, MessageStatus::Partial) >= 1);
+        QCOMPARE(turns(id, MessageStatus::Complete), 0);
+        for (const Message &m : session(id).messages)
+            QVERIFY(m.status == MessageStatus::Partial || !m.content.isEmpty() ||
+                    m.status == MessageStatus::Failed);
+        QTest::qWait(50);
+        QCOMPARE(m_server.requests().size(), 2); // nothing new after the stop
+        QCOMPARE(m_engine->start(id)->code, ErrorCode::Conflict);
+    }
+
+    void providerFaultsMidSession_data()
+    {
+        QTest::addColumn<QString>("fault");
+        QTest::addColumn<MessageStatus>("status");
+        QTest::newRow("R1 503") << u"503"_s << MessageStatus::Failed;
+        QTest::newRow("R1 429") << u"429:0"_s << MessageStatus::Failed;
+        QTest::newRow("R2 reset") << u"reset:3"_s << MessageStatus::Partial;
+        QTest::newRow("R2 truncate") << u"truncate:3"_s << MessageStatus::Partial;
+        QTest::newRow("R3 malformed") << u"malformed:2"_s << MessageStatus::Partial;
+        QTest::newRow("R4 stall") << u"stall"_s << MessageStatus::Failed;
+    }
+
+    // One participant's reply in round 2 fails: the transcript stays intact, the session
+    // pauses with the reason, and once the provider recovers it resumes to the end.
+    void providerFaultsMidSession()
+    {
+        QFETCH(QString, fault);
+        QFETCH(MessageStatus, status);
+        m_server.addFaultRule(*FaultRule::parse(fault + u"@model=model-1,round=1"_s, nullptr));
+        const QUuid id = create(draft(3));
+        QSignalSpy statuses(m_engine.get(), &Engine::event);
+        QVERIFY(!m_engine->start(id));
+        QTRY_VERIFY_WITH_TIMEOUT(settled(id), 10000);
+        const Session &s = session(id);
+        QCOMPARE(s.status, SessionStatus::Paused);
+        QCOMPARE(s.messages.size(), 4);
+        QCOMPARE(s.messages.at(0).status, MessageStatus::Complete);
+        QCOMPARE(s.messages.at(1).status, MessageStatus::Complete);
+        QCOMPARE(s.messages.at(2).status, MessageStatus::Complete);
+        QCOMPARE(s.messages.at(3).status, status);
+        QVERIFY(!s.messages.at(3).error.isEmpty());
+        QString reason;
+        for (const QList<QVariant> &args : statuses) {
+            const auto e = args.first().value<EngineEvent>();
+            if (e.type == EngineEventType::SessionStatus && e.newStatus == SessionStatus::Paused)
+                reason = e.reason;
+        }
+        QVERIFY2(reason.contains(u"P2"_s), qPrintable(reason));
+
+        m_server.clearFaultRules();
+        const QUuid failed = s.messages.at(3).id;
+        QVERIFY(!m_engine->retry(id, failed));
+        QTRY_COMPARE_WITH_TIMEOUT(s.messages.at(3).status, MessageStatus::Complete, 10000);
+        QCOMPARE(s.messages.at(3).id, failed); // retried in place
+        QCOMPARE(s.status, SessionStatus::Paused);
+        QVERIFY(!m_engine->start(id));
+        QTRY_COMPARE_WITH_TIMEOUT(s.status, SessionStatus::Completed, 10000);
+        QCOMPARE(turns(id, MessageStatus::Complete), 6);
+    }
+
+    void humanMessageReachesOnlyItsRecipients()
+    {
+        const QUuid id = create(draft(2));
+        QVERIFY(!m_engine->start(id));
+        QVERIFY(!m_engine->pause(id)); // round 1 in flight finishes, round 2 waits
+        QTRY_VERIFY(settled(id));
+        QCOMPARE(m_engine->addHumanMessage(id, u"P2, think of the mornings."_s, {u"P2"_s}),
+                 std::nullopt);
+        QCOMPARE(m_engine->addHumanMessage(id, u"x"_s, {u"Nobody"_s})->code,
+                 ErrorCode::InvalidArgument);
+        QVERIFY(!m_engine->start(id));
+        QTRY_COMPARE_WITH_TIMEOUT(session(id).status, SessionStatus::Completed, 10000);
+        for (const RecordedRequest &r : m_server.requests()) {
+            if (r.context.round != 1)
+                continue;
+            const bool toP2 = r.json[u"model"_s].toString() == u"model-1"_s;
+            QCOMPARE(requestText(r).contains(u"Human: P2, think of the mornings."_s), toP2);
+        }
+        const Message &human = session(id).messages.at(2);
+        QCOMPARE(human.type, MessageType::Human);
+        QCOMPARE(human.recipients, QStringList{u"P2"_s});
+    }
+
+    void forkOfAFork()
+    {
+        const QUuid id = create(draft(3));
+        QVERIFY(!m_engine->start(id));
+        QTRY_COMPARE_WITH_TIMEOUT(session(id).status, SessionStatus::Completed, 10000);
+        const Session original = session(id);
+
+        QUuid first;
+        QVERIFY(!m_engine->fork(id, original.messages.at(3).id, &first));
+        QCOMPARE(session(first).messages.size(), 4);
+        QCOMPARE(session(first).status, SessionStatus::Paused);
+        QUuid second;
+        QVERIFY(!m_engine->fork(first, session(first).messages.at(1).id, &second));
+        QCOMPARE(session(second).messages.size(), 2);
+        QVERIFY(!m_engine->start(second));
+        QTRY_COMPARE_WITH_TIMEOUT(session(second).status, SessionStatus::Completed, 10000);
+        QCOMPARE(session(second).messages.size(), 6);
+        QCOMPARE(session(second).messages.at(0).content, original.messages.at(0).content);
+        QVERIFY(session(second).messages.at(0).id != original.messages.at(0).id);
+        QCOMPARE(session(id), original); // the originals stay intact
+        QCOMPARE(session(first).messages.size(), 4);
+    }
+
+    void editAndRegenerate()
+    {
+        const QUuid id = create(draft(2));
+        QVERIFY(!m_engine->start(id));
+        QTRY_COMPARE_WITH_TIMEOUT(session(id).status, SessionStatus::Completed, 10000);
+        const Session original = session(id);
+
+        // The last message is edited in place.
+        QUuid result;
+        QVERIFY(!m_engine->editMessage(id, original.messages.last().id, u"Coffee."_s, &result));
+        QCOMPARE(result, id);
+        QCOMPARE(session(id).messages.last().content, u"Coffee."_s);
+
+        // An earlier one forks: the fork ends with the edit and goes on from it.
+        QVERIFY(
+            !m_engine->editMessage(id, original.messages.at(0).id, u"Tea, clearly."_s, &result));
+        QVERIFY(result != id);
+        QCOMPARE(session(result).messages.size(), 1);
+        QCOMPARE(session(result).messages.at(0).content, u"Tea, clearly."_s);
+        QCOMPARE(session(id).messages.at(0).content, original.messages.at(0).content);
+        m_server.clearRequests();
+        QVERIFY(!m_engine->start(result));
+        QTRY_COMPARE_WITH_TIMEOUT(session(result).status, SessionStatus::Completed, 10000);
+        bool sawEdit = false;
+        for (const RecordedRequest &r : m_server.requests())
+            sawEdit = sawEdit || requestText(r).contains(u"Tea, clearly."_s);
+        QVERIFY(sawEdit);
+
+        // Regenerating an earlier reply forks before it and asks again.
+        QUuid regenerated;
+        QVERIFY(!m_engine->regenerate(id, original.messages.at(1).id, &regenerated));
+        QVERIFY(regenerated != id);
+        QCOMPARE(session(regenerated).messages.size(), 1);
+    }
+
+    void changeModelWhilePaused()
+    {
+        const QUuid id = create(draft(2));
+        QCOMPARE(m_engine->setParticipantModel(id, u"P1"_s, u"m2"_s), std::nullopt);
+        QCOMPARE(m_engine->setParticipantModel(id, u"P1"_s, u"nope"_s)->code,
+                 ErrorCode::InvalidArgument);
+        QVERIFY(!m_engine->start(id));
+        QCOMPARE(m_engine->setParticipantModel(id, u"P1"_s, u"m0"_s)->code, ErrorCode::Conflict);
+        QTRY_COMPARE_WITH_TIMEOUT(session(id).status, SessionStatus::Completed, 10000);
+        QCOMPARE(session(id).messages.at(0).model->modelId, u"model-2"_s);
+    }
+
+    void budgetCapsPause_data()
+    {
+        QTest::addColumn<bool>("byCost");
+        QTest::newRow("tokens") << false;
+        QTest::newRow("cost") << true;
+    }
+
+    void budgetCapsPause()
+    {
+        QFETCH(bool, byCost);
+        Session s = draft(5);
+        if (byCost)
+            s.options.budgetCost = 0.05; // at $1000 per million tokens: about 50 tokens
+        else
+            s.options.budgetTokens = 50;
+        const QUuid id = create(s);
+        QSignalSpy spy(m_engine.get(), &Engine::event);
+        QVERIFY(!m_engine->start(id));
+        QTRY_VERIFY_WITH_TIMEOUT(settled(id), 10000);
+        QCOMPARE(session(id).status, SessionStatus::Paused);
+        QVERIFY(session(id).messages.size() < 10);
+        QString reason;
+        for (const QList<QVariant> &args : spy) {
+            const auto e = args.first().value<EngineEvent>();
+            if (e.type == EngineEventType::SessionStatus && e.newStatus == SessionStatus::Paused)
+                reason = e.reason;
+        }
+        QVERIFY2(reason.contains(byCost ? u"cost budget"_s : u"token budget"_s),
+                 qPrintable(reason));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRunControl)
+#include "tst_runcontrol.moc"
