@@ -316,6 +316,37 @@ private slots:
         }
     }
 
+    void summariseDroppedKeepsOneTurn()
+    {
+        Session s = draft(Paradigm::Memory, 3, 3);
+        s.options.contextWindow = 2;
+        s.options.summariseDropped = true;
+        const QUuid id = runToEnd(s);
+        const Session &session = *m_engine->session(id);
+        QCOMPARE(session.status, SessionStatus::Completed);
+        int turns = 0, summaries = 0;
+        for (const Message &m : session.messages) {
+            if (m.type == MessageType::Summary) {
+                ++summaries;
+                QVERIFY(m.recipients.isEmpty());
+                QVERIFY(!m.content.isEmpty());
+                QVERIFY(m.usage.tokensIn > 0);
+            } else {
+                ++turns;
+            }
+        }
+        QCOMPARE(turns, 9);
+        QCOMPARE(summaries, 6); // rounds 2 and 3: each participant's context dropped messages
+        int summaryRequests = 0, withSummary = 0;
+        for (const RecordedRequest &r : m_server.requests()) {
+            const QString text = QString::fromUtf8(QJsonDocument(r.json).toJson());
+            summaryRequests += text.contains(u"You condense conversations"_s);
+            withSummary += text.contains(u"Summary of the earlier conversation: "_s);
+        }
+        QCOMPARE(summaryRequests, 6);
+        QCOMPARE(withSummary, 6);
+    }
+
     void contextBudgetDropsTheOldest()
     {
         makeEngine(/*contextBudget*/ 450);

@@ -78,7 +78,7 @@ QString ContextBuilder::instruction(const Session &session, const Turn &turn)
 }
 
 ContextBuilder::Built ContextBuilder::build(const Session &session, const Turn &turn,
-                                            const ModelConfig &model)
+                                            const ModelConfig &model, const QString &summary)
 {
     const Participant &me = session.participants.at(turn.participant);
     Built built;
@@ -102,7 +102,8 @@ ContextBuilder::Built ContextBuilder::build(const Session &session, const Turn &
             continue;
         if (message.status != MessageStatus::Complete && message.status != MessageStatus::Partial)
             continue;
-        if (message.content.isEmpty())
+        if (message.content.isEmpty() || message.type == MessageType::Summary ||
+            message.type == MessageType::Moderator)
             continue;
         if (message.speaker == me.name || message.recipients.contains(me.name))
             visible.append(&message);
@@ -125,8 +126,10 @@ ContextBuilder::Built ContextBuilder::build(const Session &session, const Turn &
 
     // Trim the oldest until the request and the reply fit the model's context budget.
     const qint64 budget = qint64(model.contextBudgetTokens) - replyReserve(model);
-    qint64 tokens =
-        estimateTokens(request.system) + estimateTokens(opening) + estimateTokens(closing);
+    const QString summaryTurn =
+        summary.isEmpty() ? QString() : u"Summary of the earlier conversation: "_s + summary;
+    qint64 tokens = estimateTokens(request.system) + estimateTokens(opening) +
+                    estimateTokens(closing) + estimateTokens(summaryTurn);
     QList<qint64> costs;
     for (const Message *message : visible) {
         costs << estimateTokens(turnOf(message).content) + 4; // role and framing overhead
@@ -138,8 +141,23 @@ ContextBuilder::Built ContextBuilder::build(const Session &session, const Turn &
         ++first;
     }
     built.droppedMessages = built.visibleMessages - int(visible.size() - first);
+    for (const Message &message : session.messages) {
+        const bool kept = std::any_of(visible.cbegin() + first, visible.cend(),
+                                      [&](const Message *m) { return m == &message; });
+        const bool seen = message.seq < turn.visibleBeforeSeq && !message.content.isEmpty() &&
+                          message.type != MessageType::Summary &&
+                          message.type != MessageType::Moderator &&
+                          (message.status == MessageStatus::Complete ||
+                           message.status == MessageStatus::Partial) &&
+                          (message.speaker == me.name || message.recipients.contains(me.name));
+        if (seen && !kept)
+            built.droppedTranscript +=
+                speakerLabel(message) + u": "_s + message.content + u"\n\n"_s;
+    }
 
     request.turns.append({ChatTurn::Role::User, opening});
+    if (!summaryTurn.isEmpty())
+        request.turns.append({ChatTurn::Role::User, summaryTurn});
     for (qsizetype i = first; i < visible.size(); ++i)
         request.turns.append(turnOf(visible.at(i)));
     request.turns.append({ChatTurn::Role::User, closing});
@@ -160,6 +178,25 @@ ContextBuilder::Built ContextBuilder::build(const Session &session, const Turn &
     demo.lastUserText = closing;
     demo.seed = qFromBigEndian<quint64>(session.id.toRfc4122().constData());
     return built;
+}
+
+ChatRequest ContextBuilder::summaryRequest(const Session &session, int participant,
+                                           const QString &droppedTranscript)
+{
+    ChatRequest request;
+    request.system = u"You condense conversations faithfully: who said what, the claims made, "
+                     "and the questions still open. No commentary of your own."_s;
+    request.turns.append(
+        {ChatTurn::Role::User,
+         u"Summarise, in at most 150 words, these earlier messages of a conversation about "
+         "\"%1\", for %2, who will continue it:\n\n%3"_s.arg(
+             session.topic, session.participants.at(participant).name,
+             droppedTranscript.trimmed())});
+    request.demoContext.speaker = u"Summary"_s;
+    request.demoContext.topic = session.topic;
+    request.demoContext.kind = TurnKind::Exchange;
+    request.demoContext.lastUserText = request.turns.last().content;
+    return request;
 }
 
 ChatRequest ContextBuilder::moderatorRequest(const Session &session, int round,

@@ -29,11 +29,19 @@ public:
     struct Built
     {
         ChatRequest request;
-        int visibleMessages = 0; // before trimming
-        int droppedMessages = 0; // by the context window or the budget
+        int visibleMessages = 0;   // before trimming
+        int droppedMessages = 0;   // by the context window or the budget
+        QString droppedTranscript; // those messages, labelled, for a summary
     };
 
-    static Built build(const Session &session, const Turn &turn, const ModelConfig &model);
+    // With `summary` (of what was dropped, when the session summarises), it is one user turn
+    // after the topic.
+    static Built build(const Session &session, const Turn &turn, const ModelConfig &model,
+                       const QString &summary = QString());
+
+    // Asks for a short summary of `droppedTranscript` for `participant`'s later requests.
+    static ChatRequest summaryRequest(const Session &session, int participant,
+                                      const QString &droppedTranscript);
 
     // The persona with {{name}}, {{topic}}, {{participants}}, {{paradigm}} and {{round}}
     // (1-based) filled in; other {{…}} are left as written.

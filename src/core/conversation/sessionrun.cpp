@@ -348,6 +348,15 @@ void SessionRun::startTurn(int participant, int round, int visibleBeforeSeq)
     const Participant &speaker = m_session.participants.at(participant);
     const auto model = m_engine->registry().model(speaker.modelAlias);
     const int count = int(m_session.participants.size());
+    const ContextBuilder::Turn turn{participant, round, turnType(participant, round),
+                                    visibleBeforeSeq};
+    ContextBuilder::Built built;
+    QUuid summaryId;
+    if (model) {
+        built = ContextBuilder::build(m_session, turn, *model);
+        if (m_session.options.summariseDropped && built.droppedMessages > 0)
+            summaryId = startSummary(participant, round, built.droppedTranscript);
+    }
 
     Message message;
     message.id = QUuid::createUuid();
@@ -357,7 +366,7 @@ void SessionRun::startTurn(int participant, int round, int visibleBeforeSeq)
     message.speaker = speaker.name;
     for (int r : Topology::recipients(m_session.paradigm, count, participant))
         message.recipients << m_session.participants.at(r).name;
-    message.type = turnType(participant, round);
+    message.type = turn.type;
     message.status = MessageStatus::Streaming;
     message.createdAt = now();
     if (model)
@@ -371,9 +380,54 @@ void SessionRun::startTurn(int participant, int round, int visibleBeforeSeq)
                  false);
         return;
     }
-    const ContextBuilder::Built built = ContextBuilder::build(
-        m_session, {participant, round, message.type, visibleBeforeSeq}, *model);
+    if (!summaryId.isNull()) {
+        m_waitingForSummary.insert(summaryId, {message.id, turn});
+        return;
+    }
     requestWithKey(message.id, *model, built);
+}
+
+QUuid SessionRun::startSummary(int participant, int round, const QString &droppedTranscript)
+{
+    const QString alias = m_session.options.summariserModel.isEmpty()
+                              ? m_session.participants.at(participant).modelAlias
+                              : m_session.options.summariserModel;
+    const auto model = m_engine->registry().model(alias);
+    if (!model)
+        return {};
+    Message summary;
+    summary.id = QUuid::createUuid();
+    summary.sessionId = m_session.id;
+    summary.seq = nextSeq();
+    summary.round = round;
+    // Said for this participant's context only: no participant receives it as a message.
+    summary.speaker = m_session.participants.at(participant).name;
+    summary.type = MessageType::Summary;
+    summary.status = MessageStatus::Streaming;
+    summary.createdAt = now();
+    summary.model = ModelRef{model->alias, model->modelId, modelKindOf(model->kind)};
+    m_session.messages.append(summary);
+    touch();
+    Q_EMIT event(EngineEvent::forMessage(EngineEventType::MessageStarted, summary));
+    ContextBuilder::Built built;
+    built.request = ContextBuilder::summaryRequest(m_session, participant, droppedTranscript);
+    requestWithKey(summary.id, *model, built);
+    return summary.id;
+}
+
+void SessionRun::continueAfterSummary(const QUuid &summaryId, const QString &summary)
+{
+    const auto waiting = m_waitingForSummary.take(summaryId);
+    if (waiting.messageId.isNull())
+        return;
+    if (m_session.status == SessionStatus::Cancelled) {
+        onFailed(waiting.messageId, tr("Stopped."), false, true);
+        return;
+    }
+    const auto model =
+        m_engine->registry().model(m_session.participants.at(waiting.turn.participant).modelAlias);
+    requestWithKey(waiting.messageId, *model,
+                   ContextBuilder::build(m_session, waiting.turn, *model, summary));
 }
 
 void SessionRun::requestWithKey(const QUuid &id, const ModelConfig &model,
@@ -442,6 +496,14 @@ void SessionRun::onFinished(const QUuid &messageId, const ModelConfig &model)
     m->usage.cost = model.cost(m->usage.tokensIn, m->usage.tokensOut);
     m->ttftMs = call->timeToFirstTokenMs();
     m->durationMs = call->durationMs();
+    if (m->type == MessageType::Summary) {
+        const QString summary = m->content;
+        addToUsage(m->usage);
+        touch();
+        Q_EMIT event(EngineEvent::forMessage(EngineEventType::MessageCompleted, *m));
+        continueAfterSummary(messageId, summary);
+        return;
+    }
     if (m->type == MessageType::Moderator) {
         recordModeratorChoice(*m);
     } else if (m_session.options.answerMode) {
@@ -483,6 +545,11 @@ void SessionRun::onFailed(const QUuid &messageId, const QString &error, bool con
     m->error = error;
     touch();
     Q_EMIT event(EngineEvent::forMessage(EngineEventType::MessageFailed, *m));
+    if (m->type == MessageType::Summary) {
+        // A summary is a help, not a turn: without it the turn goes on with what fits.
+        continueAfterSummary(messageId, QString());
+        return;
+    }
     if (!cancelled && m_failureReason.isEmpty())
         m_failureReason = tr("%1's reply failed: %2").arg(m->speaker, error);
     settleFailures();

@@ -62,6 +62,8 @@ private:
     MessageType turnType(int participant, int round) const;
     void startTurn(int participant, int round, int visibleBeforeSeq);
     void startModeratorTurn(int round, const QList<int> &pending);
+    QUuid startSummary(int participant, int round, const QString &droppedTranscript);
+    void continueAfterSummary(const QUuid &summaryId, const QString &summary);
     void recordModeratorChoice(Message &message);
     void requestWithKey(const QUuid &id, const ModelConfig &model,
                         const ContextBuilder::Built &built);
@@ -87,6 +89,13 @@ private:
     // it chose.
     QList<int> m_moderatorPending;
     std::optional<int> m_moderatorChoice;
+    // summarise_dropped: a turn waiting for the summary of what its context dropped.
+    struct WaitingTurn
+    {
+        QUuid messageId;
+        ContextBuilder::Turn turn;
+    };
+    QHash<QUuid, WaitingTurn> m_waitingForSummary; // by summary message id
 };
 
 } // namespace Crosstalk
