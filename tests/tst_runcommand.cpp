@@ -136,7 +136,8 @@ private slots:
     {
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<QString>("message");
-        QTest::newRow("no participants") << QStringList{} << u"--models or --participant"_s;
+        QTest::newRow("no participants")
+            << QStringList{} << u"--models, --participant or a --config"_s;
         QTest::newRow("unknown paradigm")
             << QStringList{u"--models"_s, u"big,small"_s, u"--paradigm"_s, u"chaos"_s}
             << u"unknown paradigm 'chaos'"_s;
@@ -173,6 +174,122 @@ private slots:
         const QJsonObject doc = document(u"paused.json"_s);
         QCOMPARE(doc[u"status"_s].toString(), u"paused"_s);
         QCOMPARE(doc[u"messages"_s].toArray().first()[u"status"_s].toString(), u"failed"_s);
+    }
+
+    // The old tool's quick run: its flags, its defaults.
+    void oldFlagsRunLikeTheOldTool()
+    {
+        QFile alice(m_dir.filePath(u"alice.txt"_s));
+        QVERIFY(alice.open(QIODevice::WriteOnly));
+        alice.write("You are Alice, a careful debater.");
+        alice.close();
+        QProcess process;
+        configure(process, {});
+        process.start(QStringLiteral(CROSSTALK_EXECUTABLE),
+                      {u"--crosstalk"_s, u"big,small"_s, u"--crosstalk-paradigm"_s, u"debate"_s,
+                       u"--crosstalk-iterations"_s, u"2"_s, u"--crosstalk-topic=T"_s,
+                       u"--system-prompt-big"_s, u"path:alice.txt"_s});
+        QTRY_COMPARE_WITH_TIMEOUT(process.state(), QProcess::NotRunning, 30000);
+        QCOMPARE(process.exitCode(), 0);
+        const QByteArray out = process.readAllStandardOutput();
+        QVERIFY(out.contains("── Round 2 of 2 ──"));
+        const QList<RecordedRequest> requests = m_server.requests();
+        QCOMPARE(requests.size(), 4);
+        QCOMPARE(requests.first().json[u"messages"_s].toArray().first()[u"content"_s].toString(),
+                 u"You are Alice, a careful debater."_s);
+    }
+
+    void presetFileLoadsForReal()
+    {
+        QFile bob(m_dir.filePath(u"bob.md"_s));
+        QVERIFY(bob.open(QIODevice::WriteOnly));
+        bob.write("You are Bob, who doubts everything.");
+        bob.close();
+        QFile preset(m_dir.filePath(u"preset.yaml"_s));
+        QVERIFY(preset.open(QIODevice::WriteOnly));
+        preset.write("models: [big, small]\n"
+                     "system_prompts: {small: \"path:bob.md\"}\n"
+                     "paradigm: relay\n"
+                     "iterations: 2\n"
+                     "topic: \"What will be AI's biggest challenges?\"\n");
+        preset.close();
+        const Run r = run({u"--config"_s, u"preset.yaml"_s, u"--json"_s});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject doc = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(doc[u"rounds"_s].toInt(), 2);
+        QCOMPARE(doc[u"topic"_s].toString(), u"What will be AI's biggest challenges?"_s);
+        QCOMPARE(doc[u"participants"_s].toArray()[1][u"persona"_s].toString(),
+                 u"You are Bob, who doubts everything."_s);
+
+        // Flags override the preset.
+        const Run overridden =
+            run({u"--config"_s, u"preset.yaml"_s, u"--rounds"_s, u"1"_s, u"--json"_s});
+        QCOMPARE(QJsonDocument::fromJson(overridden.out).object()[u"rounds"_s].toInt(), 1);
+
+        QVERIFY(preset.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        preset.write("models: [big, small]\nrounds: 2\niterations: 3\n");
+        preset.close();
+        const Run bad = run({u"--config"_s, u"preset.yaml"_s});
+        QCOMPARE(bad.exitCode, 2);
+        QVERIFY2(bad.err.contains("iterations"), bad.err.constData());
+    }
+
+    void listShowImport()
+    {
+        const Run r = run({u"--models"_s, u"big,small"_s, u"--rounds"_s, u"1"_s, u"--topic"_s,
+                           u"Stored topic"_s, u"--out"_s, u"stored.json"_s});
+        QCOMPARE(r.exitCode, 0);
+        const QString id = document(u"stored.json"_s)[u"id"_s].toString();
+        const auto command = [&](const QStringList &arguments) {
+            QProcess process;
+            configure(process, {});
+            process.start(QStringLiteral(CROSSTALK_EXECUTABLE), arguments);
+            process.waitForFinished(30000);
+            return Run{process.exitCode(), process.readAllStandardOutput(),
+                       process.readAllStandardError()};
+        };
+        const Run list = command({u"list"_s});
+        QCOMPARE(list.exitCode, 0);
+        QVERIFY(list.out.contains(id.toUtf8()));
+        QVERIFY(list.out.contains("Stored topic"));
+        const Run show = command({u"show"_s, id});
+        QCOMPARE(show.exitCode, 0);
+        QVERIFY(show.out.contains("Topic: Stored topic"));
+        const Run json = command({u"show"_s, id, u"--json"_s});
+        QCOMPARE(QJsonDocument::fromJson(json.out).object(), document(u"stored.json"_s));
+        QCOMPARE(command({u"show"_s, QUuid::createUuid().toString(QUuid::WithoutBraces)}).exitCode,
+                 4);
+        QCOMPARE(command({u"import"_s, u"stored.json"_s}).exitCode, 2); // already there
+
+        // A document from elsewhere imports, and shows the same.
+        QJsonObject doc = document(u"stored.json"_s);
+        const QString newId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        doc[u"id"_s] = newId;
+        QJsonArray messages = doc[u"messages"_s].toArray();
+        for (qsizetype i = 0; i < messages.size(); ++i) {
+            QJsonObject m = messages[i].toObject();
+            m[u"session_id"_s] = newId;
+            m[u"id"_s] = QUuid::createUuid().toString(QUuid::WithoutBraces);
+            messages[i] = m;
+        }
+        doc[u"messages"_s] = messages;
+        QFile file(m_dir.filePath(u"other.json"_s));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QJsonDocument(doc).toJson());
+        file.close();
+        const Run imported = command({u"import"_s, u"other.json"_s});
+        QCOMPARE(imported.exitCode, 0);
+        QCOMPARE(imported.out.trimmed(), newId.toUtf8());
+        QCOMPARE(QJsonDocument::fromJson(command({u"show"_s, newId, u"--json"_s}).out).object(),
+                 doc);
+
+        QFile broken(m_dir.filePath(u"broken.json"_s));
+        QVERIFY(broken.open(QIODevice::WriteOnly));
+        broken.write(R"({"format_version": 1, "topic": 5})");
+        broken.close();
+        const Run refused = command({u"import"_s, u"broken.json"_s});
+        QCOMPARE(refused.exitCode, 2);
+        QVERIFY2(refused.err.contains("topic"), refused.err.constData());
     }
 
     void interruptKeepsWhatWasSaid()

@@ -2,6 +2,7 @@
 #include "cli/commandline.h"
 
 #include "cli/runcommand.h"
+#include "cli/storecommands.h"
 #include "config/appidentity.h"
 
 #include <QCommandLineParser>
@@ -25,20 +26,72 @@ void configure(QCommandLineParser &parser)
         "about a topic.\n\nWithout a command, crosstalk opens the window."_s);
     parser.addHelpOption();
     parser.addVersionOption();
+    parser.setApplicationDescription(parser.applicationDescription() +
+                                     u"\n\nThe old tool's flags still work: --crosstalk MODELS, "
+                                     "--crosstalk-paradigm, --crosstalk-iterations, "
+                                     "--crosstalk-topic, --crosstalk-config, "
+                                     "--system-prompt-big|middle|small (see 'crosstalk run "
+                                     "--help')."_s);
     parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsPositionalArguments);
     parser.addPositionalArgument(u"command"_s,
                                  u"What to do headless:\n"
                                  "  run     run a session; 'crosstalk run --help' for its flags\n"
-                                 "  resume  continue a paused or interrupted session"_s,
+                                 "  resume  continue a paused or interrupted session\n"
+                                 "  list    list the stored sessions\n"
+                                 "  show    show a stored session\n"
+                                 "  import  import a session document"_s,
                                  u"[command] [options]"_s);
 }
 
+// The old tool's flags and the `run` flags they stand for; `--system-prompt-SLOT VALUE`
+// becomes `--persona SLOT=VALUE`.
+const QHash<QString, QString> kLegacyFlags = {
+    {u"--crosstalk"_s, u"--models"_s},        {u"--crosstalk-iterations"_s, u"--rounds"_s},
+    {u"--crosstalk-topic"_s, u"--topic"_s},   {u"--crosstalk-paradigm"_s, u"--paradigm"_s},
+    {u"--crosstalk-config"_s, u"--config"_s},
+};
+
+bool isLegacy(const QString &argument)
+{
+    const QString flag = argument.section(u'=', 0, 0);
+    return kLegacyFlags.contains(flag) || flag.startsWith(u"--system-prompt-"_s);
+}
+
 } // namespace
+
+QStringList translateLegacyFlags(const QStringList &arguments)
+{
+    if (std::none_of(arguments.cbegin() + std::min<qsizetype>(1, arguments.size()),
+                     arguments.cend(), isLegacy))
+        return arguments;
+    QStringList translated{arguments.value(0), u"run"_s};
+    for (qsizetype i = 1; i < arguments.size(); ++i) {
+        const QString &argument = arguments.at(i);
+        if (!isLegacy(argument)) {
+            translated << argument;
+            continue;
+        }
+        const qsizetype eq = argument.indexOf(u'=');
+        const QString flag = eq < 0 ? argument : argument.left(eq);
+        QString value;
+        if (eq >= 0)
+            value = argument.mid(eq + 1);
+        else if (i + 1 < arguments.size())
+            value = arguments.at(++i);
+        if (flag.startsWith(u"--system-prompt-"_s))
+            translated << u"--persona"_s << flag.mid(16) + u'=' + value;
+        else
+            translated << kLegacyFlags.value(flag) << value;
+    }
+    return translated;
+}
 
 bool isHeadless(const QStringList &arguments)
 {
     if (arguments.size() < 2)
         return false;
+    if (std::any_of(arguments.cbegin() + 1, arguments.cend(), isLegacy))
+        return true; // the old tool's quick run
     const QString first = arguments.at(1);
     if (!first.startsWith(u'-'))
         return true; // a subcommand
@@ -48,8 +101,9 @@ bool isHeadless(const QStringList &arguments)
     return false;
 }
 
-int run(const QStringList &arguments)
+int run(const QStringList &givenArguments)
 {
+    const QStringList arguments = translateLegacyFlags(givenArguments);
     QCommandLineParser parser;
     configure(parser);
     if (!parser.parse(arguments)) {
@@ -67,6 +121,14 @@ int run(const QStringList &arguments)
         return runCommand(QStringList{arguments.first() + u" run"_s} + positional.mid(1));
     if (positional.value(0) == u"resume"_s)
         return resumeCommand(QStringList{arguments.first() + u" resume"_s} + positional.mid(1));
+    const QString command = positional.value(0);
+    const QStringList rest = QStringList{arguments.first() + u' ' + command} + positional.mid(1);
+    if (command == u"list"_s)
+        return listCommand(rest);
+    if (command == u"show"_s)
+        return showCommand(rest);
+    if (command == u"import"_s)
+        return importCommand(rest);
     QTextStream(stderr) << "crosstalk: unknown command '" << positional.value(0) << "'\n"
                         << "Try 'crosstalk --help'.\n";
     return ExitUsage;

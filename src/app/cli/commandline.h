@@ -20,6 +20,10 @@ enum ExitCode
 // --version. Decided before any application object exists, so these work without a display.
 bool isHeadless(const QStringList &arguments);
 
+// The old tool's flags (`--crosstalk big,small --crosstalk-iterations 2 …`) as the `run`
+// command they stand for; other arguments are returned unchanged.
+QStringList translateLegacyFlags(const QStringList &arguments);
+
 // Runs a headless request on an existing QCoreApplication; returns the process exit code.
 int run(const QStringList &arguments);
 

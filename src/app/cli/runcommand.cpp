@@ -3,6 +3,7 @@
 
 #include "cli/commandline.h"
 #include "cli/transcriptprinter.h"
+#include "config/preset.h"
 #include "config/secretstore.h"
 #include "config/settings.h"
 #include "conversation/engine.h"
@@ -93,6 +94,7 @@ private:
     int parseResume(const QStringList &arguments);
     void openStore(const QString &processKind);
     void onEvent(const EngineEvent &event);
+    void showProgress();
     void finish();
     void interrupted();
     bool writeOutput();
@@ -107,6 +109,7 @@ private:
     QString m_outPath;
     bool m_jsonOnStdout = false;
     bool m_printTranscript = false;
+    bool m_progress = false;
     QString m_pauseReason;
     bool m_interrupted = false;
     int m_exitCode = ExitOk;
@@ -156,14 +159,20 @@ int RunCommand::parse(const QStringList &arguments, Session &draft)
         u"Model that picks the speaking order in the moderated paradigm (default: the first "
         "participant's)."_s,
         u"alias"_s);
+    const QCommandLineOption summarise(
+        u"summarise-dropped"_s,
+        u"Summarise what the context window drops, as one turn of each request."_s);
+    const QCommandLineOption config(
+        u"config"_s, u"A preset file (YAML, the old tool's format included); flags override it."_s,
+        u"PRESET"_s);
     const QCommandLineOption out(u"out"_s, u"Write the session document (JSON) to FILE."_s,
                                  u"FILE.json"_s);
     const QCommandLineOption json(u"json"_s, u"Print the session document on stdout instead of the "
                                              "transcript."_s);
     const QCommandLineOption quiet(u"quiet"_s, u"Print no transcript and no summary."_s);
     parser.addOptions({models, participant, persona, paradigm, rounds, topic, schedule,
-                       contextWindow, budgetTokens, budgetCost, answerMode, moderatorModel, out,
-                       json, quiet});
+                       contextWindow, budgetTokens, budgetCost, answerMode, moderatorModel,
+                       summarise, config, out, json, quiet});
 
     if (!parser.parse(arguments))
         return usageError(parser.errorText());
@@ -173,12 +182,35 @@ int RunCommand::parse(const QStringList &arguments, Session &draft)
     }
     if (!parser.positionalArguments().isEmpty())
         return usageError(u"unexpected argument '%1'"_s.arg(parser.positionalArguments().first()));
-    if (parser.isSet(models) == parser.isSet(participant))
+    if (parser.isSet(models) && parser.isSet(participant))
         return usageError(u"give the participants with either --models or --participant"_s);
+
+    // The old tool's quick-run defaults, then the preset, then the flags.
+    draft.paradigm = Preset::defaultParadigm;
+    draft.rounds = Preset::defaultRounds;
+    draft.topic = Preset::defaultTopic();
+    if (parser.isSet(config)) {
+        const Parsed<Preset> preset =
+            Preset::load(parser.value(config), m_library, m_engine->registry().aliases());
+        if (!preset) {
+            QStringList problems;
+            for (const FieldError &e : preset.errors)
+                problems << u"  "_s + e.toString();
+            return usageError(
+                u"preset %1 is not valid:\n%2"_s.arg(parser.value(config), problems.join(u'\n')));
+        }
+        for (const QString &warning : preset.value->warnings)
+            QTextStream(stderr) << "crosstalk run: warning: " << warning << '\n';
+        preset.value->applyTo(draft);
+    }
+    if (!parser.isSet(models) && !parser.isSet(participant) && draft.participants.isEmpty())
+        return usageError(
+            u"give the participants with --models, --participant or a --config preset"_s);
 
     if (parser.isSet(models)) {
         draft.participants = participantsFromModels(parser.value(models).split(u','));
-    } else {
+    } else if (parser.isSet(participant)) {
+        draft.participants.clear();
         for (const QString &spec : parser.values(participant)) {
             const qsizetype eq = spec.indexOf(u'=');
             if (eq <= 0)
@@ -233,7 +265,6 @@ int RunCommand::parse(const QStringList &arguments, Session &draft)
         target = parser.value(option).toInt(&ok);
         return ok;
     };
-    draft.paradigm = Paradigm::Relay; // the old tool's default
     if (parser.isSet(paradigm)) {
         const auto value = enumFromString<Paradigm>(parser.value(paradigm));
         if (!value)
@@ -241,10 +272,12 @@ int RunCommand::parse(const QStringList &arguments, Session &draft)
                               "debate, roundtable, moderated)"_s.arg(parser.value(paradigm)));
         draft.paradigm = *value;
     }
-    draft.rounds = 20;
     if (!integer(rounds, draft.rounds))
         return usageError(u"--rounds: '%1' is not a whole number"_s.arg(parser.value(rounds)));
-    draft.topic = parser.isSet(topic) ? parser.value(topic) : u"Hello, let's talk"_s;
+    if (parser.isSet(topic)) {
+        draft.topic = parser.value(topic);
+        draft.title = Session::titleFromTopic(draft.topic);
+    }
     if (parser.isSet(schedule)) {
         const auto value = enumFromString<Schedule>(parser.value(schedule));
         if (!value)
@@ -266,14 +299,22 @@ int RunCommand::parse(const QStringList &arguments, Session &draft)
         if (!ok || *draft.options.budgetCost <= 0)
             return usageError(u"--budget-cost: must be a number above 0"_s);
     }
-    draft.options.answerMode = parser.isSet(answerMode);
-    draft.options.moderatorModel = parser.value(moderatorModel);
+    draft.options.answerMode = draft.options.answerMode || parser.isSet(answerMode);
+    draft.options.summariseDropped = draft.options.summariseDropped || parser.isSet(summarise);
+    if (parser.isSet(moderatorModel))
+        draft.options.moderatorModel = parser.value(moderatorModel);
     m_outPath = parser.value(out);
     if (!m_outPath.isEmpty() && !m_outPath.endsWith(u".json"_s, Qt::CaseInsensitive))
         return usageError(u"--out: only the session document (.json) can be written so far"_s);
     m_jsonOnStdout = parser.isSet(json);
     m_printTranscript = !parser.isSet(quiet) && !m_jsonOnStdout;
     return ExitOk;
+}
+
+// Colours on a terminal, unless NO_COLOR asks for none (https://no-color.org).
+bool useColours()
+{
+    return isatty(STDOUT_FILENO) && qEnvironmentVariableIsEmpty("NO_COLOR");
 }
 
 // Ctrl-C stops the session (what was said is kept, the session is cancelled); the signal
@@ -382,8 +423,8 @@ int RunCommand::exec(const QStringList &arguments, Mode mode)
         m_id = *created.value;
     }
     if (m_printTranscript)
-        m_printer =
-            std::make_unique<TranscriptPrinter>(m_engine.get(), m_id, m_out, isatty(STDOUT_FILENO));
+        m_printer = std::make_unique<TranscriptPrinter>(m_engine.get(), m_id, m_out, useColours());
+    m_progress = isatty(STDERR_FILENO) && (!m_printTranscript || !isatty(STDOUT_FILENO));
     connect(m_engine.get(), &Engine::event, this, [this](const EngineEvent &e) { onEvent(e); });
 
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) == 0) {
@@ -405,10 +446,27 @@ int RunCommand::exec(const QStringList &arguments, Mode mode)
     return QCoreApplication::exec();
 }
 
+void RunCommand::showProgress()
+{
+    const Session *session = m_engine->session(m_id);
+    qint64 done = 0;
+    for (const Message &m : session->messages)
+        done += m.status != MessageStatus::Streaming;
+    QTextStream(stderr) << "\r\x1b[K" << "Round "
+                        << std::min(session->completedRounds() + 1, session->rounds) << " of "
+                        << session->rounds << " · " << done << " messages · "
+                        << QLocale().toString(session->usage.tokensIn + session->usage.tokensOut)
+                        << " tokens · " << m_clock.elapsed() / 1000 << " s" << Qt::flush;
+}
+
 void RunCommand::onEvent(const EngineEvent &event)
 {
     if (m_printer)
         m_printer->onEvent(event);
+    // A progress line where it does not mix with the transcript: stderr on a terminal while
+    // the transcript goes elsewhere or nowhere.
+    if (m_progress && event.type != EngineEventType::MessageDelta)
+        showProgress();
     if (event.type != EngineEventType::SessionStatus)
         return;
     switch (event.newStatus) {
@@ -452,6 +510,8 @@ void RunCommand::finish()
     if (!writeOutput())
         m_exitCode = ExitFailure;
     QTextStream err(stderr);
+    if (m_progress)
+        err << "\r\x1b[K";
     const QString id = session->id.toString(QUuid::WithoutBraces);
     const QString figures =
         u"%1 messages, %2 tokens%3, %4 s"_s.arg(session->messages.size())

@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QStringList>
+
+namespace Crosstalk::Cli {
+
+// The session store from the terminal: `crosstalk list`, `show ID` and `import FILE`.
+int listCommand(const QStringList &arguments);
+int showCommand(const QStringList &arguments);
+int importCommand(const QStringList &arguments);
+
+} // namespace Crosstalk::Cli
