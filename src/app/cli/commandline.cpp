@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cli/commandline.h"
 
+#include "cli/initcommand.h"
 #include "cli/runcommand.h"
 #include "cli/storecommands.h"
 #include "config/appidentity.h"
@@ -37,6 +38,7 @@ void configure(QCommandLineParser &parser)
                                  u"What to do headless:\n"
                                  "  run     run a session; 'crosstalk run --help' for its flags\n"
                                  "  resume  continue a paused or interrupted session\n"
+                                 "  init    set up a session step by step, then run it\n"
                                  "  list    list the stored sessions\n"
                                  "  show    show a stored session\n"
                                  "  import  import a session document"_s,
@@ -123,6 +125,8 @@ int run(const QStringList &givenArguments)
         return resumeCommand(QStringList{arguments.first() + u" resume"_s} + positional.mid(1));
     const QString command = positional.value(0);
     const QStringList rest = QStringList{arguments.first() + u' ' + command} + positional.mid(1);
+    if (command == u"init"_s)
+        return initCommand(rest);
     if (command == u"list"_s)
         return listCommand(rest);
     if (command == u"show"_s)
