@@ -6,7 +6,7 @@
 #include "config/secretstore.h"
 #include "config/settings.h"
 #include "conversation/engine.h"
-#include "conversation/sessiondocument.h"
+#include "export/exporter.h"
 #include "llm/chatclient.h"
 #include "persona/personalibrary.h"
 
@@ -16,9 +16,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
-#include <QJsonDocument>
 #include <QLocale>
-#include <QSaveFile>
 #include <QSocketNotifier>
 #include <QTextStream>
 
@@ -95,6 +93,7 @@ private:
     PersonaLibrary m_library;
     QUuid m_id;
     QString m_outPath;
+    std::optional<ExportFormat> m_format;
     bool m_jsonOnStdout = false;
     bool m_printTranscript = false;
     QString m_pauseReason;
@@ -146,14 +145,21 @@ int RunCommand::parse(const QStringList &arguments, Session &draft)
         u"Model that picks the speaking order in the moderated paradigm (default: the first "
         "participant's)."_s,
         u"alias"_s);
-    const QCommandLineOption out(u"out"_s, u"Write the session document (JSON) to FILE."_s,
-                                 u"FILE.json"_s);
+    const QCommandLineOption out(u"out"_s,
+                                 u"Write the transcript to FILE when the run ends, in the format "
+                                 "its extension names (.md .markdown .html .htm .pdf .txt; .json "
+                                 "is the session document)."_s,
+                                 u"FILE"_s);
+    const QCommandLineOption format(u"format"_s,
+                                    u"Format of --out: md, html, pdf, txt, json (the session "
+                                    "document) or legacy-json (the old tool's layout)."_s,
+                                    u"F"_s);
     const QCommandLineOption json(u"json"_s, u"Print the session document on stdout instead of the "
                                              "transcript."_s);
     const QCommandLineOption quiet(u"quiet"_s, u"Print no transcript and no summary."_s);
     parser.addOptions({models, participant, persona, paradigm, rounds, topic, schedule,
                        contextWindow, budgetTokens, budgetCost, answerMode, moderatorModel, out,
-                       json, quiet});
+                       format, json, quiet});
 
     if (!parser.parse(arguments))
         return usageError(parser.errorText());
@@ -259,8 +265,20 @@ int RunCommand::parse(const QStringList &arguments, Session &draft)
     draft.options.answerMode = parser.isSet(answerMode);
     draft.options.moderatorModel = parser.value(moderatorModel);
     m_outPath = parser.value(out);
-    if (!m_outPath.isEmpty() && !m_outPath.endsWith(u".json"_s, Qt::CaseInsensitive))
-        return usageError(u"--out: only the session document (.json) can be written so far"_s);
+    const QString formats = enumNames<ExportFormat>().join(u", "_s);
+    if (parser.isSet(format)) {
+        m_format = Exporter::formatFromName(parser.value(format));
+        if (!m_format)
+            return usageError(
+                u"--format: unknown format '%1' (%2)"_s.arg(parser.value(format), formats));
+        if (m_outPath.isEmpty())
+            return usageError(u"--format: give the file to write with --out"_s);
+    } else if (!m_outPath.isEmpty()) {
+        m_format = Exporter::formatFromPath(m_outPath);
+        if (!m_format)
+            return usageError(u"--out: cannot tell the format of '%1' from its extension; give "
+                              "--format (%2)"_s.arg(m_outPath, formats));
+    }
     m_jsonOnStdout = parser.isSet(json);
     m_printTranscript = !parser.isSet(quiet) && !m_jsonOnStdout;
     return ExitOk;
@@ -391,21 +409,18 @@ void RunCommand::finish()
 
 bool RunCommand::writeOutput()
 {
-    const QByteArray document =
-        QJsonDocument(SessionDocument::toJson(*m_engine->session(m_id))).toJson();
+    const Session &session = *m_engine->session(m_id);
     if (m_jsonOnStdout) {
         m_out.flush();
         QFile out;
-        if (!out.open(stdout, QIODevice::WriteOnly) || out.write(document) != document.size())
+        if (!out.open(stdout, QIODevice::WriteOnly) ||
+            Exporter::write(session, ExportFormat::SessionDocument, out))
             return false;
     }
     if (m_outPath.isEmpty())
         return true;
-    QSaveFile file(m_outPath);
-    if (!file.open(QIODevice::WriteOnly) || file.write(document) != document.size() ||
-        !file.commit()) {
-        QTextStream(stderr) << "crosstalk run: cannot write " << m_outPath << ": "
-                            << file.errorString() << '\n';
+    if (const auto error = Exporter::writeFile(session, *m_format, m_outPath)) {
+        QTextStream(stderr) << "crosstalk run: " << error->message << '\n';
         return false;
     }
     return true;
