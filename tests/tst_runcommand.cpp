@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `crosstalk run` as a user runs it from a terminal, against the fake LLM server.
 #include "fakellmserver.h"
+#include "pdftext.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -29,7 +30,8 @@ private:
         QByteArray err;
     };
 
-    void configure(QProcess &process, const QHash<QString, QString> &extraEnv)
+    void configure(QProcess &process, const QHash<QString, QString> &extraEnv,
+                   const QStringList &unsetEnv = {})
     {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(u"OPENAI_BASE_URL"_s, m_server.baseUrl().toString() + u"/v1"_s);
@@ -39,15 +41,18 @@ private:
         env.remove(u"ANTHROPIC_API_KEY"_s);
         for (auto it = extraEnv.cbegin(); it != extraEnv.cend(); ++it)
             env.insert(it.key(), it.value());
+        for (const QString &name : unsetEnv)
+            env.remove(name);
         process.setProcessEnvironment(env);
         process.setWorkingDirectory(m_dir.path());
     }
 
     // The test's own event loop keeps serving the fake server while crosstalk runs.
-    Run run(const QStringList &arguments, const QHash<QString, QString> &extraEnv = {})
+    Run run(const QStringList &arguments, const QHash<QString, QString> &extraEnv = {},
+            const QStringList &unsetEnv = {})
     {
         QProcess process;
-        configure(process, extraEnv);
+        configure(process, extraEnv, unsetEnv);
         process.start(QStringLiteral(CROSSTALK_EXECUTABLE), QStringList{u"run"_s} + arguments);
         if (!QTest::qWaitFor([&] { return process.state() == QProcess::NotRunning; }, 30000))
             return {};
@@ -150,6 +155,16 @@ private slots:
                            u"big=path:/nonexistent/alice.md"_s}
             << u"file not found: /nonexistent/alice.md"_s;
         QTest::newRow("unknown option") << QStringList{u"--frobnicate"_s} << u"frobnicate"_s;
+        QTest::newRow("unknown format")
+            << QStringList{u"--models"_s, u"big,small"_s, u"--format"_s,
+                           u"docx"_s,     u"--out"_s,     u"t.docx"_s}
+            << u"--format: unknown format 'docx' (md, html, pdf, txt, json, legacy-json)"_s;
+        QTest::newRow("unknown extension")
+            << QStringList{u"--models"_s, u"big,small"_s, u"--out"_s, u"t.docx"_s}
+            << u"--out: cannot tell the format of 't.docx'"_s;
+        QTest::newRow("format without a file")
+            << QStringList{u"--models"_s, u"big,small"_s, u"--format"_s, u"md"_s}
+            << u"--format: give the file to write with --out"_s;
     }
 
     void badUsageExitsWithTwo()
@@ -160,6 +175,56 @@ private slots:
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(QString::fromUtf8(r.err).contains(message), r.err.constData());
         QVERIFY(m_server.requests().isEmpty());
+    }
+
+    void writesEveryFormat_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("file");
+        // How the written file must begin.
+        QTest::addColumn<QByteArray>("start");
+        const QStringList none;
+        QTest::newRow("md") << none << u"t.md"_s << "# Export check"_ba;
+        QTest::newRow("markdown") << none << u"t.markdown"_s << "# Export check"_ba;
+        QTest::newRow("html") << none << u"t.html"_s << "<!DOCTYPE html>"_ba;
+        QTest::newRow("htm") << none << u"t.htm"_s << "<!DOCTYPE html>"_ba;
+        QTest::newRow("pdf") << none << u"t.pdf"_s << "%PDF-"_ba;
+        QTest::newRow("txt") << none << u"t.txt"_s << "Export check"_ba;
+        QTest::newRow("json is the session document")
+            << none << u"t.json"_s << "{\n    \"created_at\""_ba;
+        QTest::newRow("legacy-json by name") << QStringList{u"--format"_s, u"legacy-json"_s}
+                                             << u"legacy.json"_s << "{\n    \"conversation\""_ba;
+        QTest::newRow("--format over the extension")
+            << QStringList{u"--format"_s, u"html"_s} << u"t.out"_s << "<!DOCTYPE html>"_ba;
+    }
+
+    // The "done when": a headless run, with no display at all, writes every format,
+    // and the PDF's text holds the topic and every speaker.
+    void writesEveryFormat()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, file);
+        QFETCH(QByteArray, start);
+        const bool pdf = file.endsWith(u".pdf"_s);
+        if (pdf && Crosstalk::Test::pdftotext().isEmpty())
+            QSKIP("pdftotext (poppler-utils) is not installed");
+        const QString topic = u"Export check: is every format complete?"_s;
+        const Run r =
+            run(QStringList{u"--participant"_s, u"Alice=big"_s, u"--participant"_s, u"Bob=small"_s,
+                            u"--participant"_s, u"Carol=middle"_s, u"--rounds"_s, u"2"_s,
+                            u"--topic"_s, topic, u"--quiet"_s, u"--out"_s, file} +
+                    arguments,
+                {}, {u"QT_QPA_PLATFORM"_s, u"DISPLAY"_s, u"WAYLAND_DISPLAY"_s});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QFile written(m_dir.filePath(file));
+        QVERIFY(written.open(QIODevice::ReadOnly));
+        const QByteArray bytes = written.readAll();
+        QVERIFY2(bytes.startsWith(start), bytes.left(100).constData());
+        const QString text =
+            pdf ? Crosstalk::Test::pdfText(written.fileName()) : QString::fromUtf8(bytes);
+        for (const QString &expected : {topic, u"Alice"_s, u"Bob"_s, u"Carol"_s}) {
+            QVERIFY2(text.contains(expected), qPrintable(expected + u" missing from:\n"_s + text));
+        }
     }
 
     void providerFailurePausesWithThree()
@@ -260,6 +325,11 @@ private slots:
         QCOMPARE(command({u"show"_s, QUuid::createUuid().toString(QUuid::WithoutBraces)}).exitCode,
                  4);
         QCOMPARE(command({u"import"_s, u"stored.json"_s}).exitCode, 2); // already there
+        QCOMPARE(command({u"export"_s, id, u"--out"_s, u"stored.md"_s}).exitCode, 0);
+        QFile markdown(m_dir.filePath(u"stored.md"_s));
+        QVERIFY(markdown.open(QIODevice::ReadOnly));
+        QVERIFY(markdown.readAll().contains("Stored topic"));
+        QCOMPARE(command({u"export"_s, id, u"--out"_s, u"x.doc"_s}).exitCode, 2);
 
         // A document from elsewhere imports, and shows the same.
         QJsonObject doc = document(u"stored.json"_s);

@@ -5,6 +5,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QGuiApplication>
 #include <QTextStream>
 
 #include <cstdio>
@@ -73,7 +74,11 @@ int main(int argc, char **argv)
 {
     const QStringList arguments = argumentList(argc, argv);
     if (Crosstalk::Cli::isHeadless(arguments)) {
-        QCoreApplication app(argc, argv);
+        // Headless commands write PDF, which needs the fonts and text layout of a
+        // QGuiApplication; on a server without a display the offscreen platform provides them.
+        if (!hasDisplay(arguments))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+        QGuiApplication app(argc, argv);
         Crosstalk::AppIdentity::apply();
         return Crosstalk::Cli::run(QCoreApplication::arguments());
     }

@@ -41,6 +41,7 @@ void configure(QCommandLineParser &parser)
                                  "  init    set up a session step by step, then run it\n"
                                  "  list    list the stored sessions\n"
                                  "  show    show a stored session\n"
+                                 "  export  write a stored session as md, html, pdf, txt or json\n"
                                  "  import  import a session document"_s,
                                  u"[command] [options]"_s);
 }
@@ -133,6 +134,8 @@ int run(const QStringList &givenArguments)
         return showCommand(rest);
     if (command == u"import"_s)
         return importCommand(rest);
+    if (command == u"export"_s)
+        return exportCommand(rest);
     QTextStream(stderr) << "crosstalk: unknown command '" << positional.value(0) << "'\n"
                         << "Try 'crosstalk --help'.\n";
     return ExitUsage;

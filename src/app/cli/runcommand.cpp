@@ -7,7 +7,7 @@
 #include "config/secretstore.h"
 #include "config/settings.h"
 #include "conversation/engine.h"
-#include "conversation/sessiondocument.h"
+#include "export/exporter.h"
 #include "llm/chatclient.h"
 #include "persona/personalibrary.h"
 #include "storage/sessionpersister.h"
@@ -19,9 +19,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
-#include <QJsonDocument>
 #include <QLocale>
-#include <QSaveFile>
 #include <QSocketNotifier>
 #include <QTextStream>
 
@@ -92,6 +90,8 @@ public:
 private:
     int parse(const QStringList &arguments, Session &draft);
     int parseResume(const QStringList &arguments);
+    // Where --out writes and in which format (--format, else the file's extension).
+    int chooseOutput(const QString &path, const QString &formatName);
     void openStore(const QString &processKind);
     void onEvent(const EngineEvent &event);
     void showProgress();
@@ -107,6 +107,7 @@ private:
     PersonaLibrary m_library;
     QUuid m_id;
     QString m_outPath;
+    std::optional<ExportFormat> m_format;
     bool m_jsonOnStdout = false;
     bool m_printTranscript = false;
     bool m_progress = false;
@@ -165,14 +166,21 @@ int RunCommand::parse(const QStringList &arguments, Session &draft)
     const QCommandLineOption config(
         u"config"_s, u"A preset file (YAML, the old tool's format included); flags override it."_s,
         u"PRESET"_s);
-    const QCommandLineOption out(u"out"_s, u"Write the session document (JSON) to FILE."_s,
-                                 u"FILE.json"_s);
+    const QCommandLineOption out(u"out"_s,
+                                 u"Write the transcript to FILE when the run ends, in the format "
+                                 "its extension names (.md .markdown .html .htm .pdf .txt; .json "
+                                 "is the session document)."_s,
+                                 u"FILE"_s);
+    const QCommandLineOption format(u"format"_s,
+                                    u"Format of --out: md, html, pdf, txt, json (the session "
+                                    "document) or legacy-json (the old tool's layout)."_s,
+                                    u"F"_s);
     const QCommandLineOption json(u"json"_s, u"Print the session document on stdout instead of the "
                                              "transcript."_s);
     const QCommandLineOption quiet(u"quiet"_s, u"Print no transcript and no summary."_s);
     parser.addOptions({models, participant, persona, paradigm, rounds, topic, schedule,
                        contextWindow, budgetTokens, budgetCost, answerMode, moderatorModel,
-                       summarise, config, out, json, quiet});
+                       summarise, config, out, format, json, quiet});
 
     if (!parser.parse(arguments))
         return usageError(parser.errorText());
@@ -303,9 +311,8 @@ int RunCommand::parse(const QStringList &arguments, Session &draft)
     draft.options.summariseDropped = draft.options.summariseDropped || parser.isSet(summarise);
     if (parser.isSet(moderatorModel))
         draft.options.moderatorModel = parser.value(moderatorModel);
-    m_outPath = parser.value(out);
-    if (!m_outPath.isEmpty() && !m_outPath.endsWith(u".json"_s, Qt::CaseInsensitive))
-        return usageError(u"--out: only the session document (.json) can be written so far"_s);
+    if (const int code = chooseOutput(parser.value(out), parser.value(format)); code != ExitOk)
+        return code;
     m_jsonOnStdout = parser.isSet(json);
     m_printTranscript = !parser.isSet(quiet) && !m_jsonOnStdout;
     return ExitOk;
@@ -342,6 +349,25 @@ void RunCommand::openStore(const QString &processKind)
     m_engine->setStore(m_store.get(), processKind);
 }
 
+int RunCommand::chooseOutput(const QString &path, const QString &formatName)
+{
+    m_outPath = path;
+    const QString formats = enumNames<ExportFormat>().join(u", "_s);
+    if (!formatName.isEmpty()) {
+        m_format = Exporter::formatFromName(formatName);
+        if (!m_format)
+            return usageError(u"--format: unknown format '%1' (%2)"_s.arg(formatName, formats));
+        if (m_outPath.isEmpty())
+            return usageError(u"--format: give the file to write with --out"_s);
+    } else if (!m_outPath.isEmpty()) {
+        m_format = Exporter::formatFromPath(m_outPath);
+        if (!m_format)
+            return usageError(u"--out: cannot tell the format of '%1' from its extension; give "
+                              "--format (%2)"_s.arg(m_outPath, formats));
+    }
+    return ExitOk;
+}
+
 int RunCommand::parseResume(const QStringList &arguments)
 {
     QCommandLineParser parser;
@@ -351,12 +377,16 @@ int RunCommand::parseResume(const QStringList &arguments)
         "interrupted by Ctrl-C."_s);
     parser.addHelpOption();
     parser.addPositionalArgument(u"id"_s, u"The session's id (crosstalk list shows them)."_s);
-    const QCommandLineOption out(u"out"_s, u"Write the session document (JSON) to FILE."_s,
-                                 u"FILE.json"_s);
+    const QCommandLineOption out(u"out"_s,
+                                 u"Write the transcript to FILE when the run ends, in the format "
+                                 "its extension names (.json is the session document)."_s,
+                                 u"FILE"_s);
+    const QCommandLineOption format(
+        u"format"_s, u"Format of --out: md, html, pdf, txt, json or legacy-json."_s, u"F"_s);
     const QCommandLineOption json(u"json"_s, u"Print the session document on stdout instead of the "
                                              "transcript."_s);
     const QCommandLineOption quiet(u"quiet"_s, u"Print no transcript and no summary."_s);
-    parser.addOptions({out, json, quiet});
+    parser.addOptions({out, format, json, quiet});
     if (!parser.parse(arguments))
         return usageError(parser.errorText());
     if (parser.isSet(u"help"_s)) {
@@ -368,7 +398,8 @@ int RunCommand::parseResume(const QStringList &arguments)
     m_id = QUuid::fromString(parser.positionalArguments().first());
     if (m_id.isNull())
         return usageError(u"'%1' is not a session id"_s.arg(parser.positionalArguments().first()));
-    m_outPath = parser.value(out);
+    if (const int code = chooseOutput(parser.value(out), parser.value(format)); code != ExitOk)
+        return code;
     m_jsonOnStdout = parser.isSet(json);
     m_printTranscript = !parser.isSet(quiet) && !m_jsonOnStdout;
     return ExitOk;
@@ -531,21 +562,18 @@ void RunCommand::finish()
 
 bool RunCommand::writeOutput()
 {
-    const QByteArray document =
-        QJsonDocument(SessionDocument::toJson(*m_engine->session(m_id))).toJson();
+    const Session &session = *m_engine->session(m_id);
     if (m_jsonOnStdout) {
         m_out.flush();
         QFile out;
-        if (!out.open(stdout, QIODevice::WriteOnly) || out.write(document) != document.size())
+        if (!out.open(stdout, QIODevice::WriteOnly) ||
+            Exporter::write(session, ExportFormat::SessionDocument, out))
             return false;
     }
     if (m_outPath.isEmpty())
         return true;
-    QSaveFile file(m_outPath);
-    if (!file.open(QIODevice::WriteOnly) || file.write(document) != document.size() ||
-        !file.commit()) {
-        QTextStream(stderr) << "crosstalk run: cannot write " << m_outPath << ": "
-                            << file.errorString() << '\n';
+    if (const auto error = Exporter::writeFile(session, *m_format, m_outPath)) {
+        QTextStream(stderr) << "crosstalk run: " << error->message << '\n';
         return false;
     }
     return true;

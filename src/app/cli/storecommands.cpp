@@ -3,6 +3,7 @@
 
 #include "cli/commandline.h"
 #include "conversation/sessiondocument.h"
+#include "export/exporter.h"
 #include "storage/sessionstore.h"
 
 #include <QCommandLineParser>
@@ -190,6 +191,47 @@ int showCommand(const QStringList &arguments)
     }
     if (s.result)
         out << "\nResult: " << s.result->answer << " (" << s.result->votes << " votes)\n";
+    return ExitOk;
+}
+
+int exportCommand(const QStringList &arguments)
+{
+    Command command(u"export"_s, u"Write a stored session to a file: Markdown, HTML, PDF, plain "
+                                 "text, the session document or the old tool's JSON layout."_s);
+    command.parser.addPositionalArgument(u"id"_s, u"The session's id (see crosstalk list)."_s);
+    const QCommandLineOption format(u"format"_s,
+                                    u"md, html, pdf, txt, json (the session document) or "
+                                    "legacy-json; by default from the extension of --out."_s,
+                                    u"F"_s);
+    const QCommandLineOption out(u"out"_s, u"The file to write."_s, u"FILE"_s);
+    command.parser.addOptions({format, out});
+    if (const int code = command.parse(arguments, 1); code != ExitOk)
+        return code < 0 ? ExitOk : code;
+    const QUuid id = QUuid::fromString(command.parser.positionalArguments().first());
+    if (id.isNull())
+        return command.fail(
+            u"'%1' is not a session id"_s.arg(command.parser.positionalArguments().first()),
+            ExitUsage);
+    const QString path = command.parser.value(out);
+    if (path.isEmpty())
+        return command.fail(u"give the file to write with --out"_s, ExitUsage);
+    const auto chosen = command.parser.isSet(format)
+                            ? Exporter::formatFromName(command.parser.value(format))
+                            : Exporter::formatFromPath(path);
+    if (!chosen)
+        return command.fail(u"unknown format; give --format as one of %1"_s.arg(
+                                enumNames<ExportFormat>().join(u", "_s)),
+                            ExitUsage);
+    SessionStore store;
+    if (!openStore(store, command))
+        return ExitFailure;
+    const auto session = store.loadSession(id);
+    if (!session)
+        return command.fail(session.error().message, session.error().code == ErrorCode::NotFound
+                                                         ? ExitNotFound
+                                                         : ExitFailure);
+    if (const auto error = Exporter::writeFile(*session, *chosen, path))
+        return command.fail(error->message, ExitFailure);
     return ExitOk;
 }
 
