@@ -362,6 +362,33 @@ private slots:
         QVERIFY2(refused.err.contains("topic"), refused.err.constData());
     }
 
+    void wizardThroughStdin()
+    {
+        QProcess process;
+        configure(process, {});
+        process.start(QStringLiteral(CROSSTALK_EXECUTABLE), {u"init"_s});
+        // Models, an unknown paradigm then a known one, a bad round count then a good one,
+        // the topic, two default personas, no answer mode, a preset file, run now.
+        process.write("big,small\nchaos\nmemory\n0\n2\nWizard topic\n\n\nn\nwizard.yaml\ny\n");
+        process.closeWriteChannel();
+        QTRY_COMPARE_WITH_TIMEOUT(process.state(), QProcess::NotRunning, 30000);
+        const QByteArray err = process.readAllStandardError();
+        QVERIFY2(process.exitCode() == 0, err.constData());
+        QVERIFY(err.contains("Unknown paradigm 'chaos'"));
+        QVERIFY(err.contains("from 1 to 100"));
+        QVERIFY(process.readAllStandardOutput().contains("── Round 2 of 2 ──"));
+        QCOMPARE(m_server.requests().size(), 4);
+
+        // The saved preset runs the same session again.
+        m_server.clearRequests();
+        const Run again = run({u"--config"_s, u"wizard.yaml"_s, u"--json"_s});
+        QCOMPARE(again.exitCode, 0);
+        const QJsonObject doc = QJsonDocument::fromJson(again.out).object();
+        QCOMPARE(doc[u"paradigm"_s].toString(), u"memory"_s);
+        QCOMPARE(doc[u"topic"_s].toString(), u"Wizard topic"_s);
+        QCOMPARE(m_server.requests().size(), 4);
+    }
+
     void interruptKeepsWhatWasSaid()
     {
         m_server.setTiming({5, 5, 20}); // slow enough to interrupt mid-reply

@@ -124,7 +124,13 @@ int RunCommand::parse(const QStringList &arguments, Session &draft)
     parser.setApplicationDescription(
         u"Run a session headless: the transcript streams to stdout, the summary to stderr.\n\n"
         "Exit codes: 0 completed, 2 bad usage or invalid input, 3 a provider failure or a "
-        "budget cap left the session paused, 130 interrupted by Ctrl-C."_s);
+        "budget cap left the session paused, 130 interrupted by Ctrl-C.\n\n"
+        "Examples:\n"
+        "  crosstalk run --models big,small --paradigm debate --rounds 5 --topic \"Is light "
+        "a wave?\"\n"
+        "  crosstalk run --participant Alice=big:path:alice.md --participant Bob=small "
+        "--answer-mode --topic \"What is 17 * 23?\" --out talk.html\n"
+        "  crosstalk run --config preset.yaml --rounds 3 --json > session.json"_s);
     parser.addHelpOption();
     const QCommandLineOption models(u"models"_s,
                                     u"Participants by model alias, named after them (a repeated "
