@@ -2,6 +2,7 @@
 #include "cli/commandline.h"
 
 #include "cli/runcommand.h"
+#include "cli/servecommand.h"
 #include "config/appidentity.h"
 
 #include <QCommandLineParser>
@@ -29,7 +30,9 @@ void configure(QCommandLineParser &parser)
     parser.addPositionalArgument(u"command"_s,
                                  u"What to do headless:\n"
                                  "  run     run a session; 'crosstalk run --help' for its flags\n"
-                                 "  resume  continue a paused or interrupted session"_s,
+                                 "  resume  continue a paused or interrupted session\n"
+                                 "  serve   the REST API without a window; 'crosstalk serve "
+                                 "--help'"_s,
                                  u"[command] [options]"_s);
 }
 
@@ -67,6 +70,8 @@ int run(const QStringList &arguments)
         return runCommand(QStringList{arguments.first() + u" run"_s} + positional.mid(1));
     if (positional.value(0) == u"resume"_s)
         return resumeCommand(QStringList{arguments.first() + u" resume"_s} + positional.mid(1));
+    if (positional.value(0) == u"serve"_s)
+        return serveCommand(QStringList{arguments.first() + u" serve"_s} + positional.mid(1));
     QTextStream(stderr) << "crosstalk: unknown command '" << positional.value(0) << "'\n"
                         << "Try 'crosstalk --help'.\n";
     return ExitUsage;
