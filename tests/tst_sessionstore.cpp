@@ -394,6 +394,10 @@ private Q_SLOTS:
             QCOMPARE(summary.topic, session.topic);
             QCOMPARE(summary.paradigm, session.paradigm);
             QCOMPARE(summary.status, session.status);
+            QStringList aliases;
+            for (const Participant &participant : session.participants)
+                aliases.append(participant.modelAlias);
+            QCOMPARE(summary.modelAliases, aliases);
             QCOMPARE(summary.rounds, session.rounds);
             QCOMPARE(summary.completedRounds, session.completedRounds());
             QCOMPARE(summary.messageCount, int(session.messages.size()));

@@ -3,6 +3,7 @@
 
 #include "cli/initcommand.h"
 #include "cli/runcommand.h"
+#include "cli/servecommand.h"
 #include "cli/storecommands.h"
 #include "config/appidentity.h"
 
@@ -42,7 +43,9 @@ void configure(QCommandLineParser &parser)
                                  "  list    list the stored sessions\n"
                                  "  show    show a stored session\n"
                                  "  export  write a stored session as md, html, pdf, txt or json\n"
-                                 "  import  import a session document"_s,
+                                 "  import  import a session document\n"
+                                 "  serve   the REST API without a window; 'crosstalk serve "
+                                 "--help'"_s,
                                  u"[command] [options]"_s);
 }
 
@@ -136,6 +139,8 @@ int run(const QStringList &givenArguments)
         return importCommand(rest);
     if (command == u"export"_s)
         return exportCommand(rest);
+    if (command == u"serve"_s)
+        return serveCommand(rest);
     QTextStream(stderr) << "crosstalk: unknown command '" << positional.value(0) << "'\n"
                         << "Try 'crosstalk --help'.\n";
     return ExitUsage;

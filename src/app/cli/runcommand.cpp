@@ -33,11 +33,6 @@ namespace Crosstalk::Cli {
 
 namespace {
 
-// What a participant is told when no persona was given.
-const auto kDefaultPersona =
-    u"You are {{name}}, taking part in a conversation with {{participants}}. Speak in your own "
-    "voice: be concise and concrete, and engage with what the others say."_s;
-
 int usageError(const QString &message)
 {
     QTextStream(stderr) << "crosstalk run: " << message << "\nTry 'crosstalk run --help'.\n";
@@ -251,7 +246,7 @@ int RunCommand::parse(const QStringList &arguments, Session &draft)
             p.persona = slotPersona.value->prompt;
             p.personaSource = slotPersona.value->source;
         } else {
-            p.persona = kDefaultPersona;
+            p.persona = Persona::defaultPrompt();
         }
     }
     for (const QString &value : parser.values(persona)) {

@@ -214,6 +214,12 @@ qsizetype invalidUtf8Offset(const QByteArray &bytes)
     return -1;
 }
 
+QString Persona::defaultPrompt()
+{
+    return u"You are {{name}}, taking part in a conversation with {{participants}}. Speak in "
+           "your own voice: be concise and concrete, and engage with what the others say."_s;
+}
+
 bool Persona::hasFrontMatter() const
 {
     return !name.isEmpty() || colour.isValid() || !model.isEmpty() || !description.isEmpty();

@@ -47,6 +47,9 @@ struct Persona
     QString filePath;
     QStringList warnings;
 
+    // What a participant is told when no persona was given.
+    static QString defaultPrompt();
+
     bool hasFrontMatter() const;
 
     // The text of a persona file: front matter (when any field is set), then the prompt.

@@ -976,7 +976,7 @@ StoreResult<SessionList> SessionStore::listSessions(const SessionFilter &filter)
                               : u" ORDER BY updated_at DESC, id DESC"_s;
     Statement query(m_db, u"SELECT id, title, topic, paradigm, status, rounds, completed_rounds, "
                           "message_count, tokens_in, tokens_out, usage_estimated, cost, "
-                          "created_at, updated_at FROM sessions"_s +
+                          "created_at, updated_at, participants FROM sessions"_s +
                               where + order + u" LIMIT :limit OFFSET :offset"_s);
     bindFilter(query);
     query.bind(u":limit"_s, filter.limit).bind(u":offset"_s, filter.offset);
@@ -1001,6 +1001,12 @@ StoreResult<SessionList> SessionStore::listSessions(const SessionFilter &filter)
                               query.value(10).toBool(), query.value(11).toDouble()};
         summary.createdAt = timeFrom(query.value(12));
         summary.updatedAt = timeFrom(query.value(13));
+        if (const auto participants =
+                parseJson(query.value(14), session + u" participants"_s, problems)) {
+            for (const QJsonValue &participant : participants->array()) {
+                summary.modelAliases.append(participant.toObject().value(u"model"_s).toString());
+            }
+        }
         list.sessions.append(summary);
     }
     query.finish();

@@ -8,6 +8,7 @@
 #include <QList>
 #include <QSqlDatabase>
 #include <QString>
+#include <QStringList>
 #include <QUuid>
 
 #include <chrono>
@@ -24,6 +25,8 @@ struct SessionSummary
     QString topic;
     Paradigm paradigm = Paradigm::Memory;
     SessionStatus status = SessionStatus::Configured;
+    // The participants' model aliases, in participant order (the old API's `models`).
+    QStringList modelAliases;
     int rounds = 0;
     // As Session::completedRounds() computes it from the stored messages.
     int completedRounds = 0;

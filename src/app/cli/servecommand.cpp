@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "cli/servecommand.h"
+
+#include "apitoken.h"
+#include "cli/commandline.h"
+#include "config/secretstore.h"
+#include "config/settings.h"
+#include "conversation/engine.h"
+#include "llm/chatclient.h"
+#include "persona/personalibrary.h"
+#include "restserver.h"
+#include "storage/sessionpersister.h"
+#include "storage/sessionstore.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QSocketNotifier>
+#include <QTextStream>
+#include <QTimer>
+
+#include <csignal>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace Qt::StringLiterals;
+
+namespace Crosstalk::Cli {
+
+namespace {
+
+constexpr quint16 kDefaultPort = 8082; // the old tool's
+// How long replies in flight may take to arrive after Ctrl-C before the process ends anyway.
+constexpr std::chrono::seconds kSettleTime{10};
+
+int usageError(const QString &message)
+{
+    QTextStream(stderr) << "crosstalk serve: " << message << "\nTry 'crosstalk serve --help'.\n";
+    return ExitUsage;
+}
+
+// The signal handler only writes a byte; the event loop does the rest.
+int g_signalPipe[2] = {-1, -1};
+
+void onSignal(int)
+{
+    const char byte = 1;
+    [[maybe_unused]] const auto written = ::write(g_signalPipe[1], &byte, 1);
+}
+
+class ServeCommand : public QObject
+{
+public:
+    int exec(const QStringList &arguments);
+
+private:
+    int parse(const QStringList &arguments);
+    void start(const QString &token, const QString &tokenSource);
+    void openStore();
+    void watchSignals();
+    void shutDown();
+    void exitWhenSettled();
+
+    std::unique_ptr<Engine> m_engine;
+    std::unique_ptr<SessionStore> m_store; // declared after the engine: destroyed before it
+    std::unique_ptr<RestServer> m_server;
+    KeychainSecretStore *m_secrets = nullptr;
+    PersonaLibrary m_library;
+    QHostAddress m_address{QHostAddress::LocalHost};
+    quint16 m_port = kDefaultPort;
+    QString m_token;
+    bool m_printToken = false;
+    RateLimits m_limits;
+    bool m_shuttingDown = false;
+};
+
+int ServeCommand::parse(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        u"Serve the REST API without a window (docs/rest.md describes it). Every route but "
+        "/healthz needs 'Authorization: Bearer TOKEN'.\n\n"
+        "Exit codes: 0 stopped by Ctrl-C or SIGTERM (running sessions are paused and can be "
+        "resumed), 1 no token could be had, 2 bad usage or an address that cannot be used "
+        "(e.g. the port is in use)."_s);
+    parser.addHelpOption();
+    const QCommandLineOption port(u"port"_s, u"Port to listen on (default 8082; 0 picks one)."_s,
+                                  u"P"_s);
+    const QCommandLineOption bind(u"bind"_s,
+                                  u"Address to listen on (default 127.0.0.1). Any other than a "
+                                  "loopback address exposes the API to the network."_s,
+                                  u"ADDR"_s);
+    const QCommandLineOption token(
+        u"token"_s,
+        u"The token clients must send. Default: CROSSTALK_API_TOKEN, else the one kept in the "
+        "keychain (or, without a keychain, in ~/.config/crosstalk/api-token), made on first "
+        "use."_s,
+        u"T"_s);
+    const QCommandLineOption printToken(u"print-token"_s,
+                                        u"Print the token clients must send, and exit."_s);
+    const QCommandLineOption rateLimit(
+        u"rate-limit"_s, u"Requests per second per client (default 100; 0 turns it off)."_s,
+        u"N"_s);
+    const QCommandLineOption rateBurst(
+        u"rate-burst"_s, u"Requests a client may make at once (default 200)."_s, u"N"_s);
+    parser.addOptions({port, bind, token, printToken, rateLimit, rateBurst});
+
+    if (!parser.parse(arguments))
+        return usageError(parser.errorText());
+    if (parser.isSet(u"help"_s)) {
+        QTextStream(stdout) << parser.helpText().replace(u"crosstalk "_s, u"crosstalk serve "_s);
+        return -1;
+    }
+    if (!parser.positionalArguments().isEmpty())
+        return usageError(u"unexpected argument '%1'"_s.arg(parser.positionalArguments().first()));
+    if (parser.isSet(port)) {
+        bool ok = false;
+        const uint value = parser.value(port).toUInt(&ok);
+        if (!ok || value > 65535)
+            return usageError(u"--port: '%1' is not a port number"_s.arg(parser.value(port)));
+        m_port = quint16(value);
+    }
+    if (parser.isSet(bind)) {
+        const QString value = parser.value(bind);
+        m_address =
+            value == u"localhost"_s ? QHostAddress(QHostAddress::LocalHost) : QHostAddress(value);
+        if (m_address.isNull())
+            return usageError(u"--bind: '%1' is not an IP address"_s.arg(value));
+    }
+    m_token = parser.value(token).trimmed();
+    if (parser.isSet(token) && m_token.isEmpty())
+        return usageError(u"--token: the token must not be empty"_s);
+    m_printToken = parser.isSet(printToken);
+    for (const auto &[option, target] :
+         {std::pair{&rateLimit, &m_limits.perSecond}, std::pair{&rateBurst, &m_limits.burst}}) {
+        if (!parser.isSet(*option))
+            continue;
+        bool ok = false;
+        *target = parser.value(*option).toDouble(&ok);
+        if (!ok || *target < 0)
+            return usageError(
+                u"--%1: must be a number of 0 or more"_s.arg(option->names().first()));
+    }
+    return ExitOk;
+}
+
+void ServeCommand::openStore()
+{
+    m_store = std::make_unique<SessionStore>();
+    if (auto opened = m_store->open(); !opened) {
+        QTextStream(stderr) << "crosstalk serve: warning: sessions will not be kept: "
+                            << opened.error().message << '\n';
+        m_store.reset();
+        return;
+    }
+    // Sessions left running by a process that died become interrupted (and resumable).
+    if (auto recovered = m_store->recoverAfterCrash(); !recovered)
+        QTextStream(stderr) << "crosstalk serve: warning: " << recovered.error().message << '\n';
+    m_engine->setStore(m_store.get(), u"crosstalk serve"_s);
+}
+
+void ServeCommand::watchSignals()
+{
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) != 0)
+        return;
+    auto *notifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, this);
+    connect(notifier, &QSocketNotifier::activated, this, [this] {
+        char byte;
+        [[maybe_unused]] const auto got = ::read(g_signalPipe[0], &byte, 1);
+        if (m_shuttingDown) {
+            QCoreApplication::exit(ExitOk); // a second Ctrl-C does not wait for replies
+            return;
+        }
+        shutDown();
+    });
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+}
+
+void ServeCommand::start(const QString &token, const QString &tokenSource)
+{
+    if (m_printToken) {
+        QTextStream(stdout) << token << '\n';
+        QCoreApplication::exit(ExitOk);
+        return;
+    }
+    m_server = std::make_unique<RestServer>(m_engine.get(), &m_library);
+    m_server->setToken(token);
+    m_server->setRateLimits(m_limits);
+    if (const std::optional<Error> error = m_server->listen(m_address, m_port)) {
+        QTextStream(stderr) << "crosstalk serve: " << error->message << '\n';
+        QCoreApplication::exit(ExitUsage);
+        return;
+    }
+    QTextStream err(stderr);
+    if (!m_address.isLoopback())
+        err << "crosstalk serve: warning: listening on " << m_address.toString()
+            << ", which other machines may reach; anyone with the token can use the API.\n";
+    err << "crosstalk serve: REST API at " << m_server->url().toString() << " (token from "
+        << tokenSource << "; Ctrl-C stops).\n";
+    QTextStream(stdout) << "listening on " << m_server->url().toString() << Qt::endl;
+}
+
+void ServeCommand::shutDown()
+{
+    m_shuttingDown = true;
+    QTextStream(stderr) << "\ncrosstalk serve: stopping; running sessions are paused.\n";
+    for (const QUuid &id : m_engine->sessionIds())
+        if (m_engine->session(id)->status == SessionStatus::Running)
+            m_engine->pause(id);
+    // Replies in flight are kept when they arrive; a stalled one does not hold the exit.
+    connect(m_engine.get(), &Engine::event, this, [this] { exitWhenSettled(); });
+    QTimer::singleShot(kSettleTime, this, [] { QCoreApplication::exit(ExitOk); });
+    exitWhenSettled();
+}
+
+void ServeCommand::exitWhenSettled()
+{
+    for (const QUuid &id : m_engine->sessionIds()) {
+        const QList<Message> &messages = m_engine->session(id)->messages;
+        if (std::any_of(messages.cbegin(), messages.cend(),
+                        [](const Message &m) { return m.status == MessageStatus::Streaming; }))
+            return;
+    }
+    QCoreApplication::exit(ExitOk);
+}
+
+int ServeCommand::exec(const QStringList &arguments)
+{
+    if (const int code = parse(arguments); code != ExitOk)
+        return code < 0 ? ExitOk : code;
+
+    const QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    Settings settings;
+    const ModelRegistry registry = ModelRegistry::load(environment, &settings);
+    for (const QString &problem : registry.problems())
+        QTextStream(stderr) << "crosstalk serve: warning: " << problem << '\n';
+    auto *chatClient = new ChatClient(this);
+    chatClient->setNetworkPolicy(registry.network());
+    m_secrets = new KeychainSecretStore(this);
+    m_engine = std::make_unique<Engine>(registry, chatClient, m_secrets);
+
+    if (!m_printToken) {
+        openStore();
+        // So that the old tool's examples (path:examples/prompts/alice.txt) work at once.
+        if (const Parsed<QStringList> installed = m_library.installBundledIfEmpty(); !installed)
+            QTextStream(stderr) << "crosstalk serve: warning: "
+                                << installed.errors.first().toString() << '\n';
+        watchSignals();
+    }
+
+    // Everything from here on runs in the event loop, so that exit() ends it however soon.
+    QMetaObject::invokeMethod(
+        this,
+        [this, environment] {
+            if (!m_token.isEmpty()) {
+                start(m_token, u"--token"_s);
+                return;
+            }
+            ApiToken::obtain(environment, m_secrets, ApiToken::defaultFallbackPath(), this,
+                             [this](const ApiToken::Obtained &obtained) {
+                                 if (!obtained.error.isEmpty()) {
+                                     QTextStream(stderr)
+                                         << "crosstalk serve: no token: " << obtained.error << '\n';
+                                     QCoreApplication::exit(ExitFailure);
+                                     return;
+                                 }
+                                 start(obtained.token, obtained.source);
+                             });
+        },
+        Qt::QueuedConnection);
+    const int code = QCoreApplication::exec();
+    if (m_engine->persister())
+        m_engine->persister()->flush();
+    return code;
+}
+
+} // namespace
+
+int serveCommand(const QStringList &arguments)
+{
+    ServeCommand command;
+    return command.exec(arguments);
+}
+
+} // namespace Crosstalk::Cli

@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "requestgate.h"
+
+#include <QJsonDocument>
+#include <QTcpSocket>
+
+#include <optional>
+
+using namespace Qt::StringLiterals;
+
+namespace Crosstalk {
+
+namespace {
+
+// What the head of a request says about its body.
+struct Framing
+{
+    enum Kind
+    {
+        Incomplete, // the head has not fully arrived
+        Malformed,
+        Length,  // Content-Length, or no body
+        Chunked, // Transfer-Encoding: chunked
+    };
+    Kind kind = Incomplete;
+    qsizetype headSize = 0;
+    qint64 contentLength = 0;
+};
+
+// Finds the end of the head (an empty line) and reads the headers that frame the body. Other
+// errors in the head are QHttpServer's to find; it closes the connection on them.
+Framing readHead(QByteArrayView bytes)
+{
+    Framing framing;
+    qsizetype lineStart = 0;
+    bool firstLine = true;
+    std::optional<qint64> length;
+    bool chunked = false;
+    bool otherEncoding = false;
+    while (true) {
+        const qsizetype newline = bytes.indexOf('\n', lineStart);
+        if (newline < 0)
+            return framing; // Incomplete
+        QByteArrayView line = bytes.sliced(lineStart, newline - lineStart);
+        if (line.endsWith('\r'))
+            line.chop(1);
+        lineStart = newline + 1;
+        if (firstLine) {
+            firstLine = false;
+            if (line.isEmpty() || line.count(' ') != 2)
+                return {Framing::Malformed};
+            continue;
+        }
+        if (line.isEmpty())
+            break;
+        const qsizetype colon = line.indexOf(':');
+        if (colon <= 0)
+            return {Framing::Malformed};
+        const QByteArrayView name = line.first(colon).trimmed();
+        const QByteArrayView value = line.sliced(colon + 1).trimmed();
+        if (name.compare("content-length", Qt::CaseInsensitive) == 0) {
+            bool ok = false;
+            const qint64 n = value.toLongLong(&ok);
+            const bool digitsOnly = std::all_of(value.begin(), value.end(),
+                                                [](char c) { return c >= '0' && c <= '9'; });
+            // Two different lengths are how requests are smuggled past a proxy.
+            if (!ok || !digitsOnly || value.isEmpty() || (length && *length != n))
+                return {Framing::Malformed};
+            length = n;
+        } else if (name.compare("transfer-encoding", Qt::CaseInsensitive) == 0) {
+            if (value.compare("chunked", Qt::CaseInsensitive) == 0)
+                chunked = true;
+            else
+                otherEncoding = true;
+        }
+    }
+    if (otherEncoding || (chunked && length))
+        return {Framing::Malformed};
+    framing.headSize = lineStart;
+    if (chunked) {
+        framing.kind = Framing::Chunked;
+    } else {
+        framing.kind = Framing::Length;
+        framing.contentLength = length.value_or(0);
+    }
+    return framing;
+}
+
+// How far a chunked body has arrived: its size on the wire once complete, or the data it has
+// carried so far.
+struct ChunkedProgress
+{
+    bool complete = false;
+    bool malformed = false;
+    qint64 wireSize = 0;
+    qint64 dataSize = 0;
+};
+
+ChunkedProgress readChunks(QByteArrayView body)
+{
+    ChunkedProgress progress;
+    qsizetype pos = 0;
+    while (true) {
+        const qsizetype newline = body.indexOf('\n', pos);
+        if (newline < 0)
+            return progress;
+        QByteArrayView sizeLine = body.sliced(pos, newline - pos);
+        if (sizeLine.endsWith('\r'))
+            sizeLine.chop(1);
+        if (const qsizetype semicolon = sizeLine.indexOf(';'); semicolon >= 0)
+            sizeLine.truncate(semicolon); // chunk extensions
+        bool ok = false;
+        const qint64 size = sizeLine.trimmed().toLongLong(&ok, 16);
+        if (!ok || size < 0) {
+            progress.malformed = true;
+            return progress;
+        }
+        pos = newline + 1;
+        if (size == 0) {
+            // Trailer fields, then an empty line.
+            while (true) {
+                const qsizetype end = body.indexOf('\n', pos);
+                if (end < 0)
+                    return progress;
+                const QByteArrayView trailer = body.sliced(pos, end - pos);
+                pos = end + 1;
+                if (trailer.isEmpty() || trailer == "\r") {
+                    progress.complete = true;
+                    progress.wireSize = pos;
+                    return progress;
+                }
+            }
+        }
+        progress.dataSize += size;
+        if (progress.dataSize > RequestGate::maxBodyBytes)
+            return progress;
+        const qsizetype dataEnd = pos + qsizetype(size);
+        if (body.size() < dataEnd + 2)
+            return progress;
+        if (body.sliced(dataEnd, 2) != "\r\n") {
+            progress.malformed = true;
+            return progress;
+        }
+        pos = dataEnd + 2;
+    }
+}
+
+QByteArray errorResponse(int status, const QByteArray &reason, const Error &error)
+{
+    const QByteArray body = QJsonDocument(error.toJson()).toJson(QJsonDocument::Compact);
+    return "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason +
+           "\r\nContent-Type: application/json\r\nContent-Length: " +
+           QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+}
+
+} // namespace
+
+// The gate's view of one connection. It lives as a child of the socket, so it goes with it.
+class GateConnection : public QObject
+{
+public:
+    GateConnection(RequestGate *gate, QTcpSocket *socket)
+        : QObject(socket)
+        , m_gate(gate)
+        , m_socket(socket)
+    {
+        // Connected before QHttpServer ever sees the socket, so this runs first on every read.
+        connect(socket, &QIODevice::readyRead, this, &GateConnection::onReadyRead);
+    }
+
+    void onReadyRead()
+    {
+        if (m_refused) {
+            // Dropped unread: the answer is out and the connection closes once it is sent.
+            m_socket->skip(m_socket->bytesAvailable());
+            return;
+        }
+        if (!m_holding) {
+            // QHttpServer is inside a request whose head this gate already passed.
+            if (m_handedOver && m_socket->isTransactionStarted())
+                return;
+            const QByteArray buffered = m_socket->peek(RequestGate::maxHeadBytes + 1);
+            const Framing framing = readHead(buffered);
+            if (framing.kind == Framing::Length) {
+                pass(framing);
+                return;
+            }
+            if (framing.kind == Framing::Malformed) {
+                refuse({});
+                return;
+            }
+            if (framing.kind == Framing::Incomplete) {
+                if (buffered.size() > RequestGate::maxHeadBytes) {
+                    refuseHeadTooLarge();
+                    return;
+                }
+                // Before the hand-over the bytes can simply wait in the socket.
+                if (!m_handedOver)
+                    return;
+            }
+            m_holding = true;
+        }
+        m_held += m_socket->readAll();
+        checkHeld();
+    }
+
+private:
+    void pass(const Framing &framing)
+    {
+        if (framing.contentLength > RequestGate::maxBodyBytes) {
+            refuse(errorResponse(413, "Request Entity Too Large",
+                                 Error{ErrorCode::PayloadTooLarge,
+                                       u"The request body is %1 bytes; at most %2 are accepted."_s
+                                           .arg(framing.contentLength)
+                                           .arg(RequestGate::maxBodyBytes),
+                                       {{u"limit"_s, RequestGate::maxBodyBytes}}}));
+            return;
+        }
+        if (!m_handedOver) {
+            m_handedOver = true;
+            m_gate->handOver(m_socket);
+        }
+    }
+
+    void checkHeld()
+    {
+        const Framing framing = readHead(m_held);
+        switch (framing.kind) {
+        case Framing::Incomplete:
+            if (m_held.size() > RequestGate::maxHeadBytes)
+                refuseHeadTooLarge();
+            return;
+        case Framing::Malformed:
+            refuse({});
+            return;
+        case Framing::Length:
+            if (framing.contentLength <= RequestGate::maxBodyBytes)
+                release();
+            pass(framing);
+            return;
+        case Framing::Chunked:
+            break;
+        }
+        const ChunkedProgress chunks = readChunks(QByteArrayView(m_held).sliced(framing.headSize));
+        if (chunks.malformed) {
+            refuse({});
+        } else if (chunks.dataSize > RequestGate::maxBodyBytes) {
+            refuse(errorResponse(
+                413, "Request Entity Too Large",
+                Error{ErrorCode::PayloadTooLarge,
+                      u"The request body is over %1 bytes."_s.arg(RequestGate::maxBodyBytes),
+                      {{u"limit"_s, RequestGate::maxBodyBytes}}}));
+        } else if (chunks.complete) {
+            release();
+            if (!m_handedOver) {
+                m_handedOver = true;
+                m_gate->handOver(m_socket);
+            }
+        }
+    }
+
+    // Puts the held bytes back in front of the socket's buffer for QHttpServer to read.
+    void release()
+    {
+        // While bytes are held QHttpServer finds nothing to read; a transaction it opened on
+        // that nothing must end before bytes can be put back.
+        if (m_socket->isTransactionStarted())
+            m_socket->commitTransaction();
+        for (qsizetype i = m_held.size() - 1; i >= 0; --i)
+            m_socket->ungetChar(m_held.at(i));
+        m_held.clear();
+        m_holding = false;
+    }
+
+    void refuseHeadTooLarge()
+    {
+        refuse(errorResponse(
+            431, "Request Header Fields Too Large",
+            Error{ErrorCode::InvalidArgument,
+                  u"The request head is over %1 bytes."_s.arg(RequestGate::maxHeadBytes),
+                  {}}));
+    }
+
+    // Answers (unless the request was malformed) and closes the connection once the answer is
+    // sent. Nothing more of the request is read: QHttpServer never sees it.
+    void refuse(const QByteArray &response)
+    {
+        m_refused = true;
+        m_held.clear();
+        m_socket->skip(m_socket->bytesAvailable());
+        if (!response.isEmpty())
+            m_socket->write(response);
+        m_socket->disconnectFromHost();
+    }
+
+    RequestGate *m_gate;
+    QTcpSocket *m_socket;
+    QByteArray m_held;
+    bool m_holding = false;
+    bool m_handedOver = false;
+    bool m_refused = false;
+};
+
+RequestGate::RequestGate(QObject *parent)
+    : QTcpServer(parent)
+{}
+
+QTcpSocket *RequestGate::connection(const QHostAddress &peer, quint16 peerPort) const
+{
+    return m_connections.value({peer, peerPort});
+}
+
+void RequestGate::incomingConnection(qintptr descriptor)
+{
+    auto *socket = new QTcpSocket(this);
+    if (!socket->setSocketDescriptor(descriptor)) {
+        delete socket;
+        return;
+    }
+    // Bounds what a connection can make this process buffer, whatever the client sends.
+    socket->setReadBufferSize(maxBodyBytes + 2 * maxHeadBytes);
+    const std::pair key{socket->peerAddress(), socket->peerPort()};
+    m_connections.insert(key, socket);
+    connect(socket, &QObject::destroyed, this, [this, key] { m_connections.remove(key); });
+    new GateConnection(this, socket);
+    // Bytes that arrived with the connection are looked at as soon as the loop runs.
+    QMetaObject::invokeMethod(socket, &QIODevice::readyRead, Qt::QueuedConnection);
+}
+
+void RequestGate::handOver(QTcpSocket *socket)
+{
+    // QAbstractHttpServer takes the socket at once, from pendingConnectionAvailable. The bytes
+    // already in the socket raised their readyRead before it listened; raise it again.
+    addPendingConnection(socket);
+    QMetaObject::invokeMethod(socket, &QIODevice::readyRead, Qt::QueuedConnection);
+}
+
+} // namespace Crosstalk

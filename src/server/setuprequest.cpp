@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "setuprequest.h"
+
+#include "conversation/jsonfields.h"
+#include "llm/modelregistry.h"
+#include "persona/personalibrary.h"
+#include "storage/sessionstore.h"
+
+#include <QJsonArray>
+
+using namespace Qt::StringLiterals;
+
+namespace Crosstalk::SetupRequest {
+
+namespace {
+
+constexpr qsizetype kMaxNameLength = 64;
+constexpr qsizetype kMaxAliasLength = 128;
+constexpr int kDefaultRounds = 20;
+
+struct Entry
+{
+    Participant participant;
+    QString path;       // where it was given: `models[2]`
+    bool named = false; // given as an object with its own name
+};
+
+void applyPersona(const Parsed<Persona> &persona, const QString &field, Participant &participant,
+                  QList<FieldError> &errors)
+{
+    if (!persona) {
+        for (const FieldError &error : persona.errors)
+            errors.append({field, error.toString()});
+        return;
+    }
+    participant.persona = persona.value->prompt;
+    participant.personaSource = persona.value->source;
+    if (!participant.colour.isValid())
+        participant.colour = persona.value->colour;
+}
+
+// A slot's persona when the request gave none: the choice made with load_system_prompt (in
+// the store, from a remote client), then the environment's, then the default.
+void applyDefaultPersona(Entry &entry, const ModelRegistry &registry, const PersonaLibrary &library,
+                         SessionStore *store, QList<FieldError> &errors)
+{
+    Participant &p = entry.participant;
+    if (store && ModelRegistry::slotAliases().contains(p.modelAlias)) {
+        if (auto chosen = store->slotPersona(p.modelAlias); chosen && chosen.value()) {
+            applyPersona(library.resolve(*chosen.value(), PersonaTrust::Remote), entry.path, p,
+                         errors);
+            return;
+        }
+    }
+    if (const auto slot = registry.slotPersona(p.modelAlias)) {
+        applyPersona(library.resolveSlotPersona(p.modelAlias, *slot), entry.path, p, errors);
+        return;
+    }
+    p.persona = Persona::defaultPrompt();
+}
+
+std::optional<Entry> readEntry(const QJsonValue &value, const QString &path,
+                               QList<FieldError> &errors)
+{
+    Entry entry;
+    entry.path = path;
+    if (value.isString()) {
+        const QString alias = value.toString();
+        if (alias.isEmpty() || alias.size() > kMaxAliasLength) {
+            errors.append(
+                {path, u"must be a model alias of 1 to %1 characters"_s.arg(kMaxAliasLength)});
+            return std::nullopt;
+        }
+        entry.participant.modelAlias = alias;
+        return entry;
+    }
+    if (!value.isObject()) {
+        errors.append({path, u"must be a model alias or a participant object {name, model, "
+                             "persona}"_s});
+        return std::nullopt;
+    }
+    const qsizetype before = errors.size();
+    JsonFields fields(value.toObject(), path, errors);
+    const auto name = fields.string("name"_L1, Presence::Nullable, 1, kMaxNameLength);
+    const auto model = fields.string("model"_L1, Presence::Required, 1, kMaxAliasLength);
+    const auto persona = fields.string("persona"_L1, Presence::Nullable, 1);
+    const auto colour = fields.string("colour"_L1, Presence::Nullable, 1, 32);
+    fields.rejectUnknownKeys();
+    if (colour && !QColor::fromString(*colour).isValid())
+        fields.fail("colour"_L1, u"must be a colour such as #3daee9"_s);
+    if (errors.size() > before)
+        return std::nullopt;
+    entry.participant.modelAlias = *model;
+    if (name) {
+        entry.participant.name = *name;
+        entry.named = true;
+    }
+    if (colour)
+        entry.participant.colour = QColor::fromString(*colour);
+    if (persona)
+        entry.participant.persona = *persona; // resolved once the list is complete
+    return entry;
+}
+
+} // namespace
+
+QString defaultTopic()
+{
+    return u"Hello, let's talk"_s;
+}
+
+int nestingDepth(QByteArrayView json)
+{
+    int depth = 0;
+    int deepest = 0;
+    bool inString = false;
+    for (qsizetype i = 0; i < json.size(); ++i) {
+        const char c = json[i];
+        if (inString) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                inString = false;
+            continue;
+        }
+        if (c == '"') {
+            inString = true;
+        } else if (c == '[' || c == '{') {
+            deepest = std::max(deepest, ++depth);
+            if (deepest > maxNestingDepth)
+                return deepest;
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    return deepest;
+}
+
+Parsed<Session> read(const QJsonObject &body, const ModelRegistry &registry,
+                     const PersonaLibrary &library, SessionStore *store)
+{
+    QList<FieldError> errors;
+    Session draft;
+
+    QList<Entry> entries;
+    const QJsonValue models = body.value("models"_L1);
+    if (models.isUndefined() || models.isNull()) {
+        errors.append({u"models"_s, u"is required: a list of model aliases or participant "
+                                    "objects"_s});
+    } else if (!models.isArray()) {
+        errors.append({u"models"_s, u"must be a list of model aliases or participant objects"_s});
+    } else if (const QJsonArray list = models.toArray();
+               list.size() < Session::minParticipants || list.size() > Session::maxParticipants) {
+        errors.append(
+            {u"models"_s, u"must list %1 to %2 participants, not %3"_s.arg(Session::minParticipants)
+                              .arg(Session::maxParticipants)
+                              .arg(list.size())});
+    } else {
+        for (qsizetype i = 0; i < list.size(); ++i)
+            if (auto entry = readEntry(list.at(i), elementPath(u"models"_s, i), errors))
+                entries.append(*entry);
+    }
+
+    // Participants given by alias are named after it; a repeated alias gets -2, -3…
+    QHash<QString, int> seen;
+    QHash<QString, int> usersOfAlias;
+    for (Entry &entry : entries) {
+        ++usersOfAlias[entry.participant.modelAlias];
+        if (entry.named)
+            continue;
+        const int n = ++seen[entry.participant.modelAlias];
+        entry.participant.name = n == 1 ? entry.participant.modelAlias
+                                        : u"%1-%2"_s.arg(entry.participant.modelAlias).arg(n);
+    }
+
+    QHash<QString, QString> systemPrompts; // alias → reference
+    const QJsonValue prompts = body.value("system_prompts"_L1);
+    if (prompts.isObject()) {
+        const QJsonObject object = prompts.toObject();
+        for (auto it = object.begin(); it != object.end(); ++it) {
+            const QString field = u"system_prompts."_s + it.key();
+            if (!it.value().isString() || it.value().toString().isEmpty()) {
+                errors.append({field, u"must be persona text or path:FILE"_s});
+            } else if (!entries.isEmpty() && usersOfAlias.value(it.key()) == 0) {
+                errors.append({field, u"no participant uses model '%1'"_s.arg(it.key())});
+            } else if (usersOfAlias.value(it.key()) > 1) {
+                errors.append(
+                    {field, u"is ambiguous: model '%1' serves %2 participants; give "
+                            "each its persona in a participant object instead"_s.arg(it.key())
+                                .arg(usersOfAlias.value(it.key()))});
+            } else {
+                systemPrompts.insert(it.key(), it.value().toString());
+            }
+        }
+    } else if (!prompts.isUndefined() && !prompts.isNull()) {
+        errors.append({u"system_prompts"_s, u"must be an object keyed by model alias"_s});
+    }
+
+    for (Entry &entry : entries) {
+        Participant &p = entry.participant;
+        const QString byAlias = systemPrompts.value(p.modelAlias);
+        if (!p.persona.isEmpty() && !byAlias.isEmpty()) {
+            errors.append({u"system_prompts."_s + p.modelAlias,
+                           u"%1 gives its persona already"_s.arg(entry.path)});
+        } else if (!p.persona.isEmpty()) {
+            const QString reference = p.persona;
+            applyPersona(library.resolve(reference, PersonaTrust::Remote),
+                         entry.path + u".persona"_s, p, errors);
+        } else if (!byAlias.isEmpty()) {
+            applyPersona(library.resolve(byAlias, PersonaTrust::Remote),
+                         u"system_prompts."_s + p.modelAlias, p, errors);
+        } else {
+            applyDefaultPersona(entry, registry, library, store, errors);
+        }
+        draft.participants.append(p);
+    }
+
+    JsonFields fields(body, {}, errors);
+    draft.paradigm =
+        fields.enumeration<Paradigm>("paradigm"_L1, Presence::Nullable).value_or(Paradigm::Relay);
+    const auto iterations =
+        fields.integer("iterations"_L1, Session::minRounds, Session::maxRounds, Presence::Nullable);
+    const auto rounds =
+        fields.integer("rounds"_L1, Session::minRounds, Session::maxRounds, Presence::Nullable);
+    if (body.contains("iterations"_L1) && body.contains("rounds"_L1))
+        fields.fail("rounds"_L1, u"give either iterations or rounds, not both"_s);
+    draft.rounds = int(iterations.value_or(rounds.value_or(kDefaultRounds)));
+    const auto topic = fields.string("topic"_L1, Presence::Nullable, 0, Session::maxTopicLength);
+    draft.topic = topic && !topic->trimmed().isEmpty() ? *topic : defaultTopic();
+
+    if (!errors.isEmpty())
+        return {std::nullopt, errors};
+    return {draft, {}};
+}
+
+QList<FieldError> requestFieldNames(const QList<FieldError> &errors, const QJsonObject &body)
+{
+    const QJsonArray models = body.value("models"_L1).toArray();
+    QList<FieldError> renamed;
+    for (FieldError error : errors) {
+        if (error.path.startsWith(u"participants["_s)) {
+            const qsizetype close = error.path.indexOf(u']');
+            const int index = error.path.mid(13, close - 13).toInt();
+            QString rest = error.path.mid(close + 1);
+            // A participant given as a bare alias is that alias: its model is the element.
+            if (rest == u".model"_s && models.at(index).isString())
+                rest.clear();
+            error.path = elementPath(u"models"_s, index) + rest;
+        } else if (error.path == u"rounds"_s && body.contains("iterations"_L1)) {
+            error.path = u"iterations"_s;
+        }
+        renamed.append(error);
+    }
+    return renamed;
+}
+
+} // namespace Crosstalk::SetupRequest
