@@ -8,6 +8,7 @@
 #include "llm/chatclient.h"
 #include "mainwindow.h"
 #include "storage/sessionstore.h"
+#include "transcriptmodel.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -145,7 +146,7 @@ int runWindow(int argc, char **argv)
     auto *chatClient = new Crosstalk::ChatClient(&app);
     chatClient->setNetworkPolicy(registry.network());
     if (demo)
-        chatClient->setDemoTokensPerSecond(1e6);
+        chatClient->setDemoTokensPerSecond(400); // fast, yet with timings worth reading
     auto *secrets = new Crosstalk::KeychainSecretStore(&app);
     Crosstalk::Engine engine(registry, chatClient, secrets);
     Crosstalk::SessionStore store;
@@ -187,6 +188,7 @@ int runWindow(int argc, char **argv)
             // Let the last deltas and the list refresh land first.
             QTimer::singleShot(300, &window, [&] {
                 window.openSession(id);
+                window.inspectMessage(window.transcriptModel()->rowCount() - 1);
                 app.exit(saveScreenshot(window, path));
             });
         });

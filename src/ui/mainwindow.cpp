@@ -396,10 +396,11 @@ void MainWindow::createStatusBar()
     m_progress->setAccessibleName(tr("Progress in rounds"));
     m_progress->setMaximumWidth(160);
     m_progress->setTextVisible(false);
-    for (QWidget *w : {static_cast<QWidget *>(m_roundLabel), static_cast<QWidget *>(m_tokensLabel),
-                       static_cast<QWidget *>(m_costLabel), static_cast<QWidget *>(m_elapsedLabel),
-                       static_cast<QWidget *>(m_progress)})
-        statusBar()->addPermanentWidget(w);
+    for (QLabel *label : {m_roundLabel, m_tokensLabel, m_costLabel, m_elapsedLabel}) {
+        label->setContentsMargins(8, 0, 8, 0);
+        statusBar()->addPermanentWidget(label);
+    }
+    statusBar()->addPermanentWidget(m_progress);
 }
 
 void MainWindow::showAbout()
@@ -511,6 +512,9 @@ void MainWindow::runControl(std::optional<Error> (Engine::*control)(const QUuid 
         return;
     if (const std::optional<Error> error = (m_engine->*control)(m_currentId))
         QMessageBox::warning(this, AppIdentity::displayName(), error->message);
+    // The user knows why they paused or stopped; the banner is for reasons they do not.
+    if (control != &Engine::start)
+        m_statusReasons.remove(m_currentId);
     updateSessionState();
 }
 
@@ -558,6 +562,8 @@ void MainWindow::onEngineEvent(const EngineEvent &event)
             m_statusReasons.remove(event.sessionId);
         else
             m_statusReasons.insert(event.sessionId, event.reason);
+        if (event.sessionId == m_currentId)
+            updateSessionState();
         break;
     case EngineEventType::SessionDeleted:
         m_statusReasons.remove(event.sessionId);
@@ -581,10 +587,8 @@ void MainWindow::onStoreChanged()
     SessionStore *store = m_engine->store();
     if (m_currentId.isNull() || !store)
         return;
-    const Session *local = m_engine->session(m_currentId);
-    const bool runsHere = local && local->status == SessionStatus::Running;
     QString elsewhere;
-    if (!runsHere)
+    if (!m_sessions->runsHere(m_currentId))
         if (auto holder = store->leaseHolder(m_currentId); holder && holder->has_value())
             elsewhere = (*holder)->description();
     // A session another process runs grows in the store, not in this engine.
@@ -602,7 +606,7 @@ QList<QUuid> MainWindow::sessionsRunningHere() const
 {
     QList<QUuid> running;
     for (const QUuid &id : m_engine->sessionIds())
-        if (const Session *s = m_engine->session(id); s && s->status == SessionStatus::Running)
+        if (m_sessions->runsHere(id))
             running.append(id);
     return running;
 }
@@ -696,6 +700,17 @@ void MainWindow::updateSessionState()
     m_elapsedLabel->setText(tr("%1 elapsed").arg(formatDuration(elapsedMs)));
     m_progress->setRange(0, std::max(1, session.rounds));
     m_progress->setValue(std::min(completed, session.rounds));
+}
+
+void MainWindow::inspectMessage(int row)
+{
+    const QModelIndex index = m_transcript->index(row);
+    if (!index.isValid())
+        return;
+    m_transcriptView->setCurrentIndex(index);
+    m_transcriptView->scrollTo(index);
+    m_inspectorDock->show();
+    m_inspectorDock->raise();
 }
 
 void MainWindow::updateInspector()

@@ -48,6 +48,9 @@ public:
     // Creates a session on the demo model, shows it and starts it; null on failure.
     QUuid startDemoSession();
 
+    // Chooses a message of the open session and shows its request in the inspector.
+    void inspectMessage(int row);
+
     SessionListModel *sessionListModel() const { return m_sessions; }
     TranscriptModel *transcriptModel() const { return m_transcript; }
 

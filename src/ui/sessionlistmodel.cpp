@@ -3,8 +3,6 @@
 
 #include "conversation/engine.h"
 
-#include <QSet>
-
 using namespace Qt::StringLiterals;
 
 namespace Crosstalk {
@@ -119,9 +117,7 @@ void SessionListModel::refresh()
         // Only a running session can run elsewhere; asking for every row would cost a query
         // per stored session.
         if (summary.status == SessionStatus::Running) {
-            const Session *local = m_engine->session(summary.id);
-            const bool runsHere = local && local->status == SessionStatus::Running;
-            if (!runsHere)
+            if (!runsHere(summary.id))
                 if (auto holder = store->leaseHolder(summary.id); holder && holder->has_value())
                     row.runningElsewhere = (*holder)->description();
         }
@@ -147,6 +143,14 @@ void SessionListModel::refresh()
 
 void SessionListModel::onEngineEvent(const EngineEvent &event)
 {
+    if (event.type == EngineEventType::SessionStatus) {
+        if (event.newStatus == SessionStatus::Running)
+            m_runningHere.insert(event.sessionId);
+        else
+            m_runningHere.remove(event.sessionId);
+    } else if (event.type == EngineEventType::SessionDeleted) {
+        m_runningHere.remove(event.sessionId);
+    }
     // Deltas change nothing the list shows; everything else may change a row or the order.
     if (event.type == EngineEventType::MessageDelta)
         return;

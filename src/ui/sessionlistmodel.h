@@ -5,6 +5,7 @@
 #include "storage/sessionstore.h"
 
 #include <QAbstractListModel>
+#include <QSet>
 #include <QTimer>
 
 namespace Crosstalk {
@@ -59,6 +60,9 @@ public:
     // Reads the list again; rows whose session is unchanged emit nothing.
     void refresh();
     int rowOf(const QUuid &id) const;
+    // Whether this process's engine runs the session now. A session loaded from the store
+    // while another process ran it reads `running` too, so the engine's copy cannot tell.
+    bool runsHere(const QUuid &id) const { return m_runningHere.contains(id); }
     QString errorString() const { return m_error; }
 
 private:
@@ -75,6 +79,7 @@ private:
     SessionFilter m_filter;
     std::optional<QList<QUuid>> m_only;
     QList<Row> m_rows;
+    QSet<QUuid> m_runningHere;
     QString m_error;
     // Engine events arrive in bursts (every message of a parallel round); one read serves them.
     QTimer m_refreshTimer;
