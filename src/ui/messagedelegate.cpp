@@ -159,8 +159,11 @@ QString MessageDelegate::footerText(const QModelIndex &index) const
     }
     if (const qint64 tokens = index.data(TranscriptModel::TokensRole).toLongLong(); tokens > 0)
         parts << tr("%n tokens", nullptr, int(tokens));
-    if (const QVariant ttft = index.data(TranscriptModel::TtftRole); !ttft.isNull())
-        parts << tr("first token %1 s").arg(ttft.toLongLong() / 1000.0, 0, 'f', 2);
+    if (const QVariant ttft = index.data(TranscriptModel::TtftRole); !ttft.isNull()) {
+        const qint64 ms = ttft.toLongLong();
+        parts << (ms < 1000 ? tr("first token %1 ms").arg(ms)
+                            : tr("first token %1 s").arg(ms / 1000.0, 0, 'f', 1));
+    }
     if (const QVariant duration = index.data(TranscriptModel::DurationRole); !duration.isNull())
         parts << tr("%1 s").arg(duration.toLongLong() / 1000.0, 0, 'f', 1);
     if (const QVariant answer = index.data(TranscriptModel::AnswerRole); !answer.isNull())
