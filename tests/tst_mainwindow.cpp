@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config/appidentity.h"
+#include "conversation/engine.h"
+#include "llm/chatclient.h"
 #include "mainwindow.h"
 
 #include <QDockWidget>
@@ -15,6 +17,9 @@ class TestMainWindow : public QObject
 {
     Q_OBJECT
 
+    ChatClient m_client;
+    Engine m_engine{ModelRegistry::load({}, nullptr), &m_client, nullptr};
+
 private slots:
     void initTestCase()
     {
@@ -25,7 +30,7 @@ private slots:
 
     void hasTheThreeAreas()
     {
-        MainWindow window;
+        MainWindow window(&m_engine);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QCOMPARE(window.centralWidget()->accessibleName(), u"Transcript"_s);
@@ -42,11 +47,11 @@ private slots:
 
     void menusHaveTheirActions()
     {
-        MainWindow window;
+        MainWindow window(&m_engine);
         QStringList titles;
         for (QAction *menu : window.menuBar()->actions())
             titles << menu->text();
-        QCOMPARE(titles, (QStringList{u"&File"_s, u"&View"_s, u"&Help"_s}));
+        QCOMPARE(titles, (QStringList{u"&File"_s, u"&Session"_s, u"&View"_s, u"&Help"_s}));
         const QList<QAction *> actions = window.findChildren<QAction *>();
         const auto hasShortcut = [&](const QKeySequence &sequence) {
             return std::any_of(actions.begin(), actions.end(),
@@ -58,7 +63,7 @@ private slots:
 
     void panelToggleHidesAndShows()
     {
-        MainWindow window;
+        MainWindow window(&m_engine);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         auto *sessions = window.findChild<QDockWidget *>(u"sessionsDock"_s);
@@ -71,7 +76,7 @@ private slots:
     void layoutIsRestoredAtTheNextStart()
     {
         {
-            MainWindow window;
+            MainWindow window(&m_engine);
             window.show();
             QVERIFY(QTest::qWaitForWindowExposed(&window));
             window.findChild<QDockWidget *>(u"personasDock"_s)->close();
@@ -79,7 +84,7 @@ private slots:
         }
         QVERIFY(QSettings(AppIdentity::settingsFilePath(), QSettings::IniFormat)
                     .contains(u"MainWindow/state"_s));
-        MainWindow reopened;
+        MainWindow reopened(&m_engine);
         reopened.show();
         QVERIFY(QTest::qWaitForWindowExposed(&reopened));
         QVERIFY(!reopened.findChild<QDockWidget *>(u"personasDock"_s)->isVisible());

@@ -1,12 +1,23 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cli/commandline.h"
 #include "config/appidentity.h"
+#include "config/secretstore.h"
+#include "config/settings.h"
+#include "conversation/engine.h"
+#include "demosession.h"
+#include "llm/chatclient.h"
 #include "mainwindow.h"
+#include "storage/sessionstore.h"
+#include "transcriptmodel.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QGuiApplication>
+#include <QStyle>
+#include <QStyleFactory>
+#include <QTemporaryDir>
 #include <QTextStream>
+#include <QTimer>
 
 #include <cstdio>
 
@@ -35,11 +46,47 @@ int saveScreenshot(Crosstalk::MainWindow &window, const QString &path)
 {
     window.show();
     QCoreApplication::processEvents();
+    // The first paint measures the rows it shows exactly; the second shows them laid out so.
+    window.grab();
+    QCoreApplication::processEvents();
     if (!window.grab().save(path, "PNG")) {
         QTextStream(stderr) << "crosstalk: cannot write the screenshot to " << path << '\n';
         return Crosstalk::Cli::ExitFailure;
     }
     return Crosstalk::Cli::ExitOk;
+}
+
+// Breeze Dark's main colours, so a screenshot shows the window as a dark desktop would.
+QPalette darkPalette()
+{
+    QPalette p;
+    const QColor window(0x20, 0x23, 0x26);
+    const QColor base(0x14, 0x16, 0x18);
+    const QColor text(0xfc, 0xfc, 0xfc);
+    const QColor button(0x29, 0x2c, 0x30);
+    p.setColor(QPalette::Window, window);
+    p.setColor(QPalette::WindowText, text);
+    p.setColor(QPalette::Base, base);
+    p.setColor(QPalette::AlternateBase, QColor(0x1d, 0x1f, 0x22));
+    p.setColor(QPalette::Text, text);
+    p.setColor(QPalette::Button, button);
+    p.setColor(QPalette::ButtonText, text);
+    p.setColor(QPalette::BrightText, Qt::white);
+    p.setColor(QPalette::ToolTipBase, window);
+    p.setColor(QPalette::ToolTipText, text);
+    p.setColor(QPalette::PlaceholderText, QColor(0xa1, 0xa9, 0xb1));
+    p.setColor(QPalette::Highlight, QColor(0x3d, 0xae, 0xe9));
+    p.setColor(QPalette::HighlightedText, text);
+    p.setColor(QPalette::Link, QColor(0x1d, 0x99, 0xf3));
+    p.setColor(QPalette::Light, QColor(0x40, 0x45, 0x4b));
+    p.setColor(QPalette::Midlight, QColor(0x33, 0x37, 0x3c));
+    p.setColor(QPalette::Mid, QColor(0x4d, 0x53, 0x59));
+    p.setColor(QPalette::Dark, QColor(0x10, 0x11, 0x12));
+    p.setColor(QPalette::Shadow, Qt::black);
+    const QColor disabled(0x6e, 0x73, 0x78);
+    for (const auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
+        p.setColor(QPalette::Disabled, role, disabled);
+    return p;
 }
 
 int runWindow(int argc, char **argv)
@@ -51,8 +98,14 @@ int runWindow(int argc, char **argv)
     QCommandLineParser parser;
     QCommandLineOption screenshot(u"screenshot"_s, u"Render the window into FILE and exit."_s,
                                   u"FILE"_s);
-    screenshot.setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOption(screenshot);
+    QCommandLineOption demoSession(
+        u"demo-session"_s,
+        u"With --screenshot: show a finished demo session, in a store of its own."_s);
+    QCommandLineOption palette(u"palette"_s, u"Use the light or dark palette."_s, u"light|dark"_s);
+    for (QCommandLineOption *option : {&screenshot, &demoSession, &palette}) {
+        option->setFlags(QCommandLineOption::HiddenFromHelp);
+        parser.addOption(*option);
+    }
     if (!parser.parse(QCoreApplication::arguments()) || !parser.positionalArguments().isEmpty()) {
         QTextStream(stderr) << "crosstalk: "
                             << (parser.errorText().isEmpty() ? u"unexpected arguments"_s
@@ -60,11 +113,90 @@ int runWindow(int argc, char **argv)
                             << "\nTry 'crosstalk --help'.\n";
         return Crosstalk::Cli::ExitUsage;
     }
+    if (parser.isSet(palette)) {
+        const QString name = parser.value(palette);
+        if (name != u"light"_s && name != u"dark"_s) {
+            QTextStream(stderr) << "crosstalk: --palette must be light or dark\n";
+            return Crosstalk::Cli::ExitUsage;
+        }
+        // Fusion follows the palette it is given; platform styles may not.
+        QApplication::setStyle(QStyleFactory::create(u"Fusion"_s));
+        QApplication::setPalette(name == u"dark"_s ? darkPalette()
+                                                   : QApplication::style()->standardPalette());
+    }
 
-    Crosstalk::MainWindow window;
-    if (parser.isSet(screenshot))
-        return saveScreenshot(window, parser.value(screenshot));
-    window.show();
+    // A demo screenshot must neither show nor change the user's sessions and settings.
+    QTemporaryDir sandbox;
+    const bool demo = parser.isSet(screenshot) && parser.isSet(demoSession);
+    if (demo) {
+        if (!sandbox.isValid()) {
+            QTextStream(stderr) << "crosstalk: cannot create a temporary folder\n";
+            return Crosstalk::Cli::ExitFailure;
+        }
+        for (const char *variable :
+             {"XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"})
+            qputenv(variable, sandbox.filePath(QString::fromLatin1(variable)).toLocal8Bit());
+    }
+
+    const QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    Crosstalk::Settings settings;
+    const Crosstalk::ModelRegistry registry =
+        Crosstalk::ModelRegistry::load(environment, &settings);
+    for (const QString &problem : registry.problems())
+        QTextStream(stderr) << "crosstalk: warning: " << problem << '\n';
+    auto *chatClient = new Crosstalk::ChatClient(&app);
+    chatClient->setNetworkPolicy(registry.network());
+    if (demo)
+        chatClient->setDemoTokensPerSecond(400); // fast, yet with timings worth reading
+    auto *secrets = new Crosstalk::KeychainSecretStore(&app);
+    Crosstalk::Engine engine(registry, chatClient, secrets);
+    Crosstalk::SessionStore store;
+    if (auto opened = store.open(); !opened) {
+        QTextStream(stderr) << "crosstalk: warning: sessions will not be kept: "
+                            << opened.error().message << '\n';
+    } else {
+        // Sessions left running by a process that died become interrupted (and resumable).
+        if (auto recovered = store.recoverAfterCrash(); !recovered)
+            QTextStream(stderr) << "crosstalk: warning: " << recovered.error().message << '\n';
+        engine.setStore(&store, u"window"_s);
+    }
+
+    Crosstalk::MainWindow window(&engine);
+    if (!parser.isSet(screenshot)) {
+        window.show();
+        return app.exec();
+    }
+    window.resize(1280, 800);
+    const QString path = parser.value(screenshot);
+    if (!demo)
+        return saveScreenshot(window, path);
+
+    // A second session, not started, so the list shows more than one state.
+    Crosstalk::Session other = Crosstalk::demoSessionDraft();
+    other.topic = QCoreApplication::translate("Crosstalk::DemoSession",
+                                              "How should a city prepare for hotter summers?");
+    other.title = QCoreApplication::translate("Crosstalk::DemoSession", "Demo: hotter summers");
+    other.paradigm = Crosstalk::Paradigm::Roundtable;
+    engine.createSession(other);
+    const QUuid id = window.startDemoSession();
+    if (id.isNull())
+        return Crosstalk::Cli::ExitFailure;
+    QObject::connect(
+        &engine, &Crosstalk::Engine::event, &window, [&](const Crosstalk::EngineEvent &event) {
+            if (event.type != Crosstalk::EngineEventType::SessionStatus || event.sessionId != id ||
+                event.newStatus == Crosstalk::SessionStatus::Running)
+                return;
+            // Let the last deltas and the list refresh land first.
+            QTimer::singleShot(300, &window, [&] {
+                window.openSession(id);
+                window.inspectMessage(window.transcriptModel()->rowCount() - 1);
+                app.exit(saveScreenshot(window, path));
+            });
+        });
+    QTimer::singleShot(30000, &window, [&] {
+        QTextStream(stderr) << "crosstalk: the demo session did not finish in time\n";
+        app.exit(Crosstalk::Cli::ExitFailure);
+    });
     return app.exec();
 }
 

@@ -2,15 +2,36 @@
 #include "mainwindow.h"
 
 #include "config/appidentity.h"
+#include "conversation/engine.h"
+#include "demosession.h"
+#include "sessionlistdelegate.h"
+#include "sessionlistmodel.h"
+#include "storage/sessionstore.h"
+#include "storage/storewatcher.h"
+#include "transcriptmodel.h"
+#include "transcriptview.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QClipboard>
 #include <QCloseEvent>
+#include <QComboBox>
 #include <QDockWidget>
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QJsonDocument>
 #include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
 #include <QSettings>
+#include <QStatusBar>
+#include <QToolBar>
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
@@ -40,31 +61,219 @@ QWidget *panel(const QString &accessibleName, const QString &emptyText, QWidget 
     return widget;
 }
 
+QString formatDuration(qint64 ms)
+{
+    const qint64 seconds = ms / 1000;
+    return seconds >= 3600 ? u"%1:%2:%3"_s.arg(seconds / 3600)
+                                 .arg(seconds / 60 % 60, 2, 10, QChar(u'0'))
+                                 .arg(seconds % 60, 2, 10, QChar(u'0'))
+                           : u"%1:%2"_s.arg(seconds / 60).arg(seconds % 60, 2, 10, QChar(u'0'));
+}
+
+// The first paragraph of a verdict, short enough for the banner; the transcript has it all.
+QString firstParagraph(const QString &text)
+{
+    constexpr qsizetype limit = 320;
+    QString paragraph = text.trimmed().section(u"\n\n"_s, 0, 0).simplified();
+    if (paragraph.size() > limit)
+        paragraph = paragraph.left(limit).section(u' ', 0, -2) + u'…';
+    return paragraph;
+}
+
 } // namespace
 
-MainWindow::MainWindow(QWidget *parent)
+MainWindow::MainWindow(Engine *engine, QWidget *parent)
     : QMainWindow(parent)
+    , m_engine(engine)
 {
     setWindowTitle(AppIdentity::displayName());
     setObjectName(u"MainWindow"_s);
+    m_sessions = new SessionListModel(engine, this);
+    m_transcript = new TranscriptModel(engine, this);
+    createActions();
     createPanels();
     createMenus();
+    createStatusBar();
     resize(1200, 760);
     restoreLayout();
+
+    connect(engine, &Engine::event, this, &MainWindow::onEngineEvent);
+    connect(m_transcript, &TranscriptModel::sessionChanged, this, &MainWindow::updateSessionState);
+    if (SessionStore *store = engine->store()) {
+        m_watcher = new StoreWatcher(this);
+        if (m_watcher->start(store->path()))
+            connect(m_watcher, &StoreWatcher::changed, this, &MainWindow::onStoreChanged);
+        else
+            showError(tr("Changes by other Crosstalk processes will not show: %1")
+                          .arg(m_watcher->errorString()));
+    }
+    m_elapsedTicker.setInterval(1000);
+    connect(&m_elapsedTicker, &QTimer::timeout, this, &MainWindow::updateSessionState);
+    updateSessionState();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createActions()
+{
+    m_newDemoAction =
+        new QAction(QIcon::fromTheme(u"document-new"_s), tr("New &Demo Session"), this);
+    m_newDemoAction->setToolTip(
+        tr("Start a debate on the built-in offline demo model: no key or server needed"));
+    m_newDemoAction->setShortcut(QKeySequence::New);
+    connect(m_newDemoAction, &QAction::triggered, this, [this] { startDemoSession(); });
+
+    m_startAction = new QAction(QIcon::fromTheme(u"media-playback-start"_s), tr("&Start"), this);
+    m_startAction->setShortcut(Qt::CTRL | Qt::Key_R);
+    connect(m_startAction, &QAction::triggered, this, [this] { runControl(&Engine::start); });
+
+    m_pauseAction = new QAction(QIcon::fromTheme(u"media-playback-pause"_s), tr("&Pause"), this);
+    m_pauseAction->setShortcut(Qt::CTRL | Qt::Key_P);
+    m_pauseAction->setToolTip(tr("Let the replies in flight finish and start no new ones"));
+    connect(m_pauseAction, &QAction::triggered, this, [this] { runControl(&Engine::pause); });
+
+    m_stopAction = new QAction(QIcon::fromTheme(u"media-playback-stop"_s), tr("S&top"), this);
+    m_stopAction->setShortcut(Qt::CTRL | Qt::Key_Period);
+    m_stopAction->setToolTip(tr("Abort the replies in flight, keeping what arrived"));
+    connect(m_stopAction, &QAction::triggered, this, [this] { runControl(&Engine::stop); });
+
+    m_deleteAction = new QAction(QIcon::fromTheme(u"edit-delete"_s), tr("&Delete Session…"), this);
+    m_deleteAction->setShortcut(QKeySequence::Delete);
+    m_deleteAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(m_deleteAction, &QAction::triggered, this, [this] {
+        if (!m_currentId.isNull())
+            deleteSession(m_currentId);
+    });
 }
 
 void MainWindow::createPanels()
 {
-    auto *transcript = panel(tr("Transcript"),
-                             tr("Choose a session on the left to read its transcript here."), this);
-    transcript->setObjectName(u"transcriptArea"_s);
-    setCentralWidget(transcript);
+    // Centre: a banner for the outcome, a note for read-only sessions, the transcript.
+    auto *centre = new QWidget(this);
+    centre->setObjectName(u"transcriptArea"_s);
+    centre->setAccessibleName(tr("Transcript"));
+    auto *centreLayout = new QVBoxLayout(centre);
+    centreLayout->setContentsMargins(0, 0, 0, 0);
+    centreLayout->setSpacing(0);
+    m_banner = new QLabel(centre);
+    m_banner->setObjectName(u"outcomeBanner"_s);
+    m_banner->setAccessibleName(tr("Outcome"));
+    m_banner->setWordWrap(true);
+    m_banner->setTextFormat(Qt::RichText);
+    m_banner->setMargin(12);
+    m_banner->setAutoFillBackground(true);
+    m_banner->setBackgroundRole(QPalette::AlternateBase);
+    m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_banner->hide();
+    m_note = new QLabel(centre);
+    m_note->setObjectName(u"readOnlyNote"_s);
+    m_note->setAccessibleName(tr("Read-only note"));
+    m_note->setWordWrap(true);
+    m_note->setMargin(8);
+    m_note->setForegroundRole(QPalette::PlaceholderText);
+    m_note->hide();
+    m_transcriptView = new TranscriptView(centre);
+    m_transcriptView->setObjectName(u"transcriptView"_s);
+    m_transcriptView->setAccessibleName(tr("Messages"));
+    m_transcriptView->setModel(m_transcript);
+    connect(m_transcriptView->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            &MainWindow::updateInspector);
+    centreLayout->addWidget(m_banner);
+    centreLayout->addWidget(m_note);
+    centreLayout->addWidget(m_transcriptView, 1);
+    setCentralWidget(centre);
 
+    // Left: search, filters and the sessions.
     m_sessionsDock = new QDockWidget(tr("Sessions"), this);
     m_sessionsDock->setObjectName(u"sessionsDock"_s);
-    m_sessionsDock->setWidget(
-        panel(tr("Session list"),
-              tr("No sessions yet.\nSessions you run are kept and listed here."), m_sessionsDock));
+    auto *sessionsPanel = new QWidget(m_sessionsDock);
+    sessionsPanel->setAccessibleName(tr("Session list"));
+    auto *sessionsLayout = new QVBoxLayout(sessionsPanel);
+    sessionsLayout->setContentsMargins(6, 6, 6, 6);
+    m_search = new QLineEdit(sessionsPanel);
+    m_search->setObjectName(u"sessionSearch"_s);
+    m_search->setAccessibleName(tr("Search sessions"));
+    m_search->setPlaceholderText(tr("Search titles, topics and messages…"));
+    m_search->setClearButtonEnabled(true);
+    auto *focusSearch = new QAction(tr("Find Session"), this);
+    focusSearch->setShortcut(QKeySequence::Find);
+    connect(focusSearch, &QAction::triggered, this, [this] {
+        m_sessionsDock->show();
+        m_search->setFocus();
+        m_search->selectAll();
+    });
+    addAction(focusSearch);
+    m_searchDelay.setSingleShot(true);
+    m_searchDelay.setInterval(250);
+    connect(&m_searchDelay, &QTimer::timeout, this, &MainWindow::applySessionFilter);
+    connect(m_search, &QLineEdit::textChanged, this, [this] { m_searchDelay.start(); });
+
+    auto *filters = new QHBoxLayout;
+    m_statusFilter = new QComboBox(sessionsPanel);
+    m_statusFilter->setObjectName(u"statusFilter"_s);
+    m_statusFilter->setAccessibleName(tr("Filter by status"));
+    m_statusFilter->addItem(tr("All sessions"));
+    const QList<std::pair<QString, SessionStatus>> statuses{
+        {tr("Running"), SessionStatus::Running},
+        {tr("Paused"), SessionStatus::Paused},
+        {tr("Completed"), SessionStatus::Completed},
+        {tr("Not started"), SessionStatus::Configured},
+        {tr("Interrupted"), SessionStatus::Interrupted},
+        {tr("Failed"), SessionStatus::Failed},
+        {tr("Stopped"), SessionStatus::Cancelled}};
+    for (const auto &[label, status] : statuses)
+        m_statusFilter->addItem(label, QVariant::fromValue(status));
+    m_sort = new QComboBox(sessionsPanel);
+    m_sort->setObjectName(u"sessionSort"_s);
+    m_sort->setAccessibleName(tr("Sort sessions"));
+    m_sort->addItem(tr("Newest first"), QVariant::fromValue(SessionSort::UpdatedDescending));
+    m_sort->addItem(tr("Oldest first"), QVariant::fromValue(SessionSort::UpdatedAscending));
+    connect(m_statusFilter, &QComboBox::currentIndexChanged, this, &MainWindow::applySessionFilter);
+    connect(m_sort, &QComboBox::currentIndexChanged, this, &MainWindow::applySessionFilter);
+    filters->addWidget(m_statusFilter, 1);
+    filters->addWidget(m_sort, 1);
+
+    m_sessionList = new QListView(sessionsPanel);
+    m_sessionList->setObjectName(u"sessionList"_s);
+    m_sessionList->setAccessibleName(tr("Sessions"));
+    m_sessionList->setModel(m_sessions);
+    m_sessionList->setItemDelegate(new SessionListDelegate(m_sessionList));
+    m_sessionList->setUniformItemSizes(false);
+    m_sessionList->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_sessionList->addAction(m_deleteAction);
+    connect(m_sessionList, &QWidget::customContextMenuRequested, this,
+            &MainWindow::showSessionContextMenu);
+    connect(m_sessionList->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            &MainWindow::onSessionSelected);
+    // A reset (new order, another filter) loses the selection; keep the open session chosen.
+    connect(m_sessions, &QAbstractItemModel::modelReset, this, [this] {
+        const int row = m_sessions->rowOf(m_currentId);
+        if (row >= 0) {
+            const QSignalBlocker blocker(m_sessionList->selectionModel());
+            m_sessionList->setCurrentIndex(m_sessions->index(row));
+        }
+    });
+    auto *empty = emptyStateLabel(tr("No sessions yet.\nSessions you run are kept and listed here. "
+                                     "Try Session → New Demo Session."),
+                                  sessionsPanel);
+    empty->setObjectName(u"sessionsEmpty"_s);
+    const auto updateEmpty = [this, empty] {
+        const bool none = m_sessions->rowCount() == 0;
+        empty->setVisible(none);
+        empty->setText(none && (!m_search->text().isEmpty() || m_statusFilter->currentIndex() > 0)
+                           ? tr("No session matches.")
+                           : tr("No sessions yet.\nSessions you run are kept and listed here. "
+                                "Try Session → New Demo Session."));
+    };
+    connect(m_sessions, &QAbstractItemModel::modelReset, empty, updateEmpty);
+    connect(m_sessions, &QAbstractItemModel::rowsInserted, empty, updateEmpty);
+    updateEmpty();
+
+    sessionsLayout->addWidget(m_search);
+    sessionsLayout->addLayout(filters);
+    sessionsLayout->addWidget(empty);
+    sessionsLayout->addWidget(m_sessionList, 1);
+    m_sessionsDock->setWidget(sessionsPanel);
     m_sessionsDock->setAllowedAreas(Qt::LeftDockWidgetArea | Qt::RightDockWidgetArea);
     addDockWidget(Qt::LeftDockWidgetArea, m_sessionsDock);
 
@@ -76,7 +285,41 @@ void MainWindow::createPanels()
     m_personasDock->setAllowedAreas(Qt::LeftDockWidgetArea | Qt::RightDockWidgetArea);
     addDockWidget(Qt::RightDockWidgetArea, m_personasDock);
 
-    resizeDocks({m_sessionsDock, m_personasDock}, {280, 340}, Qt::Horizontal);
+    // The inspector: what exactly was sent for the chosen message.
+    m_inspectorDock = new QDockWidget(tr("Inspector"), this);
+    m_inspectorDock->setObjectName(u"inspectorDock"_s);
+    auto *inspector = new QWidget(m_inspectorDock);
+    inspector->setAccessibleName(tr("Message inspector"));
+    auto *inspectorLayout = new QVBoxLayout(inspector);
+    inspectorLayout->setContentsMargins(6, 6, 6, 6);
+    auto *inspectorCaption =
+        new QLabel(tr("The request stored for the chosen message:"), inspector);
+    inspectorCaption->setWordWrap(true);
+    m_inspectorText = new QPlainTextEdit(inspector);
+    m_inspectorText->setObjectName(u"inspectorText"_s);
+    m_inspectorText->setAccessibleName(tr("Stored request"));
+    m_inspectorText->setReadOnly(true);
+    m_inspectorText->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_inspectorText->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_inspectorText->setPlaceholderText(tr("Choose a message in the transcript."));
+    auto *copy = new QPushButton(QIcon::fromTheme(u"edit-copy"_s), tr("&Copy Request"), inspector);
+    copy->setObjectName(u"copyRequest"_s);
+    copy->setAccessibleName(tr("Copy the request"));
+    connect(copy, &QPushButton::clicked, this,
+            [this] { QGuiApplication::clipboard()->setText(m_inspectorText->toPlainText()); });
+    connect(m_inspectorText, &QPlainTextEdit::textChanged, copy,
+            [this, copy] { copy->setEnabled(!m_inspectorText->document()->isEmpty()); });
+    copy->setEnabled(false);
+    inspectorLayout->addWidget(inspectorCaption);
+    inspectorLayout->addWidget(m_inspectorText, 1);
+    inspectorLayout->addWidget(copy, 0, Qt::AlignRight);
+    m_inspectorDock->setWidget(inspector);
+    m_inspectorDock->setAllowedAreas(Qt::AllDockWidgetAreas);
+    addDockWidget(Qt::RightDockWidgetArea, m_inspectorDock);
+    tabifyDockWidget(m_personasDock, m_inspectorDock);
+    m_personasDock->raise();
+
+    resizeDocks({m_sessionsDock, m_personasDock}, {300, 320}, Qt::Horizontal);
 }
 
 void MainWindow::createMenus()
@@ -87,6 +330,15 @@ void MainWindow::createMenus()
     quit->setMenuRole(QAction::QuitRole);
     connect(quit, &QAction::triggered, this, &QWidget::close);
 
+    QMenu *sessionMenu = menuBar()->addMenu(tr("&Session"));
+    sessionMenu->addAction(m_newDemoAction);
+    sessionMenu->addSeparator();
+    sessionMenu->addAction(m_startAction);
+    sessionMenu->addAction(m_pauseAction);
+    sessionMenu->addAction(m_stopAction);
+    sessionMenu->addSeparator();
+    sessionMenu->addAction(m_deleteAction);
+
     QMenu *viewMenu = menuBar()->addMenu(tr("&View"));
     QAction *showSessions = m_sessionsDock->toggleViewAction();
     showSessions->setText(tr("Show &Sessions Panel"));
@@ -96,6 +348,10 @@ void MainWindow::createMenus()
     showPersonas->setText(tr("Show &Personas Panel"));
     showPersonas->setShortcut(Qt::CTRL | Qt::Key_2);
     viewMenu->addAction(showPersonas);
+    QAction *showInspector = m_inspectorDock->toggleViewAction();
+    showInspector->setText(tr("Show &Inspector"));
+    showInspector->setShortcut(Qt::CTRL | Qt::Key_3);
+    viewMenu->addAction(showInspector);
     viewMenu->addSeparator();
     QAction *fullScreen =
         viewMenu->addAction(QIcon::fromTheme(u"view-fullscreen"_s), tr("&Full Screen Mode"));
@@ -113,6 +369,38 @@ void MainWindow::createMenus()
     QAction *aboutQt = helpMenu->addAction(tr("About &Qt"));
     aboutQt->setMenuRole(QAction::AboutQtRole);
     connect(aboutQt, &QAction::triggered, qApp, &QApplication::aboutQt);
+
+    QToolBar *toolBar = addToolBar(tr("Run Controls"));
+    toolBar->setObjectName(u"runToolBar"_s);
+    toolBar->setAccessibleName(tr("Run controls"));
+    toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    toolBar->setMovable(false);
+    toolBar->addAction(m_newDemoAction);
+    toolBar->addSeparator();
+    toolBar->addAction(m_startAction);
+    toolBar->addAction(m_pauseAction);
+    toolBar->addAction(m_stopAction);
+}
+
+void MainWindow::createStatusBar()
+{
+    m_roundLabel = new QLabel(statusBar());
+    m_roundLabel->setAccessibleName(tr("Round"));
+    m_tokensLabel = new QLabel(statusBar());
+    m_tokensLabel->setAccessibleName(tr("Tokens"));
+    m_costLabel = new QLabel(statusBar());
+    m_costLabel->setAccessibleName(tr("Cost"));
+    m_elapsedLabel = new QLabel(statusBar());
+    m_elapsedLabel->setAccessibleName(tr("Elapsed time"));
+    m_progress = new QProgressBar(statusBar());
+    m_progress->setAccessibleName(tr("Progress in rounds"));
+    m_progress->setMaximumWidth(160);
+    m_progress->setTextVisible(false);
+    for (QLabel *label : {m_roundLabel, m_tokensLabel, m_costLabel, m_elapsedLabel}) {
+        label->setContentsMargins(8, 0, 8, 0);
+        statusBar()->addPermanentWidget(label);
+    }
+    statusBar()->addPermanentWidget(m_progress);
 }
 
 void MainWindow::showAbout()
@@ -140,8 +428,318 @@ void MainWindow::saveLayout() const
     settings.setValue(u"MainWindow/state"_s, saveState());
 }
 
+void MainWindow::showError(const QString &message)
+{
+    statusBar()->showMessage(message, 10000);
+}
+
+void MainWindow::applySessionFilter()
+{
+    SessionFilter filter;
+    filter.sort = m_sort->currentData().value<SessionSort>();
+    if (m_statusFilter->currentIndex() > 0)
+        filter.statuses = {m_statusFilter->currentData().value<SessionStatus>()};
+    const QString text = m_search->text().trimmed();
+    // Titles and topics match as substrings; sessions whose messages contain every word are
+    // added from the full-text index.
+    std::optional<QList<QUuid>> only;
+    if (!text.isEmpty() && m_engine->store()) {
+        SessionFilter byText = filter;
+        byText.text = text;
+        QList<QUuid> ids;
+        if (auto listed = m_engine->store()->listSessions(byText))
+            for (const SessionSummary &s : std::as_const(listed->sessions))
+                ids.append(s.id);
+        if (auto hits = m_engine->store()->search(text, 200))
+            for (const SearchHit &hit : std::as_const(*hits))
+                if (!ids.contains(hit.sessionId))
+                    ids.append(hit.sessionId);
+        only = ids;
+    }
+    m_sessions->setOnly(only);
+    m_sessions->setFilter(filter);
+}
+
+void MainWindow::onSessionSelected()
+{
+    const QModelIndex current = m_sessionList->currentIndex();
+    if (!current.isValid())
+        return;
+    const QUuid id = current.data(SessionListModel::IdRole).toUuid();
+    if (id != m_currentId)
+        openSession(id);
+}
+
+void MainWindow::openSession(const QUuid &id)
+{
+    m_currentId = id;
+    std::optional<Error> error;
+    const Session *session = id.isNull() ? nullptr : m_engine->load(id, &error);
+    if (!session) {
+        m_currentId = QUuid();
+        m_transcript->clear();
+        if (error)
+            showError(error->message);
+        return;
+    }
+    m_transcript->setSession(*session);
+    const int row = m_sessions->rowOf(id);
+    if (row >= 0 && m_sessionList->currentIndex().row() != row) {
+        const QSignalBlocker blocker(m_sessionList->selectionModel());
+        m_sessionList->setCurrentIndex(m_sessions->index(row));
+    }
+    m_transcriptView->scrollToBottom();
+    onStoreChanged();
+}
+
+QUuid MainWindow::startDemoSession()
+{
+    const Parsed<QUuid> created = m_engine->createSession(demoSessionDraft());
+    if (!created) {
+        showError(created.errors.isEmpty() ? tr("The demo session could not be created.")
+                                           : created.errors.first().toString());
+        return {};
+    }
+    m_sessions->refresh();
+    openSession(*created.value);
+    runControl(&Engine::start);
+    return *created.value;
+}
+
+void MainWindow::runControl(std::optional<Error> (Engine::*control)(const QUuid &))
+{
+    if (m_currentId.isNull())
+        return;
+    if (const std::optional<Error> error = (m_engine->*control)(m_currentId))
+        QMessageBox::warning(this, AppIdentity::displayName(), error->message);
+    // The user knows why they paused or stopped; the banner is for reasons they do not.
+    if (control != &Engine::start)
+        m_statusReasons.remove(m_currentId);
+    updateSessionState();
+}
+
+void MainWindow::showSessionContextMenu(const QPoint &position)
+{
+    const QModelIndex index = m_sessionList->indexAt(position);
+    if (!index.isValid())
+        return;
+    m_sessionList->setCurrentIndex(index);
+    QMenu menu(this);
+    menu.addAction(m_startAction);
+    menu.addAction(m_pauseAction);
+    menu.addAction(m_stopAction);
+    menu.addSeparator();
+    menu.addAction(m_deleteAction);
+    menu.exec(m_sessionList->viewport()->mapToGlobal(position));
+}
+
+void MainWindow::deleteSession(const QUuid &id)
+{
+    const int row = m_sessions->rowOf(id);
+    const QString title =
+        row >= 0 ? m_sessions->index(row).data(SessionListModel::TitleRole).toString() : QString();
+    if (!m_runningElsewhere.isEmpty() && id == m_currentId) {
+        QMessageBox::information(
+            this, tr("Delete Session"),
+            tr("This session runs in %1; stop it there first.").arg(m_runningElsewhere));
+        return;
+    }
+    const auto answer = QMessageBox::question(
+        this, tr("Delete Session"),
+        tr("Delete “%1” and its whole transcript? This cannot be undone.").arg(title),
+        QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+    if (answer != QMessageBox::Yes)
+        return;
+    if (const std::optional<Error> error = m_engine->remove(id))
+        showError(error->message);
+}
+
+void MainWindow::onEngineEvent(const EngineEvent &event)
+{
+    switch (event.type) {
+    case EngineEventType::SessionStatus:
+        if (event.reason.isEmpty())
+            m_statusReasons.remove(event.sessionId);
+        else
+            m_statusReasons.insert(event.sessionId, event.reason);
+        if (event.sessionId == m_currentId)
+            updateSessionState();
+        break;
+    case EngineEventType::SessionDeleted:
+        m_statusReasons.remove(event.sessionId);
+        if (event.sessionId == m_currentId) {
+            m_currentId = QUuid();
+            m_transcript->clear();
+        }
+        m_sessions->refresh();
+        break;
+    case EngineEventType::SessionCreated:
+        m_sessions->refresh();
+        break;
+    default:
+        break;
+    }
+}
+
+void MainWindow::onStoreChanged()
+{
+    m_sessions->refresh();
+    SessionStore *store = m_engine->store();
+    if (m_currentId.isNull() || !store)
+        return;
+    QString elsewhere;
+    if (!m_sessions->runsHere(m_currentId))
+        if (auto holder = store->leaseHolder(m_currentId); holder && holder->has_value())
+            elsewhere = (*holder)->description();
+    // A session another process runs grows in the store, not in this engine.
+    if (!elsewhere.isEmpty() || (!m_runningElsewhere.isEmpty() && elsewhere.isEmpty())) {
+        if (auto loaded = store->loadSession(m_currentId))
+            m_transcript->setSession(*loaded);
+    }
+    if (elsewhere != m_runningElsewhere) {
+        m_runningElsewhere = elsewhere;
+        updateSessionState();
+    }
+}
+
+QList<QUuid> MainWindow::sessionsRunningHere() const
+{
+    QList<QUuid> running;
+    for (const QUuid &id : m_engine->sessionIds())
+        if (m_sessions->runsHere(id))
+            running.append(id);
+    return running;
+}
+
+void MainWindow::updateSessionState()
+{
+    const Session &session = m_transcript->session();
+    const bool open = !m_currentId.isNull() && session.id == m_currentId;
+    const bool readOnly = !m_runningElsewhere.isEmpty();
+    const SessionStatus status = session.status;
+
+    m_startAction->setText(status == SessionStatus::Configured ? tr("&Start") : tr("&Resume"));
+    m_startAction->setEnabled(open && !readOnly &&
+                              (status == SessionStatus::Configured ||
+                               status == SessionStatus::Paused ||
+                               status == SessionStatus::Interrupted));
+    m_pauseAction->setEnabled(open && !readOnly && status == SessionStatus::Running);
+    m_stopAction->setEnabled(open && !readOnly &&
+                             (status == SessionStatus::Running || status == SessionStatus::Paused ||
+                              status == SessionStatus::Interrupted));
+    m_deleteAction->setEnabled(open && !readOnly);
+
+    m_note->setVisible(open && readOnly);
+    m_note->setText(tr("This session runs in %1. It is shown live and read-only here.")
+                        .arg(m_runningElsewhere));
+
+    // The outcome: the answer-mode result, the debate verdict, or why the session paused.
+    QString banner;
+    if (open && session.result) {
+        banner =
+            tr("<b>Answer:</b> %1 &nbsp;<span>(%n vote(s))</span>", nullptr, session.result->votes)
+                .arg(session.result->answer.toHtmlEscaped());
+    } else if (open) {
+        for (auto it = session.messages.crbegin(); it != session.messages.crend(); ++it) {
+            if (it->type == MessageType::Verdict && it->status == MessageStatus::Complete) {
+                banner = tr("<b>Verdict of %1:</b> %2")
+                             .arg(it->speaker.toHtmlEscaped(),
+                                  firstParagraph(it->content).toHtmlEscaped());
+                break;
+            }
+        }
+    }
+    if (open && (status == SessionStatus::Paused || status == SessionStatus::Failed) &&
+        m_statusReasons.contains(m_currentId)) {
+        const QString reason =
+            tr("<b>Paused:</b> %1").arg(m_statusReasons.value(m_currentId).toHtmlEscaped());
+        banner = banner.isEmpty() ? reason : banner + u"<br>"_s + reason;
+    }
+    m_banner->setText(banner);
+    m_banner->setVisible(!banner.isEmpty());
+
+    // Status bar.
+    m_roundLabel->setVisible(open);
+    m_tokensLabel->setVisible(open);
+    m_costLabel->setVisible(open);
+    m_elapsedLabel->setVisible(open);
+    m_progress->setVisible(open);
+    const bool running = open && status == SessionStatus::Running;
+    if (running && !m_elapsedTicker.isActive())
+        m_elapsedTicker.start();
+    else if (!running)
+        m_elapsedTicker.stop();
+    if (!open) {
+        setWindowTitle(AppIdentity::displayName());
+        return;
+    }
+    setWindowTitle(tr("%1 — %2").arg(session.title, AppIdentity::displayName()));
+    const int completed = session.completedRounds();
+    const int current = status == SessionStatus::Completed
+                            ? session.rounds
+                            : std::min(completed + 1, std::max(1, session.rounds));
+    m_roundLabel->setText(tr("Round %1 of %2").arg(current).arg(session.rounds));
+    const qint64 tokens = session.usage.tokensIn + session.usage.tokensOut;
+    m_tokensLabel->setText(session.usage.estimated ? tr("≈ %L1 tokens").arg(tokens)
+                                                   : tr("%L1 tokens").arg(tokens));
+    m_costLabel->setText(session.usage.cost > 0 ? tr("$%L1").arg(session.usage.cost, 0, 'f', 4)
+                                                : tr("no cost"));
+    qint64 elapsedMs = 0;
+    if (!session.messages.isEmpty()) {
+        const QDateTime start = session.messages.first().createdAt;
+        QDateTime end;
+        for (const Message &m : session.messages) {
+            const QDateTime finished = m.createdAt.addMSecs(m.durationMs.value_or(0));
+            if (!end.isValid() || finished > end)
+                end = finished;
+        }
+        if (running)
+            end = QDateTime::currentDateTimeUtc();
+        elapsedMs = std::max<qint64>(0, start.msecsTo(end));
+    }
+    m_elapsedLabel->setText(tr("%1 elapsed").arg(formatDuration(elapsedMs)));
+    m_progress->setRange(0, std::max(1, session.rounds));
+    m_progress->setValue(std::min(completed, session.rounds));
+}
+
+void MainWindow::inspectMessage(int row)
+{
+    const QModelIndex index = m_transcript->index(row);
+    if (!index.isValid())
+        return;
+    m_transcriptView->setCurrentIndex(index);
+    m_transcriptView->scrollTo(index);
+    m_inspectorDock->show();
+    m_inspectorDock->raise();
+}
+
+void MainWindow::updateInspector()
+{
+    const QModelIndex current = m_transcriptView->currentIndex();
+    const QJsonObject request = current.data(TranscriptModel::RequestRole).toJsonObject();
+    m_inspectorText->setPlainText(
+        request.isEmpty()
+            ? QString()
+            : QString::fromUtf8(QJsonDocument(request).toJson(QJsonDocument::Indented)));
+}
+
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    const QList<QUuid> running = sessionsRunningHere();
+    if (!running.isEmpty()) {
+        const auto answer = QMessageBox::question(
+            this, tr("Sessions Are Running"),
+            tr("%n session(s) are still running. Pause them and quit? They can be resumed at "
+               "the next start.",
+               nullptr, int(running.size())),
+            QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Yes);
+        if (answer != QMessageBox::Yes) {
+            event->ignore();
+            return;
+        }
+        for (const QUuid &id : running)
+            m_engine->pause(id);
+    }
     saveLayout();
     event->accept();
 }

@@ -1,35 +1,119 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include <QMainWindow>
+#include "conversation/engineevent.h"
+#include "conversation/error.h"
 
+#include <QHash>
+#include <QMainWindow>
+#include <QTimer>
+#include <QUuid>
+
+#include <optional>
+
+class QAction;
+class QComboBox;
 class QDockWidget;
 class QLabel;
+class QLineEdit;
+class QListView;
+class QPlainTextEdit;
+class QProgressBar;
 
 namespace Crosstalk {
 
+class Engine;
+class SessionListModel;
+class StoreWatcher;
+class TranscriptModel;
+class TranscriptView;
+
 // The main window: the session list on the left, the transcript in the centre and the
-// persona editors on the right. Panels are dock widgets so people can rearrange them; the
-// arrangement and the window geometry are restored at the next start.
+// persona editors and the message inspector on the right. Panels are dock widgets so people
+// can rearrange them; the arrangement and the window geometry are restored at the next start.
+//
+// It drives the process's one Engine, whose store (if it has one) backs the session list;
+// sessions another process runs are shown live from the store, read-only.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 
 public:
-    explicit MainWindow(QWidget *parent = nullptr);
+    explicit MainWindow(Engine *engine, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // Shows a session as if it had been chosen in the list.
+    void openSession(const QUuid &id);
+    QUuid currentSessionId() const { return m_currentId; }
+    // Creates a session on the demo model, shows it and starts it; null on failure.
+    QUuid startDemoSession();
+
+    // Chooses a message of the open session and shows its request in the inspector.
+    void inspectMessage(int row);
+
+    SessionListModel *sessionListModel() const { return m_sessions; }
+    TranscriptModel *transcriptModel() const { return m_transcript; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
     void createPanels();
+    void createActions();
     void createMenus();
+    void createStatusBar();
     void restoreLayout();
     void saveLayout() const;
     void showAbout();
 
+    void applySessionFilter();
+    void onSessionSelected();
+    void showSessionContextMenu(const QPoint &position);
+    void deleteSession(const QUuid &id);
+    void onEngineEvent(const EngineEvent &event);
+    void onStoreChanged();
+    void updateSessionState();
+    void updateInspector();
+    void showError(const QString &message);
+    void runControl(std::optional<Error> (Engine::*control)(const QUuid &));
+    QList<QUuid> sessionsRunningHere() const;
+
+    Engine *m_engine;
+    StoreWatcher *m_watcher = nullptr;
+    SessionListModel *m_sessions = nullptr;
+    TranscriptModel *m_transcript = nullptr;
+
     QDockWidget *m_sessionsDock = nullptr;
     QDockWidget *m_personasDock = nullptr;
+    QDockWidget *m_inspectorDock = nullptr;
+    QLineEdit *m_search = nullptr;
+    QComboBox *m_statusFilter = nullptr;
+    QComboBox *m_sort = nullptr;
+    QListView *m_sessionList = nullptr;
+    QLabel *m_banner = nullptr;
+    QLabel *m_note = nullptr;
+    TranscriptView *m_transcriptView = nullptr;
+    QPlainTextEdit *m_inspectorText = nullptr;
+
+    QAction *m_newDemoAction = nullptr;
+    QAction *m_startAction = nullptr;
+    QAction *m_pauseAction = nullptr;
+    QAction *m_stopAction = nullptr;
+    QAction *m_deleteAction = nullptr;
+
+    QLabel *m_roundLabel = nullptr;
+    QLabel *m_tokensLabel = nullptr;
+    QLabel *m_costLabel = nullptr;
+    QLabel *m_elapsedLabel = nullptr;
+    QProgressBar *m_progress = nullptr;
+
+    QUuid m_currentId;
+    // Another process's description when it runs the current session.
+    QString m_runningElsewhere;
+    // Why each session last changed status, when the engine said (a failure, a budget cap).
+    QHash<QUuid, QString> m_statusReasons;
+    QTimer m_searchDelay;
+    QTimer m_elapsedTicker;
 };
 
 } // namespace Crosstalk

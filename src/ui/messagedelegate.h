@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "conversation/message.h"
+
+#include <QCache>
+#include <QHash>
+#include <QStyledItemDelegate>
+#include <QUuid>
+
+#include <memory>
+
+class QAbstractItemView;
+class QTextDocument;
+
+namespace KSyntaxHighlighting {
+class Repository;
+}
+
+namespace Crosstalk {
+
+// Paints a transcript row (TranscriptModel) as a bubble: a round separator above the first
+// message of a round, the speaker's name in its colour with the model, the text — plain while
+// it streams, Markdown with highlighted code blocks once complete — and a footer with tokens,
+// timings and the answer. Failed and partial messages are marked, a streaming one shows that
+// its speaker is still typing.
+//
+// Heights are cached per message and width, so scrolling costs no text layout. A row that was
+// never painted is given an estimate from its length; the first paint replaces it with the
+// exact height and asks the view to lay out again. Rendered documents are cached for the rows
+// painted most recently only, since a long transcript would not fit in memory as documents.
+class MessageDelegate : public QStyledItemDelegate
+{
+    Q_OBJECT
+
+public:
+    explicit MessageDelegate(QAbstractItemView *view);
+    ~MessageDelegate() override;
+
+    void paint(QPainter *painter, const QStyleOptionViewItem &option,
+               const QModelIndex &index) const override;
+    QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+
+    // Forgets cached layouts, e.g. when the palette or font changed.
+    void clearCache();
+    // A speaker colour adjusted, if needed, to stay readable on `background`.
+    static QColor readableColour(const QColor &colour, const QColor &background);
+
+private:
+    struct Layout
+    {
+        int width = 0;
+        qsizetype contentSize = -1;
+        MessageStatus status = MessageStatus::Complete;
+        int height = 0;
+        bool exact = false;
+    };
+    struct Rendered
+    {
+        std::unique_ptr<QTextDocument> document;
+        qsizetype contentSize = -1;
+        MessageStatus status = MessageStatus::Complete;
+        int width = 0;
+        QRgb text = 0;
+    };
+    struct Geometry;
+
+    Geometry geometry(const QStyleOptionViewItem &option, const QModelIndex &index) const;
+    int bodyWidth() const;
+    bool layoutIsCurrent(const Layout &layout, const QModelIndex &index) const;
+    QTextDocument *document(const QModelIndex &index, const QPalette &palette) const;
+    int exactHeight(const QStyleOptionViewItem &option, const QModelIndex &index) const;
+    int estimatedHeight(const QStyleOptionViewItem &option, const QModelIndex &index) const;
+    QString footerText(const QModelIndex &index) const;
+
+    QAbstractItemView *m_view;
+    mutable QHash<QUuid, Layout> m_layouts;
+    mutable QCache<QUuid, Rendered> m_documents;
+    // Loading the syntax definitions takes a while: only when the first code block shows.
+    mutable std::unique_ptr<KSyntaxHighlighting::Repository> m_repository;
+};
+
+} // namespace Crosstalk

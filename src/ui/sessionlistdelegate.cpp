@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "sessionlistdelegate.h"
+
+#include "conversation/session.h"
+#include "messagedelegate.h"
+#include "sessionlistmodel.h"
+
+#include <QApplication>
+#include <QLocale>
+#include <QPainter>
+
+using namespace Qt::StringLiterals;
+
+namespace Crosstalk {
+
+namespace {
+
+constexpr int kMargin = 8;
+constexpr int kLineGap = 3;
+
+QFont smallFont(const QFont &base)
+{
+    QFont font = base;
+    font.setPointSizeF(base.pointSizeF() * 0.85);
+    return font;
+}
+
+QString statusText(SessionStatus status)
+{
+    switch (status) {
+    case SessionStatus::Configured:
+        return SessionListDelegate::tr("not started");
+    case SessionStatus::Running:
+        return SessionListDelegate::tr("running");
+    case SessionStatus::Paused:
+        return SessionListDelegate::tr("paused");
+    case SessionStatus::Completed:
+        return SessionListDelegate::tr("completed");
+    case SessionStatus::Failed:
+        return SessionListDelegate::tr("failed");
+    case SessionStatus::Cancelled:
+        return SessionListDelegate::tr("stopped");
+    case SessionStatus::Interrupted:
+        return SessionListDelegate::tr("interrupted");
+    }
+    return {};
+}
+
+QString paradigmText(Paradigm paradigm)
+{
+    switch (paradigm) {
+    case Paradigm::Memory:
+        return SessionListDelegate::tr("memory");
+    case Paradigm::Report:
+        return SessionListDelegate::tr("report");
+    case Paradigm::Relay:
+        return SessionListDelegate::tr("relay");
+    case Paradigm::Debate:
+        return SessionListDelegate::tr("debate");
+    case Paradigm::Roundtable:
+        return SessionListDelegate::tr("roundtable");
+    case Paradigm::Moderated:
+        return SessionListDelegate::tr("moderated");
+    }
+    return {};
+}
+
+// Hues of the KDE colour scheme: positive, neutral, negative, active.
+QColor statusColour(SessionStatus status, const QPalette &palette)
+{
+    QColor c = palette.color(QPalette::PlaceholderText);
+    switch (status) {
+    case SessionStatus::Running:
+        c = QColor(0x3d, 0xae, 0xe9);
+        break;
+    case SessionStatus::Completed:
+        c = QColor(0x27, 0xae, 0x60);
+        break;
+    case SessionStatus::Paused:
+    case SessionStatus::Interrupted:
+        c = QColor(0xf6, 0x74, 0x00);
+        break;
+    case SessionStatus::Failed:
+        c = QColor(0xda, 0x44, 0x53);
+        break;
+    case SessionStatus::Configured:
+    case SessionStatus::Cancelled:
+        break;
+    }
+    return MessageDelegate::readableColour(c, palette.color(QPalette::Base));
+}
+
+} // namespace
+
+QString SessionListDelegate::relativeTime(const QDateTime &when, const QDateTime &now)
+{
+    const qint64 seconds = when.secsTo(now);
+    if (seconds < 60)
+        return tr("just now");
+    if (seconds < 3600)
+        return tr("%n min ago", nullptr, int(seconds / 60));
+    const QDate day = when.toLocalTime().date();
+    const QDate today = now.toLocalTime().date();
+    if (day == today)
+        return tr("%n h ago", nullptr, int(seconds / 3600));
+    if (day.daysTo(today) == 1)
+        return tr("yesterday");
+    return QLocale().toString(day, QLocale::ShortFormat);
+}
+
+QSize SessionListDelegate::sizeHint(const QStyleOptionViewItem &option,
+                                    const QModelIndex &index) const
+{
+    const QFontMetrics title(option.font);
+    const QFontMetrics small(smallFont(option.font));
+    int height = 2 * kMargin + title.height() + kLineGap + small.height();
+    if (!index.data(SessionListModel::RunningElsewhereRole).toString().isEmpty())
+        height += kLineGap + small.height();
+    return {option.rect.width(), height};
+}
+
+void SessionListDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
+                                const QModelIndex &index) const
+{
+    QStyleOptionViewItem opt = option;
+    initStyleOption(&opt, index);
+    opt.text.clear();
+    const QWidget *widget = option.widget;
+    QStyle *style = widget ? widget->style() : QApplication::style();
+    // Selection and hover backgrounds as the style draws them.
+    style->drawPrimitive(QStyle::PE_PanelItemViewItem, &opt, painter, widget);
+
+    const bool selected = option.state & QStyle::State_Selected;
+    const QPalette::ColorGroup group =
+        option.state & QStyle::State_Active ? QPalette::Active : QPalette::Inactive;
+    const QColor text =
+        option.palette.color(group, selected ? QPalette::HighlightedText : QPalette::Text);
+    const QColor muted = selected ? text : option.palette.color(group, QPalette::PlaceholderText);
+
+    const QRect area = option.rect.adjusted(kMargin, kMargin, -kMargin, -kMargin);
+    QFont titleFont = option.font;
+    titleFont.setBold(true);
+    const QFontMetrics titleMetrics(titleFont);
+    const QFont small = smallFont(option.font);
+    const QFontMetrics smallMetrics(small);
+
+    painter->save();
+    painter->setRenderHint(QPainter::Antialiasing);
+    painter->setFont(titleFont);
+    painter->setPen(text);
+    const QRect titleRect(area.left(), area.top(), area.width(), titleMetrics.height());
+    painter->drawText(titleRect, Qt::AlignLeft | Qt::AlignVCenter,
+                      titleMetrics.elidedText(index.data(SessionListModel::TitleRole).toString(),
+                                              Qt::ElideRight, area.width()));
+
+    // Second line: badge, then "debate · round 2 of 5", the time on the right.
+    const auto status = index.data(SessionListModel::StatusRole).value<SessionStatus>();
+    const int lineTop = titleRect.bottom() + 1 + kLineGap;
+    const QRect line(area.left(), lineTop, area.width(), smallMetrics.height());
+    painter->setFont(small);
+    const QString badge = statusText(status);
+    const int badgeWidth = smallMetrics.horizontalAdvance(badge) + 12;
+    const QRect badgeRect(line.left(), line.top(), badgeWidth, line.height());
+    const QColor badgeColour = selected ? text : statusColour(status, option.palette);
+    painter->setPen(QPen(badgeColour, 1));
+    painter->setBrush(Qt::NoBrush);
+    painter->drawRoundedRect(QRectF(badgeRect).adjusted(0.5, 0.5, -0.5, -0.5), 7, 7);
+    painter->drawText(badgeRect, Qt::AlignCenter, badge);
+
+    const QString when = relativeTime(index.data(SessionListModel::UpdatedRole).toDateTime(),
+                                      QDateTime::currentDateTimeUtc());
+    const int whenWidth = smallMetrics.horizontalAdvance(when);
+    painter->setPen(muted);
+    painter->drawText(line, Qt::AlignRight | Qt::AlignVCenter, when);
+    const int rounds = index.data(SessionListModel::RoundsRole).toInt();
+    const int done = index.data(SessionListModel::CompletedRoundsRole).toInt();
+    const QString details =
+        tr("%1 · round %2 of %3")
+            .arg(paradigmText(index.data(SessionListModel::ParadigmRole).value<Paradigm>()))
+            .arg(std::min(done + (status == SessionStatus::Completed ? 0 : 1), rounds))
+            .arg(rounds);
+    const QRect detailsRect = line.adjusted(badgeWidth + 6, 0, -whenWidth - 6, 0);
+    painter->drawText(detailsRect, Qt::AlignLeft | Qt::AlignVCenter,
+                      smallMetrics.elidedText(details, Qt::ElideRight, detailsRect.width()));
+
+    const QString elsewhere = index.data(SessionListModel::RunningElsewhereRole).toString();
+    if (!elsewhere.isEmpty()) {
+        const QRect note(area.left(), line.bottom() + 1 + kLineGap, area.width(),
+                         smallMetrics.height());
+        painter->drawText(note, Qt::AlignLeft | Qt::AlignVCenter,
+                          smallMetrics.elidedText(tr("Runs in %1 (read-only)").arg(elsewhere),
+                                                  Qt::ElideRight, note.width()));
+    }
+    painter->restore();
+}
+
+} // namespace Crosstalk

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "sessionlistmodel.h"
+
+#include "conversation/engine.h"
+
+using namespace Qt::StringLiterals;
+
+namespace Crosstalk {
+
+SessionListModel::SessionListModel(Engine *engine, QObject *parent)
+    : QAbstractListModel(parent)
+    , m_engine(engine)
+{
+    m_refreshTimer.setSingleShot(true);
+    m_refreshTimer.setInterval(100);
+    connect(&m_refreshTimer, &QTimer::timeout, this, &SessionListModel::refresh);
+    connect(engine, &Engine::event, this, &SessionListModel::onEngineEvent);
+    refresh();
+}
+
+int SessionListModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+QVariant SessionListModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Row &row = m_rows.at(index.row());
+    const SessionSummary &s = row.summary;
+    switch (role) {
+    case Qt::DisplayRole:
+    case TitleRole:
+        return s.title;
+    case Qt::ToolTipRole:
+    case TopicRole:
+        return s.topic;
+    case Qt::AccessibleTextRole:
+        return tr("%1, %2").arg(s.title, enumToString(s.status));
+    case IdRole:
+        return s.id;
+    case ParadigmRole:
+        return QVariant::fromValue(s.paradigm);
+    case StatusRole:
+        return QVariant::fromValue(s.status);
+    case RoundsRole:
+        return s.rounds;
+    case CompletedRoundsRole:
+        return s.completedRounds;
+    case MessageCountRole:
+        return s.messageCount;
+    case UpdatedRole:
+        return s.updatedAt;
+    case RunningElsewhereRole:
+        return row.runningElsewhere;
+    default:
+        return {};
+    }
+}
+
+QHash<int, QByteArray> SessionListModel::roleNames() const
+{
+    QHash<int, QByteArray> names = QAbstractListModel::roleNames();
+    names.insert({{IdRole, "id"},
+                  {TitleRole, "title"},
+                  {TopicRole, "topic"},
+                  {ParadigmRole, "paradigm"},
+                  {StatusRole, "status"},
+                  {RoundsRole, "rounds"},
+                  {CompletedRoundsRole, "completedRounds"},
+                  {MessageCountRole, "messageCount"},
+                  {UpdatedRole, "updated"},
+                  {RunningElsewhereRole, "runningElsewhere"}});
+    return names;
+}
+
+void SessionListModel::setFilter(const SessionFilter &filter)
+{
+    m_filter = filter;
+    refresh();
+}
+
+void SessionListModel::setOnly(const std::optional<QList<QUuid>> &ids)
+{
+    m_only = ids;
+    refresh();
+}
+
+int SessionListModel::rowOf(const QUuid &id) const
+{
+    for (int i = 0; i < m_rows.size(); ++i)
+        if (m_rows.at(i).summary.id == id)
+            return i;
+    return -1;
+}
+
+void SessionListModel::refresh()
+{
+    m_refreshTimer.stop();
+    SessionStore *store = m_engine->store();
+    if (!store)
+        return;
+    StoreResult<SessionList> listed = store->listSessions(m_filter);
+    if (!listed) {
+        m_error = listed.error().message;
+        return;
+    }
+    m_error.clear();
+    const QSet<QUuid> only = m_only ? QSet<QUuid>(m_only->begin(), m_only->end()) : QSet<QUuid>();
+    QList<Row> rows;
+    rows.reserve(listed->sessions.size());
+    for (const SessionSummary &summary : std::as_const(listed->sessions)) {
+        if (m_only && !only.contains(summary.id))
+            continue;
+        Row row{summary, {}};
+        // Only a running session can run elsewhere; asking for every row would cost a query
+        // per stored session.
+        if (summary.status == SessionStatus::Running) {
+            if (!runsHere(summary.id))
+                if (auto holder = store->leaseHolder(summary.id); holder && holder->has_value())
+                    row.runningElsewhere = (*holder)->description();
+        }
+        rows.append(row);
+    }
+
+    bool sameIds = rows.size() == m_rows.size();
+    for (qsizetype i = 0; sameIds && i < rows.size(); ++i)
+        sameIds = rows.at(i).summary.id == m_rows.at(i).summary.id;
+    if (!sameIds) {
+        beginResetModel();
+        m_rows = rows;
+        endResetModel();
+        return;
+    }
+    for (qsizetype i = 0; i < rows.size(); ++i) {
+        if (rows.at(i) == m_rows.at(i))
+            continue;
+        m_rows[i] = rows.at(i);
+        Q_EMIT dataChanged(index(int(i)), index(int(i)));
+    }
+}
+
+void SessionListModel::onEngineEvent(const EngineEvent &event)
+{
+    if (event.type == EngineEventType::SessionStatus) {
+        if (event.newStatus == SessionStatus::Running)
+            m_runningHere.insert(event.sessionId);
+        else
+            m_runningHere.remove(event.sessionId);
+    } else if (event.type == EngineEventType::SessionDeleted) {
+        m_runningHere.remove(event.sessionId);
+    }
+    // Deltas change nothing the list shows; everything else may change a row or the order.
+    if (event.type == EngineEventType::MessageDelta)
+        return;
+    if (!m_refreshTimer.isActive())
+        m_refreshTimer.start();
+}
+
+} // namespace Crosstalk

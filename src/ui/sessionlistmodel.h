@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "conversation/engineevent.h"
+#include "storage/sessionstore.h"
+
+#include <QAbstractListModel>
+#include <QSet>
+#include <QTimer>
+
+namespace Crosstalk {
+
+class Engine;
+
+// The stored sessions as the session list shows them: a page of SessionStore::listSessions
+// under the current filter, kept current from this process's engine events and from writes
+// by other processes (refresh() on StoreWatcher::changed()). Reads no messages.
+class SessionListModel : public QAbstractListModel
+{
+    Q_OBJECT
+
+public:
+    enum Role
+    {
+        // QUuid of the session.
+        IdRole = Qt::UserRole + 1,
+        // QString; also Qt::DisplayRole.
+        TitleRole,
+        // QString.
+        TopicRole,
+        // Crosstalk::Paradigm.
+        ParadigmRole,
+        // Crosstalk::SessionStatus.
+        StatusRole,
+        // int: rounds configured, openings included.
+        RoundsRole,
+        // int: rounds every participant finished.
+        CompletedRoundsRole,
+        // int.
+        MessageCountRole,
+        // QDateTime (UTC) of the last change.
+        UpdatedRole,
+        // QString: "crosstalk serve (pid 42 on laptop)" when another process runs the
+        // session, empty otherwise.
+        RunningElsewhereRole,
+    };
+    Q_ENUM(Role)
+
+    SessionListModel(Engine *engine, QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    void setFilter(const SessionFilter &filter);
+    SessionFilter filter() const { return m_filter; }
+    // Restricts the list to these sessions (full-text search hits); nullopt lifts it.
+    void setOnly(const std::optional<QList<QUuid>> &ids);
+
+    // Reads the list again; rows whose session is unchanged emit nothing.
+    void refresh();
+    int rowOf(const QUuid &id) const;
+    // Whether this process's engine runs the session now. A session loaded from the store
+    // while another process ran it reads `running` too, so the engine's copy cannot tell.
+    bool runsHere(const QUuid &id) const { return m_runningHere.contains(id); }
+    QString errorString() const { return m_error; }
+
+private:
+    struct Row
+    {
+        SessionSummary summary;
+        QString runningElsewhere;
+        bool operator==(const Row &) const = default;
+    };
+
+    void onEngineEvent(const EngineEvent &event);
+
+    Engine *m_engine;
+    SessionFilter m_filter;
+    std::optional<QList<QUuid>> m_only;
+    QList<Row> m_rows;
+    QSet<QUuid> m_runningHere;
+    QString m_error;
+    // Engine events arrive in bursts (every message of a parallel round); one read serves them.
+    QTimer m_refreshTimer;
+};
+
+} // namespace Crosstalk
