@@ -13,6 +13,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QGuiApplication>
+#include <QIcon>
 #include <QStyle>
 #include <QStyleFactory>
 #include <QTemporaryDir>
@@ -94,6 +95,8 @@ int runWindow(int argc, char **argv)
     QApplication app(argc, argv);
     Crosstalk::AppIdentity::apply();
     QApplication::setApplicationDisplayName(Crosstalk::AppIdentity::displayName());
+    QApplication::setWindowIcon(QIcon::fromTheme(
+        Crosstalk::AppIdentity::id(), QIcon(u":/crosstalk/icons/org.crosstalk.Crosstalk.svg"_s)));
 
     QCommandLineParser parser;
     QCommandLineOption screenshot(u"screenshot"_s, u"Render the window into FILE and exit."_s,

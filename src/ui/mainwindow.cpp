@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mainwindow.h"
 
+#include "conversation/sessiondocument.h"
+#include "export/exporter.h"
+
 #include "config/appidentity.h"
 #include "conversation/engine.h"
 #include "demosession.h"
@@ -17,6 +20,7 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDockWidget>
+#include <QFileDialog>
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QJsonDocument>
@@ -29,7 +33,9 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSettings>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QToolBar>
 #include <QVBoxLayout>
@@ -325,6 +331,26 @@ void MainWindow::createPanels()
 void MainWindow::createMenus()
 {
     QMenu *fileMenu = menuBar()->addMenu(tr("&File"));
+    QAction *import =
+        fileMenu->addAction(QIcon::fromTheme(u"document-import"_s), tr("&Import Session…"));
+    import->setShortcut(QKeySequence::Open);
+    connect(import, &QAction::triggered, this, &MainWindow::importSession);
+    m_exportMenu = fileMenu->addMenu(QIcon::fromTheme(u"document-export"_s), tr("&Export"));
+    const QList<std::pair<ExportFormat, QString>> formats = {
+        {ExportFormat::Markdown, tr("&Markdown…")},
+        {ExportFormat::Html, tr("&HTML…")},
+        {ExportFormat::Pdf, tr("&PDF…")},
+        {ExportFormat::Text, tr("Plain &Text…")},
+        {ExportFormat::SessionDocument, tr("Session &Document (JSON)…")},
+        {ExportFormat::LegacyJson, tr("&Old Tool's JSON…")},
+    };
+    for (const auto &[format, label] : formats) {
+        QAction *action = m_exportMenu->addAction(label);
+        if (format == ExportFormat::Markdown)
+            action->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_E);
+        connect(action, &QAction::triggered, this, [this, f = format] { exportSession(f); });
+    }
+    fileMenu->addSeparator();
     QAction *quit = fileMenu->addAction(QIcon::fromTheme(u"application-exit"_s), tr("&Quit"));
     quit->setShortcut(QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
@@ -426,6 +452,71 @@ void MainWindow::saveLayout() const
     QSettings settings(AppIdentity::settingsFilePath(), QSettings::IniFormat);
     settings.setValue(u"MainWindow/geometry"_s, saveGeometry());
     settings.setValue(u"MainWindow/state"_s, saveState());
+}
+
+void MainWindow::exportSession(ExportFormat format)
+{
+    const Session *session = &m_transcript->session();
+    if (m_currentId.isNull() || session->id != m_currentId)
+        return;
+    QString name = session->title;
+    name.replace(QRegularExpression(u"[^\\p{L}\\p{N} _-]+"_s), u" "_s);
+    name = name.simplified().left(60);
+    const QString extension = Exporter::fileExtension(format);
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export Session"),
+        QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation) + u'/' +
+            (name.isEmpty() ? u"crosstalk"_s : name) + u'.' + extension,
+        tr("%1 files (*.%2)").arg(extension.toUpper(), extension));
+    if (path.isEmpty())
+        return;
+    if (const auto error = Exporter::writeFile(*session, format, path))
+        showError(error->message);
+    else
+        statusBar()->showMessage(tr("Exported to %1").arg(path), 5000);
+}
+
+void MainWindow::importSession()
+{
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Import Session"),
+        QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation),
+        tr("Session documents (*.json)"));
+    if (path.isEmpty())
+        return;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        showError(tr("Cannot read %1: %2").arg(path, file.errorString()));
+        return;
+    }
+    const Parsed<Session> parsed = SessionDocument::read(file.readAll());
+    if (!parsed) {
+        QStringList problems;
+        for (const FieldError &e : parsed.errors.mid(0, 10))
+            problems << e.toString();
+        showError(tr("%1 is not a session document Crosstalk can read:\n%2")
+                      .arg(path, problems.join(u'\n')));
+        return;
+    }
+    SessionStore *store = m_engine->store();
+    if (!store) {
+        showError(tr("Sessions cannot be kept: the session store is not open."));
+        return;
+    }
+    if (store->loadSession(parsed.value->id)) {
+        openSession(parsed.value->id);
+        statusBar()->showMessage(tr("This session is already here."), 5000);
+        return;
+    }
+    Session session = *parsed.value;
+    if (session.status == SessionStatus::Running)
+        session.status = SessionStatus::Interrupted;
+    if (auto saved = store->saveSession(session, SessionStore::Messages::Replace); !saved) {
+        showError(saved.error().message);
+        return;
+    }
+    m_sessions->refresh();
+    openSession(session.id);
 }
 
 void MainWindow::showError(const QString &message)
@@ -618,6 +709,7 @@ void MainWindow::updateSessionState()
     const bool readOnly = !m_runningElsewhere.isEmpty();
     const SessionStatus status = session.status;
 
+    m_exportMenu->setEnabled(open);
     m_startAction->setText(status == SessionStatus::Configured ? tr("&Start") : tr("&Resume"));
     m_startAction->setEnabled(open && !readOnly &&
                               (status == SessionStatus::Configured ||

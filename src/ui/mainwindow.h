@@ -3,6 +3,7 @@
 
 #include "conversation/engineevent.h"
 #include "conversation/error.h"
+#include "export/exporter.h"
 
 #include <QHash>
 #include <QMainWindow>
@@ -75,6 +76,8 @@ private:
     void updateSessionState();
     void updateInspector();
     void showError(const QString &message);
+    void exportSession(ExportFormat format);
+    void importSession();
     void runControl(std::optional<Error> (Engine::*control)(const QUuid &));
     QList<QUuid> sessionsRunningHere() const;
 
@@ -100,6 +103,7 @@ private:
     QAction *m_pauseAction = nullptr;
     QAction *m_stopAction = nullptr;
     QAction *m_deleteAction = nullptr;
+    QMenu *m_exportMenu = nullptr;
 
     QLabel *m_roundLabel = nullptr;
     QLabel *m_tokensLabel = nullptr;
