@@ -4,6 +4,7 @@
 #include "conversation/engine.h"
 #include "fakellmserver.h"
 #include "llm/chatclient.h"
+#include "storage/sessionstore.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -277,6 +278,29 @@ private slots:
         QCOMPARE(m_engine->setParticipantModel(id, u"P1"_s, u"m0"_s)->code, ErrorCode::Conflict);
         QTRY_COMPARE_WITH_TIMEOUT(session(id).status, SessionStatus::Completed, 10000);
         QCOMPARE(session(id).messages.at(0).model->modelId, u"model-2"_s);
+    }
+
+    // Two processes on one store: a session this engine loaded earlier but did not run is
+    // taken as the other process left it.
+    void idleCopiesFollowTheStore()
+    {
+        QTemporaryDir dir;
+        SessionStore storeA, storeB;
+        QVERIFY(storeA.open(dir.filePath(u"store.sqlite"_s)).ok());
+        QVERIFY(storeB.open(dir.filePath(u"store.sqlite"_s)).ok());
+        m_engine->setStore(&storeA, u"test A"_s);
+        Engine other(ModelRegistry::load({}, m_settings.get()), m_client.get(), nullptr);
+        other.setStore(&storeB, u"test B"_s);
+
+        const QUuid id = create(draft(2));
+        QCOMPARE(other.load(id)->status, SessionStatus::Configured);
+        QVERIFY(!m_engine->start(id));
+        QTRY_COMPARE_WITH_TIMEOUT(session(id).status, SessionStatus::Completed, 10000);
+        const Session *seen = other.load(id);
+        QCOMPARE(seen->status, SessionStatus::Completed);
+        QCOMPARE(seen->messages.size(), 4);
+        QCOMPARE(other.start(id), std::nullopt); // completed: unchanged, not run again
+        m_engine.reset();                        // before its store
     }
 
     void budgetCapsPause_data()

@@ -40,8 +40,15 @@ SessionRun *Engine::adopt(const Session &session)
 
 const Session *Engine::load(const QUuid &id, std::optional<Error> *error)
 {
-    if (const Session *loaded = session(id))
-        return loaded;
+    if (SessionRun *r = run(id)) {
+        // Idle here, it may have moved on in another process since it was loaded.
+        if (m_store && r->session().status != SessionStatus::Running && !r->hasCallsInFlight()) {
+            if (StoreResult<Session> stored = m_store->loadSession(id);
+                stored && stored->updatedAt > r->session().updatedAt)
+                r->reload(std::move(stored).value());
+        }
+        return &r->session();
+    }
     if (!m_store)
         return nullptr;
     StoreResult<Session> stored = m_store->loadSession(id);

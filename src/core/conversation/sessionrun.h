@@ -28,6 +28,9 @@ public:
 
     const Session &session() const { return m_session; }
 
+    // Takes the session as another process left it (this process is not running it).
+    void reload(const Session &session) { m_session = session; }
+
     void start();
     void pause();
     void stop();
