@@ -156,6 +156,19 @@ private slots:
     }
 
     // The engine's context for the demo model never reaches a real provider.
+    // A finished reply's connection serves the next turn: no new TCP (or TLS) handshake.
+    void connectionIsKeptBetweenTurns()
+    {
+        for (int turn = 0; turn < 3; ++turn) {
+            CallLog log;
+            startCall(&log);
+            QTRY_VERIFY(log.done());
+            QCOMPARE(log.finished, 1);
+        }
+        QCOMPARE(m_server->requests().size(), 3);
+        QCOMPARE(m_server->connectionsAccepted(), 1);
+    }
+
     void demoContextStaysOffTheWire()
     {
         ChatRequest request = question();

@@ -112,8 +112,10 @@ FakeLlmServer::FakeLlmServer(QObject *parent)
     m_tcp.setListenBacklogSize(1024);
     m_tcp.setMaxPendingConnections(1024);
     connect(&m_tcp, &QTcpServer::pendingConnectionAvailable, this, [this] {
-        while (QTcpSocket *socket = m_tcp.nextPendingConnection())
+        while (QTcpSocket *socket = m_tcp.nextPendingConnection()) {
+            ++m_connections;
             new FakeConnection(socket, this);
+        }
     });
 }
 

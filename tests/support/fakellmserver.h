@@ -88,6 +88,9 @@ public:
     std::optional<RecordedRequest> request(int id) const;
     void clearRequests() { m_records.clear(); }
 
+    // TCP connections accepted so far: tells whether clients keep connections alive.
+    int connectionsAccepted() const { return m_connections; }
+
     // Milliseconds on the clock the records use.
     double nowMs() const;
 
@@ -118,6 +121,7 @@ private:
     QList<int> m_faultRuleHits;
     QList<RecordedRequest> m_records;
     int m_nextId = 1;
+    int m_connections = 0;
 };
 
 } // namespace Crosstalk::Fake

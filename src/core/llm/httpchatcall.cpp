@@ -76,8 +76,12 @@ void HttpChatCall::sendAttempt()
     m_plainBody.clear();
     m_streaming = false;
     m_timedOut = false;
+    // The transfer timeout is a backstop for a reply left to finish after its stream ended
+    // (releaseReply); the call's own inactivity timer fires first.
     m_reply = m_http->postJson(endpoint(), m_body, headers(),
-                               {.forceHttp1 = m_model.forceHttp1, .acceptEventStream = true});
+                               {.forceHttp1 = m_model.forceHttp1,
+                                .acceptEventStream = true,
+                                .transferTimeout = 2 * m_timing.inactivityTimeout});
     connect(m_reply, &QNetworkReply::readyRead, this, &HttpChatCall::onReadyRead);
     connect(m_reply, &QNetworkReply::metaDataChanged, this,
             [this] { m_inactivityTimer.start(m_timing.inactivityTimeout); });
@@ -221,6 +225,7 @@ void HttpChatCall::completeStream(FinishReason reason)
 {
     m_inactivityTimer.stop();
     m_turnTimer.stop();
+    releaseReply();
     complete(reason);
 }
 
@@ -238,6 +243,24 @@ void HttpChatCall::cancel()
     // Ends at once and says so explicitly: the reply is dropped with its signals disconnected,
     // so the abort's own error can never be mistaken for the outcome.
     finishWithError({CallError::Kind::Cancelled, 0, tr("Stopped."), false, m_attempt});
+}
+
+void HttpChatCall::releaseReply()
+{
+    if (!m_reply)
+        return;
+    QNetworkReply *reply = m_reply;
+    m_reply = nullptr;
+    reply->disconnect(this);
+    if (!reply->isRunning()) {
+        reply->deleteLater();
+        return;
+    }
+    // The reply is complete, but the stream's last bytes (the chunked terminator) may still
+    // be on their way. Aborting would close the connection; reading them out keeps it for the
+    // next request — a new TLS handshake per turn costs real providers a noticeable delay.
+    connect(reply, &QNetworkReply::readyRead, reply, [reply] { reply->readAll(); });
+    connect(reply, &QNetworkReply::finished, reply, &QObject::deleteLater);
 }
 
 void HttpChatCall::dropReply()

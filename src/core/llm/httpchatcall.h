@@ -72,7 +72,10 @@ private:
     void onReplyFinished();
     void retryOrFail(CallError error, std::optional<RetryPolicy::Milliseconds> retryAfter);
     void finishWithError(CallError error);
+    // Aborts the reply: its connection is not reused.
     void dropReply();
+    // Lets a completed reply finish on its own so that its connection is kept.
+    void releaseReply();
     QString redact(QString text) const;
     static QString durationText(std::chrono::milliseconds duration);
 
