@@ -5,9 +5,11 @@
 #include "config/settings.h"
 #include "conversation/engine.h"
 #include "fakellmserver.h"
+#include "httptestclient.h"
 #include "llm/chatclient.h"
 #include "mcpserver.h"
 #include "persona/personalibrary.h"
+#include "restserver.h"
 #include "storage/sessionstore.h"
 
 #include <QJsonArray>
@@ -18,6 +20,7 @@
 using namespace Qt::StringLiterals;
 using namespace Crosstalk;
 using namespace Crosstalk::Fake;
+using namespace Crosstalk::Testing;
 
 namespace {
 
@@ -32,6 +35,8 @@ public:
     QList<QJsonObject> notifications;
     QList<QJsonValue> replies;
 };
+
+const QByteArray kToken = "test-token-mcp-0123456789"_ba;
 
 const QString kAlice = u"You are Alice, who explains things with everyday objects."_s;
 
@@ -67,6 +72,19 @@ private:
     std::unique_ptr<SessionStore> m_store;
     std::unique_ptr<PersonaLibrary> m_library;
     std::unique_ptr<McpServer> m_server;
+    std::unique_ptr<RestServer> m_rest;
+
+    HttpReply post(const QByteArray &body,
+                   const QList<std::pair<QByteArray, QByteArray>> &extra = {},
+                   const QByteArray &token = kToken, const QByteArray &method = "POST")
+    {
+        HttpTestClient client(m_rest->port());
+        if (!client.connect())
+            return {};
+        client.write(HttpTestClient::request(
+            method, "/mcp", "127.0.0.1:" + QByteArray::number(m_rest->port()), token, body, extra));
+        return client.read();
+    }
 
     // The one answer to `json`, given at once.
     QJsonValue send(const QByteArray &json, const QString &version = u"2025-11-25"_s)
@@ -131,10 +149,14 @@ private slots:
         secret.write("outside the library");
         m_library = std::make_unique<PersonaLibrary>(library);
         m_server = std::make_unique<McpServer>(m_engine.get(), m_library.get());
+        m_rest = std::make_unique<RestServer>(m_engine.get(), m_library.get());
+        m_rest->setToken(QString::fromLatin1(kToken));
+        QVERIFY(!m_rest->listen());
     }
 
     void cleanupTestCase()
     {
+        m_rest.reset();
         m_server.reset();
         m_engine.reset();
     }
@@ -474,6 +496,61 @@ private slots:
             toolCall(u"list_models"_s)[u"structuredContent"_s][u"models"_s].toArray();
         QVERIFY(models.size() >= 3);
         QCOMPARE(models.first()[u"base_url"_s].toString(), m_fake.baseUrl().toString() + u"/v1"_s);
+    }
+
+    // Streamable HTTP at /mcp on the REST server.
+    void httpAnswersJson()
+    {
+        const HttpReply reply =
+            post(request(1, u"initialize"_s, {{u"protocolVersion"_s, u"2025-06-18"_s}}));
+        QCOMPARE(reply.status, 200);
+        QCOMPARE(reply.header("content-type"), "application/json"_ba);
+        QCOMPARE(reply.json()[u"result"_s][u"protocolVersion"_s].toString(), u"2025-06-18"_s);
+        QCOMPARE(post(R"({"jsonrpc": "2.0", "method": "notifications/initialized"})"_ba).status,
+                 202);
+    }
+
+    void httpRefuses()
+    {
+        const HttpReply noToken = post(request(1, u"ping"_s), {}, QByteArray());
+        QCOMPARE(noToken.status, 401);
+        const HttpReply get = post(QByteArray(), {}, kToken, "GET");
+        QCOMPARE(get.status, 405);
+        QCOMPARE(get.header("allow"), "POST"_ba);
+        const HttpReply version =
+            post(request(1, u"ping"_s), {{"MCP-Protocol-Version", "1999-01-01"}});
+        QCOMPARE(version.status, 400);
+        QCOMPARE(version.json()[u"error"_s][u"code"_s].toInt(), -32600);
+    }
+
+    // Without the version header a client speaks 2025-03-26, which has batches.
+    void httpBatches()
+    {
+        const QByteArray batch = "[" + request(1, u"ping"_s) + "," + request(2, u"ping"_s) + "]";
+        const HttpReply old = post(batch);
+        QCOMPARE(old.status, 200);
+        QCOMPARE(QJsonDocument::fromJson(old.body).array().size(), 2);
+        const HttpReply current = post(batch, {{"MCP-Protocol-Version", "2025-11-25"}});
+        QCOMPARE(current.json()[u"error"_s][u"code"_s].toInt(), -32600);
+    }
+
+    // Progress goes out as server-sent events before the response, on the POST's stream.
+    void httpStreamsProgress()
+    {
+        const QString id = setUp(1);
+        HttpTestClient client(m_rest->port());
+        QVERIFY(client.connect());
+        client.write(HttpTestClient::request(
+            "POST", "/mcp", "127.0.0.1:" + QByteArray::number(m_rest->port()), kToken,
+            call(21, u"crosstalk_run"_s, {{u"session_id"_s, id}}, {{u"progressToken"_s, 5}})));
+        QByteArray bytes;
+        QTRY_VERIFY_WITH_TIMEOUT((bytes += client.socket().readAll()).endsWith("0\r\n\r\n"), 20000);
+        QVERIFY(bytes.startsWith("HTTP/1.1 200"));
+        QVERIFY(bytes.contains("text/event-stream"));
+        QCOMPARE(bytes.count("\"method\":\"notifications/progress\""), 2);
+        const qsizetype response = bytes.indexOf("\"id\":21");
+        QVERIFY(response > bytes.lastIndexOf("notifications/progress"));
+        QVERIFY(bytes.contains("event: message\ndata: {"));
     }
 };
 

@@ -123,6 +123,26 @@ async function exercise(client, label) {
   await client.ping();
 }
 
+// `crosstalk mcp` without the SDK: a message split across writes, a parse error, a last line
+// without its newline, then the end of input, which ends the process with 0. Every line on
+// stdout must be a protocol message.
+async function rawStdio(env) {
+  const child = spawn(crosstalk, ['mcp'], { env, stdio: ['pipe', 'pipe', 'inherit'] });
+  children.push(child);
+  let out = '';
+  child.stdout.on('data', (data) => { out += data; });
+  const exited = new Promise((resolve) => { child.on('exit', resolve); });
+  const ping = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' });
+  child.stdin.write(ping.slice(0, 10));
+  await new Promise((resolve) => { setTimeout(resolve, 300); });
+  child.stdin.write(`${ping.slice(10)}\n{"jsonrpc": "2.0", "id": 2, "method": "nope"}\nnot json\n`);
+  child.stdin.end(JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'ping' }));
+  assert.equal(await exited, 0, 'the end of input ends crosstalk mcp with 0');
+  const messages = out.trimEnd().split('\n').map((line) => JSON.parse(line));
+  assert.deepEqual(messages.map((message) => message.id), [1, 2, null, 3]);
+  assert.deepEqual(messages.map((message) => message.error?.code), [undefined, -32601, -32700, undefined]);
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'crosstalk-mcp-e2e-'));
 try {
   const fake = await startListening(fakellm, ['--port', '0'], process.env,
@@ -139,6 +159,9 @@ try {
     QT_QPA_PLATFORM: 'offscreen',
   };
   delete env.ANTHROPIC_API_KEY;
+
+  await rawStdio(env);
+  console.log('stdio framing: partial lines, parse errors and the end of input');
 
   const stdio = new Client({ name: 'crosstalk-e2e', version: '1.0.0' });
   await stdio.connect(new StdioClientTransport({ command: crosstalk, args: ['mcp'], env, stderr: 'inherit' }));
