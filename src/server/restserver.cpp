@@ -6,16 +6,16 @@
 #include "conversation/engine.h"
 #include "conversation/legacylayout.h"
 #include "httperror.h"
+#include "legacyapi.h"
+#include "mcpserver.h"
 #include "persona/personalibrary.h"
 #include "requestgate.h"
 #include "setuprequest.h"
-#include "storage/sessionstore.h"
 
 #include <QAbstractHttpServer>
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
 #include <QHttpServerResponse>
-#include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkInterface>
 #include <QTcpSocket>
@@ -53,14 +53,14 @@ void addHeaders(QHttpServerResponse &response,
     response.setHeaders(std::move(all));
 }
 
-QString idText(const QUuid &id)
-{
-    return id.toString(QUuid::WithoutBraces);
-}
-
 QHttpServerResponse noSession(const QString &id)
 {
-    return errorResponse(ErrorCode::NotFound, u"No session %1."_s.arg(id), Status::NotFound);
+    return HttpError::response(LegacyApi::noSession(id), kLegacy);
+}
+
+QHttpServerResponse reply(const LegacyApi::Result &result)
+{
+    return result ? QHttpServerResponse(result.value) : HttpError::response(*result.error, kLegacy);
 }
 
 // A page served from a loopback address may call the API from a browser; any other site may
@@ -71,44 +71,6 @@ bool loopbackOrigin(QByteArrayView origin)
     const QString host = url.host().toLower();
     return (url.scheme() == u"http"_s || url.scheme() == u"https"_s) &&
            (host == u"localhost"_s || host == u"127.0.0.1"_s || host == u"::1"_s);
-}
-
-// The old status object from a store listing, for sessions this process has not loaded.
-QJsonObject statusOf(const SessionSummary &summary)
-{
-    return {
-        {u"session_id"_s, idText(summary.id)},
-        {u"status"_s, LegacyLayout::statusName(summary.status)},
-        {u"models"_s, QJsonArray::fromStringList(summary.modelAliases)},
-        {u"paradigm"_s, enumToString(summary.paradigm)},
-        {u"iterations"_s, summary.rounds},
-        {u"current_iteration"_s, summary.completedRounds},
-        {u"message_count"_s, summary.messageCount},
-        {u"created_at"_s, double(summary.createdAt.toMSecsSinceEpoch()) / 1000.0},
-    };
-}
-
-QJsonObject runReply(const Session &session, const QString &reason)
-{
-    QJsonArray conversation;
-    for (const Message &message : session.messages)
-        conversation.append(LegacyLayout::message(message, session));
-    QJsonObject reply{
-        {u"session_id"_s, idText(session.id)},
-        {u"status"_s, LegacyLayout::statusName(session.status)},
-        {u"conversation"_s, conversation},
-        {u"duration_seconds"_s, LegacyLayout::durationSeconds(session)},
-    };
-    if (!reason.isEmpty())
-        reply.insert(u"reason"_s, reason);
-    return reply;
-}
-
-bool settled(const Session &session)
-{
-    return session.status != SessionStatus::Running &&
-           std::none_of(session.messages.cbegin(), session.messages.cend(),
-                        [](const Message &m) { return m.status == MessageStatus::Streaming; });
 }
 
 } // namespace
@@ -157,11 +119,75 @@ public:
     QString reason;
 };
 
+// One POST to /mcp: the MCP server's answer goes back as the response, as JSON, or as a
+// server-sent event stream once a progress notification has to go out before it.
+class RestServer::McpExchange : public McpChannel
+{
+public:
+    McpExchange(QHttpServerResponder &&responder, const QByteArray &allowedOrigin, QObject *parent)
+        : McpChannel(parent)
+        , m_responder(std::move(responder))
+        , m_origin(allowedOrigin)
+    {}
+
+    void notify(const QJsonObject &message) override
+    {
+        if (!m_streaming) {
+            m_streaming = true;
+            m_responder.writeBeginChunked(headers("text/event-stream"));
+        }
+        m_responder.writeChunk(event(message));
+    }
+
+    void reply(const QJsonValue &answer) override
+    {
+        const QByteArray json =
+            answer.isObject() ? QJsonDocument(answer.toObject()).toJson(QJsonDocument::Compact)
+                              : QJsonDocument(answer.toArray()).toJson(QJsonDocument::Compact);
+        if (m_streaming)
+            m_responder.writeEndChunked(answer.isNull() ? QByteArray() : event(json));
+        else if (answer.isNull())
+            m_responder.write(headers({}), Status::Accepted);
+        else
+            m_responder.write(json, headers("application/json"));
+        deleteLater();
+    }
+
+private:
+    static QByteArray event(const QJsonObject &message)
+    {
+        return event(QJsonDocument(message).toJson(QJsonDocument::Compact));
+    }
+    static QByteArray event(const QByteArray &json)
+    {
+        return "event: message\ndata: " + json + "\n\n";
+    }
+
+    QHttpHeaders headers(const QByteArray &contentType) const
+    {
+        QHttpHeaders all;
+        if (!contentType.isEmpty())
+            all.append(QHttpHeaders::WellKnownHeader::ContentType, contentType);
+        if (contentType == "text/event-stream")
+            all.append(QHttpHeaders::WellKnownHeader::CacheControl, "no-cache");
+        if (!m_origin.isEmpty()) {
+            all.append("Access-Control-Allow-Origin", m_origin);
+            all.append("Vary", "Origin");
+        }
+        return all;
+    }
+
+    QHttpServerResponder m_responder;
+    QByteArray m_origin;
+    bool m_streaming = false;
+};
+
 RestServer::RestServer(Engine *engine, const PersonaLibrary *library, QObject *parent)
     : QObject(parent)
     , m_engine(engine)
     , m_library(library)
     , m_dispatcher(new Dispatcher(this))
+    , m_mcp(new McpServer(engine, library, this))
 {
     connect(engine, &Engine::event, this, &RestServer::onEngineEvent);
 }
@@ -171,6 +197,8 @@ RestServer::~RestServer()
     // Responders tell their connection when they go; the connections live in the dispatcher.
     qDeleteAll(m_pending);
     m_pending.clear();
+    delete m_mcp;
+    qDeleteAll(findChildren<McpChannel *>(Qt::FindDirectChildrenOnly));
 }
 
 void RestServer::setToken(const QString &token)
@@ -276,9 +304,11 @@ std::optional<QHttpServerResponse> RestServer::screen(const QHttpServerRequest &
                              Status::Forbidden);
     if (request.method() == Method::Options) {
         QHttpServerResponse response(QJsonObject{}, Status::Ok);
-        addHeaders(response, {{"Allow", "GET, POST, DELETE, OPTIONS"},
-                              {"Access-Control-Allow-Methods", "GET, POST, DELETE"},
-                              {"Access-Control-Allow-Headers", "Authorization, Content-Type"}});
+        addHeaders(response,
+                   {{"Allow", "GET, POST, DELETE, OPTIONS"},
+                    {"Access-Control-Allow-Methods", "GET, POST, DELETE"},
+                    {"Access-Control-Allow-Headers",
+                     "Authorization, Content-Type, Mcp-Session-Id, MCP-Protocol-Version"}});
         return response;
     }
     if (request.url().path() == u"/healthz"_s)
@@ -348,6 +378,12 @@ std::optional<QHttpServerResponse> RestServer::route(const QHttpServerRequest &r
         return QHttpServerResponse(
             QJsonObject{{u"status"_s, u"ok"_s}, {u"version"_s, AppIdentity::version()}});
     }
+    if (parts == QStringList{u"mcp"_s}) {
+        // Stateless: no server-initiated stream to GET, no session to DELETE.
+        if (auto refused = only(Method::Post, "POST"))
+            return refused;
+        return mcp(request, responder);
+    }
     if (parts.size() >= 3 && parts.size() <= 4 && parts[0] == u"v1"_s &&
         parts[1] == u"crosstalk"_s) {
         if (parts.size() == 3 && parts[2] == u"setup"_s) {
@@ -399,82 +435,22 @@ QHttpServerResponse RestServer::setup(const QHttpServerRequest &request)
                              .arg(parseError.offset)}});
     if (!document.isObject())
         return invalid({{u"body"_s, u"must be a JSON object"_s}});
-    const QJsonObject body = document.object();
-    const Parsed<Session> draft =
-        SetupRequest::read(body, m_engine->registry(), *m_library, m_engine->store());
-    if (!draft)
-        return invalid(draft.errors);
-    const Parsed<QUuid> created = m_engine->createSession(*draft.value);
-    if (!created)
-        return invalid(SetupRequest::requestFieldNames(created.errors, body));
-    const Session &session = *m_engine->session(*created.value);
-    QJsonArray models;
-    for (const Participant &participant : session.participants)
-        models.append(participant.modelAlias);
-    return QHttpServerResponse(QJsonObject{
-        {u"session_id"_s, idText(session.id)},
-        {u"status"_s, LegacyLayout::statusName(session.status)},
-        {u"models"_s, models},
-        {u"paradigm"_s, enumToString(session.paradigm)},
-        {u"iterations"_s, session.rounds},
-    });
+    return reply(LegacyApi::setup(*m_engine, *m_library, document.object()));
 }
 
 QHttpServerResponse RestServer::status(const QUuid &id)
 {
-    // A session this process has loaded is current here; any other is read from the store as
-    // it stands, without adopting it, so a session another process runs is not frozen here.
-    if (const Session *session = m_engine->session(id))
-        return QHttpServerResponse(LegacyLayout::status(*session));
-    if (SessionStore *store = m_engine->store()) {
-        StoreResult<Session> stored = store->loadSession(id);
-        if (stored)
-            return QHttpServerResponse(LegacyLayout::status(*stored));
-        if (stored.error().code != ErrorCode::NotFound)
-            return HttpError::response(stored.error(), kLegacy);
-    }
-    return noSession(idText(id));
+    return reply(LegacyApi::status(*m_engine, id));
 }
 
 QHttpServerResponse RestServer::list()
 {
-    QJsonArray sessions;
-    QSet<QUuid> listed;
-    if (SessionStore *store = m_engine->store()) {
-        StoreResult<SessionList> stored = store->listSessions();
-        if (!stored)
-            return HttpError::response(stored.error(), kLegacy);
-        for (const SessionSummary &summary : stored->sessions) {
-            const Session *loaded = m_engine->session(summary.id);
-            sessions.append(loaded ? LegacyLayout::status(*loaded) : statusOf(summary));
-            listed.insert(summary.id);
-        }
-    }
-    // Created here but not written yet (or kept in memory only, without a store).
-    for (const QUuid &id : m_engine->sessionIds())
-        if (!listed.contains(id))
-            sessions.append(LegacyLayout::status(*m_engine->session(id)));
-    return QHttpServerResponse(
-        QJsonObject{{u"sessions"_s, sessions}, {u"total"_s, qint64(sessions.size())}});
+    return reply(LegacyApi::list(*m_engine));
 }
 
 QHttpServerResponse RestServer::remove(const QUuid &id)
 {
-    const Session *here = m_engine->session(id);
-    SessionStore *store = m_engine->store();
-    if (store && !(here && here->status == SessionStatus::Running)) {
-        // Deleting a session under the process that runs it would pull its transcript away.
-        if (auto holder = store->leaseHolder(id); holder && holder.value())
-            return HttpError::response(Error{ErrorCode::Conflict,
-                                             u"The session runs in %1; stop it there first."_s.arg(
-                                                 holder.value()->description()),
-                                             {}},
-                                       kLegacy);
-    }
-    if (const std::optional<Error> error = m_engine->remove(id))
-        return HttpError::response(*error, kLegacy);
-    return QHttpServerResponse(
-        QJsonObject{{u"success"_s, true}, {u"message"_s, u"Session deleted successfully"_s}});
+    return reply(LegacyApi::remove(*m_engine, id));
 }
 
 std::optional<QHttpServerResponse>
@@ -486,15 +462,10 @@ RestServer::run(const QUuid &id, const QHttpServerRequest &request, QHttpServerR
         waitValue != u"yes"_s)
         return invalid({{u"wait"_s, u"must be true or false"_s}});
 
-    std::optional<Error> loadError;
-    const Session *session = m_engine->load(id, &loadError);
-    if (!session)
-        return loadError ? HttpError::response(*loadError, kLegacy) : noSession(idText(id));
-    // Running a completed session returns it unchanged.
-    if (session->status == SessionStatus::Completed)
-        return QHttpServerResponse(runReply(*session, {}));
-    if (const std::optional<Error> error = m_engine->start(id))
-        return HttpError::response(*error, kLegacy);
+    bool finished = false;
+    const LegacyApi::Result started = LegacyApi::start(*m_engine, id, &finished);
+    if (!started || finished)
+        return reply(started);
     if (falseWait)
         return QHttpServerResponse(LegacyLayout::status(*m_engine->session(id)), Status::Accepted);
 
@@ -508,6 +479,34 @@ RestServer::run(const QUuid &id, const QHttpServerRequest &request, QHttpServerR
         });
     }
     settle(id);
+    return std::nullopt;
+}
+
+std::optional<QHttpServerResponse> RestServer::mcp(const QHttpServerRequest &request,
+                                                   QHttpServerResponder &responder)
+{
+    const QString version = QString::fromLatin1(request.value("mcp-protocol-version"_ba));
+    if (!version.isEmpty() && !McpServer::supportedVersions().contains(version))
+        return QHttpServerResponse(
+            QJsonObject{{u"jsonrpc"_s, u"2.0"_s},
+                        {u"id"_s, QJsonValue::Null},
+                        {u"error"_s,
+                         QJsonObject{{u"code"_s, -32600},
+                                     {u"message"_s,
+                                      u"Unsupported MCP-Protocol-Version %1; this server speaks "
+                                      "%2"_s.arg(version.left(32),
+                                                 McpServer::supportedVersions().join(u", "_s))}}}},
+            Status::BadRequest);
+    const QByteArray origin = request.value("origin"_ba);
+    auto *exchange = new McpExchange(std::move(responder), origin, this);
+    // Without the header a client speaks 2025-03-26 (the Streamable HTTP transport's rule).
+    exchange->protocolVersion = version.isEmpty() ? u"2025-03-26"_s : version;
+    // Stateless: no Mcp-Session-Id, so every HTTP client is one client for cancellation.
+    exchange->clientKey = u"http"_s;
+    // A client that gives up waiting is forgotten; a session it started runs on.
+    if (QTcpSocket *socket = m_gate->connection(request.remoteAddress(), request.remotePort()))
+        connect(socket, &QAbstractSocket::disconnected, exchange, &QObject::deleteLater);
+    m_mcp->receive(request.body(), exchange);
     return std::nullopt;
 }
 
@@ -531,10 +530,10 @@ void RestServer::onEngineEvent(const EngineEvent &event)
 void RestServer::settle(const QUuid &id)
 {
     const Session *session = m_engine->session(id);
-    if (!session || !settled(*session))
+    if (!session || !LegacyApi::settled(*session))
         return;
     for (PendingRun *pending : m_pending.values(id))
-        finish(pending, QHttpServerResponse(runReply(*session, pending->reason)));
+        finish(pending, QHttpServerResponse(LegacyApi::runReply(*session, pending->reason)));
 }
 
 void RestServer::finish(PendingRun *pending, QHttpServerResponse &&response)

@@ -20,6 +20,7 @@ class QHttpServerResponse;
 namespace Crosstalk {
 
 class Engine;
+class McpServer;
 class PersonaLibrary;
 class RequestGate;
 struct Session;
@@ -32,6 +33,7 @@ struct Session;
 //   GET    /v1/crosstalk/{id}/status      the old status object
 //   GET    /v1/crosstalk/list             {sessions: [status objects], total}
 //   DELETE /v1/crosstalk/{id}[/delete]    {success: true, message}
+//   POST   /mcp                           MCP over Streamable HTTP (docs/mcp.md)
 //   GET    /healthz                       no token needed
 //
 // Every request passes, in this order: the request gate (body ≤ 1 MiB, sane framing), the
@@ -63,6 +65,7 @@ public:
 private:
     class Dispatcher;
     class PendingRun;
+    class McpExchange;
 
     void handle(const QHttpServerRequest &request, QHttpServerResponder &responder);
     // Answers the request when it is refused before routing; nullopt lets it through.
@@ -78,6 +81,8 @@ private:
     QHttpServerResponse remove(const QUuid &id);
     std::optional<QHttpServerResponse> run(const QUuid &id, const QHttpServerRequest &request,
                                            QHttpServerResponder &responder);
+    std::optional<QHttpServerResponse> mcp(const QHttpServerRequest &request,
+                                           QHttpServerResponder &responder);
 
     void onEngineEvent(const EngineEvent &event);
     // Answers the run requests waiting for a session once it has stopped running and its
@@ -88,6 +93,7 @@ private:
     Engine *m_engine;
     const PersonaLibrary *m_library;
     Dispatcher *m_dispatcher;
+    McpServer *m_mcp;
     QPointer<RequestGate> m_gate;
     QString m_token;
     RateLimiter m_limiter;

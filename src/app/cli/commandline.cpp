@@ -2,6 +2,7 @@
 #include "cli/commandline.h"
 
 #include "cli/initcommand.h"
+#include "cli/mcpcommand.h"
 #include "cli/runcommand.h"
 #include "cli/servecommand.h"
 #include "cli/storecommands.h"
@@ -45,7 +46,8 @@ void configure(QCommandLineParser &parser)
                                  "  export  write a stored session as md, html, pdf, txt or json\n"
                                  "  import  import a session document\n"
                                  "  serve   the REST API without a window; 'crosstalk serve "
-                                 "--help'"_s,
+                                 "--help'\n"
+                                 "  mcp     the MCP server on stdio, for AI assistants"_s,
                                  u"[command] [options]"_s);
 }
 
@@ -141,6 +143,8 @@ int run(const QStringList &givenArguments)
         return exportCommand(rest);
     if (command == u"serve"_s)
         return serveCommand(rest);
+    if (command == u"mcp"_s)
+        return mcpCommand(rest);
     QTextStream(stderr) << "crosstalk: unknown command '" << positional.value(0) << "'\n"
                         << "Try 'crosstalk --help'.\n";
     return ExitUsage;

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "legacyapi.h"
+
+#include "conversation/engine.h"
+#include "conversation/legacylayout.h"
+#include "persona/personalibrary.h"
+#include "setuprequest.h"
+#include "storage/sessionstore.h"
+
+#include <QJsonArray>
+#include <QSet>
+
+using namespace Qt::StringLiterals;
+
+namespace Crosstalk::LegacyApi {
+
+namespace {
+
+QString idText(const QUuid &id)
+{
+    return id.toString(QUuid::WithoutBraces);
+}
+
+// The old status object from a store listing, for sessions this process has not loaded.
+QJsonObject statusOf(const SessionSummary &summary)
+{
+    return {
+        {u"session_id"_s, idText(summary.id)},
+        {u"status"_s, LegacyLayout::statusName(summary.status)},
+        {u"models"_s, QJsonArray::fromStringList(summary.modelAliases)},
+        {u"paradigm"_s, enumToString(summary.paradigm)},
+        {u"iterations"_s, summary.rounds},
+        {u"current_iteration"_s, summary.completedRounds},
+        {u"message_count"_s, summary.messageCount},
+        {u"created_at"_s, double(summary.createdAt.toMSecsSinceEpoch()) / 1000.0},
+    };
+}
+
+} // namespace
+
+Error noSession(const QString &id)
+{
+    return Error{ErrorCode::NotFound, u"No session %1."_s.arg(id), {}};
+}
+
+Result setup(Engine &engine, const PersonaLibrary &library, const QJsonObject &body)
+{
+    const Parsed<Session> draft =
+        SetupRequest::read(body, engine.registry(), library, engine.store());
+    if (!draft)
+        return Result::failure(Error::invalidInput(draft.errors));
+    const Parsed<QUuid> created = engine.createSession(*draft.value);
+    if (!created)
+        return Result::failure(
+            Error::invalidInput(SetupRequest::requestFieldNames(created.errors, body)));
+    const Session &session = *engine.session(*created.value);
+    QJsonArray models;
+    for (const Participant &participant : session.participants)
+        models.append(participant.modelAlias);
+    return {QJsonObject{
+                {u"session_id"_s, idText(session.id)},
+                {u"status"_s, LegacyLayout::statusName(session.status)},
+                {u"models"_s, models},
+                {u"paradigm"_s, enumToString(session.paradigm)},
+                {u"iterations"_s, session.rounds},
+            },
+            std::nullopt};
+}
+
+Result status(Engine &engine, const QUuid &id)
+{
+    if (const Session *session = engine.session(id))
+        return {LegacyLayout::status(*session), std::nullopt};
+    if (SessionStore *store = engine.store()) {
+        StoreResult<Session> stored = store->loadSession(id);
+        if (stored)
+            return {LegacyLayout::status(*stored), std::nullopt};
+        if (stored.error().code != ErrorCode::NotFound)
+            return Result::failure(stored.error());
+    }
+    return Result::failure(noSession(idText(id)));
+}
+
+Result list(Engine &engine)
+{
+    QJsonArray sessions;
+    QSet<QUuid> listed;
+    if (SessionStore *store = engine.store()) {
+        StoreResult<SessionList> stored = store->listSessions();
+        if (!stored)
+            return Result::failure(stored.error());
+        for (const SessionSummary &summary : stored->sessions) {
+            const Session *loaded = engine.session(summary.id);
+            sessions.append(loaded ? LegacyLayout::status(*loaded) : statusOf(summary));
+            listed.insert(summary.id);
+        }
+    }
+    // Created here but not written yet (or kept in memory only, without a store).
+    for (const QUuid &id : engine.sessionIds())
+        if (!listed.contains(id))
+            sessions.append(LegacyLayout::status(*engine.session(id)));
+    return {QJsonObject{{u"sessions"_s, sessions}, {u"total"_s, qint64(sessions.size())}},
+            std::nullopt};
+}
+
+Result remove(Engine &engine, const QUuid &id)
+{
+    const Session *here = engine.session(id);
+    SessionStore *store = engine.store();
+    if (store && !(here && here->status == SessionStatus::Running)) {
+        // Deleting a session under the process that runs it would pull its transcript away.
+        if (auto holder = store->leaseHolder(id); holder && holder.value())
+            return Result::failure(Error{ErrorCode::Conflict,
+                                         u"The session runs in %1; stop it there first."_s.arg(
+                                             holder.value()->description()),
+                                         {}});
+    }
+    if (const std::optional<Error> error = engine.remove(id))
+        return Result::failure(*error);
+    return {QJsonObject{{u"success"_s, true}, {u"message"_s, u"Session deleted successfully"_s}},
+            std::nullopt};
+}
+
+Result start(Engine &engine, const QUuid &id, bool *finished)
+{
+    *finished = false;
+    std::optional<Error> loadError;
+    const Session *session = engine.load(id, &loadError);
+    if (!session)
+        return Result::failure(loadError ? *loadError : noSession(idText(id)));
+    // Running a completed session returns it unchanged.
+    if (session->status == SessionStatus::Completed) {
+        *finished = true;
+        return {runReply(*session, {}), std::nullopt};
+    }
+    if (const std::optional<Error> error = engine.start(id))
+        return Result::failure(*error);
+    return {};
+}
+
+QJsonObject runReply(const Session &session, const QString &reason)
+{
+    QJsonArray conversation;
+    for (const Message &message : session.messages)
+        conversation.append(LegacyLayout::message(message, session));
+    QJsonObject reply{
+        {u"session_id"_s, idText(session.id)},
+        {u"status"_s, LegacyLayout::statusName(session.status)},
+        {u"conversation"_s, conversation},
+        {u"duration_seconds"_s, LegacyLayout::durationSeconds(session)},
+    };
+    if (!reason.isEmpty())
+        reply.insert(u"reason"_s, reason);
+    return reply;
+}
+
+bool settled(const Session &session)
+{
+    return session.status != SessionStatus::Running &&
+           std::none_of(session.messages.cbegin(), session.messages.cend(),
+                        [](const Message &m) { return m.status == MessageStatus::Streaming; });
+}
+
+} // namespace Crosstalk::LegacyApi

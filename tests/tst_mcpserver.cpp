@@ -1,0 +1,558 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The MCP server's JSON-RPC layer and tools, in process: an McpServer on the engine, with the
+// model slots served by the in-process fake LLM server, and a channel that records what the
+// server sends.
+#include "config/settings.h"
+#include "conversation/engine.h"
+#include "fakellmserver.h"
+#include "httptestclient.h"
+#include "llm/chatclient.h"
+#include "mcpserver.h"
+#include "persona/personalibrary.h"
+#include "restserver.h"
+#include "storage/sessionstore.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace Crosstalk;
+using namespace Crosstalk::Fake;
+using namespace Crosstalk::Testing;
+
+namespace {
+
+class RecordingChannel : public McpChannel
+{
+public:
+    using McpChannel::McpChannel;
+
+    void notify(const QJsonObject &message) override { notifications.append(message); }
+    void reply(const QJsonValue &answer) override { replies.append(answer); }
+
+    QList<QJsonObject> notifications;
+    QList<QJsonValue> replies;
+};
+
+const QByteArray kToken = "test-token-mcp-0123456789"_ba;
+
+const QString kAlice = u"You are Alice, who explains things with everyday objects."_s;
+
+QByteArray request(int id, const QString &method, const QJsonObject &params = {})
+{
+    QJsonObject message{{u"jsonrpc"_s, u"2.0"_s}, {u"id"_s, id}, {u"method"_s, method}};
+    if (!params.isEmpty())
+        message.insert(u"params"_s, params);
+    return QJsonDocument(message).toJson(QJsonDocument::Compact);
+}
+
+QByteArray call(int id, const QString &tool, const QJsonObject &arguments = {},
+                const QJsonObject &meta = {})
+{
+    QJsonObject params{{u"name"_s, tool}, {u"arguments"_s, arguments}};
+    if (!meta.isEmpty())
+        params.insert(u"_meta"_s, meta);
+    return request(id, u"tools/call"_s, params);
+}
+
+} // namespace
+
+class TestMcpServer : public QObject
+{
+    Q_OBJECT
+
+private:
+    FakeLlmServer m_fake;
+    QTemporaryDir m_dir;
+    std::unique_ptr<Settings> m_settings;
+    std::unique_ptr<ChatClient> m_client;
+    std::unique_ptr<Engine> m_engine;
+    std::unique_ptr<SessionStore> m_store;
+    std::unique_ptr<PersonaLibrary> m_library;
+    std::unique_ptr<McpServer> m_server;
+    std::unique_ptr<RestServer> m_rest;
+
+    HttpReply post(const QByteArray &body,
+                   const QList<std::pair<QByteArray, QByteArray>> &extra = {},
+                   const QByteArray &token = kToken, const QByteArray &method = "POST")
+    {
+        HttpTestClient client(m_rest->port());
+        if (!client.connect())
+            return {};
+        client.write(HttpTestClient::request(
+            method, "/mcp", "127.0.0.1:" + QByteArray::number(m_rest->port()), token, body, extra));
+        return client.read();
+    }
+
+    // The one answer to `json`, given at once.
+    QJsonValue send(const QByteArray &json, const QString &version = u"2025-11-25"_s)
+    {
+        RecordingChannel channel;
+        channel.protocolVersion = version;
+        m_server->receive(json, &channel);
+        if (channel.replies.size() != 1) {
+            qWarning() << "expected one answer, got" << channel.replies.size();
+            return QJsonValue::Undefined;
+        }
+        return channel.replies.first();
+    }
+
+    QJsonObject toolCall(const QString &tool, const QJsonObject &arguments = {})
+    {
+        return send(call(7, tool, arguments))[u"result"_s].toObject();
+    }
+
+    QString setUp(int iterations = 1)
+    {
+        const QJsonObject result =
+            toolCall(u"crosstalk_setup"_s, {{u"models"_s, QJsonArray{u"big"_s, u"small"_s}},
+                                            {u"iterations"_s, iterations},
+                                            {u"topic"_s, u"T"_s}});
+        return result[u"structuredContent"_s][u"session_id"_s].toString();
+    }
+
+    static int errorCode(const QJsonValue &response)
+    {
+        return response[u"error"_s][u"code"_s].toInt();
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        QVERIFY(m_fake.listen());
+        m_fake.setTiming({2, 2, 0});
+        QProcessEnvironment environment;
+        environment.insert(u"OPENAI_BASE_URL"_s, m_fake.baseUrl().toString() + u"/v1"_s);
+        environment.insert(u"OPENAI_API_KEY"_s, u"sk-test-mcp"_s);
+        m_settings = std::make_unique<Settings>(m_dir.filePath(u"crosstalk.conf"_s));
+        m_client = std::make_unique<ChatClient>();
+        CallTiming timing;
+        timing.inactivityTimeout = std::chrono::seconds(5);
+        timing.retry.maxRetries = 0;
+        m_client->setTiming(timing);
+        m_engine = std::make_unique<Engine>(ModelRegistry::load(environment, m_settings.get()),
+                                            m_client.get(), nullptr);
+        m_store = std::make_unique<SessionStore>();
+        QVERIFY(m_store->open(m_dir.filePath(u"store.sqlite"_s)));
+        m_engine->setStore(m_store.get(), u"test"_s);
+        const QString library = m_dir.filePath(u"personas"_s);
+        QVERIFY(QDir().mkpath(library));
+        QFile alice(library + u"/alice.md"_s);
+        QVERIFY(alice.open(QIODevice::WriteOnly));
+        alice.write(kAlice.toUtf8());
+        alice.close();
+        QFile secret(m_dir.filePath(u"secret.txt"_s));
+        QVERIFY(secret.open(QIODevice::WriteOnly));
+        secret.write("outside the library");
+        m_library = std::make_unique<PersonaLibrary>(library);
+        m_server = std::make_unique<McpServer>(m_engine.get(), m_library.get());
+        m_rest = std::make_unique<RestServer>(m_engine.get(), m_library.get());
+        m_rest->setToken(QString::fromLatin1(kToken));
+        QVERIFY(!m_rest->listen());
+    }
+
+    void cleanupTestCase()
+    {
+        m_rest.reset();
+        m_server.reset();
+        m_engine.reset();
+    }
+
+    void malformedJson()
+    {
+        const QJsonValue response = send("{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\""_ba);
+        QCOMPARE(errorCode(response), -32700);
+        QVERIFY(response[u"id"_s].isNull());
+        QCOMPARE(errorCode(send(QByteArray(40, '[') + QByteArray(40, ']'))), -32700);
+    }
+
+    void invalidRequests_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::newRow("no jsonrpc") << R"({"id": 1, "method": "ping"})"_ba;
+        QTest::newRow("wrong jsonrpc") << R"({"jsonrpc": "1.0", "id": 1, "method": "ping"})"_ba;
+        QTest::newRow("method not a string") << R"({"jsonrpc": "2.0", "id": 1, "method": 3})"_ba;
+        QTest::newRow("null id") << R"({"jsonrpc": "2.0", "id": null, "method": "ping"})"_ba;
+        QTest::newRow("no method") << R"({"jsonrpc": "2.0", "id": 1})"_ba;
+    }
+
+    void invalidRequests()
+    {
+        QFETCH(QByteArray, json);
+        QCOMPARE(errorCode(send(json)), -32600);
+    }
+
+    void unknownMethod()
+    {
+        const QJsonValue response = send(request(5, u"resources/list"_s));
+        QCOMPARE(errorCode(response), -32601);
+        QCOMPARE(response[u"id"_s].toInt(), 5);
+    }
+
+    void wrongParams_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::newRow("params not an object")
+            << R"({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": [1]})"_ba;
+        QTest::newRow("no tool name")
+            << R"({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {}})"_ba;
+        QTest::newRow("arguments not an object")
+            << R"({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                  "params": {"name": "crosstalk_list", "arguments": "x"}})"_ba;
+        QTest::newRow("unknown tool") << call(1, u"no_such_tool"_s);
+        QTest::newRow("initialize without version")
+            << R"({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {}})"_ba;
+    }
+
+    void wrongParams()
+    {
+        QFETCH(QByteArray, json);
+        QCOMPARE(errorCode(send(json)), -32602);
+    }
+
+    void notificationsHaveNoAnswer()
+    {
+        RecordingChannel channel;
+        for (const QByteArray &json :
+             {R"({"jsonrpc": "2.0", "method": "notifications/initialized"})"_ba,
+              R"({"jsonrpc": "2.0", "method": "notifications/unknown", "params": {}})"_ba,
+              R"({"jsonrpc": "2.0", "method": "tools/list", "params": 3})"_ba,
+              R"({"jsonrpc": "2.0", "id": 4, "result": {}})"_ba}) {
+            m_server->receive(json, &channel);
+        }
+        QCOMPARE(channel.replies, QList<QJsonValue>(4, QJsonValue::Null));
+        QVERIFY(channel.notifications.isEmpty());
+    }
+
+    void versionNegotiation_data()
+    {
+        QTest::addColumn<QString>("asked");
+        QTest::addColumn<QString>("agreed");
+        QTest::newRow("newest") << u"2025-11-25"_s << u"2025-11-25"_s;
+        QTest::newRow("2025-06-18") << u"2025-06-18"_s << u"2025-06-18"_s;
+        QTest::newRow("2025-03-26") << u"2025-03-26"_s << u"2025-03-26"_s;
+        QTest::newRow("older") << u"2024-11-05"_s << u"2025-11-25"_s;
+        QTest::newRow("future") << u"2099-01-01"_s << u"2025-11-25"_s;
+    }
+
+    void versionNegotiation()
+    {
+        QFETCH(QString, asked);
+        QFETCH(QString, agreed);
+        RecordingChannel channel;
+        m_server->receive(request(1, u"initialize"_s,
+                                  {{u"protocolVersion"_s, asked},
+                                   {u"capabilities"_s, QJsonObject{}},
+                                   {u"clientInfo"_s,
+                                    QJsonObject{{u"name"_s, u"test"_s}, {u"version"_s, u"1"_s}}}}),
+                          &channel);
+        QCOMPARE(channel.replies.size(), 1);
+        const QJsonObject result = channel.replies.first()[u"result"_s].toObject();
+        QCOMPARE(result[u"protocolVersion"_s].toString(), agreed);
+        QCOMPARE(channel.protocolVersion, agreed);
+        QCOMPARE(result[u"serverInfo"_s][u"name"_s].toString(), u"crosstalk"_s);
+        QVERIFY(result[u"capabilities"_s][u"tools"_s].isObject());
+        QCOMPARE(send(request(2, u"ping"_s))[u"result"_s].toObject(), QJsonObject());
+    }
+
+    void batches()
+    {
+        const QByteArray batch = "[" + request(1, u"ping"_s) + ", " +
+                                 R"({"jsonrpc": "2.0", "method": "notifications/initialized"})" +
+                                 ", " + request(2, u"nope"_s) + "]";
+        const QJsonArray answers = send(batch, u"2025-03-26"_s).toArray();
+        QCOMPARE(answers.size(), 2);
+        QCOMPARE(answers[0][u"id"_s].toInt(), 1);
+        QVERIFY(answers[0][u"result"_s].isObject());
+        QCOMPARE(errorCode(answers[1]), -32601);
+        QCOMPARE(
+            errorCode(
+                send("[" + request(1, u"initialize"_s, {{u"protocolVersion"_s, u"2025-03-26"_s}}) +
+                         "]",
+                     u"2025-03-26"_s)
+                    .toArray()
+                    .first()),
+            -32600);
+        QCOMPARE(errorCode(send("[]", u"2025-03-26"_s)), -32600);
+        for (const QString &version : {u"2025-06-18"_s, u"2025-11-25"_s, QString()})
+            QCOMPARE(errorCode(send(batch, version)), -32600);
+    }
+
+    void toolsList()
+    {
+        const QJsonArray tools =
+            send(request(1, u"tools/list"_s))[u"result"_s][u"tools"_s].toArray();
+        QStringList names;
+        for (const QJsonValue &tool : tools) {
+            names.append(tool[u"name"_s].toString());
+            QVERIFY(!tool[u"description"_s].toString().isEmpty());
+            QCOMPARE(tool[u"inputSchema"_s][u"type"_s].toString(), u"object"_s);
+            QCOMPARE(tool[u"outputSchema"_s][u"type"_s].toString(), u"object"_s);
+            QVERIFY(!QJsonDocument(tool.toObject()).toJson().contains("$ref"));
+        }
+        QCOMPARE(names,
+                 QStringList({u"crosstalk_setup"_s, u"crosstalk_run"_s, u"crosstalk_status"_s,
+                              u"crosstalk_list"_s, u"crosstalk_delete"_s, u"load_system_prompt"_s,
+                              u"crosstalk_health"_s, u"crosstalk_transcript"_s, u"list_models"_s}));
+    }
+
+    // Every tool's failure is a result with isError, a text naming the problem and no
+    // structuredContent.
+    void toolErrors_data()
+    {
+        QTest::addColumn<QString>("tool");
+        QTest::addColumn<QJsonObject>("arguments");
+        QTest::addColumn<QString>("named");
+        const QString unknown = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        QTest::newRow("setup: no models") << u"crosstalk_setup"_s << QJsonObject() << u"models"_s;
+        QTest::newRow("setup: one model")
+            << u"crosstalk_setup"_s << QJsonObject{{u"models"_s, QJsonArray{u"big"_s}}}
+            << u"models"_s;
+        QTest::newRow("setup: iterations")
+            << u"crosstalk_setup"_s
+            << QJsonObject{{u"models"_s, QJsonArray{u"big"_s, u"small"_s}}, {u"iterations"_s, 0}}
+            << u"iterations"_s;
+        QTest::newRow("setup: unknown alias")
+            << u"crosstalk_setup"_s << QJsonObject{{u"models"_s, QJsonArray{u"big"_s, u"huge"_s}}}
+            << u"models[1]"_s;
+        QTest::newRow("setup: persona outside the library")
+            << u"crosstalk_setup"_s
+            << QJsonObject{{u"models"_s, QJsonArray{u"big"_s, u"small"_s}},
+                           {u"system_prompts"_s, QJsonObject{{u"big"_s, u"path:../secret.txt"_s}}}}
+            << u"system_prompts.big"_s;
+        QTest::newRow("run: unknown session")
+            << u"crosstalk_run"_s << QJsonObject{{u"session_id"_s, unknown}} << unknown;
+        QTest::newRow("run: wait not a boolean")
+            << u"crosstalk_run"_s << QJsonObject{{u"session_id"_s, unknown}, {u"wait"_s, 1}}
+            << u"wait"_s;
+        QTest::newRow("status: not an id")
+            << u"crosstalk_status"_s << QJsonObject{{u"session_id"_s, u"nope"_s}} << u"nope"_s;
+        QTest::newRow("status: missing id")
+            << u"crosstalk_status"_s << QJsonObject() << u"session_id"_s;
+        QTest::newRow("delete: unknown session")
+            << u"crosstalk_delete"_s << QJsonObject{{u"session_id"_s, unknown}} << unknown;
+        QTest::newRow("load_system_prompt: slot")
+            << u"load_system_prompt"_s
+            << QJsonObject{{u"model"_s, u"huge"_s}, {u"prompt_file"_s, u"alice.md"_s}}
+            << u"model"_s;
+        QTest::newRow("load_system_prompt: outside the library")
+            << u"load_system_prompt"_s
+            << QJsonObject{{u"model"_s, u"big"_s}, {u"prompt_file"_s, u"../secret.txt"_s}}
+            << u"prompt_file"_s;
+        QTest::newRow("load_system_prompt: no file")
+            << u"load_system_prompt"_s << QJsonObject{{u"model"_s, u"big"_s}} << u"prompt_file"_s;
+        QTest::newRow("transcript: format")
+            << u"crosstalk_transcript"_s
+            << QJsonObject{{u"session_id"_s, unknown}, {u"format"_s, u"pdf"_s}} << u"format"_s;
+        QTest::newRow("transcript: unknown session")
+            << u"crosstalk_transcript"_s << QJsonObject{{u"session_id"_s, unknown}} << unknown;
+    }
+
+    void toolErrors()
+    {
+        QFETCH(QString, tool);
+        QFETCH(QJsonObject, arguments);
+        QFETCH(QString, named);
+        const QJsonObject result = toolCall(tool, arguments);
+        QCOMPARE(result[u"isError"_s].toBool(), true);
+        QVERIFY(!result.contains(u"structuredContent"_s));
+        const QString text = result[u"content"_s][0][u"text"_s].toString();
+        QVERIFY2(text.contains(named), qPrintable(text));
+    }
+
+    void setupStatusListTranscriptDelete()
+    {
+        const QString id = setUp();
+        QVERIFY(!QUuid::fromString(id).isNull());
+        const QJsonObject status = toolCall(u"crosstalk_status"_s, {{u"session_id"_s, id}});
+        QCOMPARE(status[u"isError"_s].toBool(), false);
+        QCOMPARE(status[u"structuredContent"_s][u"status"_s].toString(), u"configured"_s);
+        QVERIFY(status[u"content"_s][0][u"text"_s].toString().contains(id));
+
+        const QJsonObject list = toolCall(u"crosstalk_list"_s)[u"structuredContent"_s].toObject();
+        QVERIFY(list[u"total"_s].toInt() >= 1);
+        QVERIFY(QJsonDocument(list).toJson().contains(id.toLatin1()));
+
+        const QJsonObject transcript =
+            toolCall(u"crosstalk_transcript"_s, {{u"session_id"_s, id}, {u"format"_s, u"json"_s}});
+        QCOMPARE(transcript[u"structuredContent"_s][u"format"_s].toString(), u"json"_s);
+        QVERIFY(transcript[u"structuredContent"_s][u"content"_s].toString().contains(id));
+
+        const QJsonObject removed = toolCall(u"crosstalk_delete"_s, {{u"session_id"_s, id}});
+        QCOMPARE(removed[u"structuredContent"_s][u"success"_s].toBool(), true);
+        QCOMPARE(toolCall(u"crosstalk_status"_s, {{u"session_id"_s, id}})[u"isError"_s].toBool(),
+                 true);
+    }
+
+    void runWaitsAndReportsProgress()
+    {
+        const QString id = setUp(2);
+        RecordingChannel channel;
+        channel.protocolVersion = u"2025-11-25"_s;
+        m_server->receive(
+            call(9, u"crosstalk_run"_s, {{u"session_id"_s, id}}, {{u"progressToken"_s, u"tok"_s}}),
+            &channel);
+        QVERIFY(channel.replies.isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(channel.replies.size(), 1, 20000);
+        const QJsonObject result = channel.replies.first()[u"result"_s].toObject();
+        QCOMPARE(channel.replies.first()[u"id"_s].toInt(), 9);
+        QCOMPARE(result[u"structuredContent"_s][u"status"_s].toString(), u"completed"_s);
+        QCOMPARE(result[u"structuredContent"_s][u"conversation"_s].toArray().size(), 4);
+        QCOMPARE(channel.notifications.size(), 4);
+        for (int i = 0; i < 4; ++i) {
+            const QJsonObject params = channel.notifications[i][u"params"_s].toObject();
+            QCOMPARE(channel.notifications[i][u"method"_s].toString(), u"notifications/progress"_s);
+            QCOMPARE(params[u"progressToken"_s].toString(), u"tok"_s);
+            QCOMPARE(params[u"progress"_s].toInt(), i + 1);
+        }
+        // A completed session is answered at once, unchanged.
+        QCOMPARE(toolCall(u"crosstalk_run"_s,
+                          {{u"session_id"_s, id}})[u"structuredContent"_s][u"conversation"_s]
+                     .toArray()
+                     .size(),
+                 4);
+    }
+
+    void runWithoutWaiting()
+    {
+        const QString id = setUp(1);
+        const QJsonObject result =
+            toolCall(u"crosstalk_run"_s, {{u"session_id"_s, id}, {u"wait"_s, false}});
+        QCOMPARE(result[u"structuredContent"_s][u"status"_s].toString(), u"running"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            toolCall(u"crosstalk_status"_s,
+                     {{u"session_id"_s, id}})[u"structuredContent"_s][u"status"_s]
+                .toString(),
+            u"completed"_s, 20000);
+    }
+
+    // A cancelled call is never answered; the session runs on.
+    void cancellation()
+    {
+        m_fake.setTiming({300, 300, 0});
+        const QString id = setUp(1);
+        RecordingChannel channel;
+        channel.clientKey = u"client"_s;
+        m_server->receive(call(11, u"crosstalk_run"_s, {{u"session_id"_s, id}}), &channel);
+        RecordingChannel other;
+        other.clientKey = u"another client"_s;
+        const QByteArray cancel =
+            R"({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 11}})"_ba;
+        m_server->receive(cancel, &other);
+        m_server->receive(cancel, &channel);
+        // Null answers: nothing to send, for the notifications and for the cancelled call.
+        QCOMPARE(other.replies, QList<QJsonValue>{QJsonValue::Null});
+        QCOMPARE(channel.replies, QList<QJsonValue>(2, QJsonValue::Null));
+        QTRY_COMPARE_WITH_TIMEOUT(m_engine->session(QUuid::fromString(id))->status,
+                                  SessionStatus::Completed, 20000);
+        QCOMPARE(channel.replies.size(), 2);
+        m_fake.setTiming({2, 2, 0});
+    }
+
+    void deletedWhileWaiting()
+    {
+        m_fake.setTiming({300, 300, 0});
+        const QString id = setUp(1);
+        RecordingChannel channel;
+        m_server->receive(call(12, u"crosstalk_run"_s, {{u"session_id"_s, id}}), &channel);
+        QVERIFY(channel.replies.isEmpty());
+        QCOMPARE(toolCall(u"crosstalk_delete"_s, {{u"session_id"_s, id}})[u"isError"_s].toBool(),
+                 false);
+        QTRY_COMPARE(channel.replies.size(), 1);
+        // Deleting stops the session first; the waiting call learns that it was cancelled.
+        const QJsonObject result = channel.replies.first()[u"result"_s].toObject();
+        QCOMPARE(result[u"structuredContent"_s][u"status"_s].toString(), u"cancelled"_s);
+        QVERIFY(result[u"structuredContent"_s][u"reason"_s].toString().contains(u"Stopped"_s));
+        m_fake.setTiming({2, 2, 0});
+    }
+
+    void loadSystemPrompt()
+    {
+        const QJsonObject loaded = toolCall(
+            u"load_system_prompt"_s, {{u"model"_s, u"big"_s}, {u"prompt_file"_s, u"alice.md"_s}});
+        QCOMPARE(loaded[u"isError"_s].toBool(), false);
+        QCOMPARE(loaded[u"structuredContent"_s][u"enabled"_s].toBool(), true);
+        QCOMPARE(*m_store->slotPersona(u"big"_s).value(), u"path:alice.md"_s);
+        const QString id = setUp();
+        QCOMPARE(m_engine->session(QUuid::fromString(id))->participants.first().persona, kAlice);
+
+        const QJsonObject cleared =
+            toolCall(u"load_system_prompt"_s, {{u"model"_s, u"big"_s}, {u"enable"_s, false}});
+        QCOMPARE(cleared[u"structuredContent"_s][u"enabled"_s].toBool(), false);
+        QVERIFY(!m_store->slotPersona(u"big"_s).value());
+    }
+
+    void healthAndModels()
+    {
+        const QJsonObject health =
+            toolCall(u"crosstalk_health"_s)[u"structuredContent"_s].toObject();
+        QCOMPARE(health[u"status"_s].toString(), u"ok"_s);
+        QVERIFY(health[u"models"_s][u"big"_s].isString());
+        QVERIFY(health[u"session_count"_s].toInt() >= 1);
+        const QJsonArray models =
+            toolCall(u"list_models"_s)[u"structuredContent"_s][u"models"_s].toArray();
+        QVERIFY(models.size() >= 3);
+        QCOMPARE(models.first()[u"base_url"_s].toString(), m_fake.baseUrl().toString() + u"/v1"_s);
+    }
+
+    // Streamable HTTP at /mcp on the REST server.
+    void httpAnswersJson()
+    {
+        const HttpReply reply =
+            post(request(1, u"initialize"_s, {{u"protocolVersion"_s, u"2025-06-18"_s}}));
+        QCOMPARE(reply.status, 200);
+        QCOMPARE(reply.header("content-type"), "application/json"_ba);
+        QCOMPARE(reply.json()[u"result"_s][u"protocolVersion"_s].toString(), u"2025-06-18"_s);
+        QCOMPARE(post(R"({"jsonrpc": "2.0", "method": "notifications/initialized"})"_ba).status,
+                 202);
+    }
+
+    void httpRefuses()
+    {
+        const HttpReply noToken = post(request(1, u"ping"_s), {}, QByteArray());
+        QCOMPARE(noToken.status, 401);
+        const HttpReply get = post(QByteArray(), {}, kToken, "GET");
+        QCOMPARE(get.status, 405);
+        QCOMPARE(get.header("allow"), "POST"_ba);
+        const HttpReply version =
+            post(request(1, u"ping"_s), {{"MCP-Protocol-Version", "1999-01-01"}});
+        QCOMPARE(version.status, 400);
+        QCOMPARE(version.json()[u"error"_s][u"code"_s].toInt(), -32600);
+    }
+
+    // Without the version header a client speaks 2025-03-26, which has batches.
+    void httpBatches()
+    {
+        const QByteArray batch = "[" + request(1, u"ping"_s) + "," + request(2, u"ping"_s) + "]";
+        const HttpReply old = post(batch);
+        QCOMPARE(old.status, 200);
+        QCOMPARE(QJsonDocument::fromJson(old.body).array().size(), 2);
+        const HttpReply current = post(batch, {{"MCP-Protocol-Version", "2025-11-25"}});
+        QCOMPARE(current.json()[u"error"_s][u"code"_s].toInt(), -32600);
+    }
+
+    // Progress goes out as server-sent events before the response, on the POST's stream.
+    void httpStreamsProgress()
+    {
+        const QString id = setUp(1);
+        HttpTestClient client(m_rest->port());
+        QVERIFY(client.connect());
+        client.write(HttpTestClient::request(
+            "POST", "/mcp", "127.0.0.1:" + QByteArray::number(m_rest->port()), kToken,
+            call(21, u"crosstalk_run"_s, {{u"session_id"_s, id}}, {{u"progressToken"_s, 5}})));
+        QByteArray bytes;
+        QTRY_VERIFY_WITH_TIMEOUT((bytes += client.socket().readAll()).endsWith("0\r\n\r\n"), 20000);
+        QVERIFY(bytes.startsWith("HTTP/1.1 200"));
+        QVERIFY(bytes.contains("text/event-stream"));
+        QCOMPARE(bytes.count("\"method\":\"notifications/progress\""), 2);
+        const qsizetype response = bytes.indexOf("\"id\":21");
+        QVERIFY(response > bytes.lastIndexOf("notifications/progress"));
+        QVERIFY(bytes.contains("event: message\ndata: {"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMcpServer)
+#include "tst_mcpserver.moc"
