@@ -127,6 +127,8 @@ private slots:
             QVERIFY(store.recoverAfterCrash().ok());
             const auto list = store.listSessions();
             QVERIFY(list.ok());
+            if (list->sessions.isEmpty() && finished.isEmpty())
+                QSKIP("killed before the session was created"); // nothing was said yet
             QCOMPARE(list->sessions.size(), 1);
             id = list->sessions.first().id;
             const auto session = store.loadSession(id);
