@@ -2,21 +2,15 @@
 #include "cli/mcpcommand.h"
 
 #include "cli/commandline.h"
-#include "config/secretstore.h"
-#include "config/settings.h"
+#include "cli/enginehost.h"
 #include "conversation/engine.h"
-#include "llm/chatclient.h"
 #include "mcpserver.h"
-#include "persona/personalibrary.h"
-#include "storage/sessionpersister.h"
-#include "storage/sessionstore.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QJsonDocument>
 #include <QSocketNotifier>
 #include <QTextStream>
-#include <QTimer>
 
 #include <cerrno>
 #include <fcntl.h>
@@ -29,7 +23,6 @@ namespace Crosstalk::Cli {
 namespace {
 
 // How long replies in flight may take to arrive after stdin ends before the process exits.
-constexpr std::chrono::seconds kSettleTime{10};
 // A line longer than this is not read into memory: it is answered with a parse error.
 constexpr qsizetype kMaxLineLength = 8 * 1024 * 1024;
 
@@ -81,16 +74,12 @@ public:
     int exec(const QStringList &arguments);
 
 private:
-    void openStore();
     void readInput();
     void takeLines();
     void endOfInput();
-    void exitWhenSettled();
 
-    std::unique_ptr<Engine> m_engine;
-    std::unique_ptr<SessionStore> m_store; // declared after the engine: destroyed before it
+    std::unique_ptr<EngineHost> m_host;
     std::unique_ptr<McpServer> m_server;
-    PersonaLibrary m_library;
     StdoutChannel m_channel;
     QSocketNotifier *m_input = nullptr;
     QByteArray m_buffer;
@@ -98,19 +87,6 @@ private:
     bool m_skipping = false;
     bool m_ending = false;
 };
-
-void McpCommand::openStore()
-{
-    m_store = std::make_unique<SessionStore>();
-    if (auto opened = m_store->open(); !opened) {
-        warn(u"warning: sessions will not be kept: "_s + opened.error().message);
-        m_store.reset();
-        return;
-    }
-    if (auto recovered = m_store->recoverAfterCrash(); !recovered)
-        warn(u"warning: "_s + recovered.error().message);
-    m_engine->setStore(m_store.get(), u"crosstalk mcp"_s);
-}
 
 void McpCommand::readInput()
 {
@@ -161,24 +137,7 @@ void McpCommand::endOfInput()
     // A last message without its newline still counts.
     m_buffer.append('\n');
     takeLines();
-    for (const QUuid &id : m_engine->sessionIds())
-        if (m_engine->session(id)->status == SessionStatus::Running)
-            m_engine->pause(id);
-    // Replies in flight are kept when they arrive; a stalled one does not hold the exit.
-    connect(m_engine.get(), &Engine::event, this, [this] { exitWhenSettled(); });
-    QTimer::singleShot(kSettleTime, this, [] { QCoreApplication::exit(ExitOk); });
-    exitWhenSettled();
-}
-
-void McpCommand::exitWhenSettled()
-{
-    for (const QUuid &id : m_engine->sessionIds()) {
-        const QList<Message> &messages = m_engine->session(id)->messages;
-        if (std::any_of(messages.cbegin(), messages.cend(),
-                        [](const Message &m) { return m.status == MessageStatus::Streaming; }))
-            return;
-    }
-    QCoreApplication::exit(ExitOk);
+    m_host->pauseAllAndExit(ExitOk);
 }
 
 int McpCommand::exec(const QStringList &arguments)
@@ -204,19 +163,10 @@ int McpCommand::exec(const QStringList &arguments)
         return ExitUsage;
     }
 
-    const QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    Settings settings;
-    const ModelRegistry registry = ModelRegistry::load(environment, &settings);
-    for (const QString &problem : registry.problems())
-        warn(u"warning: "_s + problem);
-    auto *chatClient = new ChatClient(this);
-    chatClient->setNetworkPolicy(registry.network());
-    m_engine = std::make_unique<Engine>(registry, chatClient, new KeychainSecretStore(this));
-    openStore();
-    // So that the old tool's examples (path:examples/prompts/alice.txt) work at once.
-    if (const Parsed<QStringList> installed = m_library.installBundledIfEmpty(); !installed)
-        warn(u"warning: "_s + installed.errors.first().toString());
-    m_server = std::make_unique<McpServer>(m_engine.get(), &m_library);
+    m_host = std::make_unique<EngineHost>(u"crosstalk mcp"_s, this);
+    m_host->openStore();
+    m_host->installBundledPersonas();
+    m_server = std::make_unique<McpServer>(m_host->engine(), &m_host->library());
     m_channel.clientKey = u"stdio"_s;
 
     // Non-blocking, so that a read takes what is there and the event loop never waits on it.
@@ -225,10 +175,7 @@ int McpCommand::exec(const QStringList &arguments)
     connect(m_input, &QSocketNotifier::activated, this, &McpCommand::readInput);
     QMetaObject::invokeMethod(this, &McpCommand::readInput, Qt::QueuedConnection);
 
-    const int code = QCoreApplication::exec();
-    if (m_engine->persister())
-        m_engine->persister()->flush();
-    return code;
+    return QCoreApplication::exec();
 }
 
 } // namespace

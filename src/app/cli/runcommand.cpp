@@ -2,16 +2,12 @@
 #include "cli/runcommand.h"
 
 #include "cli/commandline.h"
+#include "cli/enginehost.h"
 #include "cli/transcriptprinter.h"
 #include "config/preset.h"
-#include "config/secretstore.h"
-#include "config/settings.h"
 #include "conversation/engine.h"
 #include "export/exporter.h"
-#include "llm/chatclient.h"
 #include "persona/personalibrary.h"
-#include "storage/sessionpersister.h"
-#include "storage/sessionstore.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -87,19 +83,15 @@ private:
     int parseResume(const QStringList &arguments);
     // Where --out writes and in which format (--format, else the file's extension).
     int chooseOutput(const QString &path, const QString &formatName);
-    void openStore(const QString &processKind);
     void onEvent(const EngineEvent &event);
     void showProgress();
     void finish();
     void interrupted();
     bool writeOutput();
 
-    std::unique_ptr<Engine> m_engine;
-    std::unique_ptr<SessionStore> m_store; // declared after the engine: destroyed before it
-    ChatClient *m_chatClient = nullptr;
-    KeychainSecretStore *m_secrets = nullptr;
+    std::unique_ptr<EngineHost> m_host;
+    Engine *m_engine = nullptr; // the host's
     std::unique_ptr<TranscriptPrinter> m_printer;
-    PersonaLibrary m_library;
     QUuid m_id;
     QString m_outPath;
     std::optional<ExportFormat> m_format;
@@ -200,7 +192,7 @@ int RunCommand::parse(const QStringList &arguments, Session &draft)
     draft.topic = Preset::defaultTopic();
     if (parser.isSet(config)) {
         const Parsed<Preset> preset =
-            Preset::load(parser.value(config), m_library, m_engine->registry().aliases());
+            Preset::load(parser.value(config), m_host->library(), m_engine->registry().aliases());
         if (!preset) {
             QStringList problems;
             for (const FieldError &e : preset.errors)
@@ -228,7 +220,7 @@ int RunCommand::parse(const QStringList &arguments, Session &draft)
             const qsizetype colon = rest.indexOf(u':');
             Participant p{spec.left(eq), colon < 0 ? rest : rest.left(colon), {}, {}, {}};
             QString error;
-            if (colon >= 0 && !applyPersona(m_library, rest.mid(colon + 1), p, &error))
+            if (colon >= 0 && !applyPersona(m_host->library(), rest.mid(colon + 1), p, &error))
                 return usageError(u"--participant %1: %2"_s.arg(p.name, error));
             draft.participants.append(p);
         }
@@ -240,7 +232,8 @@ int RunCommand::parse(const QStringList &arguments, Session &draft)
             continue;
         // A slot's persona from the environment (BIG_SYSTEM_PROMPT…), else the default.
         if (const auto slot = registry.slotPersona(p.modelAlias)) {
-            const Parsed<Persona> slotPersona = m_library.resolveSlotPersona(p.modelAlias, *slot);
+            const Parsed<Persona> slotPersona =
+                m_host->library().resolveSlotPersona(p.modelAlias, *slot);
             if (!slotPersona)
                 return usageError(slotPersona.errors.first().toString());
             p.persona = slotPersona.value->prompt;
@@ -259,7 +252,7 @@ int RunCommand::parse(const QStringList &arguments, Session &draft)
             if (p.name != who && p.modelAlias != who)
                 continue;
             QString error;
-            if (!applyPersona(m_library, value.mid(eq + 1), p, &error))
+            if (!applyPersona(m_host->library(), value.mid(eq + 1), p, &error))
                 return usageError(u"--persona %1: %2"_s.arg(who, error));
             matched = true;
         }
@@ -335,21 +328,6 @@ void onSignal(int)
     [[maybe_unused]] const auto written = ::write(g_signalPipe[1], &byte, 1);
 }
 
-void RunCommand::openStore(const QString &processKind)
-{
-    m_store = std::make_unique<SessionStore>();
-    if (auto opened = m_store->open(); !opened) {
-        QTextStream(stderr) << "crosstalk: warning: sessions will not be kept: "
-                            << opened.error().message << '\n';
-        m_store.reset();
-        return;
-    }
-    // Sessions left running by a process that died become interrupted (and resumable).
-    if (auto recovered = m_store->recoverAfterCrash(); !recovered)
-        QTextStream(stderr) << "crosstalk: warning: " << recovered.error().message << '\n';
-    m_engine->setStore(m_store.get(), processKind);
-}
-
 int RunCommand::chooseOutput(const QString &path, const QString &formatName)
 {
     m_outPath = path;
@@ -408,20 +386,14 @@ int RunCommand::parseResume(const QStringList &arguments)
 
 int RunCommand::exec(const QStringList &arguments, Mode mode)
 {
-    const QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    Settings settings;
-    const ModelRegistry registry = ModelRegistry::load(environment, &settings);
-    for (const QString &problem : registry.problems())
-        QTextStream(stderr) << "crosstalk: warning: " << problem << '\n';
-    m_chatClient = new ChatClient(this);
-    m_chatClient->setNetworkPolicy(registry.network());
-    m_secrets = new KeychainSecretStore(this);
-    m_engine = std::make_unique<Engine>(registry, m_chatClient, m_secrets);
+    m_host = std::make_unique<EngineHost>(
+        mode == Mode::Resume ? u"crosstalk resume"_s : u"crosstalk run"_s, this);
+    m_engine = m_host->engine();
 
     if (mode == Mode::Resume) {
         if (const int code = parseResume(arguments); code != ExitOk)
             return code < 0 ? ExitOk : code;
-        openStore(u"crosstalk resume"_s);
+        m_host->openStore();
         std::optional<Error> error;
         const Session *session = m_engine->load(m_id, &error);
         if (!session) {
@@ -443,7 +415,7 @@ int RunCommand::exec(const QStringList &arguments, Mode mode)
         Session draft;
         if (const int code = parse(arguments, draft); code != ExitOk)
             return code < 0 ? ExitOk : code;
-        openStore(u"crosstalk run"_s);
+        m_host->openStore();
         const Parsed<QUuid> created = m_engine->createSession(draft);
         if (!created) {
             QTextStream err(stderr);
@@ -455,9 +427,9 @@ int RunCommand::exec(const QStringList &arguments, Mode mode)
         m_id = *created.value;
     }
     if (m_printTranscript)
-        m_printer = std::make_unique<TranscriptPrinter>(m_engine.get(), m_id, m_out, useColours());
+        m_printer = std::make_unique<TranscriptPrinter>(m_engine, m_id, m_out, useColours());
     m_progress = isatty(STDERR_FILENO) && (!m_printTranscript || !isatty(STDOUT_FILENO));
-    connect(m_engine.get(), &Engine::event, this, [this](const EngineEvent &e) { onEvent(e); });
+    connect(m_engine, &Engine::event, this, [this](const EngineEvent &e) { onEvent(e); });
 
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) == 0) {
         auto *notifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, this);

@@ -3,20 +3,15 @@
 
 #include "apitoken.h"
 #include "cli/commandline.h"
+#include "cli/enginehost.h"
 #include "config/secretstore.h"
-#include "config/settings.h"
 #include "conversation/engine.h"
-#include "llm/chatclient.h"
-#include "persona/personalibrary.h"
 #include "restserver.h"
-#include "storage/sessionpersister.h"
-#include "storage/sessionstore.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QSocketNotifier>
 #include <QTextStream>
-#include <QTimer>
 
 #include <csignal>
 #include <sys/socket.h>
@@ -30,7 +25,6 @@ namespace {
 
 constexpr quint16 kDefaultPort = 8082; // the old tool's
 // How long replies in flight may take to arrive after Ctrl-C before the process ends anyway.
-constexpr std::chrono::seconds kSettleTime{10};
 
 int usageError(const QString &message)
 {
@@ -55,16 +49,11 @@ public:
 private:
     int parse(const QStringList &arguments);
     void start(const QString &token, const QString &tokenSource);
-    void openStore();
     void watchSignals();
     void shutDown();
-    void exitWhenSettled();
 
-    std::unique_ptr<Engine> m_engine;
-    std::unique_ptr<SessionStore> m_store; // declared after the engine: destroyed before it
+    std::unique_ptr<EngineHost> m_host;
     std::unique_ptr<RestServer> m_server;
-    KeychainSecretStore *m_secrets = nullptr;
-    PersonaLibrary m_library;
     QHostAddress m_address{QHostAddress::LocalHost};
     quint16 m_port = kDefaultPort;
     QString m_token;
@@ -143,21 +132,6 @@ int ServeCommand::parse(const QStringList &arguments)
     return ExitOk;
 }
 
-void ServeCommand::openStore()
-{
-    m_store = std::make_unique<SessionStore>();
-    if (auto opened = m_store->open(); !opened) {
-        QTextStream(stderr) << "crosstalk serve: warning: sessions will not be kept: "
-                            << opened.error().message << '\n';
-        m_store.reset();
-        return;
-    }
-    // Sessions left running by a process that died become interrupted (and resumable).
-    if (auto recovered = m_store->recoverAfterCrash(); !recovered)
-        QTextStream(stderr) << "crosstalk serve: warning: " << recovered.error().message << '\n';
-    m_engine->setStore(m_store.get(), u"crosstalk serve"_s);
-}
-
 void ServeCommand::watchSignals()
 {
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) != 0)
@@ -183,7 +157,7 @@ void ServeCommand::start(const QString &token, const QString &tokenSource)
         QCoreApplication::exit(ExitOk);
         return;
     }
-    m_server = std::make_unique<RestServer>(m_engine.get(), &m_library);
+    m_server = std::make_unique<RestServer>(m_host->engine(), &m_host->library());
     m_server->setToken(token);
     m_server->setRateLimits(m_limits);
     if (const std::optional<Error> error = m_server->listen(m_address, m_port)) {
@@ -204,24 +178,7 @@ void ServeCommand::shutDown()
 {
     m_shuttingDown = true;
     QTextStream(stderr) << "\ncrosstalk serve: stopping; running sessions are paused.\n";
-    for (const QUuid &id : m_engine->sessionIds())
-        if (m_engine->session(id)->status == SessionStatus::Running)
-            m_engine->pause(id);
-    // Replies in flight are kept when they arrive; a stalled one does not hold the exit.
-    connect(m_engine.get(), &Engine::event, this, [this] { exitWhenSettled(); });
-    QTimer::singleShot(kSettleTime, this, [] { QCoreApplication::exit(ExitOk); });
-    exitWhenSettled();
-}
-
-void ServeCommand::exitWhenSettled()
-{
-    for (const QUuid &id : m_engine->sessionIds()) {
-        const QList<Message> &messages = m_engine->session(id)->messages;
-        if (std::any_of(messages.cbegin(), messages.cend(),
-                        [](const Message &m) { return m.status == MessageStatus::Streaming; }))
-            return;
-    }
-    QCoreApplication::exit(ExitOk);
+    m_host->pauseAllAndExit(ExitOk);
 }
 
 int ServeCommand::exec(const QStringList &arguments)
@@ -230,21 +187,10 @@ int ServeCommand::exec(const QStringList &arguments)
         return code < 0 ? ExitOk : code;
 
     const QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    Settings settings;
-    const ModelRegistry registry = ModelRegistry::load(environment, &settings);
-    for (const QString &problem : registry.problems())
-        QTextStream(stderr) << "crosstalk serve: warning: " << problem << '\n';
-    auto *chatClient = new ChatClient(this);
-    chatClient->setNetworkPolicy(registry.network());
-    m_secrets = new KeychainSecretStore(this);
-    m_engine = std::make_unique<Engine>(registry, chatClient, m_secrets);
-
+    m_host = std::make_unique<EngineHost>(u"crosstalk serve"_s, this);
     if (!m_printToken) {
-        openStore();
-        // So that the old tool's examples (path:examples/prompts/alice.txt) work at once.
-        if (const Parsed<QStringList> installed = m_library.installBundledIfEmpty(); !installed)
-            QTextStream(stderr) << "crosstalk serve: warning: "
-                                << installed.errors.first().toString() << '\n';
+        m_host->openStore();
+        m_host->installBundledPersonas();
         watchSignals();
     }
 
@@ -256,7 +202,7 @@ int ServeCommand::exec(const QStringList &arguments)
                 start(m_token, u"--token"_s);
                 return;
             }
-            ApiToken::obtain(environment, m_secrets, ApiToken::defaultFallbackPath(), this,
+            ApiToken::obtain(environment, m_host->secrets(), ApiToken::defaultFallbackPath(), this,
                              [this](const ApiToken::Obtained &obtained) {
                                  if (!obtained.error.isEmpty()) {
                                      QTextStream(stderr)
@@ -269,8 +215,6 @@ int ServeCommand::exec(const QStringList &arguments)
         },
         Qt::QueuedConnection);
     const int code = QCoreApplication::exec();
-    if (m_engine->persister())
-        m_engine->persister()->flush();
     return code;
 }
 
