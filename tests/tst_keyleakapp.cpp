@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// QUALITY.md R9 for the whole application: a recognisable key used by real `crosstalk`
+// processes — successful runs, a provider that echoes the key in its error, exports, the store
+// commands — appears in no file of the data and config folders (the SQLite -wal file
+// included), no export and no output of any process.
+#include "fakellmserver.h"
+
+#include <QDirIterator>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace Crosstalk::Fake;
+
+namespace {
+const QByteArray kKey = "sk-crosstalk-LEAKCHECK-7f3a9c2e51d84b06";
+}
+
+class TestKeyLeakApp : public QObject
+{
+    Q_OBJECT
+
+private:
+    FakeLlmServer m_server;
+    QTemporaryDir m_dir;
+    QByteArray m_output; // everything every process printed
+
+    int crosstalk(const QStringList &arguments)
+    {
+        QProcess process;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"OPENAI_BASE_URL"_s, m_server.baseUrl().toString() + u"/v1"_s);
+        env.insert(u"OPENAI_API_KEY"_s, QString::fromLatin1(kKey));
+        env.insert(u"MAX_RETRIES"_s, u"0"_s);
+        env.insert(u"XDG_CONFIG_HOME"_s, m_dir.filePath(u"config"_s));
+        env.insert(u"XDG_DATA_HOME"_s, m_dir.filePath(u"data"_s));
+        env.insert(u"XDG_CACHE_HOME"_s, m_dir.filePath(u"cache"_s));
+        env.remove(u"ANTHROPIC_API_KEY"_s);
+        process.setProcessEnvironment(env);
+        process.setWorkingDirectory(m_dir.filePath(u"work"_s));
+        process.start(QStringLiteral(CROSSTALK_EXECUTABLE), arguments);
+        if (!QTest::qWaitFor([&] { return process.state() == QProcess::NotRunning; }, 60000))
+            return -1;
+        m_output += process.readAllStandardOutput() + process.readAllStandardError();
+        return process.exitCode();
+    }
+
+private slots:
+    void keyAppearsNowhere()
+    {
+        QVERIFY(m_server.listen());
+        QVERIFY(QDir(m_dir.path()).mkpath(u"work"_s));
+
+        // A session that completes, exported to every format.
+        QCOMPARE(crosstalk({u"run"_s, u"--models"_s, u"big,small"_s, u"--rounds"_s, u"2"_s,
+                            u"--topic"_s, u"Keys"_s, u"--out"_s, u"done.json"_s}),
+                 0);
+        QCOMPARE(m_server.requests().size(), 4);
+        QVERIFY(m_server.requests().first().headers.value("authorization").contains(kKey));
+        for (const QString &format : {u"md"_s, u"html"_s, u"pdf"_s, u"txt"_s, u"legacy-json"_s})
+            QCOMPARE(crosstalk({u"run"_s, u"--models"_s, u"big,small"_s, u"--rounds"_s, u"1"_s,
+                                u"--out"_s, u"export." + format, u"--format"_s, format}),
+                     0);
+
+        // A provider that answers 401 with the key in its message: the session pauses.
+        m_server.addFaultRule(*FaultRule::parse(u"401"_s, nullptr));
+        QCOMPARE(crosstalk({u"run"_s, u"--models"_s, u"big,small"_s, u"--rounds"_s, u"2"_s,
+                            u"--out"_s, u"failed.json"_s}),
+                 3);
+        QVERIFY(m_server.requests().last().reply.contains(QString::fromLatin1(kKey)) ||
+                m_output.contains("Incorrect API key"));
+        m_server.clearFaultRules();
+
+        // The store from the terminal.
+        QCOMPARE(crosstalk({u"list"_s, u"--json"_s}), 0);
+
+        QVERIFY2(!m_output.contains(kKey), "a process printed the key");
+        int files = 0;
+        QDirIterator it(m_dir.path(), QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            const QString path = it.next();
+            QFile file(path);
+            QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(path));
+            QVERIFY2(!file.readAll().contains(kKey), qPrintable(u"the key is in "_s + path));
+            ++files;
+        }
+        // The store, its WAL, the settings folder and the exports were all looked at.
+        QVERIFY(QFile::exists(m_dir.filePath(u"data/crosstalk/crosstalk.sqlite"_s)));
+        QVERIFY(files >= 8);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestKeyLeakApp)
+#include "tst_keyleakapp.moc"
