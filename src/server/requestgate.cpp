@@ -47,7 +47,9 @@ Framing readHead(QByteArrayView bytes)
         lineStart = newline + 1;
         if (firstLine) {
             firstLine = false;
-            if (line.isEmpty() || line.count(' ') != 2)
+            // QHttpServer 6.8 waits silently on a version it does not speak: refuse it here.
+            if (line.isEmpty() || line.count(' ') != 2 ||
+                !(line.endsWith(" HTTP/1.1") || line.endsWith(" HTTP/1.0")))
                 return {Framing::Malformed};
             continue;
         }
