@@ -286,6 +286,16 @@ private slots:
         QCOMPARE(doc[u"participants"_s].toArray()[1][u"persona"_s].toString(),
                  u"You are Bob, who doubts everything."_s);
 
+        // The old tool's documented (and never built) flag loads it too.
+        QProcess old;
+        configure(old, {});
+        old.start(QStringLiteral(CROSSTALK_EXECUTABLE),
+                  {u"--crosstalk-config"_s, u"preset.yaml"_s, u"--json"_s});
+        QTRY_COMPARE_WITH_TIMEOUT(old.state(), QProcess::NotRunning, 30000);
+        QCOMPARE(old.exitCode(), 0);
+        QCOMPARE(QJsonDocument::fromJson(old.readAllStandardOutput()).object()[u"topic"_s],
+                 doc[u"topic"_s]);
+
         // Flags override the preset.
         const Run overridden =
             run({u"--config"_s, u"preset.yaml"_s, u"--rounds"_s, u"1"_s, u"--json"_s});
