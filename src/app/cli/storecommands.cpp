@@ -76,7 +76,10 @@ bool openStore(SessionStore &store, const Command &command)
 
 int listCommand(const QStringList &arguments)
 {
-    Command command(u"list"_s, u"List the stored sessions, the most recently updated first."_s);
+    Command command(u"list"_s,
+                    u"List the stored sessions, the most recently updated first.\n\nExamples:\n"
+                    "  crosstalk list --status paused\n"
+                    "  crosstalk list --search climate --json"_s);
     const QCommandLineOption search(u"search"_s, u"Only sessions whose title or topic has TEXT."_s,
                                     u"TEXT"_s);
     const QCommandLineOption status(u"status"_s, u"Only sessions with this status."_s, u"status"_s);
@@ -135,7 +138,8 @@ int listCommand(const QStringList &arguments)
 
 int showCommand(const QStringList &arguments)
 {
-    Command command(u"show"_s, u"Show a stored session: its setup and transcript."_s);
+    Command command(u"show"_s, u"Show a stored session: its setup and transcript.\n\nExample:\n"
+                               "  crosstalk show 1b4e28ba-2fa1-11d2-883f-0016d3cca427 --json"_s);
     command.parser.addPositionalArgument(u"id"_s, u"The session's id (see crosstalk list)."_s);
     const QCommandLineOption json(u"json"_s, u"Print the session document (JSON)."_s);
     command.parser.addOption(json);
@@ -196,8 +200,11 @@ int showCommand(const QStringList &arguments)
 
 int exportCommand(const QStringList &arguments)
 {
-    Command command(u"export"_s, u"Write a stored session to a file: Markdown, HTML, PDF, plain "
-                                 "text, the session document or the old tool's JSON layout."_s);
+    Command command(u"export"_s,
+                    u"Write a stored session to a file: Markdown, HTML, PDF, plain "
+                    "text, the session document or the old tool's JSON layout.\n\nExamples:\n"
+                    "  crosstalk export ID --out talk.pdf\n"
+                    "  crosstalk export ID --format legacy-json --out old.json"_s);
     command.parser.addPositionalArgument(u"id"_s, u"The session's id (see crosstalk list)."_s);
     const QCommandLineOption format(u"format"_s,
                                     u"md, html, pdf, txt, json (the session document) or "
@@ -238,7 +245,8 @@ int exportCommand(const QStringList &arguments)
 int importCommand(const QStringList &arguments)
 {
     Command command(u"import"_s,
-                    u"Import a session document (JSON, any format_version) into the store."_s);
+                    u"Import a session document (JSON, any format_version) into the store; "
+                    "prints its id.\n\nExample:\n  crosstalk import talk.json"_s);
     command.parser.addPositionalArgument(u"file"_s, u"The session document."_s);
     if (const int code = command.parse(arguments, 1); code != ExitOk)
         return code < 0 ? ExitOk : code;
