@@ -94,6 +94,17 @@ QStringList translateLegacyFlags(const QStringList &arguments)
     return translated;
 }
 
+QString subcommandHelp(const QCommandLineParser &parser, const QString &subcommand)
+{
+    QString help = parser.helpText();
+    // "Usage: /path/to/crosstalk [options]": only the first line, so examples stay as written.
+    const qsizetype lineEnd = help.indexOf(u'\n');
+    const qsizetype options = help.lastIndexOf(u" [options]"_s, lineEnd);
+    if (options > 0)
+        help.insert(options, u' ' + subcommand);
+    return help;
+}
+
 bool isHeadless(const QStringList &arguments)
 {
     if (arguments.size() < 2)

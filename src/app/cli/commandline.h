@@ -3,6 +3,8 @@
 
 #include <QStringList>
 
+class QCommandLineParser;
+
 namespace Crosstalk::Cli {
 
 // Exit codes shared by every subcommand (PRODUCT.md §4).
@@ -23,6 +25,9 @@ bool isHeadless(const QStringList &arguments);
 // The old tool's flags (`--crosstalk big,small --crosstalk-iterations 2 …`) as the `run`
 // command they stand for; other arguments are returned unchanged.
 QStringList translateLegacyFlags(const QStringList &arguments);
+
+// A subcommand's --help text: the usage line names the subcommand after the program.
+QString subcommandHelp(const QCommandLineParser &parser, const QString &subcommand);
 
 // Runs a headless request on an existing QCoreApplication; returns the process exit code.
 int run(const QStringList &arguments);

@@ -74,7 +74,7 @@ int initCommand(const QStringList &arguments)
         return ExitUsage;
     }
     if (parser.isSet(u"help"_s)) {
-        QTextStream(stdout) << parser.helpText().replace(u"crosstalk "_s, u"crosstalk init "_s);
+        QTextStream(stdout) << subcommandHelp(parser, u"init"_s);
         return ExitOk;
     }
 

@@ -154,7 +154,7 @@ int McpCommand::exec(const QStringList &arguments)
         return ExitUsage;
     }
     if (parser.isSet(u"help"_s)) {
-        QTextStream(stdout) << parser.helpText().replace(u"crosstalk "_s, u"crosstalk mcp "_s);
+        QTextStream(stdout) << subcommandHelp(parser, u"mcp"_s);
         return ExitOk;
     }
     if (!parser.positionalArguments().isEmpty()) {

@@ -178,7 +178,7 @@ int RunCommand::parse(const QStringList &arguments, Session &draft)
     if (!parser.parse(arguments))
         return usageError(parser.errorText());
     if (parser.isSet(u"help"_s)) {
-        m_out << parser.helpText().replace(u"crosstalk "_s, u"crosstalk run "_s);
+        m_out << subcommandHelp(parser, u"run"_s);
         return -1;
     }
     if (!parser.positionalArguments().isEmpty())
@@ -369,7 +369,7 @@ int RunCommand::parseResume(const QStringList &arguments)
     if (!parser.parse(arguments))
         return usageError(parser.errorText());
     if (parser.isSet(u"help"_s)) {
-        m_out << parser.helpText().replace(u"crosstalk "_s, u"crosstalk resume "_s);
+        m_out << subcommandHelp(parser, u"resume"_s);
         return -1;
     }
     if (parser.positionalArguments().size() != 1)

@@ -96,7 +96,7 @@ int ServeCommand::parse(const QStringList &arguments)
     if (!parser.parse(arguments))
         return usageError(parser.errorText());
     if (parser.isSet(u"help"_s)) {
-        QTextStream(stdout) << parser.helpText().replace(u"crosstalk "_s, u"crosstalk serve "_s);
+        QTextStream(stdout) << subcommandHelp(parser, u"serve"_s);
         return -1;
     }
     if (!parser.positionalArguments().isEmpty())

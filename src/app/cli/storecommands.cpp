@@ -39,8 +39,7 @@ struct Command
         if (!parser.parse(arguments))
             return fail(parser.errorText(), ExitUsage);
         if (parser.isSet(u"help"_s)) {
-            QTextStream(stdout) << parser.helpText().replace(u"crosstalk "_s,
-                                                             u"crosstalk %1 "_s.arg(name));
+            QTextStream(stdout) << subcommandHelp(parser, name);
             return -1;
         }
         if (parser.positionalArguments().size() != positionals)
