@@ -109,6 +109,10 @@ private slots:
         QProcess *run = crosstalk(dir, {u"run"_s, u"--models"_s, u"big,small"_s, u"--rounds"_s,
                                         QString::number(kRounds), u"--topic"_s, u"Crash"_s});
         QVERIFY(run->waitForStarted());
+        // The kill points are counted from the first round's header, which follows the
+        // session's creation: how long a process takes to start (much longer under the
+        // sanitizers) must not decide whether there is a session to recover.
+        QTRY_VERIFY_WITH_TIMEOUT(run->bytesAvailable() > 0, 30000);
         QTest::qWait(killAfterMs); // the random point; the server keeps streaming meanwhile
         const qint64 pid = run->processId();
         if (pid <= 0) // already done; and kill(0) would signal the test itself

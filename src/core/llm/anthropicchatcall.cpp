@@ -94,12 +94,12 @@ void AnthropicChatCall::readUsage(const QJsonObject &usage)
         return;
     // Cached prompt tokens are counted apart from input_tokens; all were sent.
     if (usage.contains(u"input_tokens"_s)) {
-        m_usageSoFar.tokensIn = usage.value(u"input_tokens"_s).toInteger() +
-                                usage.value(u"cache_creation_input_tokens"_s).toInteger() +
-                                usage.value(u"cache_read_input_tokens"_s).toInteger();
+        m_usageSoFar.tokensIn = tokenCount(usage.value(u"input_tokens"_s)) +
+                                tokenCount(usage.value(u"cache_creation_input_tokens"_s)) +
+                                tokenCount(usage.value(u"cache_read_input_tokens"_s));
     }
     if (usage.contains(u"output_tokens"_s))
-        m_usageSoFar.tokensOut = usage.value(u"output_tokens"_s).toInteger();
+        m_usageSoFar.tokensOut = tokenCount(usage.value(u"output_tokens"_s));
     reportUsage(m_usageSoFar);
 }
 

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "llm/chatcall.h"
 
+#include <QJsonValue>
+
+#include <algorithm>
+
 namespace Crosstalk {
 
 ChatCall::ChatCall(const ModelConfig &model, const ChatRequest &request, QObject *parent)
@@ -21,6 +25,11 @@ Usage ChatCall::priced(Usage usage) const
 {
     usage.cost = m_model.cost(usage.tokensIn, usage.tokensOut);
     return usage;
+}
+
+qint64 ChatCall::tokenCount(const QJsonValue &value)
+{
+    return std::clamp(value.toInteger(), qint64(0), maxTokenCount);
 }
 
 void ChatCall::markStarted()

@@ -51,6 +51,11 @@ Q_SIGNALS:
     void retrying(int retry, qint64 waitMs, const Crosstalk::CallError &reason);
 
 protected:
+    // A token count from a server's usage report, clamped to 0..maxTokenCount: the numbers
+    // come from the network, and the sums over a reply and over a session must not overflow.
+    static constexpr qint64 maxTokenCount = qint64(1) << 40;
+    static qint64 tokenCount(const QJsonValue &value);
+
     void markStarted();
     void appendText(const QString &text);
     void reportUsage(const Usage &usage);

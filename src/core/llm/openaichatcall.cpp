@@ -106,8 +106,8 @@ void OpenAIChatCall::readUsage(const QJsonValue &usage)
     if (!usage.isObject())
         return;
     const QJsonObject object = usage.toObject();
-    reportUsage({object.value(u"prompt_tokens"_s).toInteger(),
-                 object.value(u"completion_tokens"_s).toInteger(), false});
+    reportUsage({tokenCount(object.value(u"prompt_tokens"_s)),
+                 tokenCount(object.value(u"completion_tokens"_s)), false});
 }
 
 void OpenAIChatCall::handleEvent(const SseEvent &event)
