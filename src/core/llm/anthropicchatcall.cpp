@@ -18,15 +18,9 @@ AnthropicChatCall::AnthropicChatCall(HttpClient *http, const ModelConfig &model,
 
 QUrl AnthropicChatCall::endpointFor(const ModelConfig &model)
 {
-    QUrl url = model.baseUrl;
-    QString path = url.path();
-    while (path.endsWith(u'/'))
-        path.chop(1);
     // Both "https://api.anthropic.com" and ".../v1" are common spellings of the base URL.
-    if (!path.endsWith(u"/v1"_s))
-        path += u"/v1"_s;
-    url.setPath(path + u"/messages"_s);
-    return url;
+    const QUrl v1 = appendPath(model.baseUrl, u"");
+    return appendPath(v1, v1.path().endsWith(u"/v1"_s) ? u"/messages" : u"/v1/messages");
 }
 
 QUrl AnthropicChatCall::endpoint() const
@@ -105,17 +99,10 @@ void AnthropicChatCall::readUsage(const QJsonObject &usage)
 
 void AnthropicChatCall::handleEvent(const SseEvent &event)
 {
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(event.data.toUtf8(), &parseError);
-    if (!document.isObject()) {
-        failStream(CallError::Kind::Malformed,
-                   tr("The server sent a malformed event (%1): %2")
-                       .arg(parseError.error == QJsonParseError::NoError ? tr("not a JSON object")
-                                                                         : parseError.errorString(),
-                            event.data.left(120)));
+    const auto parsed = parseEvent(event, tr("The server sent a malformed event"));
+    if (!parsed)
         return;
-    }
-    const QJsonObject data = document.object();
+    const QJsonObject &data = *parsed;
     const QString type = data.value(u"type"_s).toString(event.type);
     if (type == u"message_start"_s) {
         readUsage(data.value(u"message"_s).toObject().value(u"usage"_s).toObject());

@@ -221,6 +221,31 @@ void HttpChatCall::finishWithError(CallError error)
     fail(error);
 }
 
+std::optional<QJsonObject> HttpChatCall::parseEvent(const SseEvent &event, const QString &complaint)
+{
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(event.data.toUtf8(), &parseError);
+    if (document.isObject())
+        return document.object();
+    failStream(CallError::Kind::Malformed,
+               u"%1 (%2): %3"_s.arg(complaint,
+                                    parseError.error == QJsonParseError::NoError
+                                        ? tr("not a JSON object")
+                                        : parseError.errorString(),
+                                    event.data.left(120)));
+    return std::nullopt;
+}
+
+QUrl HttpChatCall::appendPath(const QUrl &base, QStringView suffix)
+{
+    QUrl url = base;
+    QString path = url.path();
+    while (path.endsWith(u'/'))
+        path.chop(1);
+    url.setPath(path + suffix);
+    return url;
+}
+
 void HttpChatCall::completeStream(FinishReason reason)
 {
     m_inactivityTimer.stop();

@@ -44,6 +44,9 @@ public:
 
     int attempts() const { return m_attempt; }
 
+    // `base` with `suffix` appended to its path, whatever trailing slashes `base` has.
+    static QUrl appendPath(const QUrl &base, QStringView suffix);
+
     // The provider's message from an error body (`{"error": {"message": …}}` in both
     // protocols), else the body's text, shortened.
     static QString errorMessageFromBody(const QByteArray &body);
@@ -57,6 +60,10 @@ protected:
     virtual void handleEvent(const SseEvent &event) = 0;
     // A server that answered with a whole JSON reply instead of a stream.
     virtual void handleJsonReply(const QJsonObject &reply) = 0;
+
+    // The event's data as a JSON object; otherwise the call fails as Malformed with
+    // `complaint` ("The server sent a malformed chunk"), the parser's reason and the data.
+    std::optional<QJsonObject> parseEvent(const SseEvent &event, const QString &complaint);
 
     void completeStream(FinishReason reason);
     void failStream(CallError::Kind kind, const QString &message);

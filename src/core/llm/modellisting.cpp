@@ -20,13 +20,10 @@ ModelListing::ModelListing(QObject *parent)
 
 QUrl ModelListing::endpointFor(const ModelConfig &model)
 {
-    QUrl url = model.baseUrl;
-    QString path = url.path();
-    while (path.endsWith(u'/'))
-        path.chop(1);
-    if (model.kind == ApiKind::Anthropic && !path.endsWith(u"/v1"_s))
-        path += u"/v1"_s;
-    url.setPath(path + u"/models"_s);
+    // Anthropic's base URL may be given with or without /v1; Chat Completions' includes it.
+    const QUrl base = HttpChatCall::appendPath(model.baseUrl, u"");
+    const bool addV1 = model.kind == ApiKind::Anthropic && !base.path().endsWith(u"/v1"_s);
+    QUrl url = HttpChatCall::appendPath(base, addV1 ? u"/v1/models" : u"/models");
     if (!model.azureApiVersion.isEmpty()) {
         QUrlQuery query(url);
         query.addQueryItem(u"api-version"_s, model.azureApiVersion);

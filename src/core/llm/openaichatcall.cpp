@@ -19,11 +19,7 @@ OpenAIChatCall::OpenAIChatCall(HttpClient *http, const ModelConfig &model, const
 
 QUrl OpenAIChatCall::endpointFor(const ModelConfig &model)
 {
-    QUrl url = model.baseUrl;
-    QString path = url.path();
-    while (path.endsWith(u'/'))
-        path.chop(1);
-    url.setPath(path + u"/chat/completions"_s);
+    QUrl url = appendPath(model.baseUrl, u"/chat/completions");
     if (!model.azureApiVersion.isEmpty()) {
         QUrlQuery query(url);
         query.removeAllQueryItems(u"api-version"_s);
@@ -116,17 +112,10 @@ void OpenAIChatCall::handleEvent(const SseEvent &event)
         completeStream(m_finishReason);
         return;
     }
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(event.data.toUtf8(), &parseError);
-    if (!document.isObject()) {
-        failStream(CallError::Kind::Malformed,
-                   tr("The server sent a malformed chunk (%1): %2")
-                       .arg(parseError.error == QJsonParseError::NoError ? tr("not a JSON object")
-                                                                         : parseError.errorString(),
-                            event.data.left(120)));
+    const auto parsed = parseEvent(event, tr("The server sent a malformed chunk"));
+    if (!parsed)
         return;
-    }
-    const QJsonObject chunk = document.object();
+    const QJsonObject &chunk = *parsed;
     if (chunk.contains(u"error"_s)) {
         const QJsonValue error = chunk.value(u"error"_s);
         QString message = error.toObject().value(u"message"_s).toString();
