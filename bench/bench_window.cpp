@@ -404,6 +404,9 @@ QJsonObject measureP4(QJsonObject *scroll)
         QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 5);
     const double openMs = double(clock.nsecsElapsed()) / 1e6;
     const int rows = window.transcriptModel()->rowCount();
+    if (rows != messages)
+        return result(0, u"ms"_s, 150, false,
+                      u"the stored session opened with %1 rows, not %2"_s.arg(rows).arg(messages));
     spin([] { return false; }, 200); // the exact heights of the painted rows
 
     // Page up through the transcript (it opens at the end), each step a synchronous repaint.

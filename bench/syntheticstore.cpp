@@ -143,7 +143,9 @@ void generateStore(const QString &path, const StoreShape &shape)
         session.prepare(u"INSERT INTO sessions (id, title, topic, search_text, paradigm, rounds, "
                         "options, participants, status, tokens_in, tokens_out, usage_estimated, "
                         "cost, message_count, completed_rounds, created_at, updated_at) VALUES "
-                        "(?, ?, ?, ?, 'memory', ?, '{}', "
+                        "(?, ?, ?, ?, 'memory', ?, '{\"answer_mode\":false,\"schedule\":"
+                        "\"parallel\",\"context_window\":10,\"summarise_dropped\":false,"
+                        "\"summariser_model\":\"\",\"moderator_model\":\"\"}', "
                         "'[{\"name\":\"A\",\"model\":\"big\",\"persona\":\"Be A.\"},"
                         "{\"name\":\"B\",\"model\":\"big\",\"persona\":\"Be B.\"}]', "
                         "'completed', 0, 0, 0, 0, ?, ?, ?, ?)"_s);
