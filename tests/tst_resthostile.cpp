@@ -139,7 +139,7 @@ public:
                        ? post("/v1/crosstalk/" + m_session + '/' + pick({"pause", "resume"}),
                               QByteArray(), "wrong state or format")
                        : get("/v1/crosstalk/" + m_session + "/transcript?format=" +
-                                 pick({"docx", "", "PDF", "md%00", "../../x",
+                                 pick({"docx", "pdff", "MARKDOWN", "md%00", "../../x",
                                        randomBytes(8).toHex()}),
                              "wrong state or format");
         default:

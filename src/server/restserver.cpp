@@ -769,6 +769,11 @@ std::optional<QHttpServerResponse> RestServer::transcript(const Call &call)
     if (!format)
         return failure(Error::invalidInput(
             {{u"format"_s, u"must be one of md, html, txt, pdf, json, legacy-json"_s}}));
+    std::optional<Session> stored;
+    Error error;
+    const Session *session = SessionApi::find(*m_engine, call.id, stored, &error);
+    if (!session)
+        return failure(error);
     // PDF lays text out with the fonts of a QGuiApplication (crosstalk serve and the window
     // have one).
     if (*format == ExportFormat::Pdf &&
@@ -776,11 +781,6 @@ std::optional<QHttpServerResponse> RestServer::transcript(const Call &call)
         return failure(Error{ErrorCode::Internal,
                              u"This process cannot write PDF (it has no QGuiApplication)."_s,
                              {}});
-    std::optional<Session> stored;
-    Error error;
-    const Session *session = SessionApi::find(*m_engine, call.id, stored, &error);
-    if (!session)
-        return failure(error);
     QByteArray bytes;
     QBuffer buffer(&bytes);
     buffer.open(QIODevice::WriteOnly);
