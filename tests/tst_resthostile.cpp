@@ -31,14 +31,16 @@ struct Attack
 class Generator
 {
 public:
-    Generator(quint32 seed, quint16 port)
+    // `session`: a configured session the new routes are attacked on.
+    Generator(quint32 seed, quint16 port, const QByteArray &session)
         : m_random(seed)
         , m_host("127.0.0.1:" + QByteArray::number(port))
+        , m_session(session)
     {}
 
     Attack next()
     {
-        switch (m_random.bounded(12)) {
+        switch (m_random.bounded(15)) {
         case 0:
             return post("/v1/crosstalk/setup", randomBytes(m_random.bounded(1, 400)), "bad json");
         case 1:
@@ -101,6 +103,45 @@ public:
                         pick({"https://evil.example", "null", "http://localhost.evil.example"}) +
                         "\r\nContent-Length: 0\r\n\r\n",
                     true, "methods and origins"};
+        case 12: {
+            // Crosstalk's own routes on sessions that do not exist.
+            const QByteArray id = pick({QUuid::createUuid().toByteArray(QUuid::WithoutBraces), "x",
+                                        "%2e%2e", QByteArray(300, 'f'), "00000000-0000"});
+            const QByteArray route = pick({"events", "transcript", "transcript?format=pdf", "pause",
+                                           "resume", "stop", "messages"});
+            const QByteArray method =
+                route.startsWith("events") || route.startsWith("transcript") ? "GET" : "POST";
+            if (m_random.bounded(4) == 0)
+                return get("/v1/sessions/" + id, "unknown id, new routes");
+            return {
+                HttpTestClient::request(method, "/v1/crosstalk/" + id + '/' + route, m_host, kToken,
+                                        method == "POST" ? R"({"text": "hi"})"_ba : QByteArray()),
+                true, "unknown id, new routes"};
+        }
+        case 13: {
+            const QByteArray body =
+                m_random.bounded(5) == 0 ? randomBytes(m_random.bounded(1, 400))
+                : m_random.bounded(5) == 0
+                    ? nested(int(m_random.bounded(17, 2000)))
+                    : pick({R"({"text": 5})", R"({"text": ""})", R"({"text": "  
+"})",
+                            R"({"to": ["big"]})", R"({"text": "a", "to": "big"})",
+                            R"({"text": "a", "to": [1, null]})",
+                            R"({"text": "a", "to": ["nobody"]})",
+                            R"({"text": "a", "to": [{"name": "big"}]})", R"({"text": "a", "x": 1})",
+                            "{\"text\": \"" + QByteArray(100001, 'x') + "\"}", "[]", "null",
+                            R"("text")"});
+            return post("/v1/crosstalk/" + m_session + "/messages", body, "bad human messages");
+        }
+        case 14:
+            // Wrong states and wrong formats on a session that exists.
+            return m_random.bounded(2) == 0
+                       ? post("/v1/crosstalk/" + m_session + '/' + pick({"pause", "resume"}),
+                              QByteArray(), "wrong state or format")
+                       : get("/v1/crosstalk/" + m_session + "/transcript?format=" +
+                                 pick({"docx", "pdff", "MARKDOWN", "md%00", "../../x",
+                                       randomBytes(8).toHex()}),
+                             "wrong state or format");
         default:
             return post("/v1/crosstalk/setup",
                         R"({"models": ["big", "small"], "iterations": )" +
@@ -154,6 +195,7 @@ private:
 
     QRandomGenerator m_random;
     QByteArray m_host;
+    QByteArray m_session;
 };
 
 } // namespace
@@ -180,7 +222,15 @@ private slots:
 
         const quint32 seed = QRandomGenerator::global()->generate();
         qInfo("seed: %u", seed);
-        Generator generator(seed, server.port());
+        // One session for the routes that need one; it stays configured throughout.
+        Session draft;
+        draft.topic = u"Hostile"_s;
+        draft.rounds = 1;
+        draft.participants = {Participant{u"big"_s, u"big"_s, u"You are big."_s, {}, {}},
+                              Participant{u"small"_s, u"small"_s, u"You are small."_s, {}, {}}};
+        const Parsed<QUuid> session = engine.createSession(draft);
+        QVERIFY(session);
+        Generator generator(seed, server.port(), session.value->toByteArray(QUuid::WithoutBraces));
         QHash<QByteArray, int> seen;
         // Fifty at a time, on fifty connections: the answers are awaited together.
         constexpr int total = 10000, batch = 50;
@@ -221,8 +271,11 @@ private slots:
                 "GET", "/healthz", "127.0.0.1:" + QByteArray::number(server.port()), QByteArray()));
             QCOMPARE(health.read().status, 200);
         }
-        QVERIFY(engine.sessionIds().isEmpty()); // not one hostile setup got through
-        QCOMPARE(seen.size(), 12);
+        // Not one hostile setup or message got through.
+        QCOMPARE(engine.sessionIds(), QList<QUuid>{*session.value});
+        QCOMPARE(engine.session(*session.value)->messages.size(), 0);
+        QCOMPARE(engine.session(*session.value)->status, SessionStatus::Configured);
+        QCOMPARE(seen.size(), 15);
     }
 };
 

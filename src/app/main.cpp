@@ -12,6 +12,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDateTime>
 #include <QGuiApplication>
 #include <QIcon>
 #include <QStyle>
@@ -56,6 +57,25 @@ int saveScreenshot(Crosstalk::MainWindow &window, const QString &path)
     }
     return Crosstalk::Cli::ExitOk;
 }
+
+// For the start-up benchmark (bench_window, P7): prints when the window's first paint is done.
+// The window paints itself and its children in one pass; the next turn of the event loop comes
+// after it.
+class FirstPaintReporter : public QObject
+{
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (event->type() == QEvent::Paint) {
+            watched->removeEventFilter(this);
+            QTimer::singleShot(0, this, [] {
+                std::printf("first-paint %lld\n", QDateTime::currentMSecsSinceEpoch());
+                std::fflush(stdout);
+            });
+        }
+        return false;
+    }
+};
 
 // Breeze Dark's main colours, so a screenshot shows the window as a dark desktop would.
 QPalette darkPalette()
@@ -105,7 +125,10 @@ int runWindow(int argc, char **argv)
         u"demo-session"_s,
         u"With --screenshot: show a finished demo session, in a store of its own."_s);
     QCommandLineOption palette(u"palette"_s, u"Use the light or dark palette."_s, u"light|dark"_s);
-    for (QCommandLineOption *option : {&screenshot, &demoSession, &palette}) {
+    QCommandLineOption reportFirstPaint(
+        u"report-first-paint"_s,
+        u"Print \"first-paint MS\" (milliseconds since the epoch) once the window is painted."_s);
+    for (QCommandLineOption *option : {&screenshot, &demoSession, &palette, &reportFirstPaint}) {
         option->setFlags(QCommandLineOption::HiddenFromHelp);
         parser.addOption(*option);
     }
@@ -165,6 +188,9 @@ int runWindow(int argc, char **argv)
     }
 
     Crosstalk::MainWindow window(&engine);
+    FirstPaintReporter firstPaint;
+    if (parser.isSet(reportFirstPaint))
+        window.installEventFilter(&firstPaint);
     if (!parser.isSet(screenshot)) {
         window.show();
         return app.exec();

@@ -7,6 +7,7 @@
 #include "export/exporter.h"
 #include "legacyapi.h"
 #include "persona/personalibrary.h"
+#include "sessionapi.h"
 #include "setuprequest.h"
 #include "storage/sessionstore.h"
 
@@ -919,21 +920,11 @@ QJsonObject McpServer::transcript(const QJsonObject &arguments)
         return error;
     const QString formatName = arguments.value(u"format"_s).toString(u"md"_s);
     const ExportFormat format = *Exporter::formatFromName(formatName);
-    // Read as it stands, without adopting a session another process may run.
     std::optional<Session> stored;
-    const Session *session = m_engine->session(*id);
-    if (!session) {
-        SessionStore *store = m_engine->store();
-        if (!store)
-            return toolError(LegacyApi::noSession(idText(*id)));
-        StoreResult<Session> loaded = store->loadSession(*id);
-        if (!loaded)
-            return toolError(loaded.error().code == ErrorCode::NotFound
-                                 ? LegacyApi::noSession(idText(*id))
-                                 : loaded.error());
-        stored = std::move(*loaded);
-        session = &*stored;
-    }
+    Error notFound;
+    const Session *session = SessionApi::find(*m_engine, *id, stored, &notFound);
+    if (!session)
+        return toolError(notFound);
     QByteArray bytes;
     QBuffer buffer(&bytes);
     buffer.open(QIODevice::WriteOnly);
@@ -948,20 +939,10 @@ QJsonObject McpServer::transcript(const QJsonObject &arguments)
 
 QJsonObject McpServer::listModels()
 {
-    QJsonArray models;
+    const QJsonArray models = SessionApi::models(m_engine->registry());
     QStringList lines;
-    const ModelRegistry &registry = m_engine->registry();
-    for (const QString &alias : registry.aliases()) {
-        const std::optional<ModelConfig> model = registry.model(alias);
-        if (!model)
-            continue;
-        models.append(QJsonObject{{u"alias"_s, alias},
-                                  {u"display_name"_s, model->displayName()},
-                                  {u"model_id"_s, model->modelId},
-                                  {u"kind"_s, apiKindName(model->kind)},
-                                  {u"base_url"_s, model->baseUrl.toString()}});
-        lines.append(model->displayName());
-    }
+    for (const QJsonValue &model : models)
+        lines.append(model[u"display_name"_s].toString());
     return toolResult(u"Models: %1."_s.arg(lines.join(u", "_s)), {{u"models"_s, models}});
 }
 

@@ -5,20 +5,28 @@
 #include "config/appidentity.h"
 #include "conversation/engine.h"
 #include "conversation/legacylayout.h"
+#include "conversation/sessiondocument.h"
+#include "export/exporter.h"
 #include "httperror.h"
 #include "legacyapi.h"
 #include "mcpserver.h"
 #include "persona/personalibrary.h"
 #include "requestgate.h"
+#include "sessionapi.h"
 #include "setuprequest.h"
 
 #include <QAbstractHttpServer>
+#include <QBuffer>
+#include <QFile>
+#include <QGuiApplication>
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
 #include <QHttpServerResponse>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkInterface>
 #include <QTcpSocket>
+#include <QTimer>
 
 #include <cmath>
 
@@ -53,11 +61,6 @@ void addHeaders(QHttpServerResponse &response,
     response.setHeaders(std::move(all));
 }
 
-QHttpServerResponse noSession(const QString &id)
-{
-    return HttpError::response(LegacyApi::noSession(id), kLegacy);
-}
-
 QHttpServerResponse reply(const LegacyApi::Result &result)
 {
     return result ? QHttpServerResponse(result.value) : HttpError::response(*result.error, kLegacy);
@@ -73,7 +76,73 @@ bool loopbackOrigin(QByteArrayView origin)
            (host == u"localhost"_s || host == u"127.0.0.1"_s || host == u"::1"_s);
 }
 
+// Reads a JSON object body, or answers why it is not one.
+std::optional<QHttpServerResponse> readObject(const QByteArray &bytes, HttpError::Dialect dialect,
+                                              QJsonObject *object)
+{
+    const auto refuse = [&](const QString &problem) {
+        return HttpError::response(Error::invalidInput({{u"body"_s, problem}}), dialect);
+    };
+    if (SetupRequest::nestingDepth(bytes) > SetupRequest::maxNestingDepth)
+        return refuse(
+            u"nests arrays and objects deeper than %1 levels"_s.arg(SetupRequest::maxNestingDepth));
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(bytes, &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return refuse(u"is not valid JSON: %1 at byte %2"_s.arg(parseError.errorString())
+                          .arg(parseError.offset));
+    if (!document.isObject())
+        return refuse(u"must be a JSON object"_s);
+    *object = document.object();
+    return std::nullopt;
+}
+
+QHttpServerResponse failure(const Error &error)
+{
+    return HttpError::response(error);
+}
+
+QString idText(const QUuid &id)
+{
+    return id.toString(QUuid::WithoutBraces);
+}
+
+// One server-sent event: `event:` names it, `id:` orders it, `data:` is one line of JSON.
+QByteArray sseEvent(quint64 sequence, const QString &type, const QJsonObject &data)
+{
+    return "id: " + QByteArray::number(sequence) + "\nevent: " + type.toLatin1() +
+           "\ndata: " + QJsonDocument(data).toJson(QJsonDocument::Compact) + "\n\n";
+}
+
+bool ended(SessionStatus status)
+{
+    return status == SessionStatus::Completed || status == SessionStatus::Failed ||
+           status == SessionStatus::Cancelled;
+}
+
+// A stream's client that reads nothing more is cut off rather than buffered for without end.
+constexpr qint64 maxUnsentStreamBytes = 8 * 1024 * 1024;
+
 } // namespace
+
+struct RestServer::Call
+{
+    const QHttpServerRequest &request;
+    QHttpServerResponder &responder;
+    QUuid id; // the {id} of the path, when it has one
+};
+
+struct RestServer::RouteEntry
+{
+    Method method;
+    QByteArray methodName;
+    QString path;
+    Handler handler;
+    // The old tool's endpoints answer invalid input with 422, as it did.
+    HttpError::Dialect dialect = HttpError::Dialect::Crosstalk;
+    // The path's segments, split once.
+    QStringList segments = path.split(u'/', Qt::SkipEmptyParts);
+};
 
 class RestServer::Dispatcher : public QAbstractHttpServer
 {
@@ -182,14 +251,53 @@ private:
     bool m_streaming = false;
 };
 
+// One client of GET /v1/crosstalk/{id}/events: a chunked response kept open until the session
+// ends, the client leaves, or the server goes.
+class RestServer::EventStream : public QObject
+{
+public:
+    EventStream(QHttpServerResponder &&responder, const QUuid &id, QTcpSocket *socket,
+                QObject *parent)
+        : QObject(parent)
+        , responder(std::move(responder))
+        , id(id)
+        , socket(socket)
+        , tracked(socket != nullptr)
+    {}
+
+    // Whether the client is still there to be written to.
+    bool connected() const { return !tracked || socket; }
+
+    void send(const QByteArray &bytes)
+    {
+        if (socket && socket->bytesToWrite() > maxUnsentStreamBytes) {
+            socket->abort(); // its disconnected() forgets this stream
+            return;
+        }
+        responder.writeChunk(bytes);
+    }
+
+    QHttpServerResponder responder;
+    QUuid id;
+    QPointer<QTcpSocket> socket;
+    bool tracked;
+};
+
 RestServer::RestServer(Engine *engine, const PersonaLibrary *library, QObject *parent)
     : QObject(parent)
     , m_engine(engine)
     , m_library(library)
     , m_dispatcher(new Dispatcher(this))
     , m_mcp(new McpServer(engine, library, this))
+    , m_keepAlive(new QTimer(this))
 {
     connect(engine, &Engine::event, this, &RestServer::onEngineEvent);
+    m_keepAlive->setInterval(std::chrono::seconds(15));
+    connect(m_keepAlive, &QTimer::timeout, this, [this] {
+        // A copy: a stream cut off while sending leaves m_streams.
+        for (EventStream *stream : m_streams.values())
+            stream->send(": keep-alive\n\n"_ba);
+    });
 }
 
 RestServer::~RestServer()
@@ -197,6 +305,12 @@ RestServer::~RestServer()
     // Responders tell their connection when they go; the connections live in the dispatcher.
     qDeleteAll(m_pending);
     m_pending.clear();
+    for (EventStream *stream : m_streams.values()) {
+        if (stream->connected())
+            stream->responder.writeEndChunked(": the server stops\n\n"_ba);
+        delete stream;
+    }
+    m_streams.clear();
     delete m_mcp;
     qDeleteAll(findChildren<McpChannel *>(Qt::FindDirectChildrenOnly));
 }
@@ -209,6 +323,11 @@ void RestServer::setToken(const QString &token)
 void RestServer::setRateLimits(const RateLimits &limits)
 {
     m_limiter.setLimits(limits);
+}
+
+void RestServer::setKeepAliveInterval(std::chrono::milliseconds interval)
+{
+    m_keepAlive->setInterval(interval);
 }
 
 std::optional<Error> RestServer::listen(const QHostAddress &address, quint16 port)
@@ -354,114 +473,150 @@ void RestServer::handle(const QHttpServerRequest &request, QHttpServerResponder 
     responder.sendResponse(*response);
 }
 
+const QList<RestServer::RouteEntry> &RestServer::routeTable()
+{
+    static const QList<RouteEntry> table = {
+        {Method::Get, "GET", u"/healthz"_s, &RestServer::healthz},
+        {Method::Get, "GET", u"/openapi.json"_s, &RestServer::openApi},
+        {Method::Post, "POST", u"/mcp"_s, &RestServer::mcp},
+        {Method::Post, "POST", u"/v1/crosstalk/setup"_s, &RestServer::setup, kLegacy},
+        {Method::Get, "GET", u"/v1/crosstalk/list"_s, &RestServer::list, kLegacy},
+        {Method::Post, "POST", u"/v1/crosstalk/{id}/run"_s, &RestServer::run, kLegacy},
+        {Method::Get, "GET", u"/v1/crosstalk/{id}/status"_s, &RestServer::status, kLegacy},
+        {Method::Delete, "DELETE", u"/v1/crosstalk/{id}/delete"_s, &RestServer::remove, kLegacy},
+        {Method::Delete, "DELETE", u"/v1/crosstalk/{id}"_s, &RestServer::remove, kLegacy},
+        {Method::Get, "GET", u"/v1/crosstalk/{id}/events"_s, &RestServer::events},
+        {Method::Get, "GET", u"/v1/crosstalk/{id}/transcript"_s, &RestServer::transcript},
+        {Method::Post, "POST", u"/v1/crosstalk/{id}/pause"_s, &RestServer::pause},
+        {Method::Post, "POST", u"/v1/crosstalk/{id}/resume"_s, &RestServer::resume},
+        {Method::Post, "POST", u"/v1/crosstalk/{id}/stop"_s, &RestServer::stop},
+        {Method::Post, "POST", u"/v1/crosstalk/{id}/messages"_s, &RestServer::postMessage},
+        {Method::Get, "GET", u"/v1/sessions/{id}"_s, &RestServer::document},
+        {Method::Get, "GET", u"/v1/models"_s, &RestServer::models},
+        {Method::Get, "GET", u"/v1/paradigms"_s, &RestServer::paradigms},
+    };
+    return table;
+}
+
+QList<RestServer::Route> RestServer::routes()
+{
+    QList<Route> all;
+    for (const RouteEntry &entry : routeTable())
+        all.append({entry.methodName, entry.path});
+    return all;
+}
+
 std::optional<QHttpServerResponse> RestServer::route(const QHttpServerRequest &request,
                                                      QHttpServerResponder &responder)
 {
     const QString path = request.url().path();
     const QStringList parts = path.split(u'/', Qt::SkipEmptyParts);
-    const Method method = request.method();
-    const auto only = [&](Method allowed,
-                          const char *allowHeader) -> std::optional<QHttpServerResponse> {
-        if (method == allowed)
-            return std::nullopt;
-        QHttpServerResponse response = errorResponse(
-            ErrorCode::InvalidArgument,
-            u"%1 does not take this method; use %2."_s.arg(path, QLatin1StringView(allowHeader)),
-            Status::MethodNotAllowed);
-        addHeaders(response, {{"Allow", allowHeader}});
+    // The routes whose path matches, the most literal first: `/v1/crosstalk/list` wins over
+    // `/v1/crosstalk/{id}`, but DELETE /v1/crosstalk/list still reaches the delete route.
+    const RouteEntry *chosen = nullptr;
+    int chosenLiterals = -1;
+    QByteArrayList allowed;
+    int allowedLiterals = -1;
+    QString idPart;
+    for (const RouteEntry &entry : routeTable()) {
+        const QStringList &pattern = entry.segments;
+        if (pattern.size() != parts.size())
+            continue;
+        int literals = 0;
+        bool matches = true;
+        for (qsizetype i = 0; i < pattern.size() && matches; ++i) {
+            if (pattern[i] == u"{id}"_s)
+                continue;
+            matches = pattern[i] == parts[i];
+            ++literals;
+        }
+        if (!matches)
+            continue;
+        if (entry.method == request.method() && literals > chosenLiterals) {
+            chosen = &entry;
+            chosenLiterals = literals;
+            idPart = parts.value(pattern.indexOf(u"{id}"_s));
+        }
+        if (literals > allowedLiterals) {
+            allowed.clear();
+            allowedLiterals = literals;
+        }
+        if (literals == allowedLiterals && !allowed.contains(entry.methodName))
+            allowed.append(entry.methodName);
+    }
+    if (!chosen && allowed.isEmpty())
+        return errorResponse(ErrorCode::NotFound, u"No route for %1."_s.arg(path.left(256)),
+                             Status::NotFound);
+    if (!chosen) {
+        const QByteArray allow = allowed.join(", ");
+        QHttpServerResponse response =
+            errorResponse(ErrorCode::InvalidArgument,
+                          u"%1 does not take this method; use %2."_s.arg(
+                              path.left(256), QString::fromLatin1(allow)),
+                          Status::MethodNotAllowed);
+        addHeaders(response, {{"Allow", allow}});
         return response;
-    };
-
-    if (parts == QStringList{u"healthz"_s}) {
-        if (auto refused = only(Method::Get, "GET"))
-            return refused;
-        return QHttpServerResponse(
-            QJsonObject{{u"status"_s, u"ok"_s}, {u"version"_s, AppIdentity::version()}});
     }
-    if (parts == QStringList{u"mcp"_s}) {
-        // Stateless: no server-initiated stream to GET, no session to DELETE.
-        if (auto refused = only(Method::Post, "POST"))
-            return refused;
-        return mcp(request, responder);
+    Call call{request, responder, {}};
+    if (chosen->path.contains(u"{id}"_s)) {
+        call.id = QUuid::fromString(idPart);
+        if (call.id.isNull())
+            return HttpError::response(LegacyApi::noSession(idPart.left(64)), chosen->dialect);
     }
-    if (parts.size() >= 3 && parts.size() <= 4 && parts[0] == u"v1"_s &&
-        parts[1] == u"crosstalk"_s) {
-        if (parts.size() == 3 && parts[2] == u"setup"_s) {
-            if (auto refused = only(Method::Post, "POST"))
-                return refused;
-            return setup(request);
-        }
-        if (parts.size() == 3 && parts[2] == u"list"_s && method != Method::Delete) {
-            if (auto refused = only(Method::Get, "GET"))
-                return refused;
-            return list();
-        }
-        const QString action = parts.value(3);
-        if (action.isEmpty() || action == u"run"_s || action == u"status"_s ||
-            action == u"delete"_s) {
-            const char *allowed = action.isEmpty() || action == u"delete"_s ? "DELETE"
-                                  : action == u"run"_s                      ? "POST"
-                                                                            : "GET";
-            const Method expected = action.isEmpty() || action == u"delete"_s ? Method::Delete
-                                    : action == u"run"_s                      ? Method::Post
-                                                                              : Method::Get;
-            if (auto refused = only(expected, allowed))
-                return refused;
-            const QUuid id = QUuid::fromString(parts[2]);
-            if (id.isNull())
-                return noSession(parts[2].left(64));
-            if (action == u"run"_s)
-                return run(id, request, responder);
-            if (action == u"status"_s)
-                return status(id);
-            return remove(id);
-        }
-    }
-    return errorResponse(ErrorCode::NotFound, u"No route for %1."_s.arg(path.left(256)),
-                         Status::NotFound);
+    return (this->*chosen->handler)(call);
 }
 
-QHttpServerResponse RestServer::setup(const QHttpServerRequest &request)
+std::optional<QHttpServerResponse> RestServer::healthz(const Call &)
 {
-    const QByteArray bytes = request.body();
-    if (SetupRequest::nestingDepth(bytes) > SetupRequest::maxNestingDepth)
-        return invalid({{u"body"_s, u"nests arrays and objects deeper than %1 levels"_s.arg(
-                                        SetupRequest::maxNestingDepth)}});
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(bytes, &parseError);
-    if (parseError.error != QJsonParseError::NoError)
-        return invalid(
-            {{u"body"_s, u"is not valid JSON: %1 at byte %2"_s.arg(parseError.errorString())
-                             .arg(parseError.offset)}});
-    if (!document.isObject())
-        return invalid({{u"body"_s, u"must be a JSON object"_s}});
-    return reply(LegacyApi::setup(*m_engine, *m_library, document.object()));
+    return QHttpServerResponse(
+        QJsonObject{{u"status"_s, u"ok"_s}, {u"version"_s, AppIdentity::version()}});
 }
 
-QHttpServerResponse RestServer::status(const QUuid &id)
+std::optional<QHttpServerResponse> RestServer::openApi(const Call &)
 {
-    return reply(LegacyApi::status(*m_engine, id));
+    // The committed document, as it is: tst_openapi checks it against the routes.
+    static const QByteArray document = [] {
+        QFile file(u":/crosstalk/openapi.json"_s);
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    }();
+    if (document.isEmpty())
+        return errorResponse(ErrorCode::Internal, u"The OpenAPI document is not built in."_s,
+                             Status::InternalServerError);
+    return QHttpServerResponse("application/json"_ba, document);
 }
 
-QHttpServerResponse RestServer::list()
+std::optional<QHttpServerResponse> RestServer::setup(const Call &call)
+{
+    QJsonObject body;
+    if (auto refused = readObject(call.request.body(), kLegacy, &body))
+        return refused;
+    return reply(LegacyApi::setup(*m_engine, *m_library, body));
+}
+
+std::optional<QHttpServerResponse> RestServer::status(const Call &call)
+{
+    return reply(LegacyApi::status(*m_engine, call.id));
+}
+
+std::optional<QHttpServerResponse> RestServer::list(const Call &)
 {
     return reply(LegacyApi::list(*m_engine));
 }
 
-QHttpServerResponse RestServer::remove(const QUuid &id)
+std::optional<QHttpServerResponse> RestServer::remove(const Call &call)
 {
-    return reply(LegacyApi::remove(*m_engine, id));
+    return reply(LegacyApi::remove(*m_engine, call.id));
 }
 
-std::optional<QHttpServerResponse>
-RestServer::run(const QUuid &id, const QHttpServerRequest &request, QHttpServerResponder &responder)
+std::optional<QHttpServerResponse> RestServer::run(const Call &call)
 {
-    const QString waitValue = request.query().queryItemValue(u"wait"_s).toLower();
+    const QString waitValue = call.request.query().queryItemValue(u"wait"_s).toLower();
     const bool falseWait = waitValue == u"false"_s || waitValue == u"0"_s || waitValue == u"no"_s;
     if (!falseWait && !waitValue.isEmpty() && waitValue != u"true"_s && waitValue != u"1"_s &&
         waitValue != u"yes"_s)
         return invalid({{u"wait"_s, u"must be true or false"_s}});
 
+    const QUuid id = call.id;
     bool finished = false;
     const LegacyApi::Result started = LegacyApi::start(*m_engine, id, &finished);
     if (!started || finished)
@@ -469,10 +624,11 @@ RestServer::run(const QUuid &id, const QHttpServerRequest &request, QHttpServerR
     if (falseWait)
         return QHttpServerResponse(LegacyLayout::status(*m_engine->session(id)), Status::Accepted);
 
-    auto *pending = new PendingRun(std::move(responder), id, this);
+    auto *pending = new PendingRun(std::move(call.responder), id, this);
     m_pending.insert(id, pending);
     // A client that gives up waiting is forgotten; the session runs on.
-    if (QTcpSocket *socket = m_gate->connection(request.remoteAddress(), request.remotePort())) {
+    if (QTcpSocket *socket =
+            m_gate->connection(call.request.remoteAddress(), call.request.remotePort())) {
         connect(socket, &QAbstractSocket::disconnected, pending, [this, pending] {
             m_pending.remove(pending->id, pending);
             pending->deleteLater();
@@ -482,9 +638,9 @@ RestServer::run(const QUuid &id, const QHttpServerRequest &request, QHttpServerR
     return std::nullopt;
 }
 
-std::optional<QHttpServerResponse> RestServer::mcp(const QHttpServerRequest &request,
-                                                   QHttpServerResponder &responder)
+std::optional<QHttpServerResponse> RestServer::mcp(const Call &call)
 {
+    const QHttpServerRequest &request = call.request;
     const QString version = QString::fromLatin1(request.value("mcp-protocol-version"_ba));
     if (!version.isEmpty() && !McpServer::supportedVersions().contains(version))
         return QHttpServerResponse(
@@ -498,7 +654,7 @@ std::optional<QHttpServerResponse> RestServer::mcp(const QHttpServerRequest &req
                                                  McpServer::supportedVersions().join(u", "_s))}}}},
             Status::BadRequest);
     const QByteArray origin = request.value("origin"_ba);
-    auto *exchange = new McpExchange(std::move(responder), origin, this);
+    auto *exchange = new McpExchange(std::move(call.responder), origin, this);
     // Without the header a client speaks 2025-03-26 (the Streamable HTTP transport's rule).
     exchange->protocolVersion = version.isEmpty() ? u"2025-03-26"_s : version;
     // Stateless: no Mcp-Session-Id, so every HTTP client is one client for cancellation.
@@ -510,8 +666,242 @@ std::optional<QHttpServerResponse> RestServer::mcp(const QHttpServerRequest &req
     return std::nullopt;
 }
 
+std::optional<QHttpServerResponse> RestServer::events(const Call &call)
+{
+    std::optional<Error> loadError;
+    const Session *session = m_engine->load(call.id, &loadError);
+    if (!session)
+        return failure(loadError ? *loadError : LegacyApi::noSession(idText(call.id)));
+
+    QHttpHeaders headers;
+    headers.append(QHttpHeaders::WellKnownHeader::ContentType, "text/event-stream");
+    headers.append(QHttpHeaders::WellKnownHeader::CacheControl, "no-cache");
+    const QByteArray origin = call.request.value("origin"_ba);
+    if (!origin.isEmpty()) { // screened: a loopback origin
+        headers.append("Access-Control-Allow-Origin", origin);
+        headers.append("Vary", "Origin");
+    }
+    QTcpSocket *socket =
+        m_gate->connection(call.request.remoteAddress(), call.request.remotePort());
+    auto *stream = new EventStream(std::move(call.responder), call.id, socket, this);
+    stream->responder.writeBeginChunked(headers);
+
+    // Where the session stands, so that a late subscriber can follow from here: the replies
+    // still streaming carry the text so far, and the deltas that follow append to it.
+    QJsonArray streaming;
+    for (const Message &message : session->messages)
+        if (message.status == MessageStatus::Streaming)
+            streaming.append(SessionDocument::messageToJson(message));
+    const QJsonObject hello{{u"event"_s, u"hello"_s},
+                            {u"session_id"_s, idText(call.id)},
+                            {u"status"_s, enumToString(session->status)},
+                            {u"message_count"_s, qint64(session->messages.size())},
+                            {u"streaming"_s, streaming}};
+    stream->responder.writeChunk(sseEvent(m_sequence.value(call.id), u"hello"_s, hello));
+    if (ended(session->status) && LegacyApi::settled(*session)) {
+        endStream(stream, endEvent(call.id, enumToString(session->status)));
+        return std::nullopt;
+    }
+    m_streams.insert(call.id, stream);
+    if (socket)
+        connect(socket, &QAbstractSocket::disconnected, stream,
+                [this, stream] { forgetStream(stream); });
+    if (!m_keepAlive->isActive())
+        m_keepAlive->start();
+    return std::nullopt;
+}
+
+void RestServer::broadcast(const EngineEvent &event)
+{
+    const quint64 sequence = ++m_sequence[event.sessionId];
+    if (!m_streams.contains(event.sessionId)) {
+        if (event.type == EngineEventType::SessionDeleted)
+            m_sequence.remove(event.sessionId);
+        return;
+    }
+    const QByteArray bytes = sseEvent(sequence, enumToString(event.type), event.toJson());
+    const QList<EventStream *> streams = m_streams.values(event.sessionId);
+    for (EventStream *stream : streams)
+        stream->send(bytes);
+
+    QString endStatus;
+    if (event.type == EngineEventType::SessionDeleted) {
+        endStatus = u"deleted"_s;
+    } else if (const Session *session = m_engine->session(event.sessionId);
+               session && ended(session->status) && LegacyApi::settled(*session)) {
+        endStatus = enumToString(session->status);
+    }
+    if (endStatus.isEmpty())
+        return;
+    const QByteArray end = endEvent(event.sessionId, endStatus);
+    for (EventStream *stream : streams)
+        endStream(stream, end);
+    if (event.type == EngineEventType::SessionDeleted)
+        m_sequence.remove(event.sessionId);
+}
+
+QByteArray RestServer::endEvent(const QUuid &id, const QString &status) const
+{
+    return sseEvent(m_sequence.value(id), u"end"_s,
+                    {{u"event"_s, u"end"_s}, {u"session_id"_s, idText(id)}, {u"status"_s, status}});
+}
+
+void RestServer::endStream(EventStream *stream, const QByteArray &finalEvent)
+{
+    forgetStream(stream);
+    if (stream->connected())
+        stream->responder.writeEndChunked(finalEvent);
+}
+
+void RestServer::forgetStream(EventStream *stream)
+{
+    m_streams.remove(stream->id, stream);
+    if (m_streams.isEmpty())
+        m_keepAlive->stop();
+    stream->deleteLater();
+}
+
+std::optional<QHttpServerResponse> RestServer::transcript(const Call &call)
+{
+    const QString formatName = call.request.query().queryItemValue(u"format"_s);
+    const std::optional<ExportFormat> format =
+        formatName.isEmpty() ? ExportFormat::Markdown : Exporter::formatFromName(formatName);
+    if (!format)
+        return failure(Error::invalidInput(
+            {{u"format"_s, u"must be one of md, html, txt, pdf, json, legacy-json"_s}}));
+    std::optional<Session> stored;
+    Error error;
+    const Session *session = SessionApi::find(*m_engine, call.id, stored, &error);
+    if (!session)
+        return failure(error);
+    // PDF lays text out with the fonts of a QGuiApplication (crosstalk serve and the window
+    // have one).
+    if (*format == ExportFormat::Pdf &&
+        !qobject_cast<QGuiApplication *>(QCoreApplication::instance()))
+        return failure(Error{ErrorCode::Internal,
+                             u"This process cannot write PDF (it has no QGuiApplication)."_s,
+                             {}});
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    if (const std::optional<Error> failed = Exporter::write(*session, *format, buffer))
+        return failure(*failed);
+    return QHttpServerResponse(Exporter::mimeType(*format).toLatin1(), bytes);
+}
+
+namespace {
+
+// {session_id, status} in Crosstalk's status names, after a run control request.
+QHttpServerResponse statusReply(const Session &session)
+{
+    return QHttpServerResponse(QJsonObject{{u"session_id"_s, idText(session.id)},
+                                           {u"status"_s, enumToString(session.status)}});
+}
+
+} // namespace
+
+std::optional<QHttpServerResponse> RestServer::pause(const Call &call)
+{
+    if (const std::optional<Error> error = m_engine->pause(call.id))
+        return failure(*error);
+    return statusReply(*m_engine->session(call.id));
+}
+
+std::optional<QHttpServerResponse> RestServer::resume(const Call &call)
+{
+    std::optional<Error> loadError;
+    const Session *session = m_engine->load(call.id, &loadError);
+    if (!session)
+        return failure(loadError ? *loadError : LegacyApi::noSession(idText(call.id)));
+    // Only what was paused or interrupted resumes; run starts a configured session, and a
+    // completed one has nothing left to do.
+    if (session->status == SessionStatus::Configured || session->status == SessionStatus::Completed)
+        return failure(Error{ErrorCode::Conflict,
+                             session->status == SessionStatus::Configured
+                                 ? u"The session has not started; run it first."_s
+                                 : u"The session is completed."_s,
+                             {{u"status"_s, enumToString(session->status)}}});
+    if (const std::optional<Error> error = m_engine->start(call.id))
+        return failure(*error);
+    return statusReply(*m_engine->session(call.id));
+}
+
+std::optional<QHttpServerResponse> RestServer::stop(const Call &call)
+{
+    if (const std::optional<Error> error = m_engine->stop(call.id))
+        return failure(*error);
+    return statusReply(*m_engine->session(call.id));
+}
+
+std::optional<QHttpServerResponse> RestServer::postMessage(const Call &call)
+{
+    QJsonObject body;
+    if (auto refused = readObject(call.request.body(), HttpError::Dialect::Crosstalk, &body))
+        return refused;
+    constexpr qsizetype maxText = 100000;
+    QList<FieldError> problems;
+    for (auto it = body.constBegin(); it != body.constEnd(); ++it)
+        if (it.key() != u"text"_s && it.key() != u"to"_s)
+            problems.append({it.key().left(64), u"is not a field of a message (text, to)"_s});
+    const QJsonValue text = body.value(u"text"_s);
+    if (!text.isString() || text.toString().trimmed().isEmpty())
+        problems.append({u"text"_s, u"must be a non-empty string"_s});
+    else if (text.toString().size() > maxText)
+        problems.append({u"text"_s, u"must be at most %1 characters"_s.arg(maxText)});
+    QStringList recipients;
+    const QJsonValue to = body.value(u"to"_s);
+    if (!to.isUndefined() && !to.isArray()) {
+        problems.append({u"to"_s, u"must be a list of participant names"_s});
+    } else {
+        const QJsonArray names = to.toArray();
+        for (qsizetype i = 0; i < names.size(); ++i) {
+            if (!names[i].isString())
+                problems.append({u"to[%1]"_s.arg(i), u"must be a participant's name"_s});
+            else
+                recipients.append(names[i].toString());
+        }
+    }
+    if (!problems.isEmpty())
+        return failure(Error::invalidInput(problems));
+    std::optional<Error> loadError;
+    if (!m_engine->load(call.id, &loadError))
+        return failure(loadError ? *loadError : LegacyApi::noSession(idText(call.id)));
+    if (std::optional<Error> error =
+            m_engine->addHumanMessage(call.id, text.toString(), recipients)) {
+        if (error->code == ErrorCode::InvalidArgument && !recipients.isEmpty())
+            error = Error::invalidInput({{u"to"_s, error->message}});
+        return failure(*error);
+    }
+    const Session *session = m_engine->session(call.id);
+    return QHttpServerResponse(
+        QJsonObject{{u"message"_s, SessionDocument::messageToJson(session->messages.last())}},
+        Status::Created);
+}
+
+std::optional<QHttpServerResponse> RestServer::document(const Call &call)
+{
+    std::optional<Session> stored;
+    Error error;
+    const Session *session = SessionApi::find(*m_engine, call.id, stored, &error);
+    if (!session)
+        return failure(error);
+    return QHttpServerResponse(SessionDocument::toJson(*session));
+}
+
+std::optional<QHttpServerResponse> RestServer::models(const Call &)
+{
+    return QHttpServerResponse(
+        QJsonObject{{u"models"_s, SessionApi::models(m_engine->registry())}});
+}
+
+std::optional<QHttpServerResponse> RestServer::paradigms(const Call &)
+{
+    return QHttpServerResponse(QJsonObject{{u"paradigms"_s, SessionApi::paradigms()}});
+}
+
 void RestServer::onEngineEvent(const EngineEvent &event)
 {
+    broadcast(event);
     if (!m_pending.contains(event.sessionId))
         return;
     if (event.type == EngineEventType::SessionDeleted) {

@@ -11,11 +11,14 @@
 #include <QPointer>
 #include <QUrl>
 
+#include <chrono>
+
 #include <optional>
 
 class QHttpServerRequest;
 class QHttpServerResponder;
 class QHttpServerResponse;
+class QTimer;
 
 namespace Crosstalk {
 
@@ -25,26 +28,44 @@ class PersonaLibrary;
 class RequestGate;
 struct Session;
 
-// The local REST API (PRODUCT.md §4 "Local REST API", §6) on the process's one Engine: the old
-// tool's endpoints with their paths, fields, defaults and status names, plus /healthz.
+// The local REST API (PRODUCT.md §4 "Local REST API", §6, docs/rest.md) on the process's one
+// Engine: the old tool's endpoints with their paths, fields, defaults and status names, and
+// Crosstalk's own. routes() lists them all; resources/openapi.json describes them.
 //
 //   POST   /v1/crosstalk/setup            create a session → {session_id, status, models, …}
 //   POST   /v1/crosstalk/{id}/run         run it, answer when it ends (?wait=false: 202 at once)
 //   GET    /v1/crosstalk/{id}/status      the old status object
 //   GET    /v1/crosstalk/list             {sessions: [status objects], total}
 //   DELETE /v1/crosstalk/{id}[/delete]    {success: true, message}
+//   GET    /v1/crosstalk/{id}/events      server-sent engine events, until the session ends
+//   GET    /v1/crosstalk/{id}/transcript  ?format=md|html|txt|pdf|json|legacy-json
+//   POST   /v1/crosstalk/{id}/pause|resume|stop, /v1/crosstalk/{id}/messages
+//   GET    /v1/sessions/{id}, /v1/models, /v1/paradigms, /openapi.json
 //   POST   /mcp                           MCP over Streamable HTTP (docs/mcp.md)
 //   GET    /healthz                       no token needed
 //
 // Every request passes, in this order: the request gate (body ≤ 1 MiB, sane framing), the
 // per-client rate limit, the Host check (a loopback name, against DNS rebinding), the Origin
 // check (no site but a loopback one may call from a browser), and the bearer token. Every
-// answer is JSON; errors are `{"error": {"code", "message", "details"}}`.
+// answer but a transcript, an event stream and the OpenAPI document's is JSON; errors are
+// `{"error": {"code", "message", "details"}}`.
+//
+// Responders kept open (a waiting run, an event stream, an MCP exchange) are forgotten when
+// their connection closes: QHttpServer 6.8 does not tell them, so the gate's socket is watched.
 class RestServer : public QObject
 {
     Q_OBJECT
 
 public:
+    // One route: its method and path, `{id}` standing for a session id.
+    struct Route
+    {
+        QByteArray method;
+        QString path;
+    };
+    // Every route the server serves, as the router matches them.
+    static QList<Route> routes();
+
     RestServer(Engine *engine, const PersonaLibrary *library, QObject *parent = nullptr);
     ~RestServer() override;
 
@@ -52,6 +73,8 @@ public:
     // every request.
     void setToken(const QString &token);
     void setRateLimits(const RateLimits &limits);
+    // How often an idle event stream gets a comment, so proxies and clients see it alive.
+    void setKeepAliveInterval(std::chrono::milliseconds interval);
 
     // Starts listening (once). Port 0 picks a free port. The error names the address and why
     // it cannot be used, e.g. a port already in use (code conflict).
@@ -66,6 +89,11 @@ private:
     class Dispatcher;
     class PendingRun;
     class McpExchange;
+    class EventStream;
+    struct Call;
+    using Handler = std::optional<QHttpServerResponse> (RestServer::*)(const Call &);
+    struct RouteEntry;
+    static const QList<RouteEntry> &routeTable();
 
     void handle(const QHttpServerRequest &request, QHttpServerResponder &responder);
     // Answers the request when it is refused before routing; nullopt lets it through.
@@ -75,20 +103,35 @@ private:
                                              QHttpServerResponder &responder);
     bool hostAllowed(QByteArrayView host) const;
 
-    QHttpServerResponse setup(const QHttpServerRequest &request);
-    QHttpServerResponse status(const QUuid &id);
-    QHttpServerResponse list();
-    QHttpServerResponse remove(const QUuid &id);
-    std::optional<QHttpServerResponse> run(const QUuid &id, const QHttpServerRequest &request,
-                                           QHttpServerResponder &responder);
-    std::optional<QHttpServerResponse> mcp(const QHttpServerRequest &request,
-                                           QHttpServerResponder &responder);
+    std::optional<QHttpServerResponse> healthz(const Call &call);
+    std::optional<QHttpServerResponse> openApi(const Call &call);
+    std::optional<QHttpServerResponse> mcp(const Call &call);
+    std::optional<QHttpServerResponse> setup(const Call &call);
+    std::optional<QHttpServerResponse> list(const Call &call);
+    std::optional<QHttpServerResponse> run(const Call &call);
+    std::optional<QHttpServerResponse> status(const Call &call);
+    std::optional<QHttpServerResponse> remove(const Call &call);
+    std::optional<QHttpServerResponse> events(const Call &call);
+    std::optional<QHttpServerResponse> transcript(const Call &call);
+    std::optional<QHttpServerResponse> pause(const Call &call);
+    std::optional<QHttpServerResponse> resume(const Call &call);
+    std::optional<QHttpServerResponse> stop(const Call &call);
+    std::optional<QHttpServerResponse> postMessage(const Call &call);
+    std::optional<QHttpServerResponse> document(const Call &call);
+    std::optional<QHttpServerResponse> models(const Call &call);
+    std::optional<QHttpServerResponse> paradigms(const Call &call);
 
     void onEngineEvent(const EngineEvent &event);
     // Answers the run requests waiting for a session once it has stopped running and its
     // replies in flight are in.
     void settle(const QUuid &id);
     void finish(PendingRun *pending, QHttpServerResponse &&response);
+    // Sends a session's event to its streams and ends those whose session has ended.
+    void broadcast(const EngineEvent &event);
+    // The `end` event closing a session's streams; `status` is how it ended.
+    QByteArray endEvent(const QUuid &id, const QString &status) const;
+    void endStream(EventStream *stream, const QByteArray &finalEvent);
+    void forgetStream(EventStream *stream);
 
     Engine *m_engine;
     const PersonaLibrary *m_library;
@@ -98,6 +141,10 @@ private:
     QString m_token;
     RateLimiter m_limiter;
     QMultiHash<QUuid, PendingRun *> m_pending;
+    QMultiHash<QUuid, EventStream *> m_streams;
+    // The `id:` of each session's events: one sequence per session, the same for every stream.
+    QHash<QUuid, quint64> m_sequence;
+    QTimer *m_keepAlive;
 };
 
 } // namespace Crosstalk

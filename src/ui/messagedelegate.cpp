@@ -178,7 +178,8 @@ bool MessageDelegate::layoutIsCurrent(const Layout &layout, const QModelIndex &i
 {
     return layout.width == bodyWidth() &&
            layout.contentSize == index.data(TranscriptModel::ContentRole).toString().size() &&
-           layout.status == index.data(TranscriptModel::StatusRole).value<MessageStatus>();
+           layout.status == index.data(TranscriptModel::StatusRole).value<MessageStatus>() &&
+           layout.firstOfRound == index.data(TranscriptModel::FirstOfRoundRole).toBool();
 }
 
 QTextDocument *MessageDelegate::document(const QModelIndex &index, const QPalette &palette) const
@@ -304,6 +305,8 @@ int MessageDelegate::estimatedHeight(const QStyleOptionViewItem &option,
 
 QSize MessageDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
+    // The view asks for every row at each layout (opening a session, each streamed update):
+    // a current layout answers from the cache without formatting the footer again.
     const QUuid id = index.data(TranscriptModel::IdRole).toUuid();
     Layout &layout = m_layouts[id];
     if (!layoutIsCurrent(layout, index)) {
@@ -315,17 +318,25 @@ QSize MessageDelegate::sizeHint(const QStyleOptionViewItem &option, const QModel
         layout.width = bodyWidth();
         layout.contentSize = index.data(TranscriptModel::ContentRole).toString().size();
         layout.status = index.data(TranscriptModel::StatusRole).value<MessageStatus>();
+        layout.firstOfRound = index.data(TranscriptModel::FirstOfRoundRole).toBool();
         layout.exact = cheap;
         layout.height = cheap ? exactHeight(option, index) : estimatedHeight(option, index);
+        layout.chrome = chromeHeight(option, index);
     }
+    return {m_view->viewport()->width(), layout.chrome + layout.height};
+}
+
+int MessageDelegate::chromeHeight(const QStyleOptionViewItem &option,
+                                  const QModelIndex &index) const
+{
     const QFontMetrics bold(boldFont(option.font));
     const QFontMetrics small(smallFont(option.font));
-    int height = kRowGap + 2 * kPadding + bold.height() + kLineGap + layout.height;
+    int height = kRowGap + 2 * kPadding + bold.height() + kLineGap;
     if (!footerText(index).isEmpty())
         height += kLineGap + small.height();
     if (index.data(TranscriptModel::FirstOfRoundRole).toBool())
         height += kHeadingHeight;
-    return {m_view->viewport()->width(), height};
+    return height;
 }
 
 void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,

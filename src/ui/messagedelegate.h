@@ -52,7 +52,9 @@ private:
         int width = 0;
         qsizetype contentSize = -1;
         MessageStatus status = MessageStatus::Complete;
-        int height = 0;
+        bool firstOfRound = false;
+        int height = 0; // of the text
+        int chrome = 0; // of the rest: heading, padding, header and footer
         bool exact = false;
     };
     struct Rendered
@@ -71,6 +73,7 @@ private:
     QTextDocument *document(const QModelIndex &index, const QPalette &palette) const;
     int exactHeight(const QStyleOptionViewItem &option, const QModelIndex &index) const;
     int estimatedHeight(const QStyleOptionViewItem &option, const QModelIndex &index) const;
+    int chromeHeight(const QStyleOptionViewItem &option, const QModelIndex &index) const;
     QString footerText(const QModelIndex &index) const;
 
     QAbstractItemView *m_view;

@@ -67,7 +67,7 @@ int ServeCommand::parse(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(
         u"Serve the REST API without a window (docs/rest.md describes it). Every route but "
-        "/healthz needs 'Authorization: Bearer TOKEN'.\n\n"
+        "/healthz needs 'Authorization: Bearer TOKEN'; GET /openapi.json lists them all.\n\n"
         "Exit codes: 0 stopped by Ctrl-C or SIGTERM (running sessions are paused and can be "
         "resumed), 1 no token could be had, 2 bad usage or an address that cannot be used "
         "(e.g. the port is in use)."_s);

@@ -1,7 +1,51 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "conversation/topology.h"
 
+using namespace Qt::StringLiterals;
+
 namespace Crosstalk::Topology {
+
+QString topologyName(Paradigm paradigm)
+{
+    switch (paradigm) {
+    case Paradigm::Memory:
+        return u"bus"_s;
+    case Paradigm::Report:
+        return u"star"_s;
+    case Paradigm::Relay:
+        return u"ring"_s;
+    case Paradigm::Debate:
+        return u"tree"_s;
+    case Paradigm::Roundtable:
+        return u"group chat"_s;
+    case Paradigm::Moderated:
+        return u"chaired discussion"_s;
+    }
+    return {};
+}
+
+QString description(Paradigm paradigm)
+{
+    switch (paradigm) {
+    case Paradigm::Memory:
+        return u"Everyone sees everyone."_s;
+    case Paradigm::Report:
+        return u"Participant 1 is the hub and sees all; every other participant sees only the "
+               "hub."_s;
+    case Paradigm::Relay:
+        return u"Participant i sees participant i-1, and participant 1 sees the last; ideas "
+               "travel around the ring one step per round."_s;
+    case Paradigm::Debate:
+        return u"The last participant is the judge and sees all; the others debate and see each "
+               "other; with 2 participants both debate and there is no judge."_s;
+    case Paradigm::Roundtable:
+        return u"Sequential turns in list order; everyone sees the whole shared history."_s;
+    case Paradigm::Moderated:
+        return u"In each round every participant speaks once, in an order a moderator model "
+               "chooses turn by turn; everyone sees everything."_s;
+    }
+    return {};
+}
 
 bool isJudge(Paradigm paradigm, int count, int index)
 {

@@ -27,5 +27,10 @@ bool isJudge(Paradigm paradigm, int count, int index);
 // in the round) rather than all being asked at once.
 bool takesTurns(Paradigm paradigm, Schedule schedule);
 
+// The paradigm's topology in one sentence (docs/paradigms.md), in English: the REST API and
+// the command line list the paradigms with these.
+QString topologyName(Paradigm paradigm);
+QString description(Paradigm paradigm);
+
 } // namespace Topology
 } // namespace Crosstalk

@@ -4,6 +4,7 @@
 #include <QJsonValue>
 
 #include <algorithm>
+#include <utility>
 
 namespace Crosstalk {
 
@@ -46,7 +47,18 @@ void ChatCall::appendText(const QString &text)
         m_ttftMs = m_clock.elapsed();
     m_contentArrived = true;
     m_text += text;
-    Q_EMIT textDelta(text);
+    if (!m_holdingDeltas) {
+        Q_EMIT textDelta(text);
+        return;
+    }
+    m_pendingDelta += text;
+}
+
+void ChatCall::releaseDeltas()
+{
+    m_holdingDeltas = false;
+    if (!m_pendingDelta.isEmpty())
+        Q_EMIT textDelta(std::exchange(m_pendingDelta, {}));
 }
 
 void ChatCall::reportUsage(const Usage &usage)
@@ -62,6 +74,9 @@ void ChatCall::complete(FinishReason reason)
 {
     if (m_done)
         return;
+    releaseDeltas(); // listeners see all the text before the outcome
+    if (m_done)
+        return; // a listener of that text cancelled the call
     m_done = true;
     m_finishReason = reason;
     m_durationMs = m_clock.isValid() ? m_clock.elapsed() : 0;
@@ -72,6 +87,9 @@ void ChatCall::complete(FinishReason reason)
 
 void ChatCall::fail(CallError error)
 {
+    if (m_done)
+        return;
+    releaseDeltas();
     if (m_done)
         return;
     m_done = true;

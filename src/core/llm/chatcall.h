@@ -57,7 +57,12 @@ protected:
     static qint64 tokenCount(const QJsonValue &value);
 
     void markStarted();
+    // Adds to the reply's text and emits it as a textDelta, at once or, between holdDeltas()
+    // and releaseDeltas(), as one delta when released: a network read often holds many
+    // tokens, and one signal for them spares every listener (engine, models, store) the rest.
     void appendText(const QString &text);
+    void holdDeltas() { m_holdingDeltas = true; }
+    void releaseDeltas();
     void reportUsage(const Usage &usage);
     // Ends the call with a complete reply. Without reported usage, the usage is estimated
     // from the request and the text.
@@ -77,6 +82,8 @@ private:
 
     QElapsedTimer m_clock;
     QString m_text;
+    QString m_pendingDelta; // appended while deltas are held, not emitted yet
+    bool m_holdingDeltas = false;
     Usage m_usage;
     bool m_usageReported = false;
     FinishReason m_finishReason = FinishReason::Other;

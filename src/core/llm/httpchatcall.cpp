@@ -20,6 +20,13 @@ HttpChatCall::HttpChatCall(HttpClient *http, const ModelConfig &model, const QSt
     m_turnTimer.setSingleShot(true);
     m_retryTimer.setSingleShot(true);
     connect(&m_inactivityTimer, &QTimer::timeout, this, [this] {
+        // Reads do not restart the timer (that costs more than reading a token); it checks
+        // when it fires whether data came since.
+        const auto idle = std::chrono::milliseconds(m_lastActivity.elapsed());
+        if (idle < m_timing.inactivityTimeout) {
+            m_inactivityTimer.start(m_timing.inactivityTimeout - idle);
+            return;
+        }
         m_timedOut = true;
         if (m_reply)
             m_reply->abort(); // finished() follows at once and reports the timeout
@@ -73,6 +80,7 @@ void HttpChatCall::sendAttempt()
         return;
     ++m_attempt;
     m_parser = SseParser();
+    m_bodyKind = BodyKind::Unknown;
     m_plainBody.clear();
     m_streaming = false;
     m_timedOut = false;
@@ -83,9 +91,9 @@ void HttpChatCall::sendAttempt()
                                 .acceptEventStream = true,
                                 .transferTimeout = 2 * m_timing.inactivityTimeout});
     connect(m_reply, &QNetworkReply::readyRead, this, &HttpChatCall::onReadyRead);
-    connect(m_reply, &QNetworkReply::metaDataChanged, this,
-            [this] { m_inactivityTimer.start(m_timing.inactivityTimeout); });
+    connect(m_reply, &QNetworkReply::metaDataChanged, this, [this] { m_lastActivity.start(); });
     connect(m_reply, &QNetworkReply::finished, this, &HttpChatCall::onReplyFinished);
+    m_lastActivity.start();
     m_inactivityTimer.start(m_timing.inactivityTimeout);
 }
 
@@ -93,12 +101,18 @@ void HttpChatCall::onReadyRead()
 {
     if (!m_reply || isDone())
         return;
-    m_inactivityTimer.start(m_timing.inactivityTimeout);
-    const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    const QByteArray contentType =
-        m_reply->header(QNetworkRequest::ContentTypeHeader).toByteArray().toLower();
+    m_lastActivity.start();
+    if (m_bodyKind == BodyKind::Unknown) {
+        // Status and headers are complete before the first byte of the body.
+        const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const QByteArray contentType =
+            m_reply->header(QNetworkRequest::ContentTypeHeader).toByteArray().toLower();
+        m_bodyKind = status >= 300 || !contentType.startsWith("text/event-stream")
+                         ? BodyKind::Plain
+                         : BodyKind::EventStream;
+    }
     const QByteArray bytes = m_reply->readAll();
-    if (status >= 300 || !contentType.startsWith("text/event-stream")) {
+    if (m_bodyKind == BodyKind::Plain) {
         // Errors and whole (non-streamed) replies are read to the end, then interpreted.
         if (m_plainBody.size() < 8 * 1024 * 1024)
             m_plainBody += bytes;
@@ -106,11 +120,13 @@ void HttpChatCall::onReadyRead()
     }
     m_streaming = true;
     const QList<SseEvent> events = m_parser.feed(bytes);
+    holdDeltas(); // the text of all these events is one delta
     for (const SseEvent &event : events) {
         handleEvent(event);
         if (isDone())
             break;
     }
+    releaseDeltas();
     if (isDone())
         dropReply();
 }

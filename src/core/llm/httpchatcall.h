@@ -7,6 +7,7 @@
 #include "llm/retrypolicy.h"
 #include "llm/sseparser.h"
 
+#include <QElapsedTimer>
 #include <QPointer>
 #include <QRandomGenerator>
 #include <QTimer>
@@ -91,7 +92,15 @@ private:
     QByteArray m_body;
     QPointer<QNetworkReply> m_reply;
     SseParser m_parser;
-    QByteArray m_plainBody; // an error body, or a whole JSON reply
+    enum class BodyKind
+    {
+        Unknown,     // no byte of the body read yet
+        EventStream, // a stream of events
+        Plain,       // an error body, or a whole JSON reply
+    };
+    BodyKind m_bodyKind = BodyKind::Unknown;
+    QByteArray m_plainBody;       // an error body, or a whole JSON reply
+    QElapsedTimer m_lastActivity; // since the last bytes or headers arrived
     bool m_streaming = false;
     bool m_timedOut = false;
     bool m_started = false;

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "sessionapi.h"
+
+#include "conversation/engine.h"
+#include "conversation/topology.h"
+#include "legacyapi.h"
+#include "storage/sessionstore.h"
+
+#include <QJsonObject>
+
+using namespace Qt::StringLiterals;
+
+namespace Crosstalk::SessionApi {
+
+const Session *find(Engine &engine, const QUuid &id, std::optional<Session> &stored, Error *error)
+{
+    if (const Session *session = engine.session(id))
+        return session;
+    if (SessionStore *store = engine.store()) {
+        StoreResult<Session> loaded = store->loadSession(id);
+        if (loaded) {
+            stored = std::move(*loaded);
+            return &*stored;
+        }
+        if (loaded.error().code != ErrorCode::NotFound) {
+            *error = loaded.error();
+            return nullptr;
+        }
+    }
+    *error = LegacyApi::noSession(id.toString(QUuid::WithoutBraces));
+    return nullptr;
+}
+
+QJsonArray models(const ModelRegistry &registry)
+{
+    QJsonArray models;
+    for (const QString &alias : registry.aliases()) {
+        const std::optional<ModelConfig> model = registry.model(alias);
+        if (!model)
+            continue;
+        models.append(QJsonObject{{u"alias"_s, alias},
+                                  {u"display_name"_s, model->displayName()},
+                                  {u"model_id"_s, model->modelId},
+                                  {u"kind"_s, apiKindName(model->kind)},
+                                  {u"base_url"_s, model->baseUrl.toString()}});
+    }
+    return models;
+}
+
+QJsonArray paradigms()
+{
+    QJsonArray list;
+    for (const auto &[paradigm, name] : EnumTraits<Paradigm>::names)
+        list.append(QJsonObject{{u"name"_s, QString(name)},
+                                {u"topology"_s, Topology::topologyName(paradigm)},
+                                {u"description"_s, Topology::description(paradigm)}});
+    return list;
+}
+
+} // namespace Crosstalk::SessionApi
