@@ -5,6 +5,7 @@
 #include "mainwindow.h"
 
 #include <QDockWidget>
+#include <QMenu>
 #include <QMenuBar>
 #include <QSettings>
 #include <QStandardPaths>
@@ -51,7 +52,8 @@ private slots:
         QStringList titles;
         for (QAction *menu : window.menuBar()->actions())
             titles << menu->text();
-        QCOMPARE(titles, (QStringList{u"&File"_s, u"&Session"_s, u"&View"_s, u"&Help"_s}));
+        QCOMPARE(titles,
+                 (QStringList{u"&File"_s, u"&Session"_s, u"&Message"_s, u"&View"_s, u"&Help"_s}));
         const QList<QAction *> actions = window.findChildren<QAction *>();
         const auto hasShortcut = [&](const QKeySequence &sequence) {
             return std::any_of(actions.begin(), actions.end(),
@@ -59,6 +61,22 @@ private slots:
         };
         QVERIFY(hasShortcut(QKeySequence(QKeySequence::Quit)));
         QVERIFY(hasShortcut(QKeySequence(Qt::CTRL | Qt::Key_1)));
+
+        // Every action of the Session and Message menus has a shortcut, and no two share one.
+        QHash<QKeySequence, QString> taken;
+        for (QAction *menu : window.menuBar()->actions()) {
+            if (menu->text() != u"&Session"_s && menu->text() != u"&Message"_s)
+                continue;
+            for (QAction *a : menu->menu()->actions()) {
+                if (a->isSeparator())
+                    continue;
+                QVERIFY2(!a->shortcut().isEmpty(), qPrintable(a->text()));
+                QVERIFY2(!taken.contains(a->shortcut()),
+                         qPrintable(a->text() + u" and "_s + taken.value(a->shortcut())));
+                taken.insert(a->shortcut(), a->text());
+            }
+        }
+        QVERIFY(taken.size() >= 16);
     }
 
     void panelToggleHidesAndShows()
