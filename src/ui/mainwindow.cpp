@@ -355,7 +355,7 @@ void MainWindow::createPanels()
     m_inspectorText->setAccessibleName(tr("Stored request"));
     m_inspectorText->setReadOnly(true);
     m_inspectorText->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_inspectorText->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_inspectorText->setLineWrapMode(QPlainTextEdit::WidgetWidth);
     m_inspectorText->setPlaceholderText(tr("Choose a message in the transcript."));
     auto *copy = new QPushButton(QIcon::fromTheme(u"edit-copy"_s), tr("&Copy Request"), inspector);
     copy->setObjectName(u"copyRequest"_s);
