@@ -51,7 +51,7 @@ RunActions::RunActions(Engine *engine, TranscriptView *view, QWidget *window)
                         tr("Change the chosen message and continue from it; an earlier one is "
                            "changed in a fork"),
                         this);
-    m_fork = makeAction(u"split"_s, tr("&Fork Here"), Qt::CTRL | Qt::SHIFT | Qt::Key_F,
+    m_fork = makeAction(u"split"_s, tr("&Fork Here"), Qt::CTRL | Qt::SHIFT | Qt::Key_B,
                         tr("A new session with the transcript up to the chosen message"), this);
     m_copy = makeAction(u"edit-copy"_s, tr("&Copy Message"), QKeySequence::Copy,
                         tr("Copy the chosen message's text"), this);
