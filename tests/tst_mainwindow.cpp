@@ -5,6 +5,7 @@
 #include "mainwindow.h"
 
 #include <QDockWidget>
+#include <QMenu>
 #include <QMenuBar>
 #include <QSettings>
 #include <QStandardPaths>
@@ -51,7 +52,8 @@ private slots:
         QStringList titles;
         for (QAction *menu : window.menuBar()->actions())
             titles << menu->text();
-        QCOMPARE(titles, (QStringList{u"&File"_s, u"&Session"_s, u"&View"_s, u"&Help"_s}));
+        QCOMPARE(titles,
+                 (QStringList{u"&File"_s, u"&Session"_s, u"&Message"_s, u"&View"_s, u"&Help"_s}));
         const QList<QAction *> actions = window.findChildren<QAction *>();
         const auto hasShortcut = [&](const QKeySequence &sequence) {
             return std::any_of(actions.begin(), actions.end(),
@@ -59,6 +61,28 @@ private slots:
         };
         QVERIFY(hasShortcut(QKeySequence(QKeySequence::Quit)));
         QVERIFY(hasShortcut(QKeySequence(Qt::CTRL | Qt::Key_1)));
+
+        // Every action of the Session and Message menus has a shortcut, and no two actions of
+        // the menus share one (Full Screen is Ctrl+Shift+F on KDE).
+        QHash<QKeySequence, QString> taken;
+        for (QAction *menu : window.menuBar()->actions()) {
+            const bool needsShortcuts =
+                menu->text() == u"&Session"_s || menu->text() == u"&Message"_s;
+            for (QAction *a : menu->menu()->actions()) {
+                if (a->isSeparator() || a->menu())
+                    continue;
+                QVERIFY2(!needsShortcuts || !a->shortcut().isEmpty(), qPrintable(a->text()));
+                if (a->shortcut().isEmpty())
+                    continue;
+                QVERIFY2(!taken.contains(a->shortcut()),
+                         qPrintable(a->text() + u" and "_s + taken.value(a->shortcut())));
+                taken.insert(a->shortcut(), a->text());
+            }
+        }
+        QVERIFY(taken.size() >= 16);
+        QCOMPARE(taken.value(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F),
+                             u"&Full Screen Mode"_s),
+                 u"&Full Screen Mode"_s);
     }
 
     void panelToggleHidesAndShows()

@@ -280,6 +280,27 @@ private slots:
         QCOMPARE(session(id).messages.at(0).model->modelId, u"model-2"_s);
     }
 
+    void renameIsKept()
+    {
+        QTemporaryDir dir;
+        SessionStore store;
+        QVERIFY(store.open(dir.filePath(u"store.sqlite"_s)).ok());
+        m_engine->setStore(&store, u"test"_s);
+        const QUuid id = create(draft(2));
+        QSignalSpy spy(m_engine.get(), &Engine::event);
+        QCOMPARE(m_engine->rename(id, u"  Breakfast drinks  "_s), std::nullopt);
+        QCOMPARE(session(id).title, u"Breakfast drinks"_s);
+        QCOMPARE(spy.size(), 1);
+        QCOMPARE(spy.first().first().value<EngineEvent>().type, EngineEventType::SessionUpdated);
+        QCOMPARE(store.loadSession(id)->title, u"Breakfast drinks"_s);
+        QCOMPARE(m_engine->rename(id, u"   "_s)->code, ErrorCode::InvalidArgument);
+        QCOMPARE(m_engine->rename(id, QString(Session::maxTopicLength + 1, u'x'))->code,
+                 ErrorCode::InvalidArgument);
+        QCOMPARE(m_engine->rename(QUuid::createUuid(), u"x"_s)->code, ErrorCode::NotFound);
+        QCOMPARE(session(id).title, u"Breakfast drinks"_s);
+        m_engine.reset(); // before its store
+    }
+
     // Two processes on one store: a session this engine loaded earlier but did not run is
     // taken as the other process left it.
     void idleCopiesFollowTheStore()

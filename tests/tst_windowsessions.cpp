@@ -1,20 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The window against a store and the fake LLM server: the session list follows the store,
 // the transcript streams, run controls pause and resume, failures are marked.
-#include "config/appidentity.h"
-#include "config/settings.h"
-#include "conversation/engine.h"
-#include "fakellmserver.h"
 #include "fault.h"
-#include "llm/chatclient.h"
-#include "mainwindow.h"
 #include "sessionlistdelegate.h"
-#include "sessionlistmodel.h"
-#include "storage/sessionstore.h"
-#include "transcriptmodel.h"
+#include "windowfixture.h"
 
-#include <QAbstractItemModelTester>
-#include <QAction>
 #include <QComboBox>
 #include <QElapsedTimer>
 #include <QLabel>
@@ -22,10 +12,7 @@
 #include <QListView>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
-#include <QStandardPaths>
 #include <QStatusBar>
-#include <QTemporaryDir>
-#include <QTest>
 
 using namespace Qt::StringLiterals;
 using namespace Crosstalk;
@@ -36,120 +23,27 @@ class TestWindowSessions : public QObject
     Q_OBJECT
 
 private:
-    QTemporaryDir m_dir;
-    FakeLlmServer m_server;
-    std::unique_ptr<Settings> m_settings;
-    std::unique_ptr<ChatClient> m_client;
-    std::unique_ptr<Engine> m_engine;
-    std::unique_ptr<SessionStore> m_store;
-    std::unique_ptr<MainWindow> m_window;
-    std::unique_ptr<QAbstractItemModelTester> m_listTester;
-    std::unique_ptr<QAbstractItemModelTester> m_transcriptTester;
+    WindowFixture f;
 
-    Session draft(const QString &topic, int rounds)
-    {
-        Session s;
-        s.topic = topic;
-        s.paradigm = Paradigm::Memory;
-        s.rounds = rounds;
-        for (int i = 0; i < 2; ++i)
-            s.participants.append({u"P%1"_s.arg(i + 1),
-                                   u"m%1"_s.arg(i),
-                                   u"You are P%1, a physicist."_s.arg(i + 1),
-                                   {},
-                                   {}});
-        return s;
-    }
-
-    QUuid create(const QString &topic, int rounds)
-    {
-        const Parsed<QUuid> created = m_engine->createSession(draft(topic, rounds));
-        return created ? *created.value : QUuid();
-    }
-
-    QAction *action(const QString &text) const
-    {
-        for (QAction *a : m_window->findChildren<QAction *>())
-            if (a->text() == text)
-                return a;
-        return nullptr;
-    }
-
-    SessionStatus status(const QUuid &id) const { return m_engine->session(id)->status; }
-
-    int rowWithStatus(MessageStatus wanted) const
-    {
-        TranscriptModel *model = m_window->transcriptModel();
-        for (int row = 0; row < model->rowCount(); ++row)
-            if (model->index(row).data(TranscriptModel::StatusRole).value<MessageStatus>() ==
-                wanted)
-                return row;
-        return -1;
-    }
+    QUuid create(const QString &topic, int rounds) { return f.create(topic, rounds); }
+    QAction *action(const QString &text) const { return f.action(text); }
+    SessionStatus status(const QUuid &id) const { return f.status(id); }
+    int rowWithStatus(MessageStatus wanted) const { return f.rowWithStatus(wanted); }
 
 private slots:
-    void initTestCase()
-    {
-        QStandardPaths::setTestModeEnabled(true);
-        AppIdentity::apply();
-        QFile::remove(AppIdentity::settingsFilePath());
-        QVERIFY(m_dir.isValid());
-        QVERIFY(m_server.listen());
-        m_server.setTiming({0, 20, 400});
-    }
-
-    void init()
-    {
-        m_server.clearFaultRules();
-        m_settings = std::make_unique<Settings>(m_dir.filePath(u"crosstalk.conf"_s));
-        for (int i = 0; i < 2; ++i)
-            m_settings->setModelAttributes(
-                u"m%1"_s.arg(i),
-                {{u"base_url"_s, QString(m_server.baseUrl().toString() + u"/v1"_s)},
-                 {u"model_id"_s, u"model-%1"_s.arg(i)},
-                 {u"max_output_tokens"_s, 200}});
-        m_client = std::make_unique<ChatClient>();
-        CallTiming timing;
-        timing.inactivityTimeout = std::chrono::seconds(5);
-        timing.retry.maxRetries = 0;
-        m_client->setTiming(timing);
-        m_engine = std::make_unique<Engine>(ModelRegistry::load({}, m_settings.get()),
-                                            m_client.get(), nullptr);
-        m_store = std::make_unique<SessionStore>();
-        QVERIFY(m_store->open(
-            m_dir.filePath(u"%1.sqlite"_s.arg(QString::fromLatin1(QTest::currentTestFunction())))));
-        m_engine->setStore(m_store.get(), u"window"_s);
-    }
-
-    void cleanup()
-    {
-        m_listTester.reset();
-        m_transcriptTester.reset();
-        m_window.reset();
-        m_store.reset();
-        m_engine.reset();
-    }
-
-    void openWindow()
-    {
-        m_window = std::make_unique<MainWindow>(m_engine.get());
-        m_listTester = std::make_unique<QAbstractItemModelTester>(
-            m_window->sessionListModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-        m_transcriptTester = std::make_unique<QAbstractItemModelTester>(
-            m_window->transcriptModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-        m_window->show();
-        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-    }
+    void initTestCase() { f.setUpCase(); }
+    void init() { f.setUp(); }
+    void cleanup() { f.tearDown(); }
 
     void listShowsStoredSessionsAndFilters()
     {
         const QUuid light = create(u"Is light a wave or a particle?"_s, 2);
         // Distinct times, so the order by time is defined.
-        const QDateTime first = m_engine->session(light)->updatedAt;
+        const QDateTime first = f.engine->session(light)->updatedAt;
         QTRY_VERIFY(QDateTime::currentDateTimeUtc() > first.addMSecs(2));
         const QUuid tides = create(u"What drives the tides?"_s, 2);
-        openWindow();
-        SessionListModel *list = m_window->sessionListModel();
+        f.openWindow();
+        SessionListModel *list = f.window->sessionListModel();
         QCOMPARE(list->rowCount(), 2);
         // Newest first.
         QCOMPARE(list->index(0).data(SessionListModel::IdRole).toUuid(), tides);
@@ -158,34 +52,34 @@ private slots:
         QCOMPARE(list->index(0).data(SessionListModel::RoundsRole).toInt(), 2);
         QVERIFY(list->index(0).data(SessionListModel::RunningElsewhereRole).toString().isEmpty());
 
-        auto *search = m_window->findChild<QLineEdit *>(u"sessionSearch"_s);
+        auto *search = f.window->findChild<QLineEdit *>(u"sessionSearch"_s);
         search->setText(u"particle"_s);
         QTRY_COMPARE(list->rowCount(), 1);
         QCOMPARE(list->index(0).data(SessionListModel::IdRole).toUuid(), light);
         search->clear();
         QTRY_COMPARE(list->rowCount(), 2);
 
-        auto *statusFilter = m_window->findChild<QComboBox *>(u"statusFilter"_s);
+        auto *statusFilter = f.window->findChild<QComboBox *>(u"statusFilter"_s);
         statusFilter->setCurrentIndex(
             statusFilter->findData(QVariant::fromValue(SessionStatus::Completed)));
         QCOMPARE(list->rowCount(), 0);
         statusFilter->setCurrentIndex(0);
         QCOMPARE(list->rowCount(), 2);
 
-        auto *sort = m_window->findChild<QComboBox *>(u"sessionSort"_s);
+        auto *sort = f.window->findChild<QComboBox *>(u"sessionSort"_s);
         sort->setCurrentIndex(1);
         QCOMPARE(list->index(0).data(SessionListModel::IdRole).toUuid(), light);
     }
 
     void listFollowsAnotherConnection()
     {
-        openWindow();
-        SessionListModel *list = m_window->sessionListModel();
+        f.openWindow();
+        SessionListModel *list = f.window->sessionListModel();
         QCOMPARE(list->rowCount(), 0);
         // Another process writes the store: a second connection stands for it.
         SessionStore other;
-        QVERIFY(other.open(m_store->path()));
-        Session s = draft(u"Written elsewhere"_s, 3);
+        QVERIFY(other.open(f.store->path()));
+        Session s = WindowFixture::draft(u"Written elsewhere"_s, 3);
         s.id = QUuid::createUuid();
         s.title = u"From another process"_s;
         s.createdAt = s.updatedAt = QDateTime::currentDateTimeUtc();
@@ -200,8 +94,8 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(
             !list->index(0).data(SessionListModel::RunningElsewhereRole).toString().isEmpty(),
             3000);
-        m_window->openSession(s.id);
-        auto *note = m_window->findChild<QLabel *>(u"readOnlyNote"_s);
+        f.window->openSession(s.id);
+        auto *note = f.window->findChild<QLabel *>(u"readOnlyNote"_s);
         QTRY_VERIFY(note->isVisible());
         QVERIFY(note->text().contains(u"serve"_s));
         QVERIFY(!action(u"&Resume"_s)->isEnabled());
@@ -216,22 +110,22 @@ private slots:
         m.content = u"Hello from elsewhere"_s;
         m.createdAt = QDateTime::currentDateTimeUtc();
         QVERIFY(other.appendMessage(m));
-        QTRY_COMPARE_WITH_TIMEOUT(m_window->transcriptModel()->rowCount(), 1, 3000);
+        QTRY_COMPARE_WITH_TIMEOUT(f.window->transcriptModel()->rowCount(), 1, 3000);
         QCOMPARE(
-            m_window->transcriptModel()->index(0).data(TranscriptModel::ContentRole).toString(),
+            f.window->transcriptModel()->index(0).data(TranscriptModel::ContentRole).toString(),
             u"Hello from elsewhere"_s);
     }
 
     void streamsPausesAndResumes()
     {
         const QUuid id = create(u"Is light a wave or a particle?"_s, 4);
-        openWindow();
-        m_window->openSession(id);
-        TranscriptModel *transcript = m_window->transcriptModel();
+        f.openWindow();
+        f.window->openSession(id);
+        TranscriptModel *transcript = f.window->transcriptModel();
         QCOMPARE(transcript->sessionId(), id);
         QCOMPARE(transcript->rowCount(), 0);
 
-        QSignalSpy deltas(m_engine.get(), &Engine::event);
+        QSignalSpy deltas(f.engine.get(), &Engine::event);
         QList<std::pair<int, qint64>> contentChanges; // row, ms
         QElapsedTimer clock;
         clock.start();
@@ -275,7 +169,7 @@ private slots:
             QCOMPARE(index.data(TranscriptModel::StatusRole).value<MessageStatus>(),
                      MessageStatus::Complete);
             QCOMPARE(index.data(TranscriptModel::ContentRole).toString(),
-                     m_engine->session(id)->messages.at(row).content);
+                     f.engine->session(id)->messages.at(row).content);
             QVERIFY(index.data(TranscriptModel::TokensRole).toLongLong() > 0);
         }
 
@@ -298,23 +192,23 @@ private slots:
         }
 
         // The list shows the outcome, the status bar the progress.
-        SessionListModel *list = m_window->sessionListModel();
+        SessionListModel *list = f.window->sessionListModel();
         QTRY_COMPARE(
             list->index(list->rowOf(id)).data(SessionListModel::StatusRole).value<SessionStatus>(),
             SessionStatus::Completed);
         QCOMPARE(list->index(list->rowOf(id)).data(SessionListModel::MessageCountRole).toInt(), 8);
         const QStringList labels = [&] {
             QStringList texts;
-            for (QLabel *label : m_window->statusBar()->findChildren<QLabel *>())
+            for (QLabel *label : f.window->statusBar()->findChildren<QLabel *>())
                 texts << label->text();
             return texts;
         }();
         QVERIFY2(labels.contains(u"Round 4 of 4"_s), qPrintable(labels.join(u", "_s)));
 
         // The inspector shows what was sent for a message.
-        m_window->inspectMessage(3);
+        f.window->inspectMessage(3);
         const QString request =
-            m_window->findChild<QPlainTextEdit *>(u"inspectorText"_s)->toPlainText();
+            f.window->findChild<QPlainTextEdit *>(u"inspectorText"_s)->toPlainText();
         QVERIFY(request.contains(u"\"messages\""_s));
         QVERIFY(request.contains(u"model-"_s));
     }
@@ -324,43 +218,52 @@ private slots:
         QString error;
         const auto rule = FaultRule::parse(u"500"_s, &error);
         QVERIFY2(rule, qPrintable(error));
-        m_server.addFaultRule(*rule);
+        f.server.addFaultRule(*rule);
         const QUuid id = create(u"Will this fail?"_s, 2);
-        openWindow();
-        m_window->openSession(id);
+        f.openWindow();
+        f.window->openSession(id);
         action(u"&Start"_s)->trigger();
         QTRY_VERIFY(rowWithStatus(MessageStatus::Failed) >= 0);
         const QModelIndex failed =
-            m_window->transcriptModel()->index(rowWithStatus(MessageStatus::Failed));
+            f.window->transcriptModel()->index(rowWithStatus(MessageStatus::Failed));
         QVERIFY(!failed.data(TranscriptModel::ErrorRole).toString().isEmpty());
         QTRY_COMPARE(status(id), SessionStatus::Paused);
-        auto *banner = m_window->findChild<QLabel *>(u"outcomeBanner"_s);
+        auto *banner = f.window->findChild<QLabel *>(u"outcomeBanner"_s);
         QTRY_VERIFY(banner->isVisible());
         QVERIFY(banner->text().contains(u"Paused"_s));
     }
 
     void demoSessionRunsOffline()
     {
-        m_client->setDemoTokensPerSecond(2000);
-        openWindow();
-        const QUuid id = m_window->startDemoSession();
+        f.client->setDemoTokensPerSecond(2000);
+        f.openWindow();
+        const QUuid id = f.window->startDemoSession();
         QVERIFY(!id.isNull());
-        QCOMPARE(m_window->currentSessionId(), id);
+        QCOMPARE(f.window->currentSessionId(), id);
         QTRY_COMPARE_WITH_TIMEOUT(status(id), SessionStatus::Completed, 20000);
-        TranscriptModel *transcript = m_window->transcriptModel();
+        TranscriptModel *transcript = f.window->transcriptModel();
         QVERIFY(transcript->rowCount() > 0);
         QCOMPARE(transcript->index(0).data(TranscriptModel::ModelLabelRole).toString(),
                  u"Demo (offline, scripted)"_s);
-        // Three speakers, three colours.
-        QSet<QRgb> colours;
-        for (int row = 0; row < transcript->rowCount(); ++row)
-            colours.insert(transcript->index(row)
-                               .data(TranscriptModel::SpeakerColourRole)
-                               .value<QColor>()
-                               .rgb());
+        // Three speakers in their personas' colours, hues far enough apart to tell at a glance.
+        QHash<QString, QColor> colours;
+        for (int row = 0; row < transcript->rowCount(); ++row) {
+            const QModelIndex index = transcript->index(row);
+            colours.insert(index.data(TranscriptModel::SpeakerRole).toString(),
+                           index.data(TranscriptModel::SpeakerColourRole).value<QColor>());
+        }
         QCOMPARE(colours.size(), 3);
+        QCOMPARE(colours.value(u"Alice"_s), QColor(u"#e07a5f"_s));
+        QCOMPARE(colours.value(u"Bob"_s), QColor(u"#3d5a80"_s));
+        const QList<QColor> values = colours.values();
+        for (qsizetype i = 0; i < values.size(); ++i)
+            for (qsizetype j = i + 1; j < values.size(); ++j) {
+                const int apart = std::abs(values.at(i).hslHue() - values.at(j).hslHue());
+                QVERIFY2(std::min(apart, 360 - apart) >= 60,
+                         qPrintable(values.at(i).name() + u" and "_s + values.at(j).name()));
+            }
         // The judge's verdict is shown above the transcript.
-        auto *banner = m_window->findChild<QLabel *>(u"outcomeBanner"_s);
+        auto *banner = f.window->findChild<QLabel *>(u"outcomeBanner"_s);
         QTRY_VERIFY(banner->isVisible());
         QVERIFY(banner->text().contains(u"Verdict"_s));
     }
@@ -372,7 +275,7 @@ private slots:
         QCOMPARE(SessionListDelegate::relativeTime(now.addSecs(-5 * 60), now), u"5 min ago"_s);
     }
 
-    void cleanupTestCase() { QFile::remove(AppIdentity::settingsFilePath()); }
+    void cleanupTestCase() { f.tearDownCase(); }
 };
 
 QTEST_MAIN(TestWindowSessions)

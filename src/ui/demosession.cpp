@@ -12,15 +12,17 @@ namespace Crosstalk {
 
 namespace {
 
+// A participant with a bundled persona and the persona's own colour (the bundled ones are
+// told apart at a glance), or the default colour if the persona cannot be read.
 Participant bundled(const QString &name, const QString &file, qsizetype index)
 {
-    // The default colours rather than the personas' own: Alice's and the judge's are both
-    // reds, and the demo should show speakers told apart at a glance.
     Participant p{name, ModelRegistry::demoAlias(), {}, {}, Participant::defaultColour(index)};
     const Parsed<Persona> persona = Persona::readFile(u":/crosstalk/personas/"_s + file, file);
     if (persona) {
         p.persona = persona.value->prompt;
         p.personaSource = file;
+        if (persona.value->colour.isValid())
+            p.colour = persona.value->colour;
     } else {
         p.persona = u"You are {{name}}, taking part in a conversation with {{participants}}."_s;
     }

@@ -7,6 +7,8 @@
 #include "config/appidentity.h"
 #include "conversation/engine.h"
 #include "demosession.h"
+#include "messagedelegate.h"
+#include "runactions.h"
 #include "sessionlistdelegate.h"
 #include "sessionlistmodel.h"
 #include "storage/sessionstore.h"
@@ -23,6 +25,7 @@
 #include <QFileDialog>
 #include <QFontDatabase>
 #include <QHBoxLayout>
+#include <QInputDialog>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
@@ -150,6 +153,30 @@ void MainWindow::createActions()
         if (!m_currentId.isNull())
             deleteSession(m_currentId);
     });
+
+    m_renameAction = new QAction(QIcon::fromTheme(u"edit-rename"_s), tr("Re&name Session…"), this);
+    m_renameAction->setShortcut(Qt::Key_F2);
+    m_renameAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(m_renameAction, &QAction::triggered, this, &MainWindow::renameSession);
+
+    m_duplicateAction =
+        new QAction(QIcon::fromTheme(u"edit-copy"_s), tr("D&uplicate Session"), this);
+    m_duplicateAction->setShortcut(Qt::CTRL | Qt::Key_D);
+    m_duplicateAction->setToolTip(tr("A new session with the same setup and no messages"));
+    connect(m_duplicateAction, &QAction::triggered, this, &MainWindow::duplicateSession);
+
+    m_forkSessionAction = new QAction(QIcon::fromTheme(u"split"_s), tr("F&ork Session"), this);
+    m_forkSessionAction->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_D);
+    m_forkSessionAction->setToolTip(
+        tr("A new session with the whole transcript so far, paused, to go on differently"));
+    connect(m_forkSessionAction, &QAction::triggered, this, &MainWindow::forkSession);
+
+    m_inspectAction =
+        new QAction(QIcon::fromTheme(u"document-properties"_s), tr("Show &Request"), this);
+    m_inspectAction->setShortcut(Qt::CTRL | Qt::Key_I);
+    m_inspectAction->setToolTip(tr("Show what was sent for the chosen message in the inspector"));
+    connect(m_inspectAction, &QAction::triggered, this,
+            [this] { inspectMessage(m_transcriptView->currentIndex().row()); });
 }
 
 void MainWindow::createPanels()
@@ -184,6 +211,27 @@ void MainWindow::createPanels()
     m_transcriptView->setModel(m_transcript);
     connect(m_transcriptView->selectionModel(), &QItemSelectionModel::currentChanged, this,
             &MainWindow::updateInspector);
+    m_transcriptView->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_transcriptView, &QWidget::customContextMenuRequested, this,
+            &MainWindow::showTranscriptContextMenu);
+    m_runActions = new RunActions(m_engine, m_transcriptView, this);
+    connect(m_runActions, &RunActions::sessionOpened, this, [this](const QUuid &id) {
+        m_sessions->refresh();
+        openSession(id);
+    });
+    connect(m_runActions, &RunActions::steered, this, [this](const QUuid &id) {
+        m_statusReasons.remove(id);
+        updateSessionState();
+    });
+    connect(m_transcriptView->messageDelegate(), &MessageDelegate::retryRequested, this,
+            [this](const QModelIndex &index) {
+                m_transcriptView->setCurrentIndex(index);
+                if (QAction *retry = m_runActions->retryAction(); retry->isEnabled())
+                    retry->trigger();
+                else
+                    showError(tr("This reply cannot be retried now: pause the session first, "
+                                 "or regenerate the reply to fork the session there."));
+            });
     centreLayout->addWidget(m_banner);
     centreLayout->addWidget(m_note);
     centreLayout->addWidget(m_transcriptView, 1);
@@ -247,6 +295,7 @@ void MainWindow::createPanels()
     m_sessionList->setUniformItemSizes(false);
     m_sessionList->setContextMenuPolicy(Qt::CustomContextMenu);
     m_sessionList->addAction(m_deleteAction);
+    m_sessionList->addAction(m_renameAction);
     connect(m_sessionList, &QWidget::customContextMenuRequested, this,
             &MainWindow::showSessionContextMenu);
     connect(m_sessionList->selectionModel(), &QItemSelectionModel::currentChanged, this,
@@ -306,7 +355,7 @@ void MainWindow::createPanels()
     m_inspectorText->setAccessibleName(tr("Stored request"));
     m_inspectorText->setReadOnly(true);
     m_inspectorText->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_inspectorText->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_inspectorText->setLineWrapMode(QPlainTextEdit::WidgetWidth);
     m_inspectorText->setPlaceholderText(tr("Choose a message in the transcript."));
     auto *copy = new QPushButton(QIcon::fromTheme(u"edit-copy"_s), tr("&Copy Request"), inspector);
     copy->setObjectName(u"copyRequest"_s);
@@ -362,8 +411,18 @@ void MainWindow::createMenus()
     sessionMenu->addAction(m_startAction);
     sessionMenu->addAction(m_pauseAction);
     sessionMenu->addAction(m_stopAction);
+    sessionMenu->addAction(m_runActions->humanMessageAction());
+    sessionMenu->addAction(m_runActions->changeModelAction());
     sessionMenu->addSeparator();
+    sessionMenu->addAction(m_renameAction);
+    sessionMenu->addAction(m_duplicateAction);
+    sessionMenu->addAction(m_forkSessionAction);
     sessionMenu->addAction(m_deleteAction);
+
+    QMenu *messageMenu = menuBar()->addMenu(tr("&Message"));
+    messageMenu->addActions(m_runActions->messageActions());
+    messageMenu->addSeparator();
+    messageMenu->addAction(m_inspectAction);
 
     QMenu *viewMenu = menuBar()->addMenu(tr("&View"));
     QAction *showSessions = m_sessionsDock->toggleViewAction();
@@ -406,6 +465,9 @@ void MainWindow::createMenus()
     toolBar->addAction(m_startAction);
     toolBar->addAction(m_pauseAction);
     toolBar->addAction(m_stopAction);
+    toolBar->addSeparator();
+    toolBar->addAction(m_runActions->retryAction());
+    toolBar->addAction(m_runActions->humanMessageAction());
 }
 
 void MainWindow::createStatusBar()
@@ -611,17 +673,94 @@ void MainWindow::runControl(std::optional<Error> (Engine::*control)(const QUuid 
 
 void MainWindow::showSessionContextMenu(const QPoint &position)
 {
+    // From the keyboard (the menu key) the position is not on a row: the current one counts.
     const QModelIndex index = m_sessionList->indexAt(position);
-    if (!index.isValid())
+    if (index.isValid())
+        m_sessionList->setCurrentIndex(index);
+    if (!m_sessionList->currentIndex().isValid())
         return;
-    m_sessionList->setCurrentIndex(index);
     QMenu menu(this);
     menu.addAction(m_startAction);
     menu.addAction(m_pauseAction);
     menu.addAction(m_stopAction);
     menu.addSeparator();
+    menu.addAction(m_renameAction);
+    menu.addAction(m_duplicateAction);
+    menu.addAction(m_forkSessionAction);
+    menu.addMenu(m_exportMenu);
+    menu.addSeparator();
     menu.addAction(m_deleteAction);
     menu.exec(m_sessionList->viewport()->mapToGlobal(position));
+}
+
+void MainWindow::showTranscriptContextMenu(const QPoint &position)
+{
+    const QModelIndex index = m_transcriptView->indexAt(position);
+    if (index.isValid())
+        m_transcriptView->setCurrentIndex(index);
+    if (!m_transcriptView->currentIndex().isValid())
+        return;
+    QMenu menu(this);
+    menu.addActions(m_runActions->messageActions());
+    menu.addSeparator();
+    menu.addAction(m_inspectAction);
+    menu.exec(m_transcriptView->viewport()->mapToGlobal(position));
+}
+
+void MainWindow::renameSession()
+{
+    const Session &session = m_transcript->session();
+    if (m_currentId.isNull() || session.id != m_currentId || !m_renameAction->isEnabled())
+        return;
+    bool ok = false;
+    const QString title = QInputDialog::getText(this, tr("Rename Session"), tr("&Title:"),
+                                                QLineEdit::Normal, session.title, &ok);
+    if (!ok || title.trimmed() == session.title)
+        return;
+    if (const std::optional<Error> error = m_engine->rename(m_currentId, title))
+        QMessageBox::warning(this, tr("Rename Session"), error->message);
+    else
+        updateSessionState();
+}
+
+void MainWindow::duplicateSession()
+{
+    if (m_currentId.isNull() || m_transcript->session().id != m_currentId)
+        return;
+    Session copy = m_transcript->session();
+    copy.title = tr("%1 (copy)").arg(copy.title);
+    const Parsed<QUuid> created = m_engine->createSession(copy);
+    if (!created) {
+        QStringList problems;
+        for (const FieldError &e : created.errors)
+            problems << e.toString();
+        QMessageBox::warning(this, tr("Duplicate Session"),
+                             tr("The session cannot be duplicated:\n%1").arg(problems.join(u'\n')));
+        return;
+    }
+    m_sessions->refresh();
+    openSession(*created.value);
+}
+
+void MainWindow::forkSession()
+{
+    const Session &session = m_transcript->session();
+    if (m_currentId.isNull() || session.id != m_currentId)
+        return;
+    // At the last message that is complete, failed or partial: one still streaming is left out.
+    QUuid at;
+    for (auto it = session.messages.crbegin(); it != session.messages.crend() && at.isNull(); ++it)
+        if (it->status != MessageStatus::Streaming)
+            at = it->id;
+    if (at.isNull())
+        return;
+    QUuid fork;
+    if (const std::optional<Error> error = m_engine->fork(m_currentId, at, &fork)) {
+        QMessageBox::warning(this, tr("Fork Session"), error->message);
+        return;
+    }
+    m_sessions->refresh();
+    openSession(fork);
 }
 
 void MainWindow::deleteSession(const QUuid &id)
@@ -720,6 +859,13 @@ void MainWindow::updateSessionState()
                              (status == SessionStatus::Running || status == SessionStatus::Paused ||
                               status == SessionStatus::Interrupted));
     m_deleteAction->setEnabled(open && !readOnly);
+    m_renameAction->setEnabled(open && !readOnly);
+    m_duplicateAction->setEnabled(open);
+    m_forkSessionAction->setEnabled(
+        open && std::any_of(session.messages.cbegin(), session.messages.cend(),
+                            [](const Message &m) { return m.status != MessageStatus::Streaming; }));
+    m_inspectAction->setEnabled(open && m_transcriptView->currentIndex().isValid());
+    m_runActions->setReadOnly(readOnly);
 
     m_note->setVisible(open && readOnly);
     m_note->setText(tr("This session runs in %1. It is shown live and read-only here.")
@@ -808,6 +954,7 @@ void MainWindow::inspectMessage(int row)
 void MainWindow::updateInspector()
 {
     const QModelIndex current = m_transcriptView->currentIndex();
+    m_inspectAction->setEnabled(current.isValid());
     const QJsonObject request = current.data(TranscriptModel::RequestRole).toJsonObject();
     m_inspectorText->setPlainText(
         request.isEmpty()

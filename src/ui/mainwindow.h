@@ -24,6 +24,7 @@ class QProgressBar;
 namespace Crosstalk {
 
 class Engine;
+class RunActions;
 class SessionListModel;
 class StoreWatcher;
 class TranscriptModel;
@@ -71,6 +72,10 @@ private:
     void onSessionSelected();
     void showSessionContextMenu(const QPoint &position);
     void deleteSession(const QUuid &id);
+    void renameSession();
+    void duplicateSession();
+    void forkSession();
+    void showTranscriptContextMenu(const QPoint &position);
     void onEngineEvent(const EngineEvent &event);
     void onStoreChanged();
     void updateSessionState();
@@ -103,6 +108,11 @@ private:
     QAction *m_pauseAction = nullptr;
     QAction *m_stopAction = nullptr;
     QAction *m_deleteAction = nullptr;
+    QAction *m_renameAction = nullptr;
+    QAction *m_duplicateAction = nullptr;
+    QAction *m_forkSessionAction = nullptr;
+    QAction *m_inspectAction = nullptr;
+    RunActions *m_runActions = nullptr;
     QMenu *m_exportMenu = nullptr;
 
     QLabel *m_roundLabel = nullptr;

@@ -10,6 +10,7 @@
 
 #include <QAbstractItemView>
 #include <QAbstractTextDocumentLayout>
+#include <QMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
 #include <QTextBlock>
@@ -67,13 +68,6 @@ double contrast(const QColor &a, const QColor &b)
     return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
 }
 
-QColor mix(const QColor &a, const QColor &b, double amountOfB)
-{
-    return QColor::fromRgbF(float(a.redF() * (1 - amountOfB) + b.redF() * amountOfB),
-                            float(a.greenF() * (1 - amountOfB) + b.greenF() * amountOfB),
-                            float(a.blueF() * (1 - amountOfB) + b.blueF() * amountOfB));
-}
-
 bool isDark(const QPalette &palette)
 {
     return palette.color(QPalette::Base).lightnessF() < 0.5;
@@ -103,6 +97,12 @@ QColor negativeColour(const QPalette &palette)
 QColor neutralColour(const QPalette &palette)
 {
     return MessageDelegate::readableColour(QColor(0xf6, 0x74, 0x00), palette.color(QPalette::Base));
+}
+
+bool offersRetry(const QModelIndex &index)
+{
+    const auto status = index.data(TranscriptModel::StatusRole).value<MessageStatus>();
+    return status == MessageStatus::Failed || status == MessageStatus::Partial;
 }
 
 } // namespace
@@ -139,6 +139,13 @@ QColor MessageDelegate::readableColour(const QColor &colour, const QColor &backg
     for (int step = 0; step < 20 && contrast(c, background) < minimum; ++step)
         c = darken ? c.darker(112) : c.lighter(112);
     return c;
+}
+
+QColor MessageDelegate::mix(const QColor &a, const QColor &b, double amountOfB)
+{
+    return QColor::fromRgbF(float(a.redF() * (1 - amountOfB) + b.redF() * amountOfB),
+                            float(a.greenF() * (1 - amountOfB) + b.greenF() * amountOfB),
+                            float(a.blueF() * (1 - amountOfB) + b.blueF() * amountOfB));
 }
 
 int MessageDelegate::bodyWidth() const
@@ -283,6 +290,38 @@ MessageDelegate::Geometry MessageDelegate::geometry(const QStyleOptionViewItem &
     const int bodyBottom = hasFooter ? g.footer.top() - kLineGap : g.bubble.bottom() - kPadding + 1;
     g.body = QRect(left, bodyTop, width, std::max(0, bodyBottom - bodyTop));
     return g;
+}
+
+QRect MessageDelegate::retryButtonRect(const QStyleOptionViewItem &option,
+                                       const QModelIndex &index) const
+{
+    if (!offersRetry(index))
+        return {};
+    const Geometry g = geometry(option, index);
+    const int width = QFontMetrics(smallFont(option.font)).horizontalAdvance(tr("Retry")) + 20;
+    return QRect(g.footer.right() - width + 1, g.footer.top(), width, g.footer.height());
+}
+
+QRect MessageDelegate::retryButtonRect(const QModelIndex &index) const
+{
+    QStyleOptionViewItem option;
+    option.initFrom(m_view);
+    option.rect = m_view->visualRect(index);
+    return retryButtonRect(option, index);
+}
+
+bool MessageDelegate::editorEvent(QEvent *event, QAbstractItemModel *model,
+                                  const QStyleOptionViewItem &option, const QModelIndex &index)
+{
+    if (event->type() == QEvent::MouseButtonRelease) {
+        const auto *mouse = static_cast<QMouseEvent *>(event);
+        if (mouse->button() == Qt::LeftButton &&
+            retryButtonRect(option, index).contains(mouse->position().toPoint())) {
+            Q_EMIT retryRequested(index);
+            return true;
+        }
+    }
+    return QStyledItemDelegate::editorEvent(event, model, option, index);
 }
 
 int MessageDelegate::exactHeight(const QStyleOptionViewItem &option, const QModelIndex &index) const
@@ -463,14 +502,26 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
     doc->documentLayout()->draw(painter, context);
     painter->restore();
 
-    // Footer.
+    // Footer, with a Retry button on the right for failed and partial replies.
     const QString footer = footerText(index);
     if (!footer.isEmpty()) {
+        QRect footerRect = g.footer;
+        if (const QRect retry = retryButtonRect(option, index); !retry.isEmpty()) {
+            const QColor colour =
+                status == MessageStatus::Failed ? negativeColour(palette) : neutralColour(palette);
+            painter->setPen(QPen(colour, 1));
+            painter->setBrush(Qt::NoBrush);
+            painter->drawRoundedRect(QRectF(retry).adjusted(0.5, 0.5, -0.5, -0.5), 8, 8);
+            painter->setFont(small);
+            painter->drawText(retry, Qt::AlignCenter, tr("Retry"));
+            footerRect.setRight(retry.left() - 8);
+        }
         painter->setFont(small);
         painter->setPen(status == MessageStatus::Failed ? negativeColour(palette)
                                                         : palette.color(QPalette::PlaceholderText));
-        painter->drawText(g.footer, Qt::AlignLeft | Qt::AlignVCenter,
-                          QFontMetrics(small).elidedText(footer, Qt::ElideRight, g.footer.width()));
+        painter->drawText(
+            footerRect, Qt::AlignLeft | Qt::AlignVCenter,
+            QFontMetrics(small).elidedText(footer, Qt::ElideRight, footerRect.width()));
     }
     if (option.state & QStyle::State_HasFocus) {
         painter->setPen(QPen(palette.color(QPalette::Highlight), 1, Qt::DotLine));

@@ -41,10 +41,22 @@ public:
                const QModelIndex &index) const override;
     QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
 
+    bool editorEvent(QEvent *event, QAbstractItemModel *model, const QStyleOptionViewItem &option,
+                     const QModelIndex &index) override;
+
+    // Where a failed or partial message's Retry button is in the view; empty for others.
+    QRect retryButtonRect(const QModelIndex &index) const;
+
     // Forgets cached layouts, e.g. when the palette or font changed.
     void clearCache();
     // A speaker colour adjusted, if needed, to stay readable on `background`.
     static QColor readableColour(const QColor &colour, const QColor &background);
+    // `a` with `amountOfB` (0–1) of `b` mixed in.
+    static QColor mix(const QColor &a, const QColor &b, double amountOfB);
+
+Q_SIGNALS:
+    // The Retry button of a failed or partial message was clicked.
+    void retryRequested(const QModelIndex &index);
 
 private:
     struct Layout
@@ -68,6 +80,7 @@ private:
     struct Geometry;
 
     Geometry geometry(const QStyleOptionViewItem &option, const QModelIndex &index) const;
+    QRect retryButtonRect(const QStyleOptionViewItem &option, const QModelIndex &index) const;
     int bodyWidth() const;
     bool layoutIsCurrent(const Layout &layout, const QModelIndex &index) const;
     QTextDocument *document(const QModelIndex &index, const QPalette &palette) const;

@@ -66,7 +66,7 @@ QString paradigmText(Paradigm paradigm)
 }
 
 // Hues of the KDE colour scheme: positive, neutral, negative, active.
-QColor statusColour(SessionStatus status, const QPalette &palette)
+QColor statusColour(SessionStatus status, const QColor &background, const QPalette &palette)
 {
     QColor c = palette.color(QPalette::PlaceholderText);
     switch (status) {
@@ -87,7 +87,7 @@ QColor statusColour(SessionStatus status, const QPalette &palette)
     case SessionStatus::Cancelled:
         break;
     }
-    return MessageDelegate::readableColour(c, palette.color(QPalette::Base));
+    return MessageDelegate::readableColour(c, background);
 }
 
 } // namespace
@@ -122,20 +122,31 @@ QSize SessionListDelegate::sizeHint(const QStyleOptionViewItem &option,
 void SessionListDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
                                 const QModelIndex &index) const
 {
-    QStyleOptionViewItem opt = option;
-    initStyleOption(&opt, index);
-    opt.text.clear();
-    const QWidget *widget = option.widget;
-    QStyle *style = widget ? widget->style() : QApplication::style();
-    // Selection and hover backgrounds as the style draws them.
-    style->drawPrimitive(QStyle::PE_PanelItemViewItem, &opt, painter, widget);
-
     const bool selected = option.state & QStyle::State_Selected;
     const QPalette::ColorGroup group =
         option.state & QStyle::State_Active ? QPalette::Active : QPalette::Inactive;
-    const QColor text =
-        option.palette.color(group, selected ? QPalette::HighlightedText : QPalette::Text);
-    const QColor muted = selected ? text : option.palette.color(group, QPalette::PlaceholderText);
+    const QColor base = option.palette.color(group, QPalette::Base);
+    // The selection is a tint of the highlight with a bar of it on the left, under the usual
+    // text colours: Breeze Dark's highlight is too light for its white highlighted text.
+    QColor background = base;
+    if (selected) {
+        const QColor highlight = option.palette.color(group, QPalette::Highlight);
+        background = MessageDelegate::mix(base, highlight, base.lightnessF() < 0.5 ? 0.32 : 0.2);
+        painter->fillRect(option.rect, background);
+        painter->fillRect(QRect(option.rect.topLeft(), QSize(3, option.rect.height())), highlight);
+    } else {
+        // Hover as the style draws it.
+        QStyleOptionViewItem opt = option;
+        initStyleOption(&opt, index);
+        opt.text.clear();
+        const QWidget *widget = option.widget;
+        QStyle *style = widget ? widget->style() : QApplication::style();
+        style->drawPrimitive(QStyle::PE_PanelItemViewItem, &opt, painter, widget);
+    }
+
+    const QColor text = option.palette.color(group, QPalette::Text);
+    const QColor muted = MessageDelegate::readableColour(
+        option.palette.color(group, QPalette::PlaceholderText), background);
 
     const QRect area = option.rect.adjusted(kMargin, kMargin, -kMargin, -kMargin);
     QFont titleFont = option.font;
@@ -161,7 +172,7 @@ void SessionListDelegate::paint(QPainter *painter, const QStyleOptionViewItem &o
     const QString badge = statusText(status);
     const int badgeWidth = smallMetrics.horizontalAdvance(badge) + 12;
     const QRect badgeRect(line.left(), line.top(), badgeWidth, line.height());
-    const QColor badgeColour = selected ? text : statusColour(status, option.palette);
+    const QColor badgeColour = statusColour(status, background, option.palette);
     painter->setPen(QPen(badgeColour, 1));
     painter->setBrush(Qt::NoBrush);
     painter->drawRoundedRect(QRectF(badgeRect).adjusted(0.5, 0.5, -0.5, -0.5), 7, 7);

@@ -211,8 +211,11 @@ void TranscriptModel::onEngineEvent(const EngineEvent &event)
     default:
         break;
     }
-    // The session's own fields (status, usage, result) as the engine holds them now.
+    // The session's own fields (title, participants, status, usage, result) as the engine
+    // holds them now.
     if (const Session *current = m_engine->session(m_session.id)) {
+        m_session.title = current->title;
+        m_session.participants = current->participants;
         m_session.status = current->status;
         m_session.usage = current->usage;
         m_session.result = current->result;

@@ -210,6 +210,26 @@ std::optional<Error> Engine::remove(const QUuid &id)
     return std::nullopt;
 }
 
+std::optional<Error> Engine::rename(const QUuid &id, const QString &title)
+{
+    std::optional<Error> error;
+    load(id, &error);
+    if (error)
+        return error;
+    SessionRun *r = run(id);
+    if (!r)
+        return notFound(id);
+    const QString trimmed = title.trimmed();
+    if (trimmed.isEmpty())
+        return Error{ErrorCode::InvalidArgument, tr("A title cannot be empty."), {}};
+    if (trimmed.size() > Session::maxTopicLength)
+        return Error{ErrorCode::InvalidArgument,
+                     tr("A title can have at most %1 characters.").arg(Session::maxTopicLength),
+                     {}};
+    r->setTitle(trimmed);
+    return std::nullopt;
+}
+
 std::optional<Error> Engine::idle(const QUuid &id, SessionRun **result)
 {
     std::optional<Error> error;

@@ -63,6 +63,8 @@ public:
     // Aborts replies in flight, keeping what arrived; the session ends `cancelled`.
     std::optional<Error> stop(const QUuid &id);
     std::optional<Error> remove(const QUuid &id);
+    // Gives a session another title (trimmed; not empty, at most Session::maxTopicLength).
+    std::optional<Error> rename(const QUuid &id, const QString &title);
 
     // Run control (PRODUCT.md §3). Each refuses with `conflict` while the session runs where
     // the action needs it paused, and with `not_found` for unknown ids.

@@ -146,6 +146,13 @@ void SessionRun::setParticipantModel(int participant, const QString &alias)
     Q_EMIT event(EngineEvent::forSession(EngineEventType::SessionUpdated, m_session.id));
 }
 
+void SessionRun::setTitle(const QString &title)
+{
+    m_session.title = title;
+    touch();
+    Q_EMIT event(EngineEvent::forSession(EngineEventType::SessionUpdated, m_session.id));
+}
+
 void SessionRun::editMessage(const QUuid &messageId, const QString &content)
 {
     Message *m = message(messageId);

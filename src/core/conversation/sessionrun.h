@@ -43,6 +43,7 @@ public:
     // `recipients` (every participant when empty).
     Message addHumanMessage(const QString &text, const QStringList &recipients);
     void setParticipantModel(int participant, const QString &alias);
+    void setTitle(const QString &title);
     // Replaces a message's text in place, e.g. the person's correction of the last reply.
     void editMessage(const QUuid &messageId, const QString &content);
     Message *message(const QUuid &id);

@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "runactions.h"
+
+#include "config/appidentity.h"
+#include "conversation/engine.h"
+#include "runcontroldialogs.h"
+#include "transcriptmodel.h"
+#include "transcriptview.h"
+
+#include <QAction>
+#include <QClipboard>
+#include <QGuiApplication>
+#include <QMessageBox>
+
+using namespace Qt::StringLiterals;
+
+namespace Crosstalk {
+
+namespace {
+
+bool isTurn(const Message &m)
+{
+    return m.type == MessageType::Opening || m.type == MessageType::Exchange ||
+           m.type == MessageType::Verdict;
+}
+
+QAction *makeAction(const QString &icon, const QString &text, const QKeySequence &shortcut,
+                    const QString &toolTip, QObject *parent)
+{
+    auto *action = new QAction(QIcon::fromTheme(icon), text, parent);
+    action->setShortcut(shortcut);
+    action->setToolTip(toolTip);
+    action->setStatusTip(toolTip);
+    return action;
+}
+
+} // namespace
+
+RunActions::RunActions(Engine *engine, TranscriptView *view, QWidget *window)
+    : QObject(window)
+    , m_engine(engine)
+    , m_view(view)
+    , m_window(window)
+{
+    m_retry = makeAction(u"view-refresh"_s, tr("Re&try Reply"), Qt::CTRL | Qt::SHIFT | Qt::Key_R,
+                         tr("Ask again for the chosen failed or partial reply"), this);
+    m_regenerate = makeAction(
+        u"view-refresh"_s, tr("Re&generate Reply"), Qt::CTRL | Qt::SHIFT | Qt::Key_G,
+        tr("Ask again for the chosen reply; an earlier one is regenerated in a fork"), this);
+    m_edit = makeAction(u"document-edit"_s, tr("&Edit and Continue…"), Qt::CTRL | Qt::Key_E,
+                        tr("Change the chosen message and continue from it; an earlier one is "
+                           "changed in a fork"),
+                        this);
+    m_fork = makeAction(u"split"_s, tr("&Fork Here"), Qt::CTRL | Qt::SHIFT | Qt::Key_B,
+                        tr("A new session with the transcript up to the chosen message"), this);
+    m_copy = makeAction(u"edit-copy"_s, tr("&Copy Message"), QKeySequence::Copy,
+                        tr("Copy the chosen message's text"), this);
+    // Copy acts on the transcript only, so the search box and the inspector keep their own.
+    m_copy->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    view->addAction(m_copy);
+    m_humanMessage =
+        makeAction(u"mail-message-new"_s, tr("Add &Message…"), Qt::CTRL | Qt::Key_M,
+                   tr("Write to everyone or chosen participants; later requests include it"), this);
+    m_changeModel =
+        makeAction(u"exchange-positions"_s, tr("Change &Model…"), Qt::CTRL | Qt::SHIFT | Qt::Key_M,
+                   tr("Give a participant another model while the session is paused"), this);
+
+    connect(m_retry, &QAction::triggered, this, &RunActions::retry);
+    connect(m_regenerate, &QAction::triggered, this, &RunActions::regenerate);
+    connect(m_edit, &QAction::triggered, this, &RunActions::edit);
+    connect(m_fork, &QAction::triggered, this, &RunActions::fork);
+    connect(m_copy, &QAction::triggered, this, &RunActions::copy);
+    connect(m_humanMessage, &QAction::triggered, this, &RunActions::addHumanMessage);
+    connect(m_changeModel, &QAction::triggered, this, &RunActions::changeModel);
+
+    TranscriptModel *transcript = model();
+    connect(view->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            &RunActions::update);
+    connect(transcript, &TranscriptModel::sessionChanged, this, &RunActions::update);
+    connect(transcript, &QAbstractItemModel::dataChanged, this, &RunActions::update);
+    connect(transcript, &QAbstractItemModel::rowsInserted, this, &RunActions::update);
+    connect(transcript, &QAbstractItemModel::modelReset, this, &RunActions::update);
+    update();
+}
+
+QList<QAction *> RunActions::messageActions() const
+{
+    return {m_retry, m_regenerate, m_edit, m_fork, m_copy};
+}
+
+TranscriptModel *RunActions::model() const
+{
+    return static_cast<TranscriptModel *>(m_view->model());
+}
+
+const Message *RunActions::currentMessage() const
+{
+    const QModelIndex current = m_view->currentIndex();
+    const Session &session = model()->session();
+    if (!current.isValid() || current.row() >= session.messages.size())
+        return nullptr;
+    return &session.messages.at(current.row());
+}
+
+bool RunActions::sessionIdle() const
+{
+    const Session *session = m_engine->session(model()->sessionId());
+    return session && !m_readOnly && session->status != SessionStatus::Running &&
+           std::none_of(session->messages.cbegin(), session->messages.cend(),
+                        [](const Message &m) { return m.status == MessageStatus::Streaming; });
+}
+
+void RunActions::setReadOnly(bool readOnly)
+{
+    m_readOnly = readOnly;
+    update();
+}
+
+void RunActions::update()
+{
+    const Session *session = m_engine->session(model()->sessionId());
+    const Message *m = currentMessage();
+    const bool idle = sessionIdle();
+    const SessionStatus status = session ? session->status : SessionStatus::Configured;
+    const bool ended = status == SessionStatus::Cancelled || status == SessionStatus::Failed;
+    const bool settled = m && m->status != MessageStatus::Streaming;
+
+    // Mirrors Engine::retry: a failed or partial reply of the latest round, in place.
+    bool retryable = idle && m && !ended && isTurn(*m) &&
+                     (m->status == MessageStatus::Failed || m->status == MessageStatus::Partial);
+    if (retryable)
+        retryable = std::none_of(session->messages.cbegin(), session->messages.cend(),
+                                 [&](const Message &x) { return isTurn(x) && x.round > m->round; });
+    m_retry->setEnabled(retryable);
+    m_regenerate->setEnabled(idle && settled && isTurn(*m));
+    m_edit->setEnabled(idle && settled);
+    m_fork->setEnabled(session && settled);
+    m_copy->setEnabled(m && !m->content.isEmpty());
+    m_humanMessage->setEnabled(session && !m_readOnly && status != SessionStatus::Completed &&
+                               !ended);
+    m_changeModel->setEnabled(idle && (status == SessionStatus::Configured ||
+                                       status == SessionStatus::Paused ||
+                                       status == SessionStatus::Interrupted));
+}
+
+bool RunActions::report(const std::optional<Error> &error)
+{
+    if (error)
+        QMessageBox::warning(m_window, AppIdentity::displayName(), error->message);
+    update();
+    return !error;
+}
+
+void RunActions::continueIn(const QUuid &sessionId)
+{
+    if (sessionId != model()->sessionId())
+        Q_EMIT sessionOpened(sessionId);
+    report(m_engine->start(sessionId));
+}
+
+void RunActions::retry()
+{
+    const Message *m = currentMessage();
+    if (!m || !m_retry->isEnabled())
+        return;
+    const QUuid sessionId = model()->sessionId();
+    if (report(m_engine->retry(sessionId, m->id)))
+        Q_EMIT steered(sessionId);
+}
+
+void RunActions::regenerate()
+{
+    const Message *m = currentMessage();
+    if (!m || !m_regenerate->isEnabled())
+        return;
+    const QUuid sessionId = model()->sessionId();
+    QUuid result;
+    if (!report(m_engine->regenerate(sessionId, m->id, &result)))
+        return;
+    if (result == sessionId)
+        Q_EMIT steered(sessionId); // asked again in place; resuming goes on from it
+    else
+        continueIn(result); // the fork ends before the reply: resuming asks for it again
+}
+
+void RunActions::edit()
+{
+    const Message *m = currentMessage();
+    if (!m || !m_edit->isEnabled())
+        return;
+    const Session &session = model()->session();
+    const QUuid sessionId = session.id;
+    const QUuid messageId = m->id;
+    const bool forks = session.messages.constLast().id != messageId;
+    EditMessageDialog dialog(m->speaker, m->content, forks, m_window);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    QUuid result;
+    if (report(m_engine->editMessage(sessionId, messageId, dialog.text(), &result))) {
+        Q_EMIT steered(sessionId);
+        continueIn(result);
+    }
+}
+
+void RunActions::fork()
+{
+    const Message *m = currentMessage();
+    if (!m || !m_fork->isEnabled())
+        return;
+    QUuid result;
+    if (report(m_engine->fork(model()->sessionId(), m->id, &result)))
+        Q_EMIT sessionOpened(result);
+}
+
+void RunActions::copy()
+{
+    if (const Message *m = currentMessage())
+        QGuiApplication::clipboard()->setText(m->content);
+}
+
+void RunActions::addHumanMessage()
+{
+    const Session *session = m_engine->session(model()->sessionId());
+    if (!session || !m_humanMessage->isEnabled())
+        return;
+    const QUuid sessionId = session->id;
+    HumanMessageDialog dialog(session->participants, m_window);
+    if (dialog.exec() == QDialog::Accepted)
+        report(m_engine->addHumanMessage(sessionId, dialog.text(), dialog.recipients()));
+}
+
+void RunActions::changeModel()
+{
+    const Session *session = m_engine->session(model()->sessionId());
+    if (!session || !m_changeModel->isEnabled())
+        return;
+    const QUuid sessionId = session->id;
+    const Message *m = currentMessage();
+    ParticipantModelDialog dialog(session->participants, m_engine->registry(),
+                                  m ? m->speaker : QString(), m_window);
+    if (dialog.exec() == QDialog::Accepted)
+        report(m_engine->setParticipantModel(sessionId, dialog.participant(), dialog.modelAlias()));
+}
+
+} // namespace Crosstalk

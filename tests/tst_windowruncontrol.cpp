@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Steering from the window against the fake LLM server (PRODUCT.md §3): retry a failed reply,
+// edit and continue, fork, a human message to chosen participants, another model while
+// paused; the session list's rename, duplicate, fork and delete; export and import.
+#include "conversation/sessiondocument.h"
+#include "fault.h"
+#include "messagedelegate.h"
+#include "runcontroldialogs.h"
+#include "transcriptview.h"
+#include "windowfixture.h"
+
+#include <QCheckBox>
+#include <QClipboard>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFileDialog>
+#include <QInputDialog>
+#include <QLabel>
+#include <QListView>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QStatusBar>
+
+using namespace Qt::StringLiterals;
+using namespace Crosstalk;
+using namespace Crosstalk::Fake;
+
+class TestWindowRunControl : public QObject
+{
+    Q_OBJECT
+
+private:
+    WindowFixture f;
+
+    QListView *transcriptView() const
+    {
+        return f.window->findChild<QListView *>(u"transcriptView"_s);
+    }
+    TranscriptModel *transcript() const { return f.window->transcriptModel(); }
+    void choose(int row) { transcriptView()->setCurrentIndex(transcript()->index(row)); }
+    const Session &session(const QUuid &id) const { return *f.engine->session(id); }
+
+    // A two-round session, run to the end, open in the window; null if it did not finish.
+    QUuid completedSession()
+    {
+        const QUuid id = f.create(u"Is light a wave or a particle?"_s, 2);
+        f.openWindow();
+        f.window->openSession(id);
+        f.action(u"&Start"_s)->trigger();
+        const bool completed =
+            QTest::qWaitFor([&] { return f.status(id) == SessionStatus::Completed; }, 20000);
+        return completed ? id : QUuid();
+    }
+
+    QStringList contextMenuOf(QListView *view, int row)
+    {
+        QStringList seen;
+        WindowFixture::whenMenuShows(&seen);
+        Q_EMIT view->customContextMenuRequested(
+            view->visualRect(view->model()->index(row, 0)).center());
+        return seen;
+    }
+
+    static void typeInto(QWidget *dialog, const QString &text)
+    {
+        dialog->findChild<QPlainTextEdit *>(u"messageText"_s)->setPlainText(text);
+    }
+
+private slots:
+    void initTestCase() { f.setUpCase(); }
+    void init() { f.setUp(); }
+    void cleanup() { f.tearDown(); }
+    void cleanupTestCase() { f.tearDownCase(); }
+
+    void retryAFailedReply()
+    {
+        QString error;
+        const auto rule = FaultRule::parse(u"500@model=model-1,nth=1"_s, &error);
+        QVERIFY2(rule, qPrintable(error));
+        f.server.addFaultRule(*rule);
+        const QUuid id = f.create(u"Will this fail once?"_s, 2);
+        f.openWindow();
+        f.window->openSession(id);
+        f.action(u"&Start"_s)->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(f.status(id), SessionStatus::Paused, 10000);
+        QTRY_VERIFY(f.rowWithStatus(MessageStatus::Failed) >= 0 &&
+                    f.rowWithStatus(MessageStatus::Streaming) < 0);
+        const int failed = f.rowWithStatus(MessageStatus::Failed);
+        auto *banner = f.window->findChild<QLabel *>(u"outcomeBanner"_s);
+        QTRY_VERIFY(banner->isVisible());
+
+        // Offered on the failed reply only, in the menu and the transcript's context menu.
+        QAction *retry = f.action(u"Re&try Reply"_s);
+        QVERIFY(retry);
+        choose(failed == 0 ? 1 : 0);
+        QVERIFY(!retry->isEnabled());
+        choose(failed);
+        QVERIFY(retry->isEnabled());
+        const QStringList menu = contextMenuOf(transcriptView(), failed);
+        for (const QString &text :
+             {u"Re&try Reply"_s, u"Re&generate Reply"_s, u"&Edit and Continue…"_s, u"&Fork Here"_s,
+              u"&Copy Message"_s, u"Show &Request"_s})
+            QVERIFY2(menu.contains(text), qPrintable(menu.join(u", "_s)));
+        QCOMPARE(transcriptView()->currentIndex().row(), failed);
+
+        // The failed reply's Retry button asks again, as the action does.
+        auto *view = static_cast<TranscriptView *>(transcriptView());
+        QVERIFY(view->messageDelegate()
+                    ->retryButtonRect(transcript()->index(failed == 0 ? 1 : 0))
+                    .isEmpty());
+        const QRect button = view->messageDelegate()->retryButtonRect(transcript()->index(failed));
+        QVERIFY(!button.isEmpty());
+        QVERIFY(view->viewport()->rect().contains(button));
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, button.center());
+        // Asked again in place: the same row streams, then completes.
+        QTRY_COMPARE_WITH_TIMEOUT(
+            transcript()->index(failed).data(TranscriptModel::StatusRole).value<MessageStatus>(),
+            MessageStatus::Complete, 10000);
+        QVERIFY(
+            !transcript()->index(failed).data(TranscriptModel::ContentRole).toString().isEmpty());
+        QCOMPARE(transcript()->rowCount(), 2);
+        QCOMPARE(f.status(id), SessionStatus::Paused);
+        QVERIFY(!banner->text().contains(u"Paused"_s));
+        QVERIFY(!retry->isEnabled());
+
+        f.action(u"&Resume"_s)->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(f.status(id), SessionStatus::Completed, 20000);
+        QCOMPARE(transcript()->rowCount(), 4);
+        QCOMPARE(f.rowWithStatus(MessageStatus::Failed), -1);
+    }
+
+    void editAndContinue()
+    {
+        const QUuid id = completedSession();
+        QVERIFY(!id.isNull());
+        const QString earlier = session(id).messages.at(1).content;
+        QAction *edit = f.action(u"&Edit and Continue…"_s);
+        QVERIFY(edit);
+
+        // The last message: changed in place.
+        choose(3);
+        QVERIFY(edit->isEnabled());
+        WindowFixture::whenDialogShows<EditMessageDialog>([](EditMessageDialog *dialog) {
+            typeInto(dialog, u"Light is both, it depends on how you look."_s);
+            dialog->accept();
+        });
+        edit->trigger();
+        QCOMPARE(f.window->currentSessionId(), id);
+        QCOMPARE(session(id).messages.at(3).content,
+                 u"Light is both, it depends on how you look."_s);
+        QCOMPARE(transcript()->index(3).data(TranscriptModel::ContentRole).toString(),
+                 u"Light is both, it depends on how you look."_s);
+
+        // An earlier one: the session forks there, the fork opens and continues from the
+        // change, the original stays as it was.
+        choose(1);
+        WindowFixture::whenDialogShows<EditMessageDialog>([](EditMessageDialog *dialog) {
+            typeInto(dialog, u"Waves, surely."_s);
+            dialog->accept();
+        });
+        edit->trigger();
+        const QUuid fork = f.window->currentSessionId();
+        QVERIFY(!fork.isNull() && fork != id);
+        QCOMPARE(session(id).messages.at(1).content, earlier);
+        QCOMPARE(transcript()->index(1).data(TranscriptModel::ContentRole).toString(),
+                 u"Waves, surely."_s);
+        QTRY_COMPARE_WITH_TIMEOUT(f.status(fork), SessionStatus::Completed, 20000);
+        QCOMPARE(session(fork).messages.size(), 4);
+        QCOMPARE(session(fork).messages.at(1).content, u"Waves, surely."_s);
+        QTRY_VERIFY(f.window->sessionListModel()->rowOf(fork) >= 0);
+
+        // Cancelling changes nothing.
+        choose(0);
+        const QString first = session(fork).messages.at(0).content;
+        WindowFixture::whenDialogShows<EditMessageDialog>([](EditMessageDialog *dialog) {
+            typeInto(dialog, u"Never mind."_s);
+            dialog->reject();
+        });
+        edit->trigger();
+        QCOMPARE(f.window->currentSessionId(), fork);
+        QCOMPARE(session(fork).messages.at(0).content, first);
+    }
+
+    void forkHereAndCopy()
+    {
+        const QUuid id = completedSession();
+        QVERIFY(!id.isNull());
+        choose(2);
+        f.action(u"&Copy Message"_s)->trigger();
+        QCOMPARE(QGuiApplication::clipboard()->text(), session(id).messages.at(2).content);
+
+        f.action(u"&Fork Here"_s)->trigger();
+        const QUuid fork = f.window->currentSessionId();
+        QVERIFY(!fork.isNull() && fork != id);
+        QCOMPARE(f.status(fork), SessionStatus::Paused);
+        QCOMPARE(transcript()->rowCount(), 3);
+        QCOMPARE(session(id).messages.size(), 4);
+        QTRY_COMPARE(f.window->sessionListModel()->rowCount(), 2);
+        QCOMPARE(f.store->loadSession(fork)->messages.size(), 3);
+        // Resuming the fork finishes the round it was cut in.
+        f.action(u"&Resume"_s)->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(f.status(fork), SessionStatus::Completed, 20000);
+        QCOMPARE(transcript()->rowCount(), 4);
+    }
+
+    void humanMessageToChosenParticipants()
+    {
+        const QUuid id = f.create(u"Tea or coffee?"_s, 2);
+        f.openWindow();
+        f.window->openSession(id);
+        QAction *add = f.action(u"Add &Message…"_s);
+        QVERIFY(add && add->isEnabled());
+        bool sendWasOffEmpty = false;
+        WindowFixture::whenDialogShows<HumanMessageDialog>([&](HumanMessageDialog *dialog) {
+            QPushButton *send =
+                dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+            sendWasOffEmpty = !send->isEnabled();
+            typeInto(dialog, u"Mention the kettle."_s);
+            dialog->findChild<QCheckBox *>(u"recipient:P2"_s)->setChecked(false);
+            send->click();
+        });
+        add->trigger();
+        QVERIFY(sendWasOffEmpty);
+        QCOMPARE(transcript()->rowCount(), 1);
+        QCOMPARE(transcript()->index(0).data(TranscriptModel::SpeakerRole).toString(), u"human"_s);
+        QCOMPARE(session(id).messages.at(0).recipients, QStringList{u"P1"_s});
+
+        f.action(u"&Start"_s)->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(f.status(id), SessionStatus::Completed, 20000);
+        QVERIFY(!add->isEnabled()); // nothing would read it any more
+        // Only P1's requests (model-0) carry it.
+        int carrying = 0;
+        for (const RecordedRequest &request : f.server.requests()) {
+            if (!QString::fromUtf8(request.body).contains(u"Mention the kettle."_s))
+                continue;
+            ++carrying;
+            QCOMPARE(request.json[u"model"_s].toString(), u"model-0"_s);
+        }
+        QVERIFY(carrying > 0);
+    }
+
+    void changeModelWhilePaused()
+    {
+        const QUuid id = f.create(u"Tea or coffee?"_s, 3);
+        f.openWindow();
+        f.window->openSession(id);
+        QAction *change = f.action(u"Change &Model…"_s);
+        QVERIFY(change);
+        f.action(u"&Start"_s)->trigger();
+        QVERIFY(!change->isEnabled());
+        f.action(u"&Pause"_s)->trigger();
+        QTRY_VERIFY(f.status(id) == SessionStatus::Paused &&
+                    f.rowWithStatus(MessageStatus::Streaming) < 0);
+        QVERIFY(change->isEnabled());
+        const qsizetype before = session(id).messages.size();
+
+        QString shownFirst;
+        WindowFixture::whenDialogShows<ParticipantModelDialog>([&](ParticipantModelDialog *dialog) {
+            auto *participant = dialog->findChild<QComboBox *>(u"participant"_s);
+            participant->setCurrentIndex(participant->findText(u"P2"_s));
+            auto *model = dialog->findChild<QComboBox *>(u"model"_s);
+            shownFirst = model->currentData().toString();
+            model->setCurrentIndex(model->findData(u"m2"_s));
+            dialog->accept();
+        });
+        change->trigger();
+        QCOMPARE(shownFirst, u"m1"_s); // the participant's own model to start with
+        QCOMPARE(session(id).participants.at(1).modelAlias, u"m2"_s);
+
+        f.action(u"&Resume"_s)->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(f.status(id), SessionStatus::Completed, 20000);
+        const QList<Message> &messages = session(id).messages;
+        QCOMPARE(messages.size(), 6);
+        for (qsizetype i = before; i < messages.size(); ++i)
+            if (messages.at(i).speaker == u"P2"_s)
+                QCOMPARE(messages.at(i).model->modelId, u"model-2"_s);
+    }
+
+    void sessionListActions()
+    {
+        const QUuid id = completedSession();
+        QVERIFY(!id.isNull());
+        SessionListModel *list = f.window->sessionListModel();
+        auto *listView = f.window->findChild<QListView *>(u"sessionList"_s);
+        QTRY_COMPARE(list->rowCount(), 1);
+        const QStringList menu = contextMenuOf(listView, 0);
+        for (const QString &text : {u"Re&name Session…"_s, u"D&uplicate Session"_s,
+                                    u"F&ork Session"_s, u"&Export"_s, u"&Delete Session…"_s})
+            QVERIFY2(menu.contains(text), qPrintable(menu.join(u", "_s)));
+
+        WindowFixture::whenDialogShows<QInputDialog>([](QInputDialog *dialog) {
+            dialog->setTextValue(u"Light, renamed"_s);
+            dialog->accept();
+        });
+        f.action(u"Re&name Session…"_s)->trigger();
+        QCOMPARE(session(id).title, u"Light, renamed"_s);
+        QTRY_COMPARE(list->index(list->rowOf(id)).data(SessionListModel::TitleRole).toString(),
+                     u"Light, renamed"_s);
+        QCOMPARE(f.store->loadSession(id)->title, u"Light, renamed"_s);
+        QVERIFY(f.window->windowTitle().startsWith(u"Light, renamed"_s));
+
+        f.action(u"D&uplicate Session"_s)->trigger();
+        const QUuid copy = f.window->currentSessionId();
+        QVERIFY(!copy.isNull() && copy != id);
+        QCOMPARE(session(copy).title, u"Light, renamed (copy)"_s);
+        QCOMPARE(session(copy).status, SessionStatus::Configured);
+        QVERIFY(session(copy).messages.isEmpty());
+        QCOMPARE(session(copy).participants, session(id).participants);
+        QVERIFY(!f.action(u"F&ork Session"_s)->isEnabled()); // nothing said yet
+
+        f.window->openSession(id);
+        f.action(u"F&ork Session"_s)->trigger();
+        const QUuid fork = f.window->currentSessionId();
+        QVERIFY(fork != id && fork != copy);
+        QCOMPARE(session(fork).messages.size(), 4);
+        QCOMPARE(session(fork).status, SessionStatus::Paused);
+        QTRY_COMPARE(list->rowCount(), 3);
+
+        // Deleting asks first; cancelled, the session stays.
+        WindowFixture::whenDialogShows<QMessageBox>(
+            [](QMessageBox *box) { box->button(QMessageBox::Cancel)->click(); });
+        f.action(u"&Delete Session…"_s)->trigger();
+        QVERIFY(f.engine->session(fork));
+        WindowFixture::whenDialogShows<QMessageBox>(
+            [](QMessageBox *box) { box->button(QMessageBox::Yes)->click(); });
+        f.action(u"&Delete Session…"_s)->trigger();
+        QTRY_COMPARE(list->rowCount(), 2);
+        QVERIFY(!f.engine->session(fork));
+        QVERIFY(!f.store->loadSession(fork));
+    }
+
+    void exportAndImport()
+    {
+        const QUuid id = completedSession();
+        QVERIFY(!id.isNull());
+        const QList<Message> messages = session(id).messages;
+        const QString path = f.dir.filePath(u"exported.json"_s);
+        const auto chooseFile = [](const QString &file) {
+            WindowFixture::whenDialogShows<QFileDialog>([file](QFileDialog *dialog) {
+                dialog->selectFile(file);
+                static_cast<QDialog *>(dialog)->accept(); // QFileDialog's own is protected
+            });
+        };
+        chooseFile(path);
+        f.action(u"Session &Document (JSON)…"_s)->trigger();
+        QFile exported(path);
+        QVERIFY(exported.open(QIODevice::ReadOnly));
+        const Parsed<Session> read = SessionDocument::read(exported.readAll());
+        QVERIFY(read);
+        QCOMPARE(read.value->messages, messages);
+
+        // Gone from the store, then back from the file.
+        QVERIFY(!f.engine->remove(id));
+        QTRY_COMPARE(f.window->sessionListModel()->rowCount(), 0);
+        chooseFile(path);
+        f.action(u"&Import Session…"_s)->trigger();
+        QCOMPARE(f.window->currentSessionId(), id);
+        QCOMPARE(transcript()->rowCount(), 4);
+        QCOMPARE(f.store->loadSession(id)->messages, messages);
+        QTRY_COMPARE(f.window->sessionListModel()->rowCount(), 1);
+
+        // A file that is no session document is refused, saying why.
+        const QString bad = f.dir.filePath(u"not-a-session.json"_s);
+        QFile file(bad);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("{\"topic\": 42}");
+        file.close();
+        chooseFile(bad);
+        f.action(u"&Import Session…"_s)->trigger();
+        QVERIFY2(f.window->statusBar()->currentMessage().contains(u"not a session document"_s),
+                 qPrintable(f.window->statusBar()->currentMessage()));
+        QCOMPARE(f.window->sessionListModel()->rowCount(), 1);
+    }
+};
+
+QTEST_MAIN(TestWindowRunControl)
+#include "tst_windowruncontrol.moc"
