@@ -7,6 +7,9 @@
 #include "demosession.h"
 #include "llm/chatclient.h"
 #include "mainwindow.h"
+#include "newsessiondialog.h"
+#include "personaeditor.h"
+#include "personapanel.h"
 #include "storage/sessionstore.h"
 #include "transcriptmodel.h"
 
@@ -14,9 +17,11 @@
 #include <QCommandLineParser>
 #include <QGuiApplication>
 #include <QIcon>
+#include <QPlainTextEdit>
 #include <QStyle>
 #include <QStyleFactory>
 #include <QTemporaryDir>
+#include <QTextCursor>
 #include <QTextStream>
 #include <QTimer>
 
@@ -51,6 +56,49 @@ int saveScreenshot(Crosstalk::MainWindow &window, const QString &path)
     window.grab();
     QCoreApplication::processEvents();
     if (!window.grab().save(path, "PNG")) {
+        QTextStream(stderr) << "crosstalk: cannot write the screenshot to " << path << '\n';
+        return Crosstalk::Cli::ExitFailure;
+    }
+    return Crosstalk::Cli::ExitOk;
+}
+
+// Renders a dialog or panel of the window for the README (`--screenshot FILE --dialog NAME`).
+int saveDialogScreenshot(Crosstalk::MainWindow &window, Crosstalk::Engine &engine,
+                         const QString &name, const QString &path)
+{
+    QWidget *widget = nullptr;
+    std::unique_ptr<QWidget> owned;
+    if (name == u"new-session"_s) {
+        auto *dialog = new Crosstalk::NewSessionDialog(&engine, window.personaLibrary());
+        owned.reset(dialog);
+        dialog->setParticipantCount(3);
+        dialog->setParticipant(0, u"Alice"_s, u"demo"_s, u"alice.md"_s);
+        dialog->setParticipant(1, u"Bob"_s, u"demo"_s, u"bob.md"_s);
+        dialog->setParticipant(2, u"Judge"_s, u"demo"_s, u"judge.md"_s);
+        dialog->findChild<QPlainTextEdit *>(u"topic"_s)
+            ->setPlainText(QCoreApplication::translate(
+                "Crosstalk::DemoSession", "Should a small team rewrite its ageing web service "
+                                          "from scratch, or improve it step by step?"));
+        widget = dialog;
+    } else {
+        // The Personas panel on its own, wide enough to read: two files open, one edited.
+        auto *panel = new Crosstalk::PersonaPanel(window.personaLibrary());
+        owned.reset(panel);
+        panel->open(u"bob.md"_s);
+        Crosstalk::PersonaEditor *alice = panel->open(u"alice.md"_s);
+        QTextCursor cursor = alice->textEdit()->textCursor();
+        cursor.movePosition(QTextCursor::End);
+        cursor.insertText(u"\nKeep {{topic}} in view, and ask {{participants}} one question each "
+                          "round.\n"_s);
+        alice->textEdit()->setTextCursor(cursor);
+        panel->resize(760, 620);
+        widget = panel;
+    }
+    widget->show();
+    QCoreApplication::processEvents();
+    widget->grab();
+    QCoreApplication::processEvents();
+    if (!widget->grab().save(path, "PNG")) {
         QTextStream(stderr) << "crosstalk: cannot write the screenshot to " << path << '\n';
         return Crosstalk::Cli::ExitFailure;
     }
@@ -105,7 +153,12 @@ int runWindow(int argc, char **argv)
         u"demo-session"_s,
         u"With --screenshot: show a finished demo session, in a store of its own."_s);
     QCommandLineOption palette(u"palette"_s, u"Use the light or dark palette."_s, u"light|dark"_s);
-    for (QCommandLineOption *option : {&screenshot, &demoSession, &palette}) {
+    QCommandLineOption dialog(
+        u"dialog"_s,
+        u"With --screenshot: render the new-session dialog or the persona editor instead, in a "
+        "sandbox of its own."_s,
+        u"new-session|persona-editor"_s);
+    for (QCommandLineOption *option : {&screenshot, &demoSession, &palette, &dialog}) {
         option->setFlags(QCommandLineOption::HiddenFromHelp);
         parser.addOption(*option);
     }
@@ -128,9 +181,16 @@ int runWindow(int argc, char **argv)
                                                    : QApplication::style()->standardPalette());
     }
 
+    if (parser.isSet(dialog) && parser.value(dialog) != u"new-session"_s &&
+        parser.value(dialog) != u"persona-editor"_s) {
+        QTextStream(stderr) << "crosstalk: --dialog must be new-session or persona-editor\n";
+        return Crosstalk::Cli::ExitUsage;
+    }
+
     // A demo screenshot must neither show nor change the user's sessions and settings.
     QTemporaryDir sandbox;
-    const bool demo = parser.isSet(screenshot) && parser.isSet(demoSession);
+    const bool demo =
+        parser.isSet(screenshot) && (parser.isSet(demoSession) || parser.isSet(dialog));
     if (demo) {
         if (!sandbox.isValid()) {
             QTextStream(stderr) << "crosstalk: cannot create a temporary folder\n";
@@ -167,10 +227,13 @@ int runWindow(int argc, char **argv)
     Crosstalk::MainWindow window(&engine);
     if (!parser.isSet(screenshot)) {
         window.show();
+        window.showWelcomeIfFirstRun();
         return app.exec();
     }
     window.resize(1280, 800);
     const QString path = parser.value(screenshot);
+    if (parser.isSet(dialog))
+        return saveDialogScreenshot(window, engine, parser.value(dialog), path);
     if (!demo)
         return saveScreenshot(window, path);
 
