@@ -49,6 +49,25 @@ QStringList personaData(const QString &source, const QString &text = {})
     return {source, text};
 }
 
+QString paradigmLabel(Paradigm paradigm)
+{
+    switch (paradigm) {
+    case Paradigm::Memory:
+        return NewSessionDialog::tr("Memory");
+    case Paradigm::Report:
+        return NewSessionDialog::tr("Report");
+    case Paradigm::Relay:
+        return NewSessionDialog::tr("Relay");
+    case Paradigm::Debate:
+        return NewSessionDialog::tr("Debate");
+    case Paradigm::Roundtable:
+        return NewSessionDialog::tr("Roundtable");
+    case Paradigm::Moderated:
+        return NewSessionDialog::tr("Moderated");
+    }
+    return {};
+}
+
 QString paradigmDescription(Paradigm paradigm)
 {
     switch (paradigm) {
@@ -185,7 +204,7 @@ NewSessionDialog::NewSessionDialog(Engine *engine, const PersonaLibrary *library
     m_paradigm->setObjectName(u"paradigm"_s);
     m_paradigm->setAccessibleName(tr("Paradigm"));
     for (const QString &name : enumNames<Paradigm>())
-        m_paradigm->addItem(name, name);
+        m_paradigm->addItem(paradigmLabel(*enumFromString<Paradigm>(name)), name);
     m_paradigmDescription = new QLabel(paradigmBox);
     m_paradigmDescription->setObjectName(u"paradigmDescription"_s);
     m_paradigmDescription->setWordWrap(true);
@@ -243,7 +262,9 @@ NewSessionDialog::NewSessionDialog(Engine *engine, const PersonaLibrary *library
     m_budgetCost->setSpecialValueText(tr("no cost cap"));
     budget->addWidget(m_budgetTokens);
     budget->addWidget(m_budgetCost);
-    form->addRow(tr("&Budget:"), budget);
+    auto *budgetLabel = new QLabel(tr("&Budget:"), optionsBox);
+    budgetLabel->setBuddy(m_budgetTokens);
+    form->addRow(budgetLabel, budget);
     form->addRow(QString(), problemLabel(u"options"_s));
     middle->addWidget(paradigmBox, 1);
     middle->addWidget(optionsBox, 1);
@@ -255,13 +276,21 @@ NewSessionDialog::NewSessionDialog(Engine *engine, const PersonaLibrary *library
     start->setObjectName(u"startSession"_s);
     start->setIcon(QIcon::fromTheme(u"media-playback-start"_s));
     start->setDefault(true);
-    QPushButton *load = buttons->addButton(tr("&Load Preset…"), QDialogButtonBox::ActionRole);
-    QPushButton *save = buttons->addButton(tr("Sa&ve Preset…"), QDialogButtonBox::ActionRole);
+    // Presets on the left, away from Start and Cancel.
+    auto *load = new QPushButton(QIcon::fromTheme(u"document-open"_s), tr("&Load Preset…"), this);
+    auto *save = new QPushButton(QIcon::fromTheme(u"document-save"_s), tr("Sa&ve Preset…"), this);
+    load->setAutoDefault(false);
+    save->setAutoDefault(false);
     connect(load, &QPushButton::clicked, this, &NewSessionDialog::loadPresetInteractively);
     connect(save, &QPushButton::clicked, this, &NewSessionDialog::savePresetInteractively);
     connect(buttons, &QDialogButtonBox::accepted, this, &NewSessionDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &NewSessionDialog::reject);
-    layout->addWidget(buttons);
+    auto *bottom = new QHBoxLayout;
+    bottom->addWidget(load);
+    bottom->addWidget(save);
+    bottom->addStretch(1);
+    bottom->addWidget(buttons);
+    layout->addLayout(bottom);
 
     ModelChoice::fill(m_moderator, engine->registry(), tr("First participant's model"));
     connect(m_paradigm, &QComboBox::currentIndexChanged, this, &NewSessionDialog::updateParadigm);
@@ -275,7 +304,7 @@ NewSessionDialog::NewSessionDialog(Engine *engine, const PersonaLibrary *library
         if (files.contains(suggested.at(row)))
             personaCombo(row)->setCurrentIndex(personaCombo(row)->findText(suggested.at(row)));
     updateParadigm();
-    resize(760, 720);
+    resize(780, 660);
 }
 
 QLabel *NewSessionDialog::problemLabel(const QString &field)

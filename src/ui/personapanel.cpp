@@ -91,6 +91,9 @@ PersonaPanel::PersonaPanel(PersonaLibrary *library, QWidget *parent)
     const auto updateEmpty = [this, empty] { empty->setVisible(m_tabs->count() == 0); };
     connect(m_tabs, &QTabWidget::currentChanged, empty, updateEmpty);
 
+    auto *caption = new QLabel(tr("Persona &library:"), this);
+    caption->setBuddy(m_files);
+    layout->addWidget(caption);
     layout->addLayout(buttons);
     layout->addWidget(splitter, 1);
     layout->addWidget(empty);
