@@ -41,7 +41,7 @@ public:
     explicit LocalServerProbe(QObject *parent = nullptr);
 
     void start(const QList<Candidate> &candidates = defaultCandidates(),
-               std::chrono::milliseconds timeout = std::chrono::milliseconds(1500));
+               std::chrono::milliseconds timeout = std::chrono::milliseconds(3000));
     bool isFinished() const { return m_pending == 0 && m_started; }
     QList<LocalServer> found() const { return m_found; }
 
