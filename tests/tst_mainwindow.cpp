@@ -53,7 +53,8 @@ private slots:
         for (QAction *menu : window.menuBar()->actions())
             titles << menu->text();
         QCOMPARE(titles,
-                 (QStringList{u"&File"_s, u"&Session"_s, u"&Message"_s, u"&View"_s, u"&Help"_s}));
+                 (QStringList{u"&File"_s, u"&Session"_s, u"&Message"_s, u"&View"_s, u"Se&ttings"_s,
+                              u"&Help"_s}));
         const QList<QAction *> actions = window.findChildren<QAction *>();
         const auto hasShortcut = [&](const QKeySequence &sequence) {
             return std::any_of(actions.begin(), actions.end(),

@@ -7,6 +7,9 @@
 #include "demosession.h"
 #include "llm/chatclient.h"
 #include "mainwindow.h"
+#include "newsessiondialog.h"
+#include "personaeditor.h"
+#include "personapanel.h"
 #include "storage/sessionstore.h"
 #include "transcriptmodel.h"
 
@@ -15,9 +18,11 @@
 #include <QDateTime>
 #include <QGuiApplication>
 #include <QIcon>
+#include <QPlainTextEdit>
 #include <QStyle>
 #include <QStyleFactory>
 #include <QTemporaryDir>
+#include <QTextCursor>
 #include <QTextStream>
 #include <QTimer>
 
@@ -77,6 +82,49 @@ protected:
     }
 };
 
+// Renders a dialog or panel of the window for the README (`--screenshot FILE --dialog NAME`).
+int saveDialogScreenshot(Crosstalk::MainWindow &window, Crosstalk::Engine &engine,
+                         const QString &name, const QString &path)
+{
+    QWidget *widget = nullptr;
+    std::unique_ptr<QWidget> owned;
+    if (name == u"new-session"_s) {
+        auto *dialog = new Crosstalk::NewSessionDialog(&engine, window.personaLibrary());
+        owned.reset(dialog);
+        dialog->setParticipantCount(3);
+        dialog->setParticipant(0, u"Alice"_s, u"demo"_s, u"alice.md"_s);
+        dialog->setParticipant(1, u"Bob"_s, u"demo"_s, u"bob.md"_s);
+        dialog->setParticipant(2, u"Judge"_s, u"demo"_s, u"judge.md"_s);
+        dialog->findChild<QPlainTextEdit *>(u"topic"_s)
+            ->setPlainText(QCoreApplication::translate(
+                "Crosstalk::DemoSession", "Should a small team rewrite its ageing web service "
+                                          "from scratch, or improve it step by step?"));
+        widget = dialog;
+    } else {
+        // The Personas panel on its own, wide enough to read: two files open, one edited.
+        auto *panel = new Crosstalk::PersonaPanel(window.personaLibrary());
+        owned.reset(panel);
+        panel->open(u"bob.md"_s);
+        Crosstalk::PersonaEditor *alice = panel->open(u"alice.md"_s);
+        QTextCursor cursor = alice->textEdit()->textCursor();
+        cursor.movePosition(QTextCursor::End);
+        cursor.insertText(u"\nKeep {{topic}} in view, and ask {{participants}} one question each "
+                          "round.\n"_s);
+        alice->textEdit()->setTextCursor(cursor);
+        panel->resize(760, 620);
+        widget = panel;
+    }
+    widget->show();
+    QCoreApplication::processEvents();
+    widget->grab();
+    QCoreApplication::processEvents();
+    if (!widget->grab().save(path, "PNG")) {
+        QTextStream(stderr) << "crosstalk: cannot write the screenshot to " << path << '\n';
+        return Crosstalk::Cli::ExitFailure;
+    }
+    return Crosstalk::Cli::ExitOk;
+}
+
 // Breeze Dark's main colours, so a screenshot shows the window as a dark desktop would.
 QPalette darkPalette()
 {
@@ -128,7 +176,13 @@ int runWindow(int argc, char **argv)
     QCommandLineOption reportFirstPaint(
         u"report-first-paint"_s,
         u"Print \"first-paint MS\" (milliseconds since the epoch) once the window is painted."_s);
-    for (QCommandLineOption *option : {&screenshot, &demoSession, &palette, &reportFirstPaint}) {
+        QCommandLineOption dialog(
+        u"dialog"_s,
+        u"With --screenshot: render the new-session dialog or the persona editor instead, in a "
+        "sandbox of its own."_s,
+        u"new-session|persona-editor"_s);
+        for (QCommandLineOption *option :
+         {&screenshot, &demoSession, &palette, &reportFirstPaint, &dialog}) {
         option->setFlags(QCommandLineOption::HiddenFromHelp);
         parser.addOption(*option);
     }
@@ -151,9 +205,16 @@ int runWindow(int argc, char **argv)
                                                    : QApplication::style()->standardPalette());
     }
 
+    if (parser.isSet(dialog) && parser.value(dialog) != u"new-session"_s &&
+        parser.value(dialog) != u"persona-editor"_s) {
+        QTextStream(stderr) << "crosstalk: --dialog must be new-session or persona-editor\n";
+        return Crosstalk::Cli::ExitUsage;
+    }
+
     // A demo screenshot must neither show nor change the user's sessions and settings.
     QTemporaryDir sandbox;
-    const bool demo = parser.isSet(screenshot) && parser.isSet(demoSession);
+    const bool demo =
+        parser.isSet(screenshot) && (parser.isSet(demoSession) || parser.isSet(dialog));
     if (demo) {
         if (!sandbox.isValid()) {
             QTextStream(stderr) << "crosstalk: cannot create a temporary folder\n";
@@ -193,10 +254,13 @@ int runWindow(int argc, char **argv)
         window.installEventFilter(&firstPaint);
     if (!parser.isSet(screenshot)) {
         window.show();
+        window.showWelcomeIfFirstRun();
         return app.exec();
     }
     window.resize(1280, 800);
     const QString path = parser.value(screenshot);
+    if (parser.isSet(dialog))
+        return saveDialogScreenshot(window, engine, parser.value(dialog), path);
     if (!demo)
         return saveScreenshot(window, path);
 

@@ -5,16 +5,23 @@
 #include "export/exporter.h"
 
 #include "config/appidentity.h"
+#include "config/settings.h"
 #include "conversation/engine.h"
 #include "demosession.h"
 #include "messagedelegate.h"
 #include "runactions.h"
+#include "localapi.h"
+#include "newsessiondialog.h"
+#include "persona/personalibrary.h"
+#include "personapanel.h"
 #include "sessionlistdelegate.h"
 #include "sessionlistmodel.h"
+#include "settingsdialog.h"
 #include "storage/sessionstore.h"
 #include "storage/storewatcher.h"
 #include "transcriptmodel.h"
 #include "transcriptview.h"
+#include "welcomedialog.h"
 
 #include <QAction>
 #include <QApplication>
@@ -61,15 +68,6 @@ QLabel *emptyStateLabel(const QString &text, QWidget *parent)
     return label;
 }
 
-QWidget *panel(const QString &accessibleName, const QString &emptyText, QWidget *parent)
-{
-    auto *widget = new QWidget(parent);
-    widget->setAccessibleName(accessibleName);
-    auto *layout = new QVBoxLayout(widget);
-    layout->addWidget(emptyStateLabel(emptyText, widget));
-    return widget;
-}
-
 QString formatDuration(qint64 ms)
 {
     const qint64 seconds = ms / 1000;
@@ -99,6 +97,10 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
     setObjectName(u"MainWindow"_s);
     m_sessions = new SessionListModel(engine, this);
     m_transcript = new TranscriptModel(engine, this);
+    // A new user starts with the bundled personas as examples to edit and use.
+    m_library = new PersonaLibrary(PersonaLibrary::defaultFolder(), this);
+    m_library->installBundledIfEmpty();
+    m_localApi = new LocalApi(engine, m_library, this);
     createActions();
     createPanels();
     createMenus();
@@ -119,6 +121,12 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
     m_elapsedTicker.setInterval(1000);
     connect(&m_elapsedTicker, &QTimer::timeout, this, &MainWindow::updateSessionState);
     updateSessionState();
+
+    connect(m_localApi, &LocalApi::failed, this, [this](const QString &message) {
+        showError(tr("The local REST API is off: %1").arg(message));
+    });
+    if (const Settings settings; settings.localApiEnabled())
+        m_localApi->start(settings.localApiPort());
 }
 
 MainWindow::~MainWindow() = default;
@@ -129,8 +137,20 @@ void MainWindow::createActions()
         new QAction(QIcon::fromTheme(u"document-new"_s), tr("New &Demo Session"), this);
     m_newDemoAction->setToolTip(
         tr("Start a debate on the built-in offline demo model: no key or server needed"));
-    m_newDemoAction->setShortcut(QKeySequence::New);
     connect(m_newDemoAction, &QAction::triggered, this, [this] { startDemoSession(); });
+
+    m_newSessionAction =
+        new QAction(QIcon::fromTheme(u"document-new"_s), tr("&New Session…"), this);
+    m_newSessionAction->setToolTip(
+        tr("Choose a topic, participants, models and personas, and start a conversation"));
+    m_newSessionAction->setShortcut(QKeySequence::New);
+    connect(m_newSessionAction, &QAction::triggered, this, &MainWindow::openNewSessionDialog);
+
+    m_settingsAction =
+        new QAction(QIcon::fromTheme(u"configure"_s), tr("&Configure Crosstalk…"), this);
+    m_settingsAction->setShortcut(QKeySequence::Preferences);
+    m_settingsAction->setMenuRole(QAction::PreferencesRole);
+    connect(m_settingsAction, &QAction::triggered, this, &MainWindow::openSettings);
 
     m_startAction = new QAction(QIcon::fromTheme(u"media-playback-start"_s), tr("&Start"), this);
     m_startAction->setShortcut(Qt::CTRL | Qt::Key_R);
@@ -334,9 +354,8 @@ void MainWindow::createPanels()
 
     m_personasDock = new QDockWidget(tr("Personas"), this);
     m_personasDock->setObjectName(u"personasDock"_s);
-    m_personasDock->setWidget(panel(tr("Persona editors"),
-                                    tr("Persona prompts you open for editing appear here."),
-                                    m_personasDock));
+    m_personaPanel = new PersonaPanel(m_library, m_personasDock);
+    m_personasDock->setWidget(m_personaPanel);
     m_personasDock->setAllowedAreas(Qt::LeftDockWidgetArea | Qt::RightDockWidgetArea);
     addDockWidget(Qt::RightDockWidgetArea, m_personasDock);
 
@@ -380,6 +399,8 @@ void MainWindow::createPanels()
 void MainWindow::createMenus()
 {
     QMenu *fileMenu = menuBar()->addMenu(tr("&File"));
+    fileMenu->addAction(m_newSessionAction);
+    fileMenu->addSeparator();
     QAction *import =
         fileMenu->addAction(QIcon::fromTheme(u"document-import"_s), tr("&Import Session…"));
     import->setShortcut(QKeySequence::Open);
@@ -447,6 +468,9 @@ void MainWindow::createMenus()
                           : windowState() & ~Qt::WindowFullScreen);
     });
 
+    QMenu *settingsMenu = menuBar()->addMenu(tr("Se&ttings"));
+    settingsMenu->addAction(m_settingsAction);
+
     QMenu *helpMenu = menuBar()->addMenu(tr("&Help"));
     QAction *about = helpMenu->addAction(QIcon::fromTheme(u"help-about"_s), tr("&About Crosstalk"));
     about->setMenuRole(QAction::AboutRole);
@@ -460,6 +484,7 @@ void MainWindow::createMenus()
     toolBar->setAccessibleName(tr("Run controls"));
     toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     toolBar->setMovable(false);
+    toolBar->addAction(m_newSessionAction);
     toolBar->addAction(m_newDemoAction);
     toolBar->addSeparator();
     toolBar->addAction(m_startAction);
@@ -653,10 +678,51 @@ QUuid MainWindow::startDemoSession()
                                            : created.errors.first().toString());
         return {};
     }
-    m_sessions->refresh();
-    openSession(*created.value);
-    runControl(&Engine::start);
+    showAndStart(*created.value);
     return *created.value;
+}
+
+void MainWindow::showAndStart(const QUuid &id)
+{
+    m_sessions->refresh();
+    openSession(id);
+    runControl(&Engine::start);
+}
+
+NewSessionDialog *MainWindow::openNewSessionDialog()
+{
+    auto *dialog = new NewSessionDialog(m_engine, m_library, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowModality(Qt::WindowModal);
+    connect(dialog, &QDialog::accepted, this,
+            [this, dialog] { showAndStart(dialog->createdSession()); });
+    dialog->show();
+    return dialog;
+}
+
+SettingsDialog *MainWindow::openSettings()
+{
+    auto *dialog = new SettingsDialog(m_engine, m_library, m_localApi, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowModality(Qt::WindowModal);
+    dialog->setLocalServerCandidates(m_localCandidates);
+    dialog->show();
+    return dialog;
+}
+
+WelcomeDialog *MainWindow::showWelcomeIfFirstRun()
+{
+    Settings settings;
+    if (settings.welcomeShown())
+        return nullptr;
+    settings.setWelcomeShown(true);
+    auto *welcome = new WelcomeDialog(m_engine, m_localCandidates, this);
+    welcome->setAttribute(Qt::WA_DeleteOnClose);
+    connect(welcome, &WelcomeDialog::demoRequested, this, [this] { startDemoSession(); });
+    connect(welcome, &WelcomeDialog::newSessionRequested, this, &MainWindow::openNewSessionDialog);
+    connect(welcome, &WelcomeDialog::settingsRequested, this, &MainWindow::openSettings);
+    welcome->show();
+    return welcome;
 }
 
 void MainWindow::runControl(std::optional<Error> (Engine::*control)(const QUuid &))
@@ -964,6 +1030,10 @@ void MainWindow::updateInspector()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (!m_personaPanel->closeAll()) {
+        event->ignore();
+        return;
+    }
     const QList<QUuid> running = sessionsRunningHere();
     if (!running.isEmpty()) {
         const auto answer = QMessageBox::question(

@@ -4,6 +4,7 @@
 #include "conversation/engineevent.h"
 #include "conversation/error.h"
 #include "export/exporter.h"
+#include "localserverprobe.h"
 
 #include <QHash>
 #include <QMainWindow>
@@ -25,7 +26,13 @@ namespace Crosstalk {
 
 class Engine;
 class RunActions;
+class LocalApi;
+class NewSessionDialog;
+class PersonaLibrary;
+class PersonaPanel;
 class SessionListModel;
+class SettingsDialog;
+class WelcomeDialog;
 class StoreWatcher;
 class TranscriptModel;
 class TranscriptView;
@@ -50,11 +57,27 @@ public:
     // Creates a session on the demo model, shows it and starts it; null on failure.
     QUuid startDemoSession();
 
+    // File → New Session: opens the dialog (window-modal) and returns it; a session it
+    // creates is shown and started.
+    NewSessionDialog *openNewSessionDialog();
+    // Settings → Configure Crosstalk (window-modal); returns the dialog.
+    SettingsDialog *openSettings();
+    // Shows the first-run welcome unless it was shown before; returns it, or null.
+    WelcomeDialog *showWelcomeIfFirstRun();
+    // Where Settings and the welcome look for model servers on this computer.
+    void setLocalServerCandidates(const QList<LocalServerProbe::Candidate> &candidates)
+    {
+        m_localCandidates = candidates;
+    }
+
     // Chooses a message of the open session and shows its request in the inspector.
     void inspectMessage(int row);
 
     SessionListModel *sessionListModel() const { return m_sessions; }
     TranscriptModel *transcriptModel() const { return m_transcript; }
+    PersonaPanel *personaPanel() const { return m_personaPanel; }
+    PersonaLibrary *personaLibrary() const { return m_library; }
+    LocalApi *localApi() const { return m_localApi; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -85,11 +108,16 @@ private:
     void importSession();
     void runControl(std::optional<Error> (Engine::*control)(const QUuid &));
     QList<QUuid> sessionsRunningHere() const;
+    void showAndStart(const QUuid &id);
 
     Engine *m_engine;
     StoreWatcher *m_watcher = nullptr;
     SessionListModel *m_sessions = nullptr;
     TranscriptModel *m_transcript = nullptr;
+    PersonaLibrary *m_library = nullptr;
+    PersonaPanel *m_personaPanel = nullptr;
+    LocalApi *m_localApi = nullptr;
+    QList<LocalServerProbe::Candidate> m_localCandidates = LocalServerProbe::defaultCandidates();
 
     QDockWidget *m_sessionsDock = nullptr;
     QDockWidget *m_personasDock = nullptr;
@@ -104,6 +132,8 @@ private:
     QPlainTextEdit *m_inspectorText = nullptr;
 
     QAction *m_newDemoAction = nullptr;
+    QAction *m_newSessionAction = nullptr;
+    QAction *m_settingsAction = nullptr;
     QAction *m_startAction = nullptr;
     QAction *m_pauseAction = nullptr;
     QAction *m_stopAction = nullptr;

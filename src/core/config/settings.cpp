@@ -11,6 +11,9 @@ namespace {
 const auto kModels = u"models"_s;
 const auto kRequestTimeout = u"network/request_timeout_seconds"_s;
 const auto kMaxRetries = u"network/max_retries"_s;
+const auto kLocalApiEnabled = u"local_api/enabled"_s;
+const auto kLocalApiPort = u"local_api/port"_s;
+const auto kWelcomeShown = u"window/welcome_shown"_s;
 } // namespace
 
 Settings::Settings(const QString &filePath)
@@ -77,6 +80,38 @@ QVariant Settings::maxRetries() const
 void Settings::setMaxRetries(const QVariant &retries)
 {
     retries.isValid() ? m_settings.setValue(kMaxRetries, retries) : m_settings.remove(kMaxRetries);
+}
+
+bool Settings::localApiEnabled() const
+{
+    return m_settings.value(kLocalApiEnabled, false).toBool();
+}
+
+void Settings::setLocalApiEnabled(bool enabled)
+{
+    m_settings.setValue(kLocalApiEnabled, enabled);
+}
+
+int Settings::localApiPort() const
+{
+    bool ok = false;
+    const int port = m_settings.value(kLocalApiPort).toInt(&ok);
+    return ok && port > 0 && port <= 65535 ? port : defaultLocalApiPort;
+}
+
+void Settings::setLocalApiPort(int port)
+{
+    m_settings.setValue(kLocalApiPort, port);
+}
+
+bool Settings::welcomeShown() const
+{
+    return m_settings.value(kWelcomeShown, false).toBool();
+}
+
+void Settings::setWelcomeShown(bool shown)
+{
+    m_settings.setValue(kWelcomeShown, shown);
 }
 
 } // namespace Crosstalk

@@ -31,6 +31,17 @@ public:
     QVariant maxRetries() const;
     void setMaxRetries(const QVariant &retries);
 
+    // The window's local REST API (PRODUCT.md §4): off unless switched on in Settings.
+    static constexpr int defaultLocalApiPort = 8082;
+    bool localApiEnabled() const;
+    void setLocalApiEnabled(bool enabled);
+    int localApiPort() const;
+    void setLocalApiPort(int port);
+
+    // Whether the window has shown its first-run welcome (it is shown once).
+    bool welcomeShown() const;
+    void setWelcomeShown(bool shown);
+
     QString filePath() const { return m_settings.fileName(); }
     void sync() { m_settings.sync(); }
 

@@ -41,6 +41,11 @@ public:
     SessionPersister *persister() const { return m_persister; }
 
     const ModelRegistry &registry() const { return m_registry; }
+    // Takes the models as they are now configured (after Settings changed them). Running
+    // sessions use the new configuration from their next request on.
+    void setRegistry(const ModelRegistry &registry) { m_registry = registry; }
+    // Where keychain keys are read from; null when keys come from the environment only.
+    SecretStore *secrets() const { return m_secrets; }
     ChatClient *chatClient() const { return m_chatClient; }
 
     // Checks a new session against the rules of PRODUCT.md §1 and the configured models,

@@ -1,0 +1,424 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "modeleditdialog.h"
+
+#include "config/secretstore.h"
+#include "conversation/engine.h"
+#include "llm/chatclient.h"
+#include "llm/modellisting.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace Crosstalk {
+
+namespace {
+
+constexpr auto kTestTimeout = std::chrono::seconds(15);
+const QColor kNegative(0xda, 0x44, 0x53);
+const QColor kPositive(0x27, 0xae, 0x60);
+
+} // namespace
+
+ModelEditDialog::ModelEditDialog(Engine *engine, const std::optional<ModelConfig> &existing,
+                                 QWidget *parent)
+    : QDialog(parent)
+    , m_engine(engine)
+    , m_existing(existing)
+{
+    setWindowTitle(existing ? tr("Edit Model %1").arg(existing->alias) : tr("Add Model"));
+    setObjectName(u"ModelEditDialog"_s);
+    auto *layout = new QVBoxLayout(this);
+
+    auto *connection = new QGroupBox(tr("Connection"), this);
+    auto *form = new QFormLayout(connection);
+    m_alias = new QLineEdit(connection);
+    m_alias->setObjectName(u"alias"_s);
+    m_alias->setPlaceholderText(tr("a short name, e.g. local-llama"));
+    m_alias->setReadOnly(existing.has_value());
+    form->addRow(tr("&Alias:"), m_alias);
+    m_aliasProblem = new QLabel(connection);
+    m_aliasProblem->setObjectName(u"aliasProblem"_s);
+    QPalette negative = m_aliasProblem->palette();
+    negative.setColor(QPalette::WindowText, kNegative);
+    m_aliasProblem->setPalette(negative);
+    m_aliasProblem->hide();
+    form->addRow(QString(), m_aliasProblem);
+    m_kind = new QComboBox(connection);
+    m_kind->setObjectName(u"kind"_s);
+    m_kind->addItem(tr("OpenAI-compatible (Chat Completions)"), apiKindName(ApiKind::OpenAI));
+    m_kind->addItem(tr("Anthropic (Messages)"), apiKindName(ApiKind::Anthropic));
+    form->addRow(tr("&Protocol:"), m_kind);
+    m_baseUrl = new QLineEdit(connection);
+    m_baseUrl->setObjectName(u"baseUrl"_s);
+    m_baseUrl->setPlaceholderText(u"https://api.openai.com/v1"_s);
+    form->addRow(tr("Server &URL:"), m_baseUrl);
+    auto *modelRow = new QHBoxLayout;
+    m_modelId = new QComboBox(connection);
+    m_modelId->setObjectName(u"modelId"_s);
+    m_modelId->setEditable(true);
+    m_modelId->setAccessibleName(tr("Model id"));
+    m_modelId->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    auto *fetch = new QPushButton(tr("&From Server"), connection);
+    fetch->setObjectName(u"fetchModels"_s);
+    fetch->setToolTip(tr("Choose from the models the server lists"));
+    connect(fetch, &QPushButton::clicked, this, &ModelEditDialog::fetchModels);
+    modelRow->addWidget(m_modelId, 1);
+    modelRow->addWidget(fetch);
+    form->addRow(tr("&Model id:"), modelRow);
+    auto *keyRow = new QHBoxLayout;
+    m_keyMode = new QComboBox(connection);
+    m_keyMode->setObjectName(u"keyMode"_s);
+    m_keyMode->setAccessibleName(tr("Where the key comes from"));
+    m_keyMode->addItem(tr("No key"), int(KeyMode::None));
+    m_keyMode->addItem(tr("System keychain"), int(KeyMode::Keychain));
+    m_keyMode->addItem(tr("Environment variable"), int(KeyMode::Environment));
+    m_key = new QLineEdit(connection);
+    m_key->setObjectName(u"apiKey"_s);
+    m_key->setAccessibleName(tr("API key"));
+    keyRow->addWidget(m_keyMode);
+    keyRow->addWidget(m_key, 1);
+    form->addRow(tr("API &key:"), keyRow);
+    auto *testRow = new QHBoxLayout;
+    m_test =
+        new QPushButton(QIcon::fromTheme(u"network-connect"_s), tr("&Test Connection"), connection);
+    m_test->setObjectName(u"testConnection"_s);
+    connect(m_test, &QPushButton::clicked, this, &ModelEditDialog::testConnection);
+    m_result = new QLabel(connection);
+    m_result->setObjectName(u"testResult"_s);
+    m_result->setAccessibleName(tr("Connection test result"));
+    m_result->setWordWrap(true);
+    m_result->setTextFormat(Qt::PlainText);
+    testRow->addWidget(m_test);
+    testRow->addWidget(m_result, 1);
+    form->addRow(QString(), testRow);
+    layout->addWidget(connection);
+
+    auto *parameters = new QGroupBox(tr("Parameters and prices"), this);
+    auto *params = new QFormLayout(parameters);
+    m_maxOutput = new QSpinBox(parameters);
+    m_maxOutput->setObjectName(u"maxOutputTokens"_s);
+    m_maxOutput->setRange(0, 1'000'000);
+    m_maxOutput->setSpecialValueText(tr("server default"));
+    params->addRow(tr("Max output tokens:"), m_maxOutput);
+    m_temperature = new QDoubleSpinBox(parameters);
+    m_temperature->setObjectName(u"temperature"_s);
+    m_temperature->setRange(-0.1, 2.0);
+    m_temperature->setSingleStep(0.1);
+    m_temperature->setDecimals(2);
+    m_temperature->setSpecialValueText(tr("server default"));
+    m_temperature->setValue(-0.1);
+    params->addRow(tr("Temperature:"), m_temperature);
+    auto *policyRow = new QHBoxLayout;
+    m_maxTokensField = new QComboBox(parameters);
+    m_maxTokensField->setObjectName(u"maxTokensField"_s);
+    m_maxTokensField->setAccessibleName(tr("Field for the output limit"));
+    m_maxTokensField->addItem(u"max_tokens"_s);
+    m_maxTokensField->addItem(u"max_completion_tokens"_s);
+    auto *recommended = new QPushButton(tr("Re&commended"), parameters);
+    recommended->setToolTip(tr("The policy Crosstalk knows this model id needs"));
+    connect(recommended, &QPushButton::clicked, this, &ModelEditDialog::applyRecommendedPolicy);
+    policyRow->addWidget(m_maxTokensField);
+    policyRow->addWidget(recommended);
+    policyRow->addStretch(1);
+    params->addRow(tr("Output limit field:"), policyRow);
+    m_acceptsTemperature = new QCheckBox(tr("Accepts temperature"), parameters);
+    m_acceptsTopP = new QCheckBox(tr("Accepts top_p"), parameters);
+    m_excludesTopP = new QCheckBox(tr("Not both in one request"), parameters);
+    auto *accepts = new QHBoxLayout;
+    accepts->addWidget(m_acceptsTemperature);
+    accepts->addWidget(m_acceptsTopP);
+    accepts->addWidget(m_excludesTopP);
+    accepts->addStretch(1);
+    params->addRow(tr("Parameter policy:"), accepts);
+    auto *prices = new QHBoxLayout;
+    m_inputPrice = new QDoubleSpinBox(parameters);
+    m_inputPrice->setObjectName(u"inputPrice"_s);
+    m_inputPrice->setAccessibleName(tr("Input price per million tokens"));
+    m_outputPrice = new QDoubleSpinBox(parameters);
+    m_outputPrice->setObjectName(u"outputPrice"_s);
+    m_outputPrice->setAccessibleName(tr("Output price per million tokens"));
+    for (QDoubleSpinBox *price : {m_inputPrice, m_outputPrice}) {
+        price->setRange(0, 10'000);
+        price->setDecimals(3);
+        price->setPrefix(u"$"_s);
+    }
+    prices->addWidget(new QLabel(tr("in"), parameters));
+    prices->addWidget(m_inputPrice);
+    prices->addWidget(new QLabel(tr("out"), parameters));
+    prices->addWidget(m_outputPrice);
+    prices->addStretch(1);
+    params->addRow(tr("Price per million tokens:"), prices);
+    m_contextBudget = new QSpinBox(parameters);
+    m_contextBudget->setRange(1, 10'000'000);
+    m_contextBudget->setSuffix(tr(" tokens"));
+    params->addRow(tr("Context budget:"), m_contextBudget);
+    layout->addWidget(parameters);
+
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    connect(buttons, &QDialogButtonBox::accepted, this, &ModelEditDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &ModelEditDialog::reject);
+    layout->addWidget(buttons);
+
+    // Fill from the model being edited, or from the defaults of a new one.
+    ModelConfig model = existing.value_or(ModelConfig{});
+    if (!existing) {
+        model.baseUrl = QUrl(u"http://127.0.0.1:11434/v1"_s);
+        model.policy = ParameterPolicy::forModel(ApiKind::OpenAI, {});
+    }
+    m_alias->setText(model.alias);
+    m_kind->setCurrentIndex(std::max(0, m_kind->findData(apiKindName(model.kind))));
+    m_baseUrl->setText(model.baseUrl.toString());
+    m_modelId->setEditText(model.modelId);
+    KeyMode mode = KeyMode::None;
+    if (model.apiKeyRef.startsWith(u"keychain:"_s))
+        mode = KeyMode::Keychain;
+    else if (model.apiKeyRef.startsWith(u"env:"_s))
+        mode = KeyMode::Environment;
+    m_keyMode->setCurrentIndex(m_keyMode->findData(int(mode)));
+    if (mode == KeyMode::Environment)
+        m_key->setText(model.apiKeyRef.mid(4));
+    m_maxOutput->setValue(model.maxOutputTokens.value_or(0));
+    m_temperature->setValue(model.temperature.value_or(-0.1));
+    m_maxTokensField->setCurrentIndex(
+        model.policy.maxTokensField == ParameterPolicy::MaxTokensField::MaxTokens ? 0 : 1);
+    m_acceptsTemperature->setChecked(model.policy.acceptsTemperature);
+    m_acceptsTopP->setChecked(model.policy.acceptsTopP);
+    m_excludesTopP->setChecked(model.policy.temperatureExcludesTopP);
+    m_inputPrice->setValue(model.inputPricePerMillion);
+    m_outputPrice->setValue(model.outputPricePerMillion);
+    m_contextBudget->setValue(model.contextBudgetTokens);
+    connect(m_keyMode, &QComboBox::currentIndexChanged, this, &ModelEditDialog::updateKeyField);
+    updateKeyField();
+    resize(620, sizeHint().height());
+}
+
+ModelEditDialog::KeyMode ModelEditDialog::keyMode() const
+{
+    return KeyMode(m_keyMode->currentData().toInt());
+}
+
+QString ModelEditDialog::typedKey() const
+{
+    return keyMode() == KeyMode::Keychain ? m_key->text().trimmed() : QString();
+}
+
+void ModelEditDialog::updateKeyField()
+{
+    const KeyMode mode = keyMode();
+    m_key->setEnabled(mode != KeyMode::None);
+    m_key->setEchoMode(mode == KeyMode::Keychain ? QLineEdit::Password : QLineEdit::Normal);
+    if (mode == KeyMode::Keychain) {
+        const bool stored = m_existing && m_existing->apiKeyRef.startsWith(u"keychain:"_s);
+        m_key->setPlaceholderText(stored ? tr("kept in the keychain; type to replace")
+                                         : tr("the API key, kept in the system keychain"));
+        if (m_key->text() == m_existing.value_or(ModelConfig{}).apiKeyRef.mid(4))
+            m_key->clear();
+    } else if (mode == KeyMode::Environment) {
+        m_key->setPlaceholderText(tr("variable name, e.g. OPENAI_API_KEY"));
+    } else {
+        m_key->clear();
+        m_key->setPlaceholderText(tr("for servers that need none, such as Ollama"));
+    }
+}
+
+void ModelEditDialog::applyRecommendedPolicy()
+{
+    const ParameterPolicy policy = ParameterPolicy::forModel(
+        *apiKindFromName(m_kind->currentData().toString()), m_modelId->currentText().trimmed());
+    m_maxTokensField->setCurrentIndex(
+        policy.maxTokensField == ParameterPolicy::MaxTokensField::MaxTokens ? 0 : 1);
+    m_acceptsTemperature->setChecked(policy.acceptsTemperature);
+    m_acceptsTopP->setChecked(policy.acceptsTopP);
+    m_excludesTopP->setChecked(policy.temperatureExcludesTopP);
+}
+
+ModelConfig ModelEditDialog::model() const
+{
+    ModelConfig model = m_existing.value_or(ModelConfig{});
+    model.alias = m_alias->text().trimmed();
+    model.kind = apiKindFromName(m_kind->currentData().toString()).value_or(ApiKind::OpenAI);
+    model.baseUrl = QUrl(m_baseUrl->text().trimmed());
+    model.modelId = m_modelId->currentText().trimmed();
+    switch (keyMode()) {
+    case KeyMode::None:
+        model.apiKeyRef.clear();
+        break;
+    case KeyMode::Keychain:
+        model.apiKeyRef = u"keychain:"_s + model.alias;
+        break;
+    case KeyMode::Environment:
+        model.apiKeyRef = u"env:"_s + m_key->text().trimmed();
+        break;
+    }
+    model.maxOutputTokens =
+        m_maxOutput->value() > 0 ? std::optional(m_maxOutput->value()) : std::nullopt;
+    model.temperature =
+        m_temperature->value() >= 0 ? std::optional(m_temperature->value()) : std::nullopt;
+    model.policy.maxTokensField = m_maxTokensField->currentIndex() == 0
+                                      ? ParameterPolicy::MaxTokensField::MaxTokens
+                                      : ParameterPolicy::MaxTokensField::MaxCompletionTokens;
+    model.policy.acceptsTemperature = m_acceptsTemperature->isChecked();
+    model.policy.acceptsTopP = m_acceptsTopP->isChecked();
+    model.policy.temperatureExcludesTopP = m_excludesTopP->isChecked();
+    model.inputPricePerMillion = m_inputPrice->value();
+    model.outputPricePerMillion = m_outputPrice->value();
+    model.contextBudgetTokens = m_contextBudget->value();
+    return model;
+}
+
+QString ModelEditDialog::aliasProblem() const
+{
+    if (m_existing)
+        return {};
+    const QString alias = m_alias->text().trimmed();
+    static const QRegularExpression valid(u"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"_s);
+    if (alias.isEmpty())
+        return tr("Give the model an alias: participants refer to it by that name.");
+    if (!valid.match(alias).hasMatch())
+        return tr("Use letters, digits, '.', '_' and '-' only (up to 64), starting with a letter "
+                  "or digit.");
+    if (m_engine->registry().model(alias))
+        return tr("A model called %1 exists already.").arg(alias);
+    return {};
+}
+
+void ModelEditDialog::accept()
+{
+    QString problem = aliasProblem();
+    const ModelConfig m = model();
+    if (problem.isEmpty() &&
+        (!m.baseUrl.isValid() || m.baseUrl.host().isEmpty() ||
+         (m.baseUrl.scheme() != u"http"_s && m.baseUrl.scheme() != u"https"_s)))
+        problem = tr("The server URL must be an http or https address.");
+    else if (problem.isEmpty() && m.modelId.isEmpty())
+        problem = tr("Name the model id the server knows, or choose it from the server.");
+    else if (problem.isEmpty() && keyMode() == KeyMode::Environment &&
+             m_key->text().trimmed().isEmpty())
+        problem = tr("Name the environment variable that holds the key.");
+    m_aliasProblem->setText(problem);
+    m_aliasProblem->setVisible(!problem.isEmpty());
+    if (problem.isEmpty())
+        QDialog::accept();
+}
+
+void ModelEditDialog::withKey(std::function<void(QString key, QString error)> done)
+{
+    const ModelConfig m = model();
+    switch (keyMode()) {
+    case KeyMode::None:
+        done({}, {});
+        return;
+    case KeyMode::Environment: {
+        const QString variable = m_key->text().trimmed();
+        const QString value = qEnvironmentVariable(variable.toLocal8Bit().constData());
+        done(value, value.isEmpty() ? tr("The environment variable %1 is not set.").arg(variable)
+                                    : QString());
+        return;
+    }
+    case KeyMode::Keychain:
+        if (!typedKey().isEmpty()) {
+            done(typedKey(), {});
+            return;
+        }
+        if (!m_existing || !m_existing->apiKeyRef.startsWith(u"keychain:"_s)) {
+            done({}, tr("Type the API key first."));
+            return;
+        }
+        m_engine->resolveKey(*m_existing, this, std::move(done));
+        return;
+    }
+}
+
+void ModelEditDialog::listModels(
+    std::function<void(bool ok, const QStringList &ids, const QString &error)> done)
+{
+    if (m_listing)
+        m_listing->deleteLater();
+    showResult(true, tr("Asking the server…"));
+    m_test->setEnabled(false);
+    withKey([this, done](const QString &key, const QString &error) {
+        if (!error.isEmpty()) {
+            m_test->setEnabled(true);
+            done(false, {}, error);
+            return;
+        }
+        m_listing =
+            ModelListing::start(m_engine->chatClient()->http(), model(), key, kTestTimeout, this);
+        connect(m_listing, &ModelListing::finished, this, [this, done](const QStringList &ids) {
+            m_test->setEnabled(true);
+            done(true, ids, {});
+        });
+        connect(m_listing, &ModelListing::failed, this, [this, done](const QString &message) {
+            m_test->setEnabled(true);
+            done(false, {}, message);
+        });
+    });
+}
+
+void ModelEditDialog::testConnection()
+{
+    listModels([this](bool ok, const QStringList &ids, const QString &error) {
+        QString text;
+        if (!ok) {
+            text = tr("Failed: %1").arg(error);
+        } else {
+            const QString id = m_modelId->currentText().trimmed();
+            text = ids.contains(id) || id.isEmpty() || ids.isEmpty()
+                       ? tr("Connected: the server lists %n model(s).", nullptr, int(ids.size()))
+                       : tr("Connected, but the server does not list %1 (it lists %2).")
+                             .arg(id, QStringList(ids.mid(0, 5)).join(u", "_s));
+        }
+        showResult(ok, text);
+        Q_EMIT testFinished(ok, text);
+    });
+}
+
+void ModelEditDialog::fetchModels()
+{
+    listModels([this](bool ok, const QStringList &ids, const QString &error) {
+        if (!ok) {
+            showResult(false, tr("Failed: %1").arg(error));
+            Q_EMIT modelsFetched({});
+            return;
+        }
+        const QString current = m_modelId->currentText();
+        m_modelId->clear();
+        m_modelId->addItems(ids);
+        m_modelId->setEditText(current.isEmpty() && !ids.isEmpty() ? ids.first() : current);
+        showResult(true, tr("%n model(s) listed; choose one.", nullptr, int(ids.size())));
+        if (!ids.isEmpty())
+            m_modelId->showPopup();
+        Q_EMIT modelsFetched(ids);
+    });
+}
+
+QString ModelEditDialog::testResult() const
+{
+    return m_result->text();
+}
+
+void ModelEditDialog::showResult(bool ok, const QString &text)
+{
+    QPalette palette = m_result->palette();
+    palette.setColor(
+        QPalette::WindowText,
+        ok ? (text.startsWith(tr("Asking")) ? QPalette().color(QPalette::WindowText) : kPositive)
+           : kNegative);
+    m_result->setPalette(palette);
+    m_result->setText(text);
+}
+
+} // namespace Crosstalk

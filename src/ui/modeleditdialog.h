@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "llm/modelconfig.h"
+
+#include <QDialog>
+#include <QPointer>
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+
+namespace Crosstalk {
+
+class Engine;
+class ModelListing;
+
+// Adds or edits one model: server, protocol, model id (typed, or chosen from the server's
+// list), key, parameters and their policy, prices. "Test connection" asks the server for its
+// model list with the values as they are in the form, which proves URL, protocol and key.
+// The key typed here goes to the keychain, never to the settings file.
+class ModelEditDialog : public QDialog
+{
+    Q_OBJECT
+
+public:
+    enum class KeyMode
+    {
+        None,
+        Keychain,
+        Environment
+    };
+
+    // `existing` null: a new model.
+    ModelEditDialog(Engine *engine, const std::optional<ModelConfig> &existing,
+                    QWidget *parent = nullptr);
+
+    // The model as the form describes it (the key reference, not the key).
+    ModelConfig model() const;
+    KeyMode keyMode() const;
+    // The key typed in (keychain mode); empty when left unchanged.
+    QString typedKey() const;
+
+    // The alias problem, or empty when the alias can be used.
+    QString aliasProblem() const;
+
+    // Runs the connection test; testFinished() tells the outcome, also shown in the form.
+    void testConnection();
+    // Fetches the server's model list into the model id box.
+    void fetchModels();
+    QString testResult() const;
+
+    void accept() override;
+
+Q_SIGNALS:
+    void testFinished(bool ok, const QString &message);
+    void modelsFetched(const QStringList &ids);
+
+private:
+    // Answers with the key the form means: typed, from the environment, or from the keychain.
+    void withKey(std::function<void(QString key, QString error)> done);
+    void
+    listModels(std::function<void(bool ok, const QStringList &ids, const QString &error)> done);
+    void updateKeyField();
+    void applyRecommendedPolicy();
+    void showResult(bool ok, const QString &text);
+
+    Engine *m_engine;
+    std::optional<ModelConfig> m_existing;
+    QPointer<ModelListing> m_listing;
+
+    QLineEdit *m_alias = nullptr;
+    QComboBox *m_kind = nullptr;
+    QLineEdit *m_baseUrl = nullptr;
+    QComboBox *m_modelId = nullptr;
+    QComboBox *m_keyMode = nullptr;
+    QLineEdit *m_key = nullptr;
+    QSpinBox *m_maxOutput = nullptr;
+    QDoubleSpinBox *m_temperature = nullptr;
+    QComboBox *m_maxTokensField = nullptr;
+    QCheckBox *m_acceptsTemperature = nullptr;
+    QCheckBox *m_acceptsTopP = nullptr;
+    QCheckBox *m_excludesTopP = nullptr;
+    QDoubleSpinBox *m_inputPrice = nullptr;
+    QDoubleSpinBox *m_outputPrice = nullptr;
+    QSpinBox *m_contextBudget = nullptr;
+    QPushButton *m_test = nullptr;
+    QLabel *m_result = nullptr;
+    QLabel *m_aliasProblem = nullptr;
+};
+
+} // namespace Crosstalk

@@ -1,0 +1,666 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "newsessiondialog.h"
+
+#include "config/preset.h"
+#include "conversation/engine.h"
+#include "modelchoice.h"
+#include "persona/personalibrary.h"
+#include "topologypicture.h"
+
+#include <QCheckBox>
+#include <QColorDialog>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPainter>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace Crosstalk {
+
+namespace {
+
+enum Column
+{
+    NameColumn,
+    ModelColumn,
+    PersonaColumn,
+    ColourColumn
+};
+
+// Persona combo data: {source, text}. A library file has its name and no text (read when the
+// session is made, so the latest saved version is used); text from a preset has both.
+QStringList personaData(const QString &source, const QString &text = {})
+{
+    return {source, text};
+}
+
+QString paradigmLabel(Paradigm paradigm)
+{
+    switch (paradigm) {
+    case Paradigm::Memory:
+        return NewSessionDialog::tr("Memory");
+    case Paradigm::Report:
+        return NewSessionDialog::tr("Report");
+    case Paradigm::Relay:
+        return NewSessionDialog::tr("Relay");
+    case Paradigm::Debate:
+        return NewSessionDialog::tr("Debate");
+    case Paradigm::Roundtable:
+        return NewSessionDialog::tr("Roundtable");
+    case Paradigm::Moderated:
+        return NewSessionDialog::tr("Moderated");
+    }
+    return {};
+}
+
+QString paradigmDescription(Paradigm paradigm)
+{
+    switch (paradigm) {
+    case Paradigm::Memory:
+        return NewSessionDialog::tr("The bus: everyone hears everyone.");
+    case Paradigm::Report:
+        return NewSessionDialog::tr("The star: participant 1 is the hub and hears all; the others "
+                                    "hear only the hub.");
+    case Paradigm::Relay:
+        return NewSessionDialog::tr("The ring: each hears the one before it; ideas travel one "
+                                    "step per round.");
+    case Paradigm::Debate:
+        return NewSessionDialog::tr("The tree: debaters hear each other; with three or more the "
+                                    "last one judges and gives a verdict.");
+    case Paradigm::Roundtable:
+        return NewSessionDialog::tr("A group chat: turns in list order, everyone hears the whole "
+                                    "history.");
+    case Paradigm::Moderated:
+        return NewSessionDialog::tr("A chaired discussion: a moderator model picks who speaks "
+                                    "next; everyone hears everything.");
+    }
+    return {};
+}
+
+QIcon swatch(const QColor &colour)
+{
+    QPixmap pixmap(16, 16);
+    pixmap.fill(Qt::transparent);
+    QPainter painter(&pixmap);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setPen(QPen(Qt::gray, 1));
+    painter.setBrush(colour);
+    painter.drawRoundedRect(QRectF(0.5, 0.5, 15, 15), 3, 3);
+    return QIcon(pixmap);
+}
+
+// "participants[1].name: …" as people read it: "Participant 2, name: …".
+QString readable(const FieldError &error)
+{
+    static const QRegularExpression participant(u"^participants\\[(\\d+)\\]\\.?"_s);
+    QString path = error.path;
+    const QRegularExpressionMatch match = participant.match(path);
+    if (match.hasMatch()) {
+        const QString rest = path.mid(match.capturedLength());
+        path = NewSessionDialog::tr("Participant %1").arg(match.captured(1).toInt() + 1) +
+               (rest.isEmpty() ? QString() : u", "_s + rest);
+    } else if (path.startsWith(u"options."_s)) {
+        path = path.mid(8).replace(u'_', u' ');
+    }
+    return path.isEmpty() ? error.problem : path + u": "_s + error.problem;
+}
+
+QString fieldOf(const QString &path)
+{
+    if (path == u"topic"_s || path == u"title"_s)
+        return u"topic"_s;
+    if (path.startsWith(u"participants"_s))
+        return u"participants"_s;
+    if (path == u"rounds"_s)
+        return u"rounds"_s;
+    if (path == u"options.moderator_model"_s)
+        return u"moderator"_s;
+    if (path.startsWith(u"options"_s))
+        return u"options"_s;
+    return u"general"_s;
+}
+
+} // namespace
+
+NewSessionDialog::NewSessionDialog(Engine *engine, const PersonaLibrary *library, QWidget *parent)
+    : QDialog(parent)
+    , m_engine(engine)
+    , m_library(library)
+{
+    setWindowTitle(tr("New Session"));
+    setObjectName(u"NewSessionDialog"_s);
+    auto *layout = new QVBoxLayout(this);
+
+    // Topic.
+    auto *topicLabel = new QLabel(tr("&Topic:"), this);
+    m_topic = new QPlainTextEdit(this);
+    m_topic->setObjectName(u"topic"_s);
+    m_topic->setAccessibleName(tr("Topic"));
+    m_topic->setTabChangesFocus(true);
+    m_topic->setPlaceholderText(tr("What should the participants talk about?"));
+    m_topic->setFixedHeight(m_topic->fontMetrics().lineSpacing() * 3 + 16);
+    topicLabel->setBuddy(m_topic);
+    layout->addWidget(topicLabel);
+    layout->addWidget(m_topic);
+    layout->addWidget(problemLabel(u"topic"_s));
+
+    // Participants.
+    auto *participantsLabel = new QLabel(tr("&Participants:"), this);
+    m_participants = new QTableWidget(0, 4, this);
+    m_participants->setObjectName(u"participants"_s);
+    m_participants->setAccessibleName(tr("Participants"));
+    m_participants->setHorizontalHeaderLabels(
+        {tr("Name"), tr("Model"), tr("Persona"), tr("Colour")});
+    m_participants->verticalHeader()->hide();
+    m_participants->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_participants->setSelectionMode(QAbstractItemView::SingleSelection);
+    QHeaderView *header = m_participants->horizontalHeader();
+    header->setSectionResizeMode(NameColumn, QHeaderView::Stretch);
+    header->setSectionResizeMode(ModelColumn, QHeaderView::Stretch);
+    header->setSectionResizeMode(PersonaColumn, QHeaderView::Stretch);
+    header->setSectionResizeMode(ColourColumn, QHeaderView::ResizeToContents);
+    m_participants->verticalHeader()->setDefaultSectionSize(
+        m_participants->verticalHeader()->defaultSectionSize() + 6);
+    m_participants->setMinimumHeight(m_participants->verticalHeader()->defaultSectionSize() * 4 +
+                                     header->sizeHint().height() + 4);
+    participantsLabel->setBuddy(m_participants);
+    auto *rowButtons = new QHBoxLayout;
+    auto *add = new QPushButton(QIcon::fromTheme(u"list-add"_s), tr("&Add"), this);
+    add->setObjectName(u"addParticipant"_s);
+    add->setToolTip(tr("Add a participant (up to %1)").arg(Session::maxParticipants));
+    auto *remove = new QPushButton(QIcon::fromTheme(u"list-remove"_s), tr("&Remove"), this);
+    remove->setObjectName(u"removeParticipant"_s);
+    remove->setToolTip(tr("Remove the chosen participant"));
+    connect(add, &QPushButton::clicked, this, &NewSessionDialog::addRow);
+    connect(remove, &QPushButton::clicked, this, &NewSessionDialog::removeRow);
+    rowButtons->addWidget(participantsLabel);
+    rowButtons->addStretch(1);
+    rowButtons->addWidget(add);
+    rowButtons->addWidget(remove);
+    layout->addLayout(rowButtons);
+    layout->addWidget(m_participants, 1);
+    layout->addWidget(problemLabel(u"participants"_s));
+
+    // Paradigm and options, side by side.
+    auto *middle = new QHBoxLayout;
+    auto *paradigmBox = new QGroupBox(tr("Paradigm"), this);
+    auto *paradigmLayout = new QVBoxLayout(paradigmBox);
+    m_paradigm = new QComboBox(paradigmBox);
+    m_paradigm->setObjectName(u"paradigm"_s);
+    m_paradigm->setAccessibleName(tr("Paradigm"));
+    for (const QString &name : enumNames<Paradigm>())
+        m_paradigm->addItem(paradigmLabel(*enumFromString<Paradigm>(name)), name);
+    m_paradigmDescription = new QLabel(paradigmBox);
+    m_paradigmDescription->setObjectName(u"paradigmDescription"_s);
+    m_paradigmDescription->setWordWrap(true);
+    m_picture = new TopologyPicture(paradigmBox);
+    paradigmLayout->addWidget(m_paradigm);
+    paradigmLayout->addWidget(m_paradigmDescription);
+    paradigmLayout->addWidget(m_picture, 0, Qt::AlignHCenter);
+    paradigmLayout->addStretch(1);
+
+    auto *optionsBox = new QGroupBox(tr("Options"), this);
+    auto *form = new QFormLayout(optionsBox);
+    m_rounds = new QSpinBox(optionsBox);
+    m_rounds->setObjectName(u"rounds"_s);
+    m_rounds->setRange(Session::minRounds, Session::maxRounds);
+    m_rounds->setValue(5);
+    m_rounds->setToolTip(tr("Round 0, the openings, counts as one"));
+    form->addRow(tr("&Rounds:"), m_rounds);
+    form->addRow(QString(), problemLabel(u"rounds"_s));
+    m_answerMode = new QCheckBox(tr("Ask for a final &answer and vote"), optionsBox);
+    m_answerMode->setObjectName(u"answerMode"_s);
+    form->addRow(tr("Answer mode:"), m_answerMode);
+    m_schedule = new QComboBox(optionsBox);
+    m_schedule->setObjectName(u"schedule"_s);
+    m_schedule->addItem(tr("Parallel: all at once"), QVariant::fromValue(Schedule::Parallel));
+    m_schedule->addItem(tr("Sequential: in turns"), QVariant::fromValue(Schedule::Sequential));
+    form->addRow(tr("&Schedule:"), m_schedule);
+    m_contextWindow = new QSpinBox(optionsBox);
+    m_contextWindow->setObjectName(u"contextWindow"_s);
+    m_contextWindow->setRange(1, 1000);
+    m_contextWindow->setValue(SessionOptions::defaultContextWindow);
+    m_contextWindow->setSuffix(tr(" messages"));
+    form->addRow(tr("&Context window:"), m_contextWindow);
+    m_summarise = new QCheckBox(tr("Summarise messages that drop out"), optionsBox);
+    m_summarise->setObjectName(u"summariseDropped"_s);
+    form->addRow(tr("Summaries:"), m_summarise);
+    m_moderator = new QComboBox(optionsBox);
+    m_moderator->setObjectName(u"moderatorModel"_s);
+    m_moderator->setToolTip(tr("Chooses who speaks next in the moderated paradigm"));
+    form->addRow(tr("&Moderator:"), m_moderator);
+    form->addRow(QString(), problemLabel(u"moderator"_s));
+    auto *budget = new QHBoxLayout;
+    m_budgetTokens = new QSpinBox(optionsBox);
+    m_budgetTokens->setObjectName(u"budgetTokens"_s);
+    m_budgetTokens->setAccessibleName(tr("Token budget"));
+    m_budgetTokens->setRange(0, 100'000'000);
+    m_budgetTokens->setSingleStep(10'000);
+    m_budgetTokens->setSpecialValueText(tr("no token cap"));
+    m_budgetTokens->setSuffix(tr(" tokens"));
+    m_budgetCost = new QDoubleSpinBox(optionsBox);
+    m_budgetCost->setObjectName(u"budgetCost"_s);
+    m_budgetCost->setAccessibleName(tr("Cost budget in dollars"));
+    m_budgetCost->setRange(0, 10'000);
+    m_budgetCost->setDecimals(2);
+    m_budgetCost->setPrefix(u"$"_s);
+    m_budgetCost->setSpecialValueText(tr("no cost cap"));
+    budget->addWidget(m_budgetTokens);
+    budget->addWidget(m_budgetCost);
+    auto *budgetLabel = new QLabel(tr("&Budget:"), optionsBox);
+    budgetLabel->setBuddy(m_budgetTokens);
+    form->addRow(budgetLabel, budget);
+    form->addRow(QString(), problemLabel(u"options"_s));
+    middle->addWidget(paradigmBox, 1);
+    middle->addWidget(optionsBox, 1);
+    layout->addLayout(middle);
+    layout->addWidget(problemLabel(u"general"_s));
+
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
+    QPushButton *start = buttons->addButton(tr("&Start"), QDialogButtonBox::AcceptRole);
+    start->setObjectName(u"startSession"_s);
+    start->setIcon(QIcon::fromTheme(u"media-playback-start"_s));
+    start->setDefault(true);
+    // Presets on the left, away from Start and Cancel.
+    auto *load = new QPushButton(QIcon::fromTheme(u"document-open"_s), tr("&Load Preset…"), this);
+    auto *save = new QPushButton(QIcon::fromTheme(u"document-save"_s), tr("Sa&ve Preset…"), this);
+    load->setAutoDefault(false);
+    save->setAutoDefault(false);
+    connect(load, &QPushButton::clicked, this, &NewSessionDialog::loadPresetInteractively);
+    connect(save, &QPushButton::clicked, this, &NewSessionDialog::savePresetInteractively);
+    connect(buttons, &QDialogButtonBox::accepted, this, &NewSessionDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &NewSessionDialog::reject);
+    auto *bottom = new QHBoxLayout;
+    bottom->addWidget(load);
+    bottom->addWidget(save);
+    bottom->addStretch(1);
+    bottom->addWidget(buttons);
+    layout->addLayout(bottom);
+
+    ModelChoice::fill(m_moderator, engine->registry(), tr("First participant's model"));
+    connect(m_paradigm, &QComboBox::currentIndexChanged, this, &NewSessionDialog::updateParadigm);
+    m_paradigm->setCurrentIndex(m_paradigm->findData(enumToString(Paradigm::Debate)));
+
+    // Two participants to begin with, Alice and Bob when the library has them.
+    setParticipantCount(2);
+    const QStringList files = library->fileNames();
+    const QStringList suggested = {u"alice.md"_s, u"bob.md"_s};
+    for (int row = 0; row < 2; ++row)
+        if (files.contains(suggested.at(row)))
+            personaCombo(row)->setCurrentIndex(personaCombo(row)->findText(suggested.at(row)));
+    updateParadigm();
+    resize(780, 660);
+}
+
+QLabel *NewSessionDialog::problemLabel(const QString &field)
+{
+    auto *label = new QLabel(this);
+    label->setObjectName(u"problem_"_s + field);
+    label->setWordWrap(true);
+    label->setTextFormat(Qt::PlainText);
+    QPalette palette = label->palette();
+    palette.setColor(QPalette::WindowText, QColor(0xda, 0x44, 0x53)); // Breeze negative
+    label->setPalette(palette);
+    label->hide();
+    m_problemLabels.insert(field, label);
+    return label;
+}
+
+QString NewSessionDialog::problemText(const QString &field) const
+{
+    const QLabel *label = m_problemLabels.value(field);
+    return label && !label->isHidden() ? label->text() : QString();
+}
+
+QComboBox *NewSessionDialog::modelCombo(int row) const
+{
+    return qobject_cast<QComboBox *>(m_participants->cellWidget(row, ModelColumn));
+}
+
+QComboBox *NewSessionDialog::personaCombo(int row) const
+{
+    return qobject_cast<QComboBox *>(m_participants->cellWidget(row, PersonaColumn));
+}
+
+void NewSessionDialog::addRow()
+{
+    const int row = m_participants->rowCount();
+    if (row >= Session::maxParticipants)
+        return;
+    m_participants->insertRow(row);
+    auto *name = new QTableWidgetItem(tr("Participant %1").arg(row + 1));
+    name->setData(Qt::UserRole, name->text()); // a name we chose, replaced by a persona's
+    m_participants->setItem(row, NameColumn, name);
+
+    auto *model = new QComboBox(m_participants);
+    model->setAccessibleName(tr("Model of participant %1").arg(row + 1));
+    ModelChoice::fill(model, m_engine->registry());
+    // The first configured model, so a user with a key does not start on the demo by mistake.
+    const QStringList configured = ModelChoice::configuredAliases(m_engine->registry());
+    model->setCurrentIndex(
+        model->findData(configured.isEmpty() ? ModelRegistry::demoAlias() : configured.first()));
+    m_participants->setCellWidget(row, ModelColumn, model);
+
+    auto *persona = new QComboBox(m_participants);
+    persona->setAccessibleName(tr("Persona of participant %1").arg(row + 1));
+    persona->addItem(tr("Default persona"), personaData({}));
+    for (const QString &file : m_library->fileNames())
+        persona->addItem(file, personaData(file));
+    m_participants->setCellWidget(row, PersonaColumn, persona);
+    connect(persona, &QComboBox::currentIndexChanged, this, [this, persona] {
+        for (int r = 0; r < m_participants->rowCount(); ++r)
+            if (personaCombo(r) == persona)
+                onPersonaChosen(r);
+    });
+
+    auto *colour = new QPushButton(m_participants);
+    colour->setAccessibleName(tr("Colour of participant %1").arg(row + 1));
+    colour->setFlat(true);
+    m_participants->setCellWidget(row, ColourColumn, colour);
+    setRowColour(row, Participant::defaultColour(row));
+    connect(colour, &QPushButton::clicked, this, [this, colour] {
+        for (int r = 0; r < m_participants->rowCount(); ++r)
+            if (m_participants->cellWidget(r, ColourColumn) == colour)
+                chooseColour(r);
+    });
+    updateParadigm();
+}
+
+void NewSessionDialog::removeRow()
+{
+    int row = m_participants->currentRow();
+    if (row < 0)
+        row = m_participants->rowCount() - 1;
+    if (row < 0)
+        return;
+    m_participants->removeRow(row);
+    updateParadigm();
+}
+
+void NewSessionDialog::setParticipantCount(int count)
+{
+    while (m_participants->rowCount() > count)
+        m_participants->removeRow(m_participants->rowCount() - 1);
+    while (m_participants->rowCount() < count &&
+           m_participants->rowCount() < Session::maxParticipants)
+        addRow();
+    updateParadigm();
+}
+
+void NewSessionDialog::setParticipant(int row, const QString &name, const QString &modelAlias,
+                                      const QString &personaFile)
+{
+    if (row < 0 || row >= m_participants->rowCount())
+        return;
+    personaCombo(row)->setCurrentIndex(
+        personaFile.isEmpty() ? 0 : personaCombo(row)->findData(personaData(personaFile)));
+    m_participants->item(row, NameColumn)->setText(name);
+    modelCombo(row)->setCurrentIndex(modelCombo(row)->findData(modelAlias));
+}
+
+void NewSessionDialog::onPersonaChosen(int row)
+{
+    const QStringList data = personaCombo(row)->currentData().toStringList();
+    if (data.value(0).isEmpty() || !data.value(1).isEmpty())
+        return;
+    const Parsed<Persona> persona = m_library->read(data.value(0));
+    if (!persona)
+        return; // reported when the session is made
+    QTableWidgetItem *name = m_participants->item(row, NameColumn);
+    // Replace only a name the dialog chose, never one the user typed.
+    if (!persona.value->name.isEmpty() &&
+        (name->text().isEmpty() || name->text() == name->data(Qt::UserRole).toString())) {
+        name->setText(persona.value->name);
+        name->setData(Qt::UserRole, persona.value->name);
+    }
+    if (persona.value->colour.isValid())
+        setRowColour(row, persona.value->colour);
+    if (!persona.value->model.isEmpty())
+        if (const int index = modelCombo(row)->findData(persona.value->model); index >= 0)
+            modelCombo(row)->setCurrentIndex(index);
+}
+
+void NewSessionDialog::setRowColour(int row, const QColor &colour)
+{
+    auto *button = qobject_cast<QPushButton *>(m_participants->cellWidget(row, ColourColumn));
+    button->setIcon(swatch(colour));
+    button->setProperty("colour", colour);
+    button->setToolTip(tr("Colour %1; click to change").arg(colour.name()));
+    updateParadigm();
+}
+
+void NewSessionDialog::chooseColour(int row)
+{
+    auto *button = m_participants->cellWidget(row, ColourColumn);
+    const QColor chosen = QColorDialog::getColor(button->property("colour").value<QColor>(), this,
+                                                 tr("Colour of participant %1").arg(row + 1));
+    if (chosen.isValid())
+        setRowColour(row, chosen);
+}
+
+void NewSessionDialog::updateParadigm()
+{
+    const Paradigm paradigm =
+        enumFromString<Paradigm>(m_paradigm->currentData().toString()).value_or(Paradigm::Memory);
+    m_paradigmDescription->setText(paradigmDescription(paradigm));
+    QList<QColor> colours;
+    for (int row = 0; row < m_participants->rowCount(); ++row)
+        if (QWidget *button = m_participants->cellWidget(row, ColourColumn))
+            colours << button->property("colour").value<QColor>();
+    m_picture->setTopology(paradigm, colours);
+    m_moderator->setEnabled(paradigm == Paradigm::Moderated);
+}
+
+Session NewSessionDialog::draft(QList<FieldError> *errors) const
+{
+    Session s;
+    s.topic = m_topic->toPlainText().trimmed();
+    s.paradigm =
+        enumFromString<Paradigm>(m_paradigm->currentData().toString()).value_or(Paradigm::Memory);
+    s.rounds = m_rounds->value();
+    s.options.answerMode = m_answerMode->isChecked();
+    s.options.schedule = m_schedule->currentData().value<Schedule>();
+    s.options.contextWindow = m_contextWindow->value();
+    s.options.summariseDropped = m_summarise->isChecked();
+    if (s.paradigm == Paradigm::Moderated)
+        s.options.moderatorModel = m_moderator->currentData().toString();
+    if (m_budgetTokens->value() > 0)
+        s.options.budgetTokens = m_budgetTokens->value();
+    if (m_budgetCost->value() > 0)
+        s.options.budgetCost = m_budgetCost->value();
+    for (int row = 0; row < m_participants->rowCount(); ++row) {
+        Participant p;
+        p.name = m_participants->item(row, NameColumn)->text().trimmed();
+        p.modelAlias = modelCombo(row)->currentData().toString();
+        p.colour =
+            m_participants->cellWidget(row, ColourColumn)->property("colour").value<QColor>();
+        const QStringList data = personaCombo(row)->currentData().toStringList();
+        p.personaSource = data.value(0);
+        p.persona = data.value(1);
+        if (p.personaSource.isEmpty() && p.persona.isEmpty()) {
+            p.persona = Persona::defaultPrompt();
+        } else if (p.persona.isEmpty()) {
+            const Parsed<Persona> persona = m_library->read(p.personaSource);
+            if (persona)
+                p.persona = persona.value->prompt;
+            else if (errors)
+                for (const FieldError &e : persona.errors)
+                    errors->append({u"participants[%1].persona"_s.arg(row), e.toString()});
+        }
+        s.participants << p;
+    }
+    return s;
+}
+
+void NewSessionDialog::clearProblems()
+{
+    for (QLabel *label : std::as_const(m_problemLabels)) {
+        label->clear();
+        label->hide();
+    }
+}
+
+void NewSessionDialog::showProblems(const QList<FieldError> &errors)
+{
+    clearProblems();
+    QHash<QString, QStringList> byField;
+    for (const FieldError &error : errors)
+        byField[fieldOf(error.path)] << readable(error);
+    for (auto it = byField.cbegin(); it != byField.cend(); ++it) {
+        QLabel *label = m_problemLabels.value(it.key());
+        label->setText(it.value().join(u'\n'));
+        label->show();
+    }
+    // Focus the first field with a problem, in the order of the form.
+    for (const auto &[field, widget] : {std::pair<QString, QWidget *>{u"topic"_s, m_topic},
+                                        {u"participants"_s, m_participants},
+                                        {u"rounds"_s, m_rounds},
+                                        {u"moderator"_s, m_moderator}}) {
+        if (byField.contains(field)) {
+            widget->setFocus();
+            break;
+        }
+    }
+}
+
+void NewSessionDialog::accept()
+{
+    QList<FieldError> errors;
+    const Session session = draft(&errors);
+    if (session.topic.isEmpty())
+        errors.prepend({u"topic"_s, tr("Say what the participants should talk about.")});
+    if (errors.isEmpty()) {
+        const Parsed<QUuid> created = m_engine->createSession(session);
+        if (created) {
+            m_created = *created.value;
+            clearProblems();
+            QDialog::accept();
+            return;
+        }
+        errors = created.errors;
+    }
+    showProblems(errors);
+}
+
+void NewSessionDialog::applyPreset(const Preset &preset)
+{
+    m_topic->setPlainText(preset.topic);
+    m_paradigm->setCurrentIndex(m_paradigm->findData(enumToString(preset.paradigm)));
+    m_rounds->setValue(preset.rounds);
+    m_answerMode->setChecked(preset.options.answerMode);
+    m_schedule->setCurrentIndex(m_schedule->findData(QVariant::fromValue(preset.options.schedule)));
+    m_contextWindow->setValue(preset.options.contextWindow);
+    m_summarise->setChecked(preset.options.summariseDropped);
+    m_moderator->setCurrentIndex(std::max(0, m_moderator->findData(preset.options.moderatorModel)));
+    m_budgetTokens->setValue(
+        int(std::min<qint64>(preset.options.budgetTokens.value_or(0), m_budgetTokens->maximum())));
+    m_budgetCost->setValue(preset.options.budgetCost.value_or(0));
+    if (preset.participants.isEmpty())
+        return;
+    setParticipantCount(int(preset.participants.size()));
+    for (int row = 0; row < preset.participants.size(); ++row) {
+        const Participant &p = preset.participants.at(row);
+        QComboBox *persona = personaCombo(row);
+        // A library file stays a reference; anything else keeps the preset's text.
+        QString source = p.personaSource;
+        if (source.startsWith(u"path:"_s) && persona->findData(personaData(source.mid(5))) >= 0)
+            source = source.mid(5); // the old tool's `path:alice.md` for a library file
+        int index = persona->findData(personaData(source));
+        if (p.personaSource.isEmpty() && p.persona.isEmpty())
+            index = 0;
+        if (index < 0) {
+            persona->addItem(p.personaSource.isEmpty() ? tr("Text from the preset")
+                                                       : p.personaSource,
+                             personaData(p.personaSource, p.persona));
+            index = persona->count() - 1;
+        }
+        persona->setCurrentIndex(index);
+        QTableWidgetItem *name = m_participants->item(row, NameColumn);
+        name->setText(p.name);
+        name->setData(Qt::UserRole, QString());
+        modelCombo(row)->setCurrentIndex(std::max(0, modelCombo(row)->findData(p.modelAlias)));
+        if (p.colour.isValid())
+            setRowColour(row, p.colour);
+    }
+}
+
+QStringList NewSessionDialog::loadPreset(const QString &path)
+{
+    const Parsed<Preset> preset = Preset::load(path, *m_library, m_engine->registry().aliases());
+    if (!preset) {
+        QList<FieldError> errors;
+        for (const FieldError &e : preset.errors)
+            errors.append({QString(), tr("%1: %2").arg(path, e.toString())});
+        showProblems(errors);
+        QStringList problems;
+        for (const FieldError &e : preset.errors)
+            problems << e.toString();
+        return problems;
+    }
+    clearProblems();
+    applyPreset(*preset.value);
+    return {};
+}
+
+QString NewSessionDialog::savePreset(const QString &path)
+{
+    QList<FieldError> errors;
+    const Session session = draft(&errors);
+    Preset preset;
+    preset.participants = session.participants;
+    // The default persona is the absence of one in a preset.
+    for (Participant &p : preset.participants)
+        if (p.personaSource.isEmpty() && p.persona == Persona::defaultPrompt())
+            p.persona.clear();
+    preset.paradigm = session.paradigm;
+    preset.rounds = session.rounds;
+    preset.topic = session.topic;
+    preset.options = session.options;
+    // Library names stay names: relative to the preset's folder they resolve in the library.
+    preset.baseFolder = QFileInfo(path).absolutePath();
+    QString problem;
+    if (!errors.isEmpty())
+        problem = readable(errors.first());
+    else if (const std::optional<FieldError> error = preset.save(path))
+        problem = error->toString();
+    if (!problem.isEmpty())
+        showProblems({{QString(), problem}});
+    return problem;
+}
+
+void NewSessionDialog::loadPresetInteractively()
+{
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Load Preset"),
+        QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation),
+        tr("Presets (*.yaml *.yml)"));
+    if (!path.isEmpty())
+        loadPreset(path);
+}
+
+void NewSessionDialog::savePresetInteractively()
+{
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Save Preset"),
+        QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation) + u"/preset.yaml"_s,
+        tr("Presets (*.yaml *.yml)"));
+    if (!path.isEmpty())
+        savePreset(path);
+}
+
+} // namespace Crosstalk

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// File → New Session against the fake LLM server: validation next to the fields, presets saved
+// and loaded, and a session set up by pointing and clicking that runs to its end in the window.
+#include "newsessiondialog.h"
+#include "sessionlistmodel.h"
+#include "topologypicture.h"
+#include "transcriptmodel.h"
+#include "windowtest.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QJsonArray>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTableWidget>
+
+using namespace Qt::StringLiterals;
+using namespace Crosstalk;
+using namespace Crosstalk::Test;
+
+class TestNewSessionDialog : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    Fake::FakeLlmServer m_server;
+    std::unique_ptr<WindowFixture> m_fixture;
+
+    NewSessionDialog *openDialog()
+    {
+        for (QAction *a : m_fixture->window->findChildren<QAction *>())
+            if (a->text() == u"&New Session…"_s && a->shortcut() == QKeySequence::New) {
+                a->trigger();
+                break;
+            }
+        // A dialog closed before is still there until the event loop deletes it.
+        for (auto *dialog : m_fixture->window->findChildren<NewSessionDialog *>())
+            if (dialog->isVisible())
+                return dialog;
+        return nullptr;
+    }
+
+    void clickStart(NewSessionDialog *dialog)
+    {
+        auto *start = dialog->findChild<QPushButton *>(u"startSession"_s);
+        QVERIFY(start);
+        QTest::mouseClick(start, Qt::LeftButton);
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        sandboxLocations(m_dir);
+        QVERIFY(m_server.listen());
+        m_server.setTiming({0, 10, 2000});
+    }
+
+    void init()
+    {
+        m_fixture = std::make_unique<WindowFixture>();
+        QVERIFY(m_fixture->open(
+            m_server,
+            m_dir.filePath(QString::fromLatin1(QTest::currentTestFunction()) + u".db"_s)));
+    }
+
+    void cleanup() { m_fixture.reset(); }
+
+    void problemsAreShownNextToTheirFields()
+    {
+        NewSessionDialog *dialog = openDialog();
+        QVERIFY(dialog);
+        // No topic, and two participants with the same name.
+        dialog->setParticipant(0, u"Twin"_s, u"m0"_s, {});
+        dialog->setParticipant(1, u"Twin"_s, u"m1"_s, {});
+        clickStart(dialog);
+        QVERIFY(dialog->isVisible());
+        QVERIFY(dialog->createdSession().isNull());
+        QVERIFY(!dialog->problemText(u"topic"_s).isEmpty());
+        QVERIFY(dialog->findChild<QLabel *>(u"problem_topic"_s)->isVisible());
+
+        dialog->findChild<QPlainTextEdit *>(u"topic"_s)->setPlainText(u"Tea or coffee?"_s);
+        clickStart(dialog);
+        QVERIFY(dialog->isVisible());
+        QVERIFY(dialog->problemText(u"topic"_s).isEmpty());
+        const QString participants = dialog->problemText(u"participants"_s);
+        QVERIFY2(participants.contains(u"Participant 2"_s) && participants.contains(u"name"_s),
+                 qPrintable(participants));
+
+        // The moderator model only matters, and can only be chosen, when moderated.
+        auto *moderator = dialog->findChild<QComboBox *>(u"moderatorModel"_s);
+        QVERIFY(!moderator->isEnabled());
+        auto *paradigm = dialog->findChild<QComboBox *>(u"paradigm"_s);
+        paradigm->setCurrentIndex(paradigm->findData(u"moderated"_s));
+        QVERIFY(moderator->isEnabled());
+        QVERIFY(
+            dialog->findChild<QLabel *>(u"paradigmDescription"_s)->text().contains(u"moderator"_s));
+        dialog->reject();
+        QCOMPARE(m_fixture->engine->sessionIds().size(), 0);
+    }
+
+    void personaFrontMatterGivesDefaults()
+    {
+        NewSessionDialog *dialog = openDialog();
+        QVERIFY(dialog);
+        auto *table = dialog->findChild<QTableWidget *>(u"participants"_s);
+        // The bundled library: the first two rows start as Alice and Bob.
+        QCOMPARE(table->item(0, 0)->text(), u"Alice"_s);
+        QCOMPARE(table->item(1, 0)->text(), u"Bob"_s);
+        dialog->setParticipantCount(3);
+        QCOMPARE(table->rowCount(), 3);
+        auto *persona = qobject_cast<QComboBox *>(table->cellWidget(2, 2));
+        persona->setCurrentIndex(persona->findText(u"judge.md"_s));
+        QCOMPARE(table->item(2, 0)->text(), u"Judge"_s);
+        // A name the user typed is not replaced by the next persona's.
+        table->item(2, 0)->setText(u"Referee"_s);
+        persona->setCurrentIndex(persona->findText(u"sceptic.md"_s));
+        QCOMPARE(table->item(2, 0)->text(), u"Referee"_s);
+        dialog->reject();
+    }
+
+    void presetsSaveAndLoad()
+    {
+        NewSessionDialog *dialog = openDialog();
+        QVERIFY(dialog);
+        dialog->findChild<QPlainTextEdit *>(u"topic"_s)->setPlainText(u"Is Pluto a planet?"_s);
+        dialog->setParticipant(0, u"Astronomer"_s, u"m0"_s, u"expert.md"_s);
+        dialog->setParticipant(1, u"Sceptic"_s, u"m1"_s, u"sceptic.md"_s);
+        dialog->findChild<QSpinBox *>(u"rounds"_s)->setValue(7);
+        auto *paradigm = dialog->findChild<QComboBox *>(u"paradigm"_s);
+        paradigm->setCurrentIndex(paradigm->findData(u"relay"_s));
+        const QString path = m_dir.filePath(u"pluto.yaml"_s);
+        QCOMPARE(dialog->savePreset(path), QString());
+        dialog->reject();
+
+        NewSessionDialog *second = openDialog();
+        QVERIFY(second);
+        QCOMPARE(second->loadPreset(path), QStringList());
+        const Session loaded = second->draft();
+        QCOMPARE(loaded.topic, u"Is Pluto a planet?"_s);
+        QCOMPARE(loaded.rounds, 7);
+        QCOMPARE(loaded.paradigm, Paradigm::Relay);
+        QCOMPARE(loaded.participants.size(), 2);
+        QCOMPARE(loaded.participants.at(0).name, u"Astronomer"_s);
+        QCOMPARE(loaded.participants.at(0).modelAlias, u"m0"_s);
+        QCOMPARE(loaded.participants.at(1).personaSource, u"sceptic.md"_s);
+
+        // A broken preset names its problem and changes nothing.
+        QFile broken(m_dir.filePath(u"broken.yaml"_s));
+        QVERIFY(broken.open(QIODevice::WriteOnly));
+        broken.write("paradigm: chaos\nrounds: 3\n");
+        broken.close();
+        const QStringList problems = second->loadPreset(broken.fileName());
+        QVERIFY(!problems.isEmpty());
+        QVERIFY2(problems.join(u' ').contains(u"paradigm"_s), qPrintable(problems.join(u' ')));
+        QVERIFY(second->problemText(u"general"_s).contains(u"broken.yaml"_s));
+        QCOMPARE(second->draft().rounds, 7);
+        second->reject();
+    }
+
+    void setUpSessionRunsInTheWindow()
+    {
+        NewSessionDialog *dialog = openDialog();
+        QVERIFY(dialog);
+        dialog->findChild<QPlainTextEdit *>(u"topic"_s)->setPlainText(u"Why is the sky blue?"_s);
+        dialog->setParticipant(0, u"Alice"_s, u"m0"_s, u"alice.md"_s);
+        dialog->setParticipant(1, u"Bob"_s, u"m1"_s, u"bob.md"_s);
+        dialog->findChild<QSpinBox *>(u"rounds"_s)->setValue(2);
+        auto *paradigm = dialog->findChild<QComboBox *>(u"paradigm"_s);
+        paradigm->setCurrentIndex(paradigm->findData(u"memory"_s));
+        m_server.clearRequests();
+        clickStart(dialog);
+        const QUuid id = dialog->createdSession();
+        QVERIFY(!id.isNull());
+
+        // The window shows it, and it runs to its end on the fake server.
+        MainWindow *window = m_fixture->window.get();
+        QCOMPARE(window->currentSessionId(), id);
+        QTRY_COMPARE_WITH_TIMEOUT(m_fixture->engine->session(id)->status, SessionStatus::Completed,
+                                  60000);
+        QTRY_COMPARE_WITH_TIMEOUT(window->transcriptModel()->rowCount(), 4, 10000);
+        QCOMPARE(window->sessionListModel()->rowOf(id), 0);
+        const Session &session = *m_fixture->engine->session(id);
+        QCOMPARE(session.topic, u"Why is the sky blue?"_s);
+        QCOMPARE(session.participants.at(0).personaSource, u"alice.md"_s);
+        QCOMPARE(m_server.requests().size(), 4);
+        // Alice's persona reached the server as her system prompt, with its placeholders filled.
+        bool alicePrompted = false;
+        for (const Fake::RecordedRequest &request : m_server.requests()) {
+            const QJsonArray messages = request.json.value(u"messages"_s).toArray();
+            const QString system = messages.first().toObject().value(u"content"_s).toString();
+            if (request.json.value(u"model"_s).toString() == u"model-0"_s)
+                alicePrompted = system.contains(u"Alice"_s) && !system.contains(u"{{"_s);
+        }
+        QVERIFY(alicePrompted);
+    }
+};
+
+QTEST_MAIN(TestNewSessionDialog)
+#include "tst_newsessiondialog.moc"

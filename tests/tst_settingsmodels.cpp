@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Settings → Models against the fake LLM server: add a model, test its connection (and a failing
+// one), choose its id from the server's list, keep the key in the keychain and out of the
+// settings file, see where each value comes from, offer a local server found on this computer.
+#include "modeleditdialog.h"
+#include "settingsdialog.h"
+#include "windowtest.h"
+
+#include <QComboBox>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTreeWidget>
+
+using namespace Qt::StringLiterals;
+using namespace Crosstalk;
+using namespace Crosstalk::Test;
+
+class TestSettingsModels : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    Fake::FakeLlmServer m_server;
+    std::unique_ptr<WindowFixture> m_fixture;
+
+    QTreeWidgetItem *row(SettingsDialog *dialog, const QString &alias)
+    {
+        auto *list = dialog->findChild<QTreeWidget *>(u"modelList"_s);
+        const auto items = list->findItems(alias, Qt::MatchExactly, 0);
+        return items.isEmpty() ? nullptr : items.first();
+    }
+
+    void fill(ModelEditDialog *edit, const QString &alias, const QString &url, const QString &key)
+    {
+        edit->findChild<QLineEdit *>(u"alias"_s)->setText(alias);
+        edit->findChild<QLineEdit *>(u"baseUrl"_s)->setText(url);
+        edit->findChild<QComboBox *>(u"modelId"_s)->setEditText(u"fake-model"_s);
+        auto *mode = edit->findChild<QComboBox *>(u"keyMode"_s);
+        mode->setCurrentIndex(mode->findData(int(ModelEditDialog::KeyMode::Keychain)));
+        edit->findChild<QLineEdit *>(u"apiKey"_s)->setText(key);
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        sandboxLocations(m_dir);
+        QVERIFY(m_server.listen());
+        m_server.setModels({u"fake-model"_s, u"fake-large"_s});
+    }
+
+    void init()
+    {
+        m_fixture = std::make_unique<WindowFixture>();
+        QVERIFY(m_fixture->open(
+            m_server,
+            m_dir.filePath(QString::fromLatin1(QTest::currentTestFunction()) + u".db"_s)));
+    }
+
+    void cleanup() { m_fixture.reset(); }
+
+    void addModelAndTestItsConnection()
+    {
+        SettingsDialog *dialog = m_fixture->window->openSettings();
+        QVERIFY(dialog->isVisible());
+        ModelEditDialog *edit = dialog->editModel();
+        const QString url = m_server.baseUrl().toString() + u"/v1"_s;
+        fill(edit, u"fake"_s, url, u"sk-test-secret-1234"_s);
+
+        m_server.clearRequests();
+        QSignalSpy tested(edit, &ModelEditDialog::testFinished);
+        QTest::mouseClick(edit->findChild<QPushButton *>(u"testConnection"_s), Qt::LeftButton);
+        QVERIFY(tested.wait(20000));
+        QVERIFY2(tested.first().at(0).toBool(), qPrintable(tested.first().at(1).toString()));
+        QVERIFY(edit->testResult().startsWith(u"Connected"_s));
+        // A real request, with the typed key.
+        QCOMPARE(m_server.requests().size(), 1);
+        QCOMPARE(m_server.requests().first().path, "/v1/models"_ba);
+        QCOMPARE(m_server.requests().first().headers.value("authorization").toByteArray(),
+                 "Bearer sk-test-secret-1234"_ba);
+
+        // The server's list fills the model id box.
+        QSignalSpy fetched(edit, &ModelEditDialog::modelsFetched);
+        QTest::mouseClick(edit->findChild<QPushButton *>(u"fetchModels"_s), Qt::LeftButton);
+        QVERIFY(fetched.wait(20000));
+        QCOMPARE(fetched.first().at(0).toStringList(),
+                 (QStringList{u"fake-model"_s, u"fake-large"_s}));
+        auto *modelId = edit->findChild<QComboBox *>(u"modelId"_s);
+        QCOMPARE(modelId->count(), 2);
+        modelId->setCurrentIndex(1);
+        QCOMPARE(edit->model().modelId, u"fake-large"_s);
+
+        edit->accept();
+        // The Engine knows it at once; the key is in the keychain and not in the settings file.
+        const std::optional<ModelConfig> model = m_fixture->engine->registry().model(u"fake"_s);
+        QVERIFY(model);
+        QCOMPARE(model->modelId, u"fake-large"_s);
+        QCOMPARE(model->apiKeyRef, u"keychain:fake"_s);
+        QVERIFY(row(dialog, u"fake"_s));
+        QFile settings(Settings().filePath());
+        QVERIFY(settings.open(QIODevice::ReadOnly));
+        const QByteArray stored = settings.readAll();
+        QVERIFY(stored.contains("fake-large"));
+        QVERIFY(!stored.contains("sk-test-secret-1234"));
+        QString secret;
+        bool answered = false;
+        m_fixture->secrets->read(u"fake"_s, this, [&](std::optional<QString> value, QString) {
+            secret = value.value_or(QString());
+            answered = true;
+        });
+        QTRY_VERIFY(answered);
+        QCOMPARE(secret, u"sk-test-secret-1234"_s);
+
+        // Editing it again, the connection test reads the key from the keychain.
+        ModelEditDialog *again = dialog->editModel(u"fake"_s);
+        QVERIFY(again->findChild<QLineEdit *>(u"apiKey"_s)->text().isEmpty());
+        m_server.clearRequests();
+        QSignalSpy retested(again, &ModelEditDialog::testFinished);
+        again->testConnection();
+        QVERIFY(retested.wait(20000));
+        QVERIFY(retested.first().at(0).toBool());
+        QCOMPARE(m_server.requests().first().headers.value("authorization").toByteArray(),
+                 "Bearer sk-test-secret-1234"_ba);
+        again->reject();
+
+        // Removing it removes the key too.
+        dialog->removeModel(u"fake"_s);
+        QVERIFY(!m_fixture->engine->registry().model(u"fake"_s));
+        QVERIFY(!row(dialog, u"fake"_s));
+        answered = false;
+        m_fixture->secrets->read(u"fake"_s, this, [&](std::optional<QString> value, QString) {
+            secret = value.value_or(u"gone"_s);
+            answered = true;
+        });
+        QTRY_VERIFY(answered);
+        QVERIFY(secret.isEmpty() || secret == u"gone"_s);
+    }
+
+    void failingConnectionSaysWhy()
+    {
+        SettingsDialog *dialog = m_fixture->window->openSettings();
+        ModelEditDialog *edit = dialog->editModel();
+        fill(edit, u"nowhere"_s, u"http://127.0.0.1:%1/v1"_s.arg(Fake::FakeLlmServer::closedPort()),
+             u"k"_s);
+        QSignalSpy tested(edit, &ModelEditDialog::testFinished);
+        edit->testConnection();
+        QVERIFY(tested.wait(30000));
+        QVERIFY(!tested.first().at(0).toBool());
+        QVERIFY2(edit->testResult().startsWith(u"Failed"_s), qPrintable(edit->testResult()));
+
+        // Invalid fields keep the dialog open with the reason.
+        edit->findChild<QLineEdit *>(u"baseUrl"_s)->setText(u"ftp://example.org"_s);
+        edit->accept();
+        QVERIFY(edit->isVisible());
+        QVERIFY(edit->findChild<QLabel *>(u"aliasProblem"_s)->text().contains(u"http"_s));
+        edit->findChild<QLineEdit *>(u"alias"_s)->setText(u"m0"_s);
+        edit->accept();
+        QVERIFY(edit->findChild<QLabel *>(u"aliasProblem"_s)->text().contains(u"exists"_s));
+        edit->reject();
+        QVERIFY(!m_fixture->engine->registry().model(u"nowhere"_s));
+    }
+
+    void showsWhereValuesComeFrom()
+    {
+        SettingsDialog *dialog = m_fixture->window->openSettings();
+        QTreeWidgetItem *m0 = row(dialog, u"m0"_s);
+        QVERIFY(m0);
+        QVERIFY2(m0->text(4).contains(u"settings: "_s) && m0->text(4).contains(u"base_url"_s),
+                 qPrintable(m0->text(4)));
+        QTreeWidgetItem *big = row(dialog, u"big"_s);
+        QVERIFY(big);
+        QCOMPARE(big->text(4), u"defaults"_s);
+        QVERIFY(row(dialog, u"demo"_s));
+        // A slot changed here records only the value that differs from the environment.
+        ModelConfig changed = *m_fixture->engine->registry().model(u"big"_s);
+        changed.outputPricePerMillion = 12.5;
+        dialog->storeModel(changed);
+        const QVariantMap stored = Settings().modelAttributes(u"big"_s);
+        QCOMPARE(stored.keys(), QStringList{u"output_price_per_million"_s});
+        QVERIFY(row(dialog, u"big"_s)->text(4).contains(u"settings: output_price_per_million"_s));
+        dialog->removeModel(u"big"_s);
+        QVERIFY(Settings().modelAttributes(u"big"_s).isEmpty());
+    }
+
+    void offersLocalServers()
+    {
+        // A second fake server stands for Ollama; the one m0 and m1 use stands for LM Studio,
+        // already configured; nothing listens where vLLM would be.
+        Fake::FakeLlmServer ollama;
+        QVERIFY(ollama.listen());
+        m_fixture->window->setLocalServerCandidates(
+            {{u"Ollama"_s, u"ollama"_s, ollama.port()},
+             {u"LM Studio"_s, u"lmstudio"_s, m_server.port()},
+             {u"vLLM"_s, u"vllm"_s, Fake::FakeLlmServer::closedPort()}});
+        SettingsDialog *dialog = m_fixture->window->openSettings();
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->probeFinished(), 20000);
+        auto *add = dialog->findChild<QPushButton *>(u"addLocal_ollama"_s);
+        QVERIFY(add);
+        QVERIFY(add->isEnabled());
+        QVERIFY(!dialog->findChild<QPushButton *>(u"addLocal_vllm"_s));
+        auto *known = dialog->findChild<QPushButton *>(u"addLocal_lmstudio"_s);
+        QVERIFY(known);
+        QVERIFY(!known->isEnabled());
+        QCOMPARE(known->text(), u"Added as m1"_s);
+        add->click();
+        const std::optional<ModelConfig> model = m_fixture->engine->registry().model(u"ollama"_s);
+        QVERIFY(model);
+        QCOMPARE(model->baseUrl.port(), ollama.port());
+        QCOMPARE(model->modelId, u"fake-model"_s);
+        QVERIFY(model->apiKeyRef.isEmpty());
+        QVERIFY(!add->isEnabled());
+    }
+};
+
+QTEST_MAIN(TestSettingsModels)
+#include "tst_settingsmodels.moc"
