@@ -52,9 +52,8 @@ private slots:
         QStringList titles;
         for (QAction *menu : window.menuBar()->actions())
             titles << menu->text();
-        QCOMPARE(titles,
-                 (QStringList{u"&File"_s, u"&Session"_s, u"&Message"_s, u"&View"_s, u"Se&ttings"_s,
-                              u"&Help"_s}));
+        QCOMPARE(titles, (QStringList{u"&File"_s, u"&Session"_s, u"&Message"_s, u"&View"_s,
+                                      u"Se&ttings"_s, u"&Help"_s}));
         const QList<QAction *> actions = window.findChildren<QAction *>();
         const auto hasShortcut = [&](const QKeySequence &sequence) {
             return std::any_of(actions.begin(), actions.end(),
@@ -81,9 +80,9 @@ private slots:
             }
         }
         QVERIFY(taken.size() >= 16);
-        QCOMPARE(taken.value(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F),
-                             u"&Full Screen Mode"_s),
-                 u"&Full Screen Mode"_s);
+        QCOMPARE(
+            taken.value(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F), u"&Full Screen Mode"_s),
+            u"&Full Screen Mode"_s);
     }
 
     void panelToggleHidesAndShows()

@@ -16,6 +16,7 @@
 #include <QFileDialog>
 #include <QInputDialog>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListView>
 #include <QMessageBox>
 #include <QPlainTextEdit>
@@ -338,7 +339,11 @@ private slots:
         const QString path = f.dir.filePath(u"exported.json"_s);
         const auto chooseFile = [](const QString &file) {
             WindowFixture::whenDialogShows<QFileDialog>([file](QFileDialog *dialog) {
-                dialog->selectFile(file);
+                // selectFile() of a file that does not exist yet may leave the proposed name in
+                // place while the file system model loads; type the name as a person would.
+                auto *name = dialog->findChild<QLineEdit *>(u"fileNameEdit"_s);
+                QVERIFY(name);
+                name->setText(file);
                 static_cast<QDialog *>(dialog)->accept(); // QFileDialog's own is protected
             });
         };

@@ -176,12 +176,12 @@ int runWindow(int argc, char **argv)
     QCommandLineOption reportFirstPaint(
         u"report-first-paint"_s,
         u"Print \"first-paint MS\" (milliseconds since the epoch) once the window is painted."_s);
-        QCommandLineOption dialog(
+    QCommandLineOption dialog(
         u"dialog"_s,
         u"With --screenshot: render the new-session dialog or the persona editor instead, in a "
         "sandbox of its own."_s,
         u"new-session|persona-editor"_s);
-        for (QCommandLineOption *option :
+    for (QCommandLineOption *option :
          {&screenshot, &demoSession, &palette, &reportFirstPaint, &dialog}) {
         option->setFlags(QCommandLineOption::HiddenFromHelp);
         parser.addOption(*option);

@@ -8,12 +8,12 @@
 #include "config/settings.h"
 #include "conversation/engine.h"
 #include "demosession.h"
-#include "messagedelegate.h"
-#include "runactions.h"
 #include "localapi.h"
+#include "messagedelegate.h"
 #include "newsessiondialog.h"
 #include "persona/personalibrary.h"
 #include "personapanel.h"
+#include "runactions.h"
 #include "sessionlistdelegate.h"
 #include "sessionlistmodel.h"
 #include "settingsdialog.h"
@@ -137,6 +137,8 @@ void MainWindow::createActions()
         new QAction(QIcon::fromTheme(u"document-new"_s), tr("New &Demo Session"), this);
     m_newDemoAction->setToolTip(
         tr("Start a debate on the built-in offline demo model: no key or server needed"));
+    // Ctrl+N belongs to New Session…, which sets a conversation up.
+    m_newDemoAction->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_N);
     connect(m_newDemoAction, &QAction::triggered, this, [this] { startDemoSession(); });
 
     m_newSessionAction =
