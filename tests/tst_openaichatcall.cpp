@@ -100,7 +100,8 @@ private slots:
         QCOMPARE(m_big.kind, ApiKind::OpenAI);
         QCOMPARE(m_big.modelId, u"gpt-4o"_s);
         QCOMPARE(m_key, kKey);
-        m_server->setTiming({0, 0, 2000}); // paced, so the reply arrives in several reads
+        m_server->setTiming(
+            {0, 0, 400}); // paced, so the reply arrives in several reads even under ASan
 
         CallLog log;
         ChatCall *call = startCall(&log);
