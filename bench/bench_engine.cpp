@@ -6,6 +6,7 @@
 //  P5: 100 concurrent sessions against one fake server, counted when they complete without
 //      a single failed message.
 // The fake server runs as its own process with precise timers (ARCHITECTURE.md, "Measuring P1").
+#include "benchsupport.h"
 #include "conversation/engine.h"
 #include "llm/chatclient.h"
 
@@ -25,77 +26,27 @@ using namespace Crosstalk;
 
 namespace {
 
-QJsonObject result(double value, const QString &unit, double target, bool ok, const QString &note)
+using namespace Crosstalk::Bench;
+
+// 50 ms replies (first token after 50 ms, the rest at once) on precise timers.
+bool startServer(FakeServer &server, int replyMs)
 {
-    return {{u"value"_s, value},
-            {u"unit"_s, unit},
-            {u"target"_s, target},
-            {u"ok"_s, ok},
-            {u"note"_s, note}};
-}
-
-struct FakeServer
-{
-    QProcess process;
-    QUrl baseUrl;
-
-    bool start(int replyMs)
-    {
-        process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        process.start(QStringLiteral(CROSSTALK_FAKELLM_EXECUTABLE),
-                      {u"--port"_s, u"0"_s, u"--latency-ms"_s, QString::number(replyMs),
-                       u"--ttft-ms"_s, QString::number(replyMs), u"--tokens-per-second"_s, u"0"_s});
-        if (!process.waitForStarted(10000) || !process.waitForReadyRead(10000))
-            return false;
-        const QByteArray line = process.readLine().trimmed();
-        baseUrl = QUrl(QString::fromUtf8(line.mid(line.lastIndexOf(' ') + 1)));
-        return baseUrl.isValid();
-    }
-
-    ~FakeServer()
-    {
-        process.kill();
-        process.waitForFinished(5000);
-    }
-};
-
-// Runs the event loop until `done` holds or `timeoutMs` passes.
-bool spin(const std::function<bool()> &done, int timeoutMs)
-{
-    QElapsedTimer clock;
-    clock.start();
-    while (!done() && clock.elapsed() < timeoutMs)
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
-    return done();
+    return server.start({u"--latency-ms"_s, QString::number(replyMs), u"--ttft-ms"_s,
+                         QString::number(replyMs), u"--tokens-per-second"_s, u"0"_s});
 }
 
 Engine makeEngine(const QUrl &baseUrl, ChatClient &client)
 {
-    QProcessEnvironment env;
-    env.insert(u"OPENAI_BASE_URL"_s, baseUrl.resolved(QUrl(u"/v1"_s)).toString());
-    env.insert(u"OPENAI_API_KEY"_s, u"sk-bench"_s);
-    const ModelRegistry registry = ModelRegistry::load(env, nullptr);
+    const ModelRegistry registry = registryFor(baseUrl);
     client.setNetworkPolicy(registry.network());
     return Engine(registry, &client, nullptr);
-}
-
-Session draft(int participants, int rounds)
-{
-    Session s;
-    s.topic = u"What makes a good benchmark?"_s;
-    s.paradigm = Paradigm::Memory;
-    s.rounds = rounds;
-    for (int i = 0; i < participants; ++i)
-        s.participants.append(
-            {u"P%1"_s.arg(i + 1), u"big"_s, u"You are P%1."_s.arg(i + 1), {}, {}});
-    return s;
 }
 
 QJsonObject measureP1()
 {
     constexpr int participants = 5, rounds = 20, replyMs = 50;
     FakeServer server;
-    if (!server.start(replyMs))
+    if (!startServer(server, replyMs))
         return result(0, u"ratio"_s, 1.05, false, u"crosstalk-fakellm did not start"_s);
     ChatClient client;
     Engine engine = makeEngine(server.baseUrl, client);
@@ -141,7 +92,7 @@ QJsonObject measureP5()
 {
     constexpr int sessions = 100, participants = 3, rounds = 3, replyMs = 50;
     FakeServer server;
-    if (!server.start(replyMs))
+    if (!startServer(server, replyMs))
         return result(0, u"sessions"_s, sessions, false, u"crosstalk-fakellm did not start"_s);
     ChatClient client;
     Engine engine = makeEngine(server.baseUrl, client);

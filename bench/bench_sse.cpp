@@ -4,6 +4,7 @@
 // OpenAIChatCall against crosstalk-fakellm running as a separate process (so the server's
 // work is not counted). QUALITY.md P2 also counts the model update and persistence, which
 // come later: this reports its own keys, never "P2".
+#include "benchsupport.h"
 #include "llm/chatclient.h"
 #include "llm/sseparser.h"
 
@@ -17,8 +18,6 @@
 #include <QTimer>
 #include <QUrl>
 
-#include <sys/resource.h>
-
 #include <cstdio>
 
 using namespace Qt::StringLiterals;
@@ -26,31 +25,14 @@ using namespace Crosstalk;
 
 namespace {
 
+using namespace Crosstalk::Bench;
+
 const QString kParseKey = u"sse_parse_mb_s"_s;
 const QString kCpuKey = u"client_cpu_per_500_token_reply"_s;
 constexpr int kReplyTokens = 500;
 constexpr double kParseTargetMbS = 100;   // two orders above the fastest provider's stream
 constexpr double kCpuTargetMs = 1.0;      // P2's budget for the whole app
 constexpr qsizetype kNetworkChunk = 1400; // about one TCP segment per read
-
-double processCpuMs()
-{
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    const auto ms = [](const timeval &t) {
-        return double(t.tv_sec) * 1e3 + double(t.tv_usec) / 1e3;
-    };
-    return ms(usage.ru_utime) + ms(usage.ru_stime);
-}
-
-QJsonObject result(double value, const QString &unit, double target, bool ok, const QString &note)
-{
-    return {{u"value"_s, value},
-            {u"unit"_s, unit},
-            {u"target"_s, target},
-            {u"ok"_s, ok},
-            {u"note"_s, note}};
-}
 
 // A 500-token reply as OpenAI streams it with include_usage: one chunk per token.
 QByteArray openAiStream()
@@ -179,24 +161,11 @@ private:
 
 QJsonObject measureClient()
 {
-    QTemporaryDir dir;
-    const QString scriptPath = dir.filePath(u"script.json"_s);
-    {
-        QFile script(scriptPath);
-        if (!script.open(QIODevice::WriteOnly))
-            return result(0, u"ms"_s, kCpuTargetMs, false, u"cannot write the server script"_s);
-        script.write(R"({"rules": [{"reply": {"filler": 500}}]})");
-    }
-    QProcess server;
-    server.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    server.start(
-        QStringLiteral(CROSSTALK_FAKELLM_EXECUTABLE),
-        {u"--port"_s, u"0"_s, u"--script"_s, scriptPath, u"--tokens-per-second"_s, u"0"_s});
-    // The server prints one line saying where it listens; a benchmark may wait for it.
-    if (!server.waitForStarted(10000) || !server.waitForReadyRead(10000))
+    FakeServer server;
+    if (!server.start({u"--tokens-per-second"_s, u"0"_s},
+                      R"({"rules": [{"reply": {"filler": 500}}]})"))
         return result(0, u"ms"_s, kCpuTargetMs, false, u"crosstalk-fakellm did not start"_s);
-    const QByteArray line = server.readLine().trimmed();
-    const QUrl baseUrl(QString::fromUtf8(line.mid(line.lastIndexOf(' ') + 1)));
+    const QUrl baseUrl = server.baseUrl;
 
     ModelConfig model;
     model.alias = u"big"_s;
@@ -209,8 +178,6 @@ QJsonObject measureClient()
     ClientRun run(model, warmup, count);
     QTimer::singleShot(0, &run, [&run] { run.start(); });
     QCoreApplication::exec();
-    server.kill();
-    server.waitForFinished(5000);
     if (run.failed())
         return result(0, u"ms"_s, kCpuTargetMs, false, u"a call failed: "_s + run.error());
     const double cpu = run.cpuMsPerReply();

@@ -12,6 +12,7 @@
 //      100,000 messages.
 //  P7: start-up of the real `crosstalk` binary to its first painted window over that store.
 // Everything GUI runs on the offscreen platform.
+#include "benchsupport.h"
 #include "config/appidentity.h"
 #include "conversation/engine.h"
 #include "llm/chatclient.h"
@@ -50,103 +51,13 @@ namespace {
 
 constexpr int kReplyTokens = 500;
 
-QJsonObject result(double value, const QString &unit, double target, bool ok, const QString &note)
+using namespace Crosstalk::Bench;
+
+// Every reply exactly 500 filler tokens, sent at `tokensPerSecond` per stream (0: at once).
+bool startServer(FakeServer &server, double tokensPerSecond)
 {
-    return {{u"value"_s, std::round(value * 1000) / 1000},
-            {u"unit"_s, unit},
-            {u"target"_s, target},
-            {u"ok"_s, ok},
-            {u"note"_s, note}};
-}
-
-double processCpuMs()
-{
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    const auto ms = [](const timeval &t) {
-        return double(t.tv_sec) * 1e3 + double(t.tv_usec) / 1e3;
-    };
-    return ms(usage.ru_utime) + ms(usage.ru_stime);
-}
-
-QString loadAverage()
-{
-    QFile file(u"/proc/loadavg"_s);
-    if (!file.open(QIODevice::ReadOnly))
-        return u"?"_s;
-    return QString::fromLatin1(file.readAll()).section(u' ', 0, 0);
-}
-
-// Runs the event loop until `done` holds or `timeoutMs` passes.
-bool spin(const std::function<bool()> &done, int timeoutMs)
-{
-    QElapsedTimer clock;
-    clock.start();
-    while (!done() && clock.elapsed() < timeoutMs)
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 20);
-    return done();
-}
-
-double percentile(std::vector<double> values, double p)
-{
-    if (values.empty())
-        return 0;
-    std::sort(values.begin(), values.end());
-    return values[std::min(values.size() - 1, size_t(p * double(values.size())))];
-}
-
-// crosstalk-fakellm in its own process: every reply is exactly 500 filler tokens.
-struct FakeServer
-{
-    QTemporaryDir dir;
-    QProcess process;
-    QUrl baseUrl;
-
-    bool start(double tokensPerSecond)
-    {
-        const QString scriptPath = dir.filePath(u"script.json"_s);
-        QFile script(scriptPath);
-        if (!script.open(QIODevice::WriteOnly))
-            return false;
-        script.write(R"({"rules": [{"reply": {"filler": 500}}]})");
-        script.close();
-        process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        process.start(QStringLiteral(CROSSTALK_FAKELLM_EXECUTABLE),
-                      {u"--port"_s, u"0"_s, u"--script"_s, scriptPath, u"--tokens-per-second"_s,
-                       QString::number(tokensPerSecond)});
-        // The server prints one line saying where it listens.
-        if (!process.waitForStarted(10000) || !process.waitForReadyRead(10000))
-            return false;
-        const QByteArray line = process.readLine().trimmed();
-        baseUrl = QUrl(QString::fromUtf8(line.mid(line.lastIndexOf(' ') + 1)));
-        return baseUrl.isValid();
-    }
-
-    ~FakeServer()
-    {
-        process.kill();
-        process.waitForFinished(5000);
-    }
-};
-
-ModelRegistry registryFor(const QUrl &baseUrl)
-{
-    QProcessEnvironment env;
-    env.insert(u"OPENAI_BASE_URL"_s, baseUrl.resolved(QUrl(u"/v1"_s)).toString());
-    env.insert(u"OPENAI_API_KEY"_s, u"sk-bench"_s);
-    return ModelRegistry::load(env, nullptr);
-}
-
-Session draft(int participants, int rounds)
-{
-    Session s;
-    s.topic = u"What makes a good benchmark?"_s;
-    s.paradigm = Paradigm::Memory;
-    s.rounds = rounds;
-    for (int i = 0; i < participants; ++i)
-        s.participants.append(
-            {u"P%1"_s.arg(i + 1), u"big"_s, u"You are P%1."_s.arg(i + 1), {}, {}});
-    return s;
+    return server.start({u"--tokens-per-second"_s, QString::number(tokensPerSecond)},
+                        R"({"rules": [{"reply": {"filler": 500}}]})");
 }
 
 // Sessions streaming against a fake server into a store-backed engine.
@@ -162,7 +73,7 @@ struct StreamingRun
 
     bool setUp(double tokensPerSecond, int sessions, int participants, int rounds)
     {
-        if (!server.start(tokensPerSecond)) {
+        if (!startServer(server, tokensPerSecond)) {
             error = u"crosstalk-fakellm did not start"_s;
             return false;
         }
