@@ -92,7 +92,7 @@ int main(int argc, char **argv)
         QString label;
         QString query;
     };
-    const QList<Probe> probes{
+    QList<Probe> probes{
         {u"most common word"_s, words[0]},
         {u"word of rank 100"_s, words[100]},
         {u"word of rank 5000"_s, words[5000]},
@@ -103,6 +103,15 @@ int main(int argc, char **argv)
         {u"5-letter prefix"_s, words[200].left(5) + u'*'},
         {u"no match"_s, u"zzzzqqq"_s},
     };
+    // The costliest prefixes are those of the most common words: a prefix without an index of
+    // its length makes FTS5 merge the postings of every word it matches.
+    for (int letters = 4; letters <= 8; ++letters) {
+        const auto word = std::find_if(words.cbegin(), words.cend(),
+                                       [letters](const QString &w) { return w.size() > letters; });
+        if (word != words.cend())
+            probes.append(
+                {u"%1-letter prefix of a common word"_s.arg(letters), word->left(letters) + u'*'});
+    }
     double worst = 0;
     QStringList parts;
     for (const Probe &probe : probes) {

@@ -7,6 +7,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -125,6 +126,19 @@ private Q_SLOTS:
             const auto loaded = store.loadSession(session.value->id);
             QVERIFY(loaded);
             QCOMPARE(*loaded, *session.value);
+            // Migration 2 rebuilt the full-text index: what was stored is found again.
+            static const QRegularExpression longWord(u"\\w{4,}"_s);
+            for (const Message &message : loaded->messages) {
+                const QRegularExpressionMatch word = longWord.match(message.content);
+                if (message.status == MessageStatus::Streaming || !word.hasMatch())
+                    continue;
+                const auto hits = store.search(word.captured().left(4) + u'*', 1000);
+                QVERIFY(hits);
+                QVERIFY2(
+                    std::any_of(hits->cbegin(), hits->cend(),
+                                [&](const SearchHit &hit) { return hit.messageId == message.id; }),
+                    qPrintable(word.captured()));
+            }
         }
         const auto list = store.listSessions();
         QVERIFY(list);
@@ -487,6 +501,7 @@ private Q_SLOTS:
         }
     }
 
+    // A streaming reply is indexed once it stops streaming, not at every checkpoint.
     void searchFollowsEdits()
     {
         Session session = Samples::session(SessionStatus::Running, Samples::Optionals::Absent);
@@ -495,21 +510,51 @@ private Q_SLOTS:
         SessionStore store;
         QVERIFY(store.open(freshPath()));
         QVERIFY(store.saveSession(session, SessionStore::Messages::Replace));
-        QVERIFY(store.checkpointStreaming(session.messages[0].id, u"beta gamma"_s));
         QVERIFY(store.search(u"alpha"_s)->isEmpty());
-        QCOMPARE(store.search(u"gamma"_s)->size(), 1);
-        QCOMPARE(store.search(u"gamma"_s)->at(0).snippet,
-                 u"beta "_s + SearchHit::matchStart + u"gamma"_s + SearchHit::matchEnd);
+        QVERIFY(store.checkpointStreaming(session.messages[0].id, u"beta gamma"_s));
+        QVERIFY(store.search(u"gamma"_s)->isEmpty());
+        QCOMPARE(pragma(store.path(), u"PRAGMA integrity_check"_s).toString(), u"ok"_s);
+
         Message done = session.messages[0];
-        done.content = u"delta"_s;
+        done.content = u"beta gamma delta"_s;
         done.status = MessageStatus::Complete;
         QVERIFY(store.updateMessage(done));
+        QCOMPARE(store.search(u"gamma"_s)->size(), 1);
+        QCOMPARE(store.search(u"gamma"_s)->at(0).snippet, u"beta "_s + SearchHit::matchStart +
+                                                              u"gamma"_s + SearchHit::matchEnd +
+                                                              u" delta"_s);
+        done.content = u"epsilon"_s;
+        QVERIFY(store.updateMessage(done));
         QVERIFY(store.search(u"gamma"_s)->isEmpty());
-        QCOMPARE(store.search(u"delta"_s)->size(), 1);
+        QCOMPARE(store.search(u"epsilon"_s)->size(), 1);
+
+        // Replaced by its streaming self again: out of the index until it completes.
         QVERIFY(store.saveSession(session, SessionStore::Messages::Replace));
-        QVERIFY(store.search(u"delta"_s)->isEmpty());
-        QCOMPARE(store.search(u"alpha"_s)->size(), 1);
+        QVERIFY(store.search(u"epsilon"_s)->isEmpty());
+        QVERIFY(store.search(u"alpha"_s)->isEmpty());
+        done.content = u"alpha omega"_s;
+        QVERIFY(store.updateMessage(done));
+        QCOMPARE(store.search(u"omega"_s)->size(), 1);
+        QVERIFY(store.deleteSession(session.id));
+        QVERIFY(store.search(u"omega"_s)->isEmpty());
         QCOMPARE(pragma(store.path(), u"PRAGMA integrity_check"_s).toString(), u"ok"_s);
+    }
+
+    // Prefixes of every length find the same messages, indexed (2–6 letters) or not.
+    void searchPrefixesOfEveryLength()
+    {
+        Session session = Samples::session(SessionStatus::Completed, Samples::Optionals::Absent);
+        session.messages = {plainMessage(session, 0, u"Extraordinarily so."_s),
+                            plainMessage(session, 1, u"An extra, ordinary day."_s)};
+        SessionStore store;
+        QVERIFY(store.open(freshPath()));
+        QVERIFY(store.saveSession(session, SessionStore::Messages::Replace));
+        const QString word = u"extraordinarily"_s;
+        for (qsizetype letters = 2; letters <= word.size(); ++letters) {
+            const auto hits = store.search(word.left(letters) + u'*');
+            QVERIFY(hits);
+            QCOMPARE(hits->size(), letters <= 5 ? 2 : 1);
+        }
     }
 
     void slotPersonas()
