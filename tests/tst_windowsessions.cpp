@@ -2,7 +2,9 @@
 // The window against a store and the fake LLM server: the session list follows the store,
 // the transcript streams, run controls pause and resume, failures are marked.
 #include "fault.h"
+#include "messagedelegate.h"
 #include "sessionlistdelegate.h"
+#include "transcriptview.h"
 #include "windowfixture.h"
 
 #include <QComboBox>
@@ -129,11 +131,18 @@ private slots:
         QList<std::pair<int, qint64>> contentChanges; // row, ms
         QElapsedTimer clock;
         clock.start();
+        // The bubble shows the growing text: its document takes each update's new tail.
+        const MessageDelegate *delegate =
+            f.window->findChild<TranscriptView *>()->messageDelegate();
+        QStringList misshown;
         connect(transcript, &QAbstractItemModel::dataChanged, this,
                 [&](const QModelIndex &top, const QModelIndex &bottom, const QList<int> &roles) {
                     if (roles == QList<int>{TranscriptModel::ContentRole}) {
                         QCOMPARE(top, bottom);
                         contentChanges.append({top.row(), clock.elapsed()});
+                        const QString content = top.data(TranscriptModel::ContentRole).toString();
+                        if (delegate->shownText(top) != content)
+                            misshown.append(content);
                     }
                 });
 
@@ -179,6 +188,7 @@ private slots:
         for (const QList<QVariant> &args : std::as_const(deltas))
             deltaCount += args.first().value<EngineEvent>().type == EngineEventType::MessageDelta;
         QVERIFY(!contentChanges.isEmpty());
+        QVERIFY2(misshown.isEmpty(), qPrintable(misshown.join(u"\n"_s)));
         QVERIFY2(
             contentChanges.size() < deltaCount,
             qPrintable(u"%1 updates for %2 deltas"_s.arg(contentChanges.size()).arg(deltaCount)));

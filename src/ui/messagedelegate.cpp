@@ -181,14 +181,6 @@ QString MessageDelegate::footerText(const QModelIndex &index) const
     return parts.join(u"  ·  "_s);
 }
 
-bool MessageDelegate::layoutIsCurrent(const Layout &layout, const QModelIndex &index) const
-{
-    return layout.width == bodyWidth() &&
-           layout.contentSize == index.data(TranscriptModel::ContentRole).toString().size() &&
-           layout.status == index.data(TranscriptModel::StatusRole).value<MessageStatus>() &&
-           layout.firstOfRound == index.data(TranscriptModel::FirstOfRoundRole).toBool();
-}
-
 QTextDocument *MessageDelegate::document(const QModelIndex &index, const QPalette &palette) const
 {
     const QUuid id = index.data(TranscriptModel::IdRole).toUuid();
@@ -196,14 +188,22 @@ QTextDocument *MessageDelegate::document(const QModelIndex &index, const QPalett
     const auto status = index.data(TranscriptModel::StatusRole).value<MessageStatus>();
     const int width = bodyWidth();
     const QRgb text = palette.color(QPalette::Text).rgb();
-    if (Rendered *cached = m_documents.object(id)) {
-        if (cached->contentSize == content.size() && cached->status == status &&
-            cached->text == text) {
-            if (cached->width != width) {
-                cached->document->setTextWidth(width);
-                cached->width = width;
-            }
-            return cached->document.get();
+    if (Rendered *cached = m_documents.object(id);
+        cached && cached->status == status && cached->text == text) {
+        QTextDocument *doc = cached->document.get();
+        if (cached->width != width) {
+            doc->setTextWidth(width);
+            cached->width = width;
+        }
+        if (cached->content.size() == content.size())
+            return doc;
+        // A streaming reply grows at its end: lay out only the paragraph that grew.
+        if (status == MessageStatus::Streaming && content.startsWith(cached->content)) {
+            QTextCursor cursor(doc);
+            cursor.movePosition(QTextCursor::End);
+            cursor.insertText(content.sliced(cached->content.size()));
+            cached->content = content;
+            return doc;
         }
     }
 
@@ -257,12 +257,17 @@ QTextDocument *MessageDelegate::document(const QModelIndex &index, const QPalett
         }
     }
     doc->setTextWidth(width);
-    rendered->contentSize = content.size();
+    rendered->content = content;
     rendered->status = status;
     rendered->width = width;
     rendered->text = text;
     m_documents.insert(id, rendered.release());
     return doc;
+}
+
+QString MessageDelegate::shownText(const QModelIndex &index) const
+{
+    return document(index, m_view->palette())->toPlainText();
 }
 
 MessageDelegate::Geometry MessageDelegate::geometry(const QStyleOptionViewItem &option,
@@ -346,18 +351,22 @@ QSize MessageDelegate::sizeHint(const QStyleOptionViewItem &option, const QModel
 {
     // The view asks for every row at each layout (opening a session, each streamed update):
     // a current layout answers from the cache without formatting the footer again.
-    const QUuid id = index.data(TranscriptModel::IdRole).toUuid();
-    Layout &layout = m_layouts[id];
-    if (!layoutIsCurrent(layout, index)) {
+    // The delegate paints TranscriptModel rows only; the fields are read without QVariants.
+    const auto *model = static_cast<const TranscriptModel *>(index.model());
+    const Message &message = model->message(index.row());
+    const bool firstOfRound = model->firstOfRound(index.row());
+    const int width = bodyWidth();
+    Layout &layout = m_layouts[message.id];
+    if (layout.width != width || layout.contentSize != message.content.size() ||
+        layout.status != message.status || layout.firstOfRound != firstOfRound) {
         // The streaming row and rows still rendered are measured exactly; others estimated
         // until they are painted.
-        const bool cheap = m_documents.contains(id) ||
-                           index.data(TranscriptModel::StatusRole).value<MessageStatus>() ==
-                               MessageStatus::Streaming;
-        layout.width = bodyWidth();
-        layout.contentSize = index.data(TranscriptModel::ContentRole).toString().size();
-        layout.status = index.data(TranscriptModel::StatusRole).value<MessageStatus>();
-        layout.firstOfRound = index.data(TranscriptModel::FirstOfRoundRole).toBool();
+        const bool cheap =
+            m_documents.contains(message.id) || message.status == MessageStatus::Streaming;
+        layout.width = width;
+        layout.contentSize = message.content.size();
+        layout.status = message.status;
+        layout.firstOfRound = firstOfRound;
         layout.exact = cheap;
         layout.height = cheap ? exactHeight(option, index) : estimatedHeight(option, index);
         layout.chrome = chromeHeight(option, index);

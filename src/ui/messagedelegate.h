@@ -44,6 +44,9 @@ public:
     bool editorEvent(QEvent *event, QAbstractItemModel *model, const QStyleOptionViewItem &option,
                      const QModelIndex &index) override;
 
+    // The text the row's bubble shows, as plain text: its rendered document's.
+    QString shownText(const QModelIndex &index) const;
+
     // Where a failed or partial message's Retry button is in the view; empty for others.
     QRect retryButtonRect(const QModelIndex &index) const;
 
@@ -72,7 +75,7 @@ private:
     struct Rendered
     {
         std::unique_ptr<QTextDocument> document;
-        qsizetype contentSize = -1;
+        QString content; // what it shows (shared with the model's copy)
         MessageStatus status = MessageStatus::Complete;
         int width = 0;
         QRgb text = 0;
@@ -82,7 +85,6 @@ private:
     Geometry geometry(const QStyleOptionViewItem &option, const QModelIndex &index) const;
     QRect retryButtonRect(const QStyleOptionViewItem &option, const QModelIndex &index) const;
     int bodyWidth() const;
-    bool layoutIsCurrent(const Layout &layout, const QModelIndex &index) const;
     QTextDocument *document(const QModelIndex &index, const QPalette &palette) const;
     int exactHeight(const QStyleOptionViewItem &option, const QModelIndex &index) const;
     int estimatedHeight(const QStyleOptionViewItem &option, const QModelIndex &index) const;

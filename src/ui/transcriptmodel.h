@@ -75,6 +75,10 @@ public:
     void setSession(const Session &session);
     void clear();
     QUuid sessionId() const { return m_session.id; }
+    // The message of `row`, for a delegate that measures every row at each layout: its
+    // fields without a QVariant for each.
+    const Message &message(int row) const { return m_session.messages.at(row); }
+    bool firstOfRound(int row) const;
     const Session &session() const { return m_session; }
 
 Q_SIGNALS:
@@ -86,7 +90,6 @@ private:
     void flushDeltas();
     void upsert(const Message &message);
     int rowOf(const QUuid &messageId) const;
-    bool firstOfRound(int row) const;
 
     Engine *m_engine;
     Session m_session;

@@ -14,20 +14,22 @@ QString Session::titleFromTopic(const QString &topic)
 
 int Session::completedRounds() const
 {
-    int completed = 0;
-    for (int round = 0; round < rounds; ++round) {
-        QSet<QString> spoke;
-        for (const Message &message : messages) {
-            const bool turn = message.type == MessageType::Opening ||
-                              message.type == MessageType::Exchange ||
-                              message.type == MessageType::Verdict;
-            if (turn && message.round == round && message.status == MessageStatus::Complete) {
-                spoke.insert(message.speaker);
-            }
+    // One pass over the messages: who completed a turn in which round.
+    QList<QSet<QString>> spoke(std::max(0, rounds));
+    for (const Message &message : messages) {
+        const bool turn = message.type == MessageType::Opening ||
+                          message.type == MessageType::Exchange ||
+                          message.type == MessageType::Verdict;
+        if (turn && message.status == MessageStatus::Complete && message.round >= 0 &&
+            message.round < rounds) {
+            spoke[message.round].insert(message.speaker);
         }
+    }
+    int completed = 0;
+    for (const QSet<QString> &speakers : std::as_const(spoke)) {
         const bool everyoneSpoke =
             std::all_of(participants.cbegin(), participants.cend(),
-                        [&spoke](const Participant &p) { return spoke.contains(p.name); });
+                        [&speakers](const Participant &p) { return speakers.contains(p.name); });
         if (!everyoneSpoke) {
             break;
         }
