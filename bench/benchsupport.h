@@ -48,6 +48,14 @@ inline double processCpuMs()
     return ms(usage.ru_utime) + ms(usage.ru_stime);
 }
 
+// Page faults this process has taken that needed no disk read: first touches of new memory.
+inline long minorPageFaults()
+{
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_minflt;
+}
+
 // The one-minute load average, written beside figures that depend on a quiet machine.
 inline QString loadAverage()
 {
