@@ -116,9 +116,12 @@ private Q_SLOTS:
         const QJsonArray expected = QJsonDocument::fromJson(expectedFile.readAll()).array();
         QCOMPARE(expected.size(), 2);
 
+        QCOMPARE(SessionStore::storedSchemaVersion(path), 1);
+        QCOMPARE(SessionStore::storedSchemaVersion(path + u".missing"_s), 0);
         SessionStore store;
         QVERIFY(store.open(path));
         QCOMPARE(pragma(path, u"PRAGMA user_version"_s).toInt(), SessionStore::schemaVersion());
+        QCOMPARE(SessionStore::storedSchemaVersion(path), SessionStore::schemaVersion());
         for (const QJsonValue &document : expected) {
             // Read as a document, so the comparison survives new fields in the format.
             const Parsed<Session> session = SessionDocument::fromJson(document.toObject());

@@ -16,9 +16,11 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QGuiApplication>
 #include <QIcon>
 #include <QPlainTextEdit>
+#include <QProgressDialog>
 #include <QStyle>
 #include <QStyleFactory>
 #include <QTemporaryDir>
@@ -27,6 +29,7 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <memory>
 
 using namespace Qt::StringLiterals;
 
@@ -238,7 +241,29 @@ int runWindow(int argc, char **argv)
     auto *secrets = new Crosstalk::KeychainSecretStore(&app);
     Crosstalk::Engine engine(registry, chatClient, secrets);
     Crosstalk::SessionStore store;
-    if (auto opened = store.open(); !opened) {
+    // Updating an older store rebuilds its search index once, which takes a while for a large
+    // one: say so instead of showing nothing until it is done.
+    std::unique_ptr<QProgressDialog> updating;
+    const int stored =
+        Crosstalk::SessionStore::storedSchemaVersion(Crosstalk::SessionStore::defaultPath());
+    if (stored > 0 && stored < Crosstalk::SessionStore::schemaVersion() &&
+        !parser.isSet(screenshot)) {
+        updating = std::make_unique<QProgressDialog>(
+            QCoreApplication::translate("main",
+                                        "Updating your sessions for this version of Crosstalk. "
+                                        "This happens once; a large store takes a minute."),
+            QString(), 0, 0);
+        updating->setWindowTitle(Crosstalk::AppIdentity::displayName());
+        updating->setMinimumDuration(0);
+        updating->show();
+        QElapsedTimer shown; // the dialog is painted before the update blocks the thread
+        shown.start();
+        while (shown.elapsed() < 100)
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    }
+    const auto opened = store.open();
+    updating.reset();
+    if (!opened) {
         QTextStream(stderr) << "crosstalk: warning: sessions will not be kept: "
                             << opened.error().message << '\n';
     } else {

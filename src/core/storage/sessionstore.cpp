@@ -452,6 +452,30 @@ QString SessionStore::defaultPath()
            u"/crosstalk.sqlite"_s;
 }
 
+int SessionStore::storedSchemaVersion(const QString &path)
+{
+    if (!QFileInfo::exists(path)) {
+        return 0;
+    }
+    const QString connection =
+        u"crosstalk-version-"_s + QUuid::createUuid().toString(QUuid::WithoutBraces);
+    int version = 0;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, connection);
+        db.setDatabaseName(path);
+        db.setConnectOptions(u"QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=%1"_s.arg(busyTimeoutMs));
+        if (db.open()) {
+            Statement query(db, u"PRAGMA user_version"_s);
+            if (query.exec() && query.next()) {
+                version = query.value(0).toInt();
+            }
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(connection);
+    return version;
+}
+
 SessionStore::SessionStore()
     : m_connectionName(u"crosstalk-store-"_s + QUuid::createUuid().toString(QUuid::WithoutBraces))
     , m_leaseToken(QUuid::createUuid().toString(QUuid::WithoutBraces))

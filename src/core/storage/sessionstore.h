@@ -118,6 +118,10 @@ public:
     static int schemaVersion();
     // AppDataLocation/crosstalk.sqlite.
     static QString defaultPath();
+    // The schema version of the database at `path` as stored, without changing it; 0 when
+    // there is none yet or it cannot be read. Below schemaVersion(), open() migrates it, which
+    // can take a while for a large store: a window can say so first.
+    static int storedSchemaVersion(const QString &path);
 
     SessionStore();
     ~SessionStore();
