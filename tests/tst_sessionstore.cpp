@@ -560,6 +560,24 @@ private Q_SLOTS:
         }
     }
 
+    // The log reaches the database file while the store stays open: its own commits never
+    // checkpoint (a stall on the GUI thread), the checkpointer's thread does.
+    void checkpointsInTheBackground()
+    {
+        const QString path = freshPath();
+        SessionStore store;
+        QVERIFY(store.open(path));
+        const qint64 before = QFileInfo(path).size();
+        Session session = Samples::session(SessionStatus::Completed, Samples::Optionals::Absent);
+        session.messages.clear();
+        for (int i = 0; i < 200; ++i)
+            session.messages.append(plainMessage(session, i, u"word %1 "_s.arg(i).repeated(200)));
+        QVERIFY(store.saveSession(session, SessionStore::Messages::Replace));
+        QVERIFY(QFileInfo(path + u"-wal"_s).size() > 200 * 1000);
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(path).size() > before + 200 * 1000, 5000);
+        QCOMPARE(store.loadSession(session.id)->messages.size(), 200);
+    }
+
     void slotPersonas()
     {
         const QString path = freshPath();

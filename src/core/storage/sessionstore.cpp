@@ -484,6 +484,7 @@ SessionStore::SessionStore()
 
 SessionStore::~SessionStore()
 {
+    m_checkpointer.stop();
     if (m_db.isValid()) {
         m_db.close();
         m_db = QSqlDatabase();
@@ -522,7 +523,9 @@ StoreResult<void> SessionStore::open(const QString &path)
     m_path = path;
     for (const QString &pragma :
          {u"PRAGMA busy_timeout = %1"_s.arg(busyTimeoutMs), u"PRAGMA journal_mode = WAL"_s,
-          u"PRAGMA synchronous = NORMAL"_s, u"PRAGMA foreign_keys = ON"_s}) {
+          u"PRAGMA synchronous = NORMAL"_s, u"PRAGMA foreign_keys = ON"_s,
+          // m_checkpointer does it from its own thread instead of a commit on this one.
+          u"PRAGMA wal_autocheckpoint = 0"_s}) {
         if (auto done = execute(m_db, pragma, what); !done) {
             return close(done.error());
         }
@@ -530,6 +533,7 @@ StoreResult<void> SessionStore::open(const QString &path)
     if (auto migrated = migrate(); !migrated) {
         return close(migrated.error());
     }
+    m_checkpointer.start(path);
     return {};
 }
 

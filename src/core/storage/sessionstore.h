@@ -3,6 +3,7 @@
 
 #include "conversation/session.h"
 #include "storage/storeresult.h"
+#include "storage/walcheckpointer.h"
 
 #include <QDateTime>
 #include <QList>
@@ -215,6 +216,7 @@ private:
     QString m_connectionName;
     QString m_path;
     QSqlDatabase m_db;
+    WalCheckpointer m_checkpointer;
     // Identifies this instance as a lease holder.
     QString m_leaseToken;
     std::chrono::milliseconds m_leaseTimeout = defaultLeaseTimeout;
