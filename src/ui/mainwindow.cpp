@@ -909,6 +909,19 @@ QList<QUuid> MainWindow::sessionsRunningHere() const
     return running;
 }
 
+void MainWindow::setStatusText(QLabel *label, const QString &text)
+{
+    // A label whose size may change lays the whole window out again at every new text (the
+    // elapsed time each second, the tokens at each reply): the status labels keep a fixed
+    // size, widened only when a text needs more room.
+    label->setText(text);
+    const QSize hint = label->sizeHint();
+    const bool fixed = label->minimumSize() == label->maximumSize();
+    if (!fixed || hint.width() > label->maximumWidth() || hint.height() != label->maximumHeight())
+        label->setFixedSize(std::max(hint.width(), fixed ? label->maximumWidth() : 0),
+                            hint.height());
+}
+
 void MainWindow::updateSessionState()
 {
     const Session &session = m_transcript->session();
@@ -984,12 +997,13 @@ void MainWindow::updateSessionState()
     const int current = status == SessionStatus::Completed
                             ? session.rounds
                             : std::min(completed + 1, std::max(1, session.rounds));
-    m_roundLabel->setText(tr("Round %1 of %2").arg(current).arg(session.rounds));
+    setStatusText(m_roundLabel, tr("Round %1 of %2").arg(current).arg(session.rounds));
     const qint64 tokens = session.usage.tokensIn + session.usage.tokensOut;
-    m_tokensLabel->setText(session.usage.estimated ? tr("≈ %L1 tokens").arg(tokens)
-                                                   : tr("%L1 tokens").arg(tokens));
-    m_costLabel->setText(session.usage.cost > 0 ? tr("$%L1").arg(session.usage.cost, 0, 'f', 4)
-                                                : tr("no cost"));
+    setStatusText(m_tokensLabel, session.usage.estimated ? tr("≈ %L1 tokens").arg(tokens)
+                                                         : tr("%L1 tokens").arg(tokens));
+    setStatusText(m_costLabel, session.usage.cost > 0
+                                   ? tr("$%L1").arg(session.usage.cost, 0, 'f', 4)
+                                   : tr("no cost"));
     qint64 elapsedMs = 0;
     if (!session.messages.isEmpty()) {
         const QDateTime start = session.messages.first().createdAt;
@@ -1003,7 +1017,7 @@ void MainWindow::updateSessionState()
             end = QDateTime::currentDateTimeUtc();
         elapsedMs = std::max<qint64>(0, start.msecsTo(end));
     }
-    m_elapsedLabel->setText(tr("%1 elapsed").arg(formatDuration(elapsedMs)));
+    setStatusText(m_elapsedLabel, tr("%1 elapsed").arg(formatDuration(elapsedMs)));
     m_progress->setRange(0, std::max(1, session.rounds));
     m_progress->setValue(std::min(completed, session.rounds));
 }

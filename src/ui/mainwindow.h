@@ -102,6 +102,7 @@ private:
     void onEngineEvent(const EngineEvent &event);
     void onStoreChanged();
     void updateSessionState();
+    void setStatusText(QLabel *label, const QString &text);
     void updateInspector();
     void showError(const QString &message);
     void exportSession(ExportFormat format);
