@@ -416,14 +416,16 @@ QJsonObject measureP4(QJsonObject *scroll)
                   "words each, every third with a code block; %2 rows shown) until the "
                   "transcript's first paint is done, offscreen 1280×800: loading from SQLite, "
                   "the model and the view's layout, the first open in the process, with %3 "
-                  "minor page faults; SessionStore::loadSession of the same rows again once "
+                  "minor page faults (a first touch of a page costs %7 µs here); "
+                  "SessionStore::loadSession of the same rows again once "
                   "the allocator holds freed memory: %4 ms; the page scroll is P4_scroll (%5 "
                   "ms, target 16 ms), and ok needs both; load average %6"_s.arg(messages)
                       .arg(rows)
                       .arg(openFaults)
                       .arg(warmLoadMs, 0, 'f', 1)
                       .arg(pageMax, 0, 'f', 2)
-                      .arg(loadAverage()));
+                      .arg(loadAverage())
+                      .arg(pageTouchMicroseconds(), 0, 'f', 2));
 }
 
 // The real crosstalk window over a generated store of 1,000 sessions / 100,000 messages:
