@@ -3,6 +3,8 @@
 #include "fakellmserver.h"
 #include "pdftext.h"
 
+#include <QDir>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -307,6 +309,36 @@ private slots:
         const Run bad = run({u"--config"_s, u"preset.yaml"_s});
         QCOMPARE(bad.exitCode, 2);
         QVERIFY2(bad.err.contains("iterations"), bad.err.constData());
+    }
+
+    // A store of an older schema is updated at the first command that opens it, which says so.
+    void updatesAnOlderStoreAndSaysSo()
+    {
+        const QString dataHome = m_dir.filePath(u"older-data"_s);
+        QVERIFY(QDir().mkpath(dataHome + u"/crosstalk"_s));
+        const QString path = dataHome + u"/crosstalk/crosstalk.sqlite"_s;
+        QFile::remove(path);
+        QVERIFY(QFile::copy(QStringLiteral(CROSSTALK_TEST_DATA_DIR "/store-v1.sqlite"), path));
+        QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+        const auto list = [&] {
+            QProcess process;
+            configure(process, {{u"XDG_DATA_HOME"_s, dataHome}});
+            process.start(QStringLiteral(CROSSTALK_EXECUTABLE), {u"list"_s});
+            process.waitForFinished(30000);
+            return Run{process.exitCode(), process.readAllStandardOutput(),
+                       process.readAllStandardError()};
+        };
+        const Run first = list();
+        QCOMPARE(first.exitCode, 0);
+        QVERIFY2(first.err.contains("updating the session store"), first.err.constData());
+        // The two sessions of the fixture (tests/data/store-v1.json).
+        QVERIFY2(first.out.contains("d8bb7189-34ea-4d5b-9c74-5bcbdcb3b922") &&
+                     first.out.contains("2fcbe416-7d77-43bb-b680-f59e69606e8f"),
+                 first.out.constData());
+        const Run second = list();
+        QCOMPARE(second.exitCode, 0);
+        QVERIFY2(!second.err.contains("updating"), second.err.constData());
+        QCOMPARE(second.out, first.out);
     }
 
     void listShowImport()

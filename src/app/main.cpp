@@ -244,10 +244,7 @@ int runWindow(int argc, char **argv)
     // Updating an older store rebuilds its search index once, which takes a while for a large
     // one: say so instead of showing nothing until it is done.
     std::unique_ptr<QProgressDialog> updating;
-    const int stored =
-        Crosstalk::SessionStore::storedSchemaVersion(Crosstalk::SessionStore::defaultPath());
-    if (stored > 0 && stored < Crosstalk::SessionStore::schemaVersion() &&
-        !parser.isSet(screenshot)) {
+    if (Crosstalk::SessionStore::needsUpdate() && !parser.isSet(screenshot)) {
         updating = std::make_unique<QProgressDialog>(
             QCoreApplication::translate("main",
                                         "Updating your sessions for this version of Crosstalk. "

@@ -49,6 +49,8 @@ void EngineHost::warn(const QString &message) const
 void EngineHost::openStore()
 {
     m_store = std::make_unique<SessionStore>();
+    if (SessionStore::needsUpdate())
+        warn(u"updating the session store for this version (once; a large store takes a minute)"_s);
     if (auto opened = m_store->open(); !opened) {
         warn(u"warning: sessions will not be kept: "_s + opened.error().message);
         m_store.reset();

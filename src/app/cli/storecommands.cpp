@@ -62,6 +62,9 @@ struct Command
 // Opens the user's store, or says why not.
 bool openStore(SessionStore &store, const Command &command)
 {
+    if (SessionStore::needsUpdate())
+        QTextStream(stderr) << "crosstalk " << command.name << ": updating the session store for "
+                            << "this version (once; a large store takes a minute)\n";
     if (auto opened = store.open(); !opened) {
         command.fail(opened.error().message, ExitFailure);
         return false;

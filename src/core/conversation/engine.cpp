@@ -123,15 +123,23 @@ std::optional<Error> Engine::notFound(const QUuid &id) const
         ErrorCode::NotFound, tr("No session %1.").arg(id.toString(QUuid::WithoutBraces)), {}};
 }
 
+std::optional<Error> Engine::loadedRun(const QUuid &id, SessionRun **result)
+{
+    std::optional<Error> error;
+    load(id, &error);
+    if (error)
+        return error;
+    *result = run(id);
+    if (!*result)
+        return notFound(id);
+    return std::nullopt;
+}
+
 std::optional<Error> Engine::start(const QUuid &id)
 {
-    std::optional<Error> loadError;
-    load(id, &loadError);
-    if (loadError)
-        return loadError;
-    SessionRun *r = run(id);
-    if (!r)
-        return notFound(id);
+    SessionRun *r = nullptr;
+    if (auto error = loadedRun(id, &r))
+        return error;
     switch (r->session().status) {
     case SessionStatus::Completed:
         return std::nullopt; // running a completed session returns it unchanged
@@ -212,13 +220,9 @@ std::optional<Error> Engine::remove(const QUuid &id)
 
 std::optional<Error> Engine::rename(const QUuid &id, const QString &title)
 {
-    std::optional<Error> error;
-    load(id, &error);
-    if (error)
+    SessionRun *r = nullptr;
+    if (auto error = loadedRun(id, &r))
         return error;
-    SessionRun *r = run(id);
-    if (!r)
-        return notFound(id);
     const QString trimmed = title.trimmed();
     if (trimmed.isEmpty())
         return Error{ErrorCode::InvalidArgument, tr("A title cannot be empty."), {}};
@@ -232,13 +236,9 @@ std::optional<Error> Engine::rename(const QUuid &id, const QString &title)
 
 std::optional<Error> Engine::idle(const QUuid &id, SessionRun **result)
 {
-    std::optional<Error> error;
-    load(id, &error);
-    if (error)
+    SessionRun *r = nullptr;
+    if (auto error = loadedRun(id, &r))
         return error;
-    SessionRun *r = run(id);
-    if (!r)
-        return notFound(id);
     if (r->session().status == SessionStatus::Running || r->hasCallsInFlight())
         return Error{ErrorCode::Conflict, tr("Pause the session first."), {}};
     *result = r;

@@ -106,6 +106,8 @@ Q_SIGNALS:
 private:
     SessionRun *run(const QUuid &id) const;
     SessionRun *adopt(const Session &session);
+    // The session's run, loaded from the store first if needed.
+    std::optional<Error> loadedRun(const QUuid &id, SessionRun **run);
     // A loaded session that is not running, or the error saying why not.
     std::optional<Error> idle(const QUuid &id, SessionRun **run);
     // The fork of `sessionId` holding the messages up to (and with `inclusive`, including)

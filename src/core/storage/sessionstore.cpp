@@ -476,6 +476,12 @@ int SessionStore::storedSchemaVersion(const QString &path)
     return version;
 }
 
+bool SessionStore::needsUpdate(const QString &path)
+{
+    const int stored = storedSchemaVersion(path);
+    return stored > 0 && stored < schemaVersion();
+}
+
 SessionStore::SessionStore()
     : m_connectionName(u"crosstalk-store-"_s + QUuid::createUuid().toString(QUuid::WithoutBraces))
     , m_leaseToken(QUuid::createUuid().toString(QUuid::WithoutBraces))

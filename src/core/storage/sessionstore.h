@@ -123,6 +123,8 @@ public:
     // there is none yet or it cannot be read. Below schemaVersion(), open() migrates it, which
     // can take a while for a large store: a window can say so first.
     static int storedSchemaVersion(const QString &path);
+    // True when the store at `path` exists with an older schema, so open() will update it.
+    static bool needsUpdate(const QString &path = defaultPath());
 
     SessionStore();
     ~SessionStore();
