@@ -4,8 +4,10 @@
 // time, so a test sees what arrived and when.
 #pragma once
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QStringList>
 #include <QTcpSocket>
 #include <QTest>
 
@@ -32,6 +34,21 @@ struct HttpReply
             .toObject()
             .value(QLatin1StringView("code"))
             .toString();
+    }
+    // The `field` of each entry of error.details.fields: what a validation error names.
+    QStringList errorFields() const
+    {
+        QStringList fields;
+        const QJsonArray list = json()
+                                    .value(QLatin1StringView("error"))
+                                    .toObject()
+                                    .value(QLatin1StringView("details"))
+                                    .toObject()
+                                    .value(QLatin1StringView("fields"))
+                                    .toArray();
+        for (const QJsonValue &field : list)
+            fields.append(field.toObject().value(QLatin1StringView("field")).toString());
+        return fields;
     }
 };
 

@@ -11,19 +11,6 @@ using namespace Qt::StringLiterals;
 using namespace Crosstalk;
 using namespace Crosstalk::Testing;
 
-namespace {
-
-QStringList fieldsOf(const HttpReply &reply)
-{
-    QStringList fields;
-    const QJsonArray list = reply.json()[u"error"_s][u"details"_s][u"fields"_s].toArray();
-    for (const QJsonValue &field : list)
-        fields.append(field[u"field"_s].toString());
-    return fields;
-}
-
-} // namespace
-
 class TestRestRoutes : public QObject
 {
     Q_OBJECT
@@ -93,7 +80,7 @@ private slots:
             m_rest.call("GET", "/v1/crosstalk/" + m_completed + "/transcript?format=docx");
         QCOMPARE(reply.status, 400);
         QCOMPARE(reply.errorCode(), u"invalid_argument"_s);
-        QCOMPARE(fieldsOf(reply), QStringList{u"format"_s});
+        QCOMPARE(reply.errorFields(), QStringList{u"format"_s});
         const QByteArray unknown = QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
         reply = m_rest.call("GET", "/v1/crosstalk/" + unknown + "/transcript");
         QCOMPARE(reply.status, 404);
@@ -189,7 +176,7 @@ private slots:
         const HttpReply reply = post(m_completed, "messages", body);
         QCOMPARE(reply.status, 400);
         QCOMPARE(reply.errorCode(), u"invalid_argument"_s);
-        QCOMPARE(fieldsOf(reply), fields);
+        QCOMPARE(reply.errorFields(), fields);
     }
 
     void humanMessageUnknownSession()

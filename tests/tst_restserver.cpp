@@ -35,15 +35,6 @@ const QByteArray kCurlSetup =
 const QString kAlice = u"You are Alice, who explains things with everyday objects."_s;
 const QString kBob = u"You are Bob, who asks the questions a child would ask."_s;
 
-QStringList fieldsOf(const HttpReply &reply)
-{
-    QStringList fields;
-    const QJsonArray list = reply.json()[u"error"_s][u"details"_s][u"fields"_s].toArray();
-    for (const QJsonValue &field : list)
-        fields.append(field[u"field"_s].toString());
-    return fields;
-}
-
 } // namespace
 
 class TestRestServer : public QObject
@@ -563,7 +554,7 @@ private slots:
         const HttpReply reply = call("POST", "/v1/crosstalk/setup", body);
         QCOMPARE(reply.status, 422);
         QCOMPARE(reply.errorCode(), u"invalid_argument"_s);
-        QVERIFY2(fieldsOf(reply).contains(field), reply.body.constData());
+        QVERIFY2(reply.errorFields().contains(field), reply.body.constData());
         QVERIFY(!reply.body.contains("must stay outside"));
         QCOMPARE(m_engine->sessionIds().size(), sessionsBefore);
     }
