@@ -18,7 +18,10 @@ const crosstalk = process.env.CROSSTALK_EXECUTABLE;
 const fakellm = process.env.CROSSTALK_FAKELLM_EXECUTABLE;
 assert.ok(crosstalk && fakellm, 'set CROSSTALK_EXECUTABLE and CROSSTALK_FAKELLM_EXECUTABLE');
 
-const TOKEN = 'e2e-token-0123456789abcdef';
+const TOKEN = 'e2e-token-0123456789abcdef0123456789';
+// Every reply of the fake server takes this long, so a round's progress notifications reach
+// the client well before the next round's replies, and with them the result.
+const REPLY_LATENCY_MS = 250;
 const TOOLS = ['crosstalk_setup', 'crosstalk_run', 'crosstalk_status', 'crosstalk_list',
   'crosstalk_delete', 'load_system_prompt', 'crosstalk_health', 'crosstalk_transcript',
   'list_models'];
@@ -75,12 +78,13 @@ async function exercise(client, label) {
     { onprogress: (p) => { seen.push(p); }, timeout: 60000 }), 'crosstalk_run');
   assert.equal(run.status, 'completed');
   assert.equal(run.conversation.length, 4);
-  // The server sends one per message (tst_mcpserver counts them), but the SDK drops those it
-  // processes after the response (typescript-sdk issue 2580): the last round's may come in
-  // the same read as the response. The first round's went out while the second was asked for.
-  const progress = seen.length;
-  assert.ok(progress >= 2, `${label}: progress notifications ${JSON.stringify(seen)}`);
-  assert.deepEqual(seen.map((p) => p.progress), Array.from({ length: progress }, (_, i) => i + 1));
+  // The server sends one per message, in order (tst_mcpserver counts them all). The SDK drops
+  // those it reads together with the response (typescript-sdk issue 2580), so the last round's
+  // may be lost; the first round's went out a whole reply latency before the second round's.
+  const earlierRounds = 2 * (2 - 1); // participants × (rounds − 1)
+  assert.ok(seen.length >= earlierRounds, `${label}: progress notifications ${JSON.stringify(seen)}`);
+  assert.ok(seen.length <= 4, `${label}: one notification per message ${JSON.stringify(seen)}`);
+  assert.deepEqual(seen.map((p) => p.progress), Array.from({ length: seen.length }, (_, i) => i + 1));
 
   const status = ok(await call('crosstalk_status', { session_id: id }), 'crosstalk_status');
   assert.equal(status.message_count, 4);
@@ -125,27 +129,35 @@ async function exercise(client, label) {
 
 // `crosstalk mcp` without the SDK: a message split across writes, a parse error, a last line
 // without its newline, then the end of input, which ends the process with 0. Every line on
-// stdout must be a protocol message.
+// stdout must be a protocol message. The second ping's first bytes go with the first ping, and
+// the rest only once the first ping was answered, so the server has read them apart.
 async function rawStdio(env) {
   const child = spawn(crosstalk, ['mcp'], { env, stdio: ['pipe', 'pipe', 'inherit'] });
   children.push(child);
   let out = '';
-  child.stdout.on('data', (data) => { out += data; });
+  let firstAnswered;
+  const answered = new Promise((resolve) => { firstAnswered = resolve; });
+  child.stdout.on('data', (data) => {
+    out += data;
+    if (out.includes('\n')) firstAnswered();
+  });
   const exited = new Promise((resolve) => { child.on('exit', resolve); });
-  const ping = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' });
-  child.stdin.write(ping.slice(0, 10));
-  await new Promise((resolve) => { setTimeout(resolve, 300); });
-  child.stdin.write(`${ping.slice(10)}\n{"jsonrpc": "2.0", "id": 2, "method": "nope"}\nnot json\n`);
-  child.stdin.end(JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'ping' }));
+  const ping = (id) => JSON.stringify({ jsonrpc: '2.0', id, method: 'ping' });
+  child.stdin.write(`${ping(1)}\n${ping(2).slice(0, 10)}`);
+  await answered;
+  child.stdin.write(`${ping(2).slice(10)}\n{"jsonrpc": "2.0", "id": 3, "method": "nope"}\nnot json\n`);
+  child.stdin.end(ping(4));
   assert.equal(await exited, 0, 'the end of input ends crosstalk mcp with 0');
   const messages = out.trimEnd().split('\n').map((line) => JSON.parse(line));
-  assert.deepEqual(messages.map((message) => message.id), [1, 2, null, 3]);
-  assert.deepEqual(messages.map((message) => message.error?.code), [undefined, -32601, -32700, undefined]);
+  assert.deepEqual(messages.map((message) => message.id), [1, 2, 3, null, 4]);
+  assert.deepEqual(messages.map((message) => message.error?.code),
+    [undefined, undefined, -32601, -32700, undefined]);
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'crosstalk-mcp-e2e-'));
 try {
-  const fake = await startListening(fakellm, ['--port', '0'], process.env,
+  const fake = await startListening(fakellm,
+    ['--port', '0', '--latency-ms', String(REPLY_LATENCY_MS)], process.env,
     /^crosstalk-fakellm listening on (\S+)/);
   const env = {
     ...process.env,
