@@ -39,11 +39,12 @@ private slots:
 
     void listShowsStoredSessionsAndFilters()
     {
-        const QUuid light = create(u"Is light a wave or a particle?"_s, 2);
         // Distinct times, so the order by time is defined.
-        const QDateTime first = f.engine->session(light)->updatedAt;
-        QTRY_VERIFY(QDateTime::currentDateTimeUtc() > first.addMSecs(2));
+        auto clock = std::make_shared<QDateTime>(QDateTime::currentDateTimeUtc());
+        f.engine->setClock([clock] { return *clock = clock->addSecs(1); });
+        const QUuid light = create(u"Is light a wave or a particle?"_s, 2);
         const QUuid tides = create(u"What drives the tides?"_s, 2);
+        QVERIFY(f.engine->session(tides)->updatedAt > f.engine->session(light)->updatedAt);
         f.openWindow();
         SessionListModel *list = f.window->sessionListModel();
         QCOMPARE(list->rowCount(), 2);

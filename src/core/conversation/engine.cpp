@@ -62,7 +62,7 @@ const Session *Engine::load(const QUuid &id, std::optional<Error> *error)
 
 Parsed<QUuid> Engine::createSession(Session draft)
 {
-    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const QDateTime now = this->now();
     draft.id = QUuid::createUuid();
     draft.status = SessionStatus::Configured;
     draft.messages.clear();
@@ -294,7 +294,7 @@ std::optional<Error> Engine::forkAt(const QUuid &sessionId, const QUuid &message
     if (at == original->messages.cend())
         return Error{ErrorCode::NotFound, tr("No such message in this session."), {}};
     Session fork = *original;
-    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const QDateTime now = this->now();
     fork.id = QUuid::createUuid();
     fork.title = tr("%1 (fork)").arg(original->title);
     fork.status = SessionStatus::Paused;

@@ -100,6 +100,10 @@ public:
     void resolveKey(const ModelConfig &model, QObject *context,
                     std::function<void(QString key, QString error)> done);
 
+    // The time sessions and messages are stamped with (UTC); tests move it instead of waiting.
+    QDateTime now() const { return m_clock(); }
+    void setClock(std::function<QDateTime()> clock) { m_clock = std::move(clock); }
+
 Q_SIGNALS:
     void event(const Crosstalk::EngineEvent &event);
 
@@ -124,6 +128,7 @@ private:
     QString m_processKind;
     QHash<QUuid, SessionRun *> m_runs;
     QList<QUuid> m_order; // creation order, for stable listings
+    std::function<QDateTime()> m_clock = [] { return QDateTime::currentDateTimeUtc(); };
 };
 
 } // namespace Crosstalk

@@ -35,11 +35,6 @@ ModelKind modelKindOf(ApiKind kind)
     Q_UNREACHABLE_RETURN(ModelKind::OpenAi);
 }
 
-QDateTime now()
-{
-    return QDateTime::currentDateTimeUtc();
-}
-
 } // namespace
 
 SessionRun::SessionRun(Engine *engine, const Session &session)
@@ -57,7 +52,7 @@ SessionRun::~SessionRun()
 
 void SessionRun::touch()
 {
-    m_session.updatedAt = now();
+    m_session.updatedAt = m_engine->now();
 }
 
 void SessionRun::addToUsage(const Usage &usage)
@@ -92,7 +87,7 @@ void SessionRun::regenerate(const QUuid &messageId)
     m->status = MessageStatus::Streaming;
     if (model)
         m->model = ModelRef{model->alias, model->modelId, modelKindOf(model->kind)};
-    m->createdAt = now();
+    m->createdAt = m_engine->now();
     touch();
     Q_EMIT event(EngineEvent::forMessage(EngineEventType::MessageStarted, *m));
     if (!model) {
@@ -125,7 +120,7 @@ Message SessionRun::addHumanMessage(const QString &text, const QStringList &reci
     message.type = MessageType::Human;
     message.content = text;
     message.status = MessageStatus::Complete;
-    message.createdAt = now();
+    message.createdAt = m_engine->now();
     if (recipients.isEmpty()) {
         for (const Participant &p : std::as_const(m_session.participants))
             message.recipients << p.name;
@@ -333,7 +328,7 @@ void SessionRun::startModeratorTurn(int round, const QList<int> &pending)
     message.speaker = Message::moderatorSpeaker;
     message.type = MessageType::Moderator;
     message.status = MessageStatus::Streaming;
-    message.createdAt = now();
+    message.createdAt = m_engine->now();
     if (model)
         message.model = ModelRef{model->alias, model->modelId, modelKindOf(model->kind)};
     m_session.messages.append(message);
@@ -375,7 +370,7 @@ void SessionRun::startTurn(int participant, int round, int visibleBeforeSeq)
         message.recipients << m_session.participants.at(r).name;
     message.type = turn.type;
     message.status = MessageStatus::Streaming;
-    message.createdAt = now();
+    message.createdAt = m_engine->now();
     if (model)
         message.model = ModelRef{model->alias, model->modelId, modelKindOf(model->kind)};
     m_session.messages.append(message);
@@ -411,7 +406,7 @@ QUuid SessionRun::startSummary(int participant, int round, const QString &droppe
     summary.speaker = m_session.participants.at(participant).name;
     summary.type = MessageType::Summary;
     summary.status = MessageStatus::Streaming;
-    summary.createdAt = now();
+    summary.createdAt = m_engine->now();
     summary.model = ModelRef{model->alias, model->modelId, modelKindOf(model->kind)};
     m_session.messages.append(summary);
     touch();
