@@ -14,13 +14,16 @@ using namespace Qt::StringLiterals;
 
 namespace Crosstalk {
 
-namespace {
+KeychainSecretStore::KeychainSecretStore(QObject *parent)
+    : SecretStore(parent)
+{}
 
-// Runs `job` and calls `finish` once: with the job's outcome, or with a timeout error if the
-// keychain does not answer in time.
-void runJob(QKeychain::Job *job, std::chrono::milliseconds timeout, QObject *context,
-            std::function<void(QKeychain::Job *, QString error)> finish)
+void KeychainSecretStore::runJob(QKeychain::Job *job, QObject *context,
+                                 std::function<void(QKeychain::Job *, QString error)> finish)
 {
+    ++m_pendingJobs;
+    connect(job, &QObject::destroyed, this, [this] { --m_pendingJobs; });
+    const std::chrono::milliseconds timeout = m_timeout;
     auto answered = std::make_shared<bool>(false);
     auto *timer = new QTimer(job);
     timer->setSingleShot(true);
@@ -45,17 +48,11 @@ void runJob(QKeychain::Job *job, std::chrono::milliseconds timeout, QObject *con
     job->start();
 }
 
-} // namespace
-
-KeychainSecretStore::KeychainSecretStore(QObject *parent)
-    : SecretStore(parent)
-{}
-
 void KeychainSecretStore::read(const QString &name, QObject *context, ReadCallback callback)
 {
     auto *job = new QKeychain::ReadPasswordJob(AppIdentity::id());
     job->setKey(name);
-    runJob(job, m_timeout, context, [callback](QKeychain::Job *done, const QString &error) {
+    runJob(job, context, [callback](QKeychain::Job *done, const QString &error) {
         if (!error.isEmpty() || !done) {
             callback(std::nullopt, error);
             return;
@@ -74,16 +71,14 @@ void KeychainSecretStore::write(const QString &name, const QString &secret, QObj
     auto *job = new QKeychain::WritePasswordJob(AppIdentity::id());
     job->setKey(name);
     job->setTextData(secret);
-    runJob(job, m_timeout, context,
-           [callback](QKeychain::Job *, const QString &error) { callback(error); });
+    runJob(job, context, [callback](QKeychain::Job *, const QString &error) { callback(error); });
 }
 
 void KeychainSecretStore::remove(const QString &name, QObject *context, DoneCallback callback)
 {
     auto *job = new QKeychain::DeletePasswordJob(AppIdentity::id());
     job->setKey(name);
-    runJob(job, m_timeout, context,
-           [callback](QKeychain::Job *, const QString &error) { callback(error); });
+    runJob(job, context, [callback](QKeychain::Job *, const QString &error) { callback(error); });
 }
 
 void MemorySecretStore::read(const QString &name, QObject *context, ReadCallback callback)

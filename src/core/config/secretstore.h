@@ -8,6 +8,10 @@
 #include <functional>
 #include <optional>
 
+namespace QKeychain {
+class Job;
+}
+
 namespace Crosstalk {
 
 // Where API keys (and the REST token) are kept: the system keychain, never the settings file,
@@ -48,8 +52,18 @@ public:
                DoneCallback callback) override;
     void remove(const QString &name, QObject *context, DoneCallback callback) override;
 
+    // Keychain jobs still alive. A job outlives its timeout until the secret service answers
+    // or fails; with none left, no answer can come any more.
+    int pendingJobs() const { return m_pendingJobs; }
+
 private:
+    // Runs `job` and calls `finish` once: with the job's outcome, or with a timeout error if
+    // the keychain does not answer in time.
+    void runJob(QKeychain::Job *job, QObject *context,
+                std::function<void(QKeychain::Job *, QString error)> finish);
+
     std::chrono::milliseconds m_timeout{5000};
+    int m_pendingJobs = 0;
 };
 
 // Secrets held in memory only: for tests, and for a session that explicitly chose not to use
