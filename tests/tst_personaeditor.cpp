@@ -10,10 +10,12 @@
 
 #include <QApplication>
 #include <QFile>
+#include <QFileSystemWatcher>
 #include <QLabel>
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -207,11 +209,22 @@ private slots:
         QVERIFY(!editor->isDirty());
         QCOMPARE(editor->text(), u"You are {{name}}, a lenient judge.\n"_s);
 
-        // Our own save is not taken for someone else's change.
+        // Our own save is not taken for someone else's change: with new edits on top, a
+        // rewrite of the file with the saved bytes, noticed after anything the save caused,
+        // raises no conflict.
+        auto *watcher = editor->findChild<QFileSystemWatcher *>();
+        QVERIFY(watcher);
+        QSignalSpy noticed(watcher, &QFileSystemWatcher::fileChanged);
         QTest::keyClicks(editor->textEdit(), u"Ours."_s);
         QVERIFY(editor->save());
-        QTest::qWait(500);
+        const QByteArray saved = read(file);
+        QVERIFY(saved.endsWith("Ours."));
+        QTest::keyClicks(editor->textEdit(), u" Unsaved."_s);
+        writeElsewhere(file, saved);
+        QTRY_VERIFY_WITH_TIMEOUT(!noticed.isEmpty(), 10000);
         QVERIFY(!editor->hasConflict());
+        QVERIFY(editor->isDirty());
+        QVERIFY(editor->text().endsWith(u"Ours. Unsaved."_s));
     }
 
     void newDuplicateAndDelete()

@@ -131,7 +131,7 @@ PersonaEditor::PersonaEditor(const QString &libraryFolder, const QString &fileNa
         m_revertButton->setEnabled(dirty);
         Q_EMIT dirtyChanged(dirty);
     });
-    connect(&m_watcher, &QFileSystemWatcher::fileChanged, this, &PersonaEditor::onFileChanged);
+    connect(m_watcher, &QFileSystemWatcher::fileChanged, this, &PersonaEditor::onFileChanged);
 
     reload();
 }
@@ -195,8 +195,8 @@ bool PersonaEditor::reload()
     m_edit->setTextCursor(restored);
     m_edit->document()->setModified(false);
     m_revertButton->setEnabled(false);
-    if (!m_watcher.files().contains(m_path))
-        m_watcher.addPath(m_path);
+    if (!m_watcher->files().contains(m_path))
+        m_watcher->addPath(m_path);
     validate();
     return true;
 }
@@ -257,8 +257,8 @@ bool PersonaEditor::save()
     hideConflict();
     m_edit->document()->setModified(false);
     // An atomic save replaces the file, which ends the watch on the old one.
-    m_watcher.removePath(m_path);
-    m_watcher.addPath(m_path);
+    m_watcher->removePath(m_path);
+    m_watcher->addPath(m_path);
     validate();
     Q_EMIT saved(m_fileName);
     return true;
@@ -273,8 +273,8 @@ void PersonaEditor::onFileChanged()
         return;
     }
     // Editors that save by replacing the file end the watch; watch the new file.
-    if (!m_watcher.files().contains(m_path))
-        m_watcher.addPath(m_path);
+    if (!m_watcher->files().contains(m_path))
+        m_watcher->addPath(m_path);
     QByteArray bytes;
     if (file.open(QIODevice::ReadOnly))
         bytes = file.read(Persona::maxFileBytes + 1);

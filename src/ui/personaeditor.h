@@ -65,7 +65,7 @@ private:
     // equal these is our own save, not someone else's edit.
     QByteArray m_diskBytes;
     QStringList m_problems;
-    QFileSystemWatcher m_watcher;
+    QFileSystemWatcher *m_watcher = new QFileSystemWatcher(this);
 
     QWidget *m_conflictBar = nullptr;
     QLabel *m_conflictText = nullptr;
