@@ -14,8 +14,10 @@
 #include "storage/sessionstore.h"
 
 #include <QJsonArray>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 using namespace Qt::StringLiterals;
 using namespace Crosstalk;
@@ -50,6 +52,28 @@ private:
     std::unique_ptr<SessionStore> m_store;
     std::unique_ptr<PersonaLibrary> m_library;
     std::unique_ptr<RestServer> m_server;
+
+    // Writes `bytes` and returns once the server has read them, so that what the test writes
+    // next reaches the server as a read of its own. False if the server read nothing.
+    bool writeAndAwaitRead(HttpTestClient &client, const QByteArray &bytes)
+    {
+        const auto *gate = m_server->findChild<RequestGate *>();
+        QTcpSocket *serverSide = nullptr;
+        if (!gate || !QTest::qWaitFor([&] {
+                return (serverSide = gate->connection(QHostAddress(QHostAddress::LocalHost),
+                                                      client.socket().localPort()));
+            }))
+            return false;
+        // What the loop still holds for the connection (the gate raises readyRead again when
+        // a connection arrives) runs first, so only a read of these bytes counts.
+        bool drained = false;
+        QTimer::singleShot(0, this, [&drained] { drained = true; });
+        if (!QTest::qWaitFor([&] { return drained; }))
+            return false;
+        QSignalSpy read(serverSide, &QIODevice::readyRead);
+        client.write(bytes);
+        return read.wait(10000);
+    }
 
     QByteArray host() const { return "127.0.0.1:" + QByteArray::number(m_server->port()); }
 
@@ -379,8 +403,7 @@ private slots:
         const QByteArray head = "POST /v1/crosstalk/setup HTTP/1.1\r\nHost: " + host() +
                                 "\r\nAuthorization: Bearer " + kToken +
                                 "\r\nContent-Length: 1048577\r\n\r\n";
-        client.write(head.left(20));
-        QTest::qWait(50);
+        QVERIFY(writeAndAwaitRead(client, head.left(20)));
         client.write(head.mid(20));
         const HttpReply reply = client.read();
         QCOMPARE(reply.status, 413);
@@ -397,8 +420,7 @@ private slots:
                 HttpTestClient::request("POST", "/v1/crosstalk/setup", host(), kToken, body);
             // Byte by byte for the first request's head, then in halves.
             const qsizetype cut = i == 0 ? 1 : request.size() / 2;
-            client.write(request.left(cut));
-            QTest::qWait(20);
+            QVERIFY(writeAndAwaitRead(client, request.left(cut)));
             client.write(request.mid(cut));
             const HttpReply reply = client.read();
             QCOMPARE(reply.status, 200);
@@ -416,8 +438,8 @@ private slots:
                                 "\r\nTransfer-Encoding: chunked\r\n\r\n";
         const QByteArray half = body.left(body.size() / 2);
         const QByteArray rest = body.mid(body.size() / 2);
-        client.write(head + QByteArray::number(half.size(), 16) + "\r\n" + half + "\r\n");
-        QTest::qWait(20);
+        QVERIFY(writeAndAwaitRead(client, head + QByteArray::number(half.size(), 16) + "\r\n" +
+                                              half + "\r\n"));
         client.write(QByteArray::number(rest.size(), 16) + "\r\n" + rest + "\r\n0\r\n\r\n");
         QCOMPARE(client.read().status, 200);
 
