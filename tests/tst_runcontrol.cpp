@@ -124,6 +124,12 @@ private slots:
         QTRY_VERIFY(std::any_of(spy.cbegin(), spy.cend(), [](const QList<QVariant> &args) {
             return args.first().value<EngineEvent>().type == EngineEventType::MessageDelta;
         }));
+        const auto started = [&] {
+            return std::count_if(spy.cbegin(), spy.cend(), [](const QList<QVariant> &args) {
+                return args.first().value<EngineEvent>().type == EngineEventType::MessageStarted;
+            });
+        };
+        const qsizetype startedBeforeStop = started();
         QVERIFY(!m_engine->stop(id));
         QCOMPARE(session(id).status, SessionStatus::Cancelled);
         QTRY_VERIFY(settled(id));
@@ -132,8 +138,11 @@ private slots:
         for (const Message &m : session(id).messages)
             QVERIFY(m.status == MessageStatus::Partial || !m.content.isEmpty() ||
                     m.status == MessageStatus::Failed);
-        QTest::qWait(50);
-        QCOMPARE(m_server.requests().size(), 2); // nothing new after the stop
+        // Nothing new after the stop: once every call is gone (a call could still retry),
+        // nothing is left that could send a request, and no turn was started.
+        QTRY_VERIFY(m_engine->findChildren<ChatCall *>().isEmpty());
+        QCOMPARE(started(), startedBeforeStop);
+        QVERIFY(m_server.requests().size() <= 2);
         QCOMPARE(m_engine->start(id)->code, ErrorCode::Conflict);
     }
 
@@ -199,12 +208,15 @@ private slots:
                  ErrorCode::InvalidArgument);
         QVERIFY(!m_engine->start(id));
         QTRY_COMPARE_WITH_TIMEOUT(session(id).status, SessionStatus::Completed, 10000);
+        int checked = 0;
         for (const RecordedRequest &r : m_server.requests()) {
             if (r.context.round != 1)
                 continue;
+            ++checked;
             const bool toP2 = r.json[u"model"_s].toString() == u"model-1"_s;
             QCOMPARE(requestText(r).contains(u"Human: P2, think of the mornings."_s), toP2);
         }
+        QCOMPARE(checked, 2);
         const Message &human = session(id).messages.at(2);
         QCOMPARE(human.type, MessageType::Human);
         QCOMPARE(human.recipients, QStringList{u"P2"_s});
