@@ -71,6 +71,8 @@ void FakeConnection::runDueSteps()
             if (step.hasFirstToken)
                 m_server->noteFirstToken(m_recordId);
             ++m_next;
+            if (step.token > 0)
+                m_server->noteToken(m_recordId, step.token, m_plan.tokens);
             break;
         case Action::Finish:
             m_socket->flush();

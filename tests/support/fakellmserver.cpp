@@ -207,6 +207,12 @@ void FakeLlmServer::noteFirstToken(int id)
         r->firstTokenMs = nowMs();
 }
 
+void FakeLlmServer::noteToken(int id, int index, int count)
+{
+    if (id > 0)
+        emit tokenWritten(id, index, count);
+}
+
 void FakeLlmServer::noteFinished(int id, bool clientGone)
 {
     RecordedRequest *r = record(id);

@@ -99,6 +99,9 @@ public:
 
 signals:
     void requestReceived(int id);
+    // A write of a reply's `index`-th token of `count` left (1-based). Emitted right after the
+    // write, before the rest of the response: a test can act at a chosen point of a stream.
+    void tokenWritten(int id, int index, int count);
     void requestFinished(int id);
 
 private:
@@ -110,6 +113,7 @@ private:
     RecordedRequest *record(int id);
     void noteHead(int id);
     void noteFirstToken(int id);
+    void noteToken(int id, int index, int count);
     void noteFinished(int id, bool clientGone);
 
     QTcpServer m_tcp;

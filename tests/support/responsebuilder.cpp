@@ -539,7 +539,9 @@ ResponsePlan ResponseBuilder::chat(const ChatRequest &request, const QString &re
     bool firstTokenSeen = false;
     for (const Piece &piece : std::as_const(pieces)) {
         ResponseStep step{piece.dueMs, request.stream ? chunkFramed(piece.data) : piece.data};
-        if (!firstTokenSeen && (piece.kind == Piece::Kind::Token || !request.stream)) {
+        if (piece.kind == Piece::Kind::Token || !request.stream)
+            step.token = ++plan.tokens;
+        if (!firstTokenSeen && step.token > 0) {
             step.hasFirstToken = true;
             firstTokenSeen = true;
         }

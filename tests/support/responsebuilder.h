@@ -37,6 +37,7 @@ struct ResponseStep
     Action action = Action::Write;
     bool isHead = false;
     bool hasFirstToken = false;
+    int token = 0; // 1-based: the token of the reply this write carries; 0 for other writes
 };
 
 struct ResponsePlan
@@ -44,6 +45,7 @@ struct ResponsePlan
     int status = 200;
     QString reply; // the text the plan delivers, for the request record
     QList<ResponseStep> steps;
+    int tokens = 0; // writes that carry a token
 };
 
 using HeaderList = QList<std::pair<QByteArray, QByteArray>>;
