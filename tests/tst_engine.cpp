@@ -244,6 +244,8 @@ private slots:
     {
         const QUuid id = runToEnd(draft(Paradigm::Memory, 4, 2));
         const Session &session = *m_engine->session(id);
+        QCOMPARE(session.status, SessionStatus::Completed);
+        QCOMPARE(session.messages.size(), 8);
         for (int i = 0; i < session.messages.size(); ++i) {
             QCOMPARE(session.messages.at(i).seq, i);
             QCOMPARE(session.messages.at(i).speaker, name(i % 4));

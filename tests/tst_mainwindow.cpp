@@ -80,9 +80,9 @@ private slots:
             }
         }
         QVERIFY(taken.size() >= 16);
-        QCOMPARE(
-            taken.value(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F), u"&Full Screen Mode"_s),
-            u"&Full Screen Mode"_s);
+        const QKeySequence fullScreen(Qt::CTRL | Qt::SHIFT | Qt::Key_F);
+        QVERIFY2(taken.contains(fullScreen), "Full Screen has Ctrl+Shift+F");
+        QCOMPARE(taken.value(fullScreen), u"&Full Screen Mode"_s);
     }
 
     void panelToggleHidesAndShows()

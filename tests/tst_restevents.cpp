@@ -139,7 +139,9 @@ private slots:
             if (event.type == "message.delta" && event.data[u"message_id"_s] == messageId)
                 streamed += event.data[u"text"_s].toString();
         QCOMPARE(streamed, completed.data[u"message"_s][u"content"_s].toString());
-        QVERIFY(first->waitFor([&] { return first->closed() || first->ended(); }));
+        // After `end` the connection stays usable for the next request.
+        first->socket().write(m_rest.request("GET", "/healthz"));
+        QVERIFY(first->waitFor([&] { return first->afterEnd().startsWith("HTTP/1.1 200"); }));
     }
 
     // A run to its end: the stream closes after `end` with the final status, and a late

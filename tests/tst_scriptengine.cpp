@@ -170,6 +170,10 @@ private slots:
         engine.addRule({{QString(), u"Bob"_s, -1}, {ScriptReply::Kind::Fixed, u"bob"_s, 0}});
         engine.addRule({{}, {ScriptReply::Kind::Fixed, u"everyone"_s, 0}});
         QCOMPARE(engine.reply(debateContext(TurnKind::Opening, 0)), u"everyone"_s);
+        // Both rules match Bob: the first one answers.
+        ScriptContext bob = debateContext(TurnKind::Opening, 0);
+        bob.speaker = u"Bob"_s;
+        QCOMPARE(engine.reply(bob), u"bob"_s);
     }
 
     void tokenizerRoundTrips_data()

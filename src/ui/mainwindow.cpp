@@ -463,7 +463,10 @@ void MainWindow::createMenus()
     viewMenu->addSeparator();
     QAction *fullScreen =
         viewMenu->addAction(QIcon::fromTheme(u"view-fullscreen"_s), tr("&Full Screen Mode"));
-    fullScreen->setShortcut(QKeySequence::FullScreen);
+    // KDE's standard Full Screen shortcut, and F11 as elsewhere; QKeySequence::FullScreen is
+    // empty on platforms without a desktop theme, and the window must not depend on one.
+    fullScreen->setShortcuts(
+        {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F), QKeySequence(Qt::Key_F11)});
     fullScreen->setCheckable(true);
     connect(fullScreen, &QAction::toggled, this, [this](bool on) {
         setWindowState(on ? windowState() | Qt::WindowFullScreen
