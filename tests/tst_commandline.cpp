@@ -1,38 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Runs the real crosstalk executable as a user would from a terminal.
-#include <QColor>
-#include <QImage>
-#include <QProcess>
-#include <QTemporaryDir>
+#include "crosstalkprocess.h"
+
 #include <QTest>
 
 using namespace Qt::StringLiterals;
+using namespace Crosstalk::Testing;
 
 namespace {
-
-struct Result
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-Result runCrosstalk(const QStringList &arguments, const QStringList &unset = {},
-                    const QHash<QString, QString> &set = {})
-{
-    QProcess process;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (const QString &name : unset)
-        env.remove(name);
-    for (auto it = set.cbegin(); it != set.cend(); ++it)
-        env.insert(it.key(), it.value());
-    process.setProcessEnvironment(env);
-    process.start(QStringLiteral(CROSSTALK_EXECUTABLE), arguments);
-    if (!process.waitForFinished(30000))
-        return {};
-    return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
-            QString::fromUtf8(process.readAllStandardError())};
-}
 
 const QStringList kDisplayVariables = {u"DISPLAY"_s, u"WAYLAND_DISPLAY"_s, u"QT_QPA_PLATFORM"_s};
 
@@ -83,49 +58,6 @@ private slots:
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(u"no display"_s), qPrintable(r.err));
         QVERIFY(r.err.contains(u"--help"_s));
-    }
-
-    void screenshotRendersTheWindow()
-    {
-        QTemporaryDir dir;
-        const QString path = dir.filePath(u"shot.png"_s);
-        const Result r = runCrosstalk({u"--screenshot"_s, path}, {},
-                                      {{u"QT_QPA_PLATFORM"_s, u"offscreen"_s},
-                                       {u"XDG_CONFIG_HOME"_s, dir.path()},
-                                       {u"XDG_DATA_HOME"_s, dir.path()}});
-        QCOMPARE(r.exitCode, 0);
-        const QImage image(path);
-        QVERIFY(!image.isNull());
-        QCOMPARE(image.size(), QSize(1280, 800));
-        // A window with text has many distinct colours; a blank one has very few.
-        QSet<QRgb> colours;
-        for (int y = 0; y < image.height(); y += 3)
-            for (int x = 0; x < image.width(); x += 3)
-                colours.insert(image.pixel(x, y));
-        QVERIFY2(colours.size() > 20, qPrintable(QString::number(colours.size())));
-    }
-
-    void demoScreenshotInTheDarkPalette()
-    {
-        QTemporaryDir dir;
-        const QString path = dir.filePath(u"dark.png"_s);
-        const Result r =
-            runCrosstalk({u"--screenshot"_s, path, u"--demo-session"_s, u"--palette"_s, u"dark"_s},
-                         {}, {{u"QT_QPA_PLATFORM"_s, u"offscreen"_s}});
-        QCOMPARE(r.exitCode, 0);
-        const QImage image(path);
-        QCOMPARE(image.size(), QSize(1280, 800));
-        // Mostly dark, with the transcript's text and colours on it.
-        double lightness = 0;
-        QSet<QRgb> colours;
-        int samples = 0;
-        for (int y = 0; y < image.height(); y += 4)
-            for (int x = 0; x < image.width(); x += 4, ++samples) {
-                lightness += QColor(image.pixel(x, y)).lightnessF();
-                colours.insert(image.pixel(x, y));
-            }
-        QVERIFY2(lightness / samples < 0.35, qPrintable(QString::number(lightness / samples)));
-        QVERIFY(colours.size() > 50);
     }
 
     void paletteMustBeLightOrDark()
