@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mainwindow.h"
+#include "plaintextbox.h"
 
 #include "conversation/sessiondocument.h"
 #include "export/exporter.h"
@@ -28,6 +29,8 @@
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFontDatabase>
@@ -224,6 +227,7 @@ void MainWindow::createPanels()
     m_note->setObjectName(u"readOnlyNote"_s);
     m_note->setAccessibleName(tr("Read-only note"));
     m_note->setWordWrap(true);
+    m_note->setTextFormat(Qt::PlainText);
     m_note->setMargin(8);
     m_note->setForegroundRole(QPalette::PlaceholderText);
     m_note->hide();
@@ -254,6 +258,8 @@ void MainWindow::createPanels()
                     showError(tr("This reply cannot be retried now: pause the session first, "
                                  "or regenerate the reply to fork the session there."));
             });
+    connect(m_transcriptView->messageDelegate(), &MessageDelegate::showAllRequested, this,
+            &MainWindow::showWholeMessage);
     centreLayout->addWidget(m_banner);
     centreLayout->addWidget(m_note);
     centreLayout->addWidget(m_transcriptView, 1);
@@ -611,6 +617,27 @@ void MainWindow::importSession()
     openSession(session.id);
 }
 
+void MainWindow::showWholeMessage(const QModelIndex &index)
+{
+    // A plain text view lays out only what it shows, so megabytes open at once.
+    auto *dialog = new QDialog(this);
+    dialog->setObjectName(u"wholeMessage"_s);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(
+        tr("Message of %1").arg(index.data(TranscriptModel::SpeakerRole).toString()));
+    auto *layout = new QVBoxLayout(dialog);
+    auto *text = new QPlainTextEdit(dialog);
+    text->setReadOnly(true);
+    text->setAccessibleName(tr("Whole message"));
+    text->setPlainText(index.data(TranscriptModel::ContentRole).toString());
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
+    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::close);
+    layout->addWidget(text);
+    layout->addWidget(buttons);
+    dialog->resize(820, 640);
+    dialog->show();
+}
+
 void MainWindow::showError(const QString &message)
 {
     statusBar()->showMessage(message, 10000);
@@ -735,7 +762,7 @@ void MainWindow::runControl(std::optional<Error> (Engine::*control)(const QUuid 
     if (m_currentId.isNull())
         return;
     if (const std::optional<Error> error = (m_engine->*control)(m_currentId))
-        QMessageBox::warning(this, AppIdentity::displayName(), error->message);
+        PlainTextBox::warning(this, AppIdentity::displayName(), error->message);
     // The user knows why they paused or stopped; the banner is for reasons they do not.
     if (control != &Engine::start)
         m_statusReasons.remove(m_currentId);
@@ -789,7 +816,7 @@ void MainWindow::renameSession()
     if (!ok || title.trimmed() == session.title)
         return;
     if (const std::optional<Error> error = m_engine->rename(m_currentId, title))
-        QMessageBox::warning(this, tr("Rename Session"), error->message);
+        PlainTextBox::warning(this, tr("Rename Session"), error->message);
     else
         updateSessionState();
 }
@@ -805,8 +832,9 @@ void MainWindow::duplicateSession()
         QStringList problems;
         for (const FieldError &e : created.errors)
             problems << e.toString();
-        QMessageBox::warning(this, tr("Duplicate Session"),
-                             tr("The session cannot be duplicated:\n%1").arg(problems.join(u'\n')));
+        PlainTextBox::warning(
+            this, tr("Duplicate Session"),
+            tr("The session cannot be duplicated:\n%1").arg(problems.join(u'\n')));
         return;
     }
     m_sessions->refresh();
@@ -827,7 +855,7 @@ void MainWindow::forkSession()
         return;
     QUuid fork;
     if (const std::optional<Error> error = m_engine->fork(m_currentId, at, &fork)) {
-        QMessageBox::warning(this, tr("Fork Session"), error->message);
+        PlainTextBox::warning(this, tr("Fork Session"), error->message);
         return;
     }
     m_sessions->refresh();
@@ -840,12 +868,12 @@ void MainWindow::deleteSession(const QUuid &id)
     const QString title =
         row >= 0 ? m_sessions->index(row).data(SessionListModel::TitleRole).toString() : QString();
     if (!m_runningElsewhere.isEmpty() && id == m_currentId) {
-        QMessageBox::information(
+        PlainTextBox::information(
             this, tr("Delete Session"),
             tr("This session runs in %1; stop it there first.").arg(m_runningElsewhere));
         return;
     }
-    const auto answer = QMessageBox::question(
+    const auto answer = PlainTextBox::question(
         this, tr("Delete Session"),
         tr("Delete “%1” and its whole transcript? This cannot be undone.").arg(title),
         QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
@@ -1055,7 +1083,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
     }
     const QList<QUuid> running = sessionsRunningHere();
     if (!running.isEmpty()) {
-        const auto answer = QMessageBox::question(
+        const auto answer = PlainTextBox::question(
             this, tr("Sessions Are Running"),
             tr("%n session(s) are still running. Pause them and quit? They can be resumed at "
                "the next start.",

@@ -105,6 +105,8 @@ private:
     void setStatusText(QLabel *label, const QString &text);
     void updateInspector();
     void showError(const QString &message);
+    // Opens a long message whole, as plain text, beside the window.
+    void showWholeMessage(const QModelIndex &index);
     void exportSession(ExportFormat format);
     void importSession();
     void runControl(std::optional<Error> (Engine::*control)(const QUuid &));

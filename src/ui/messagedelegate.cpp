@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "messagedelegate.h"
 
+#include "export/messagedocument.h"
 #include "transcriptmodel.h"
 
 #include <KSyntaxHighlighting/Definition>
@@ -31,6 +32,9 @@ constexpr int kLineGap = 4;
 constexpr int kHeadingHeight = 28;
 // Documents rendered recently enough to be painted again without layout.
 constexpr int kDocumentCacheSize = 200;
+// A message longer than this shows its beginning as plain text, with Show all for the rest:
+// laying out megabytes of text in a bubble would stall the window.
+constexpr qsizetype kLongMessage = 20'000;
 
 bool isCodeBlock(const QTextBlock &block)
 {
@@ -103,6 +107,11 @@ bool offersRetry(const QModelIndex &index)
 {
     const auto status = index.data(TranscriptModel::StatusRole).value<MessageStatus>();
     return status == MessageStatus::Failed || status == MessageStatus::Partial;
+}
+
+bool isLong(const QModelIndex &index)
+{
+    return index.data(TranscriptModel::ContentRole).toString().size() > kLongMessage;
 }
 
 } // namespace
@@ -178,6 +187,10 @@ QString MessageDelegate::footerText(const QModelIndex &index) const
     if (const QVariant confidence = index.data(TranscriptModel::ConfidenceRole);
         !confidence.isNull())
         parts << tr("confidence %1%").arg(qRound(confidence.toDouble() * 100));
+    if (isLong(index))
+        parts << tr("%L1 of %L2 characters shown")
+                     .arg(kLongMessage)
+                     .arg(index.data(TranscriptModel::ContentRole).toString().size());
     return parts.join(u"  ·  "_s);
 }
 
@@ -197,8 +210,14 @@ QTextDocument *MessageDelegate::document(const QModelIndex &index, const QPalett
         }
         if (cached->content.size() == content.size())
             return doc;
+        // A long reply shows its beginning only, which growing does not change.
+        if (status == MessageStatus::Streaming && cached->content.size() > kLongMessage) {
+            cached->content = content;
+            return doc;
+        }
         // A streaming reply grows at its end: lay out only the paragraph that grew.
-        if (status == MessageStatus::Streaming && content.startsWith(cached->content)) {
+        if (status == MessageStatus::Streaming && content.size() <= kLongMessage &&
+            content.startsWith(cached->content)) {
             QTextCursor cursor(doc);
             cursor.movePosition(QTextCursor::End);
             cursor.insertText(content.sliced(cached->content.size()));
@@ -208,16 +227,18 @@ QTextDocument *MessageDelegate::document(const QModelIndex &index, const QPalett
     }
 
     auto rendered = std::make_unique<Rendered>();
-    rendered->document = std::make_unique<QTextDocument>();
-    QTextDocument *doc = rendered->document.get();
+    rendered->document = std::make_unique<MessageDocument>();
+    MessageDocument *doc = rendered->document.get();
     doc->setDocumentMargin(0);
     doc->setDefaultFont(m_view->font());
     // Markdown half-written is misleading (an unclosed fence swallows the rest): it is
     // rendered once the reply is complete.
-    if (status == MessageStatus::Streaming || status == MessageStatus::Failed) {
+    if (content.size() > kLongMessage) {
+        doc->setPlainText(content.first(kLongMessage) + u"…"_s);
+    } else if (status == MessageStatus::Streaming || status == MessageStatus::Failed) {
         doc->setPlainText(content);
     } else {
-        doc->setMarkdown(content, QTextDocument::MarkdownDialectGitHub);
+        doc->setMessageMarkdown(content);
         QString language;
         bool hasCode = false;
         for (QTextBlock block = doc->begin(); block.isValid(); block = block.next()) {
@@ -297,22 +318,47 @@ MessageDelegate::Geometry MessageDelegate::geometry(const QStyleOptionViewItem &
     return g;
 }
 
-QRect MessageDelegate::retryButtonRect(const QStyleOptionViewItem &option,
-                                       const QModelIndex &index) const
+MessageDelegate::FooterButtons MessageDelegate::footerButtons(const QStyleOptionViewItem &option,
+                                                              const QModelIndex &index) const
 {
-    if (!offersRetry(index))
-        return {};
+    FooterButtons buttons;
+    const bool retry = offersRetry(index);
+    const bool showAll = isLong(index);
+    if (!retry && !showAll)
+        return buttons;
     const Geometry g = geometry(option, index);
-    const int width = QFontMetrics(smallFont(option.font)).horizontalAdvance(tr("Retry")) + 20;
-    return QRect(g.footer.right() - width + 1, g.footer.top(), width, g.footer.height());
+    const QFontMetrics metrics(smallFont(option.font));
+    int right = g.footer.right() + 1;
+    const auto place = [&](const QString &text) {
+        const int width = metrics.horizontalAdvance(text) + 20;
+        right -= width;
+        const QRect rect(right, g.footer.top(), width, g.footer.height());
+        right -= 8;
+        return rect;
+    };
+    if (retry)
+        buttons.retry = place(tr("Retry"));
+    if (showAll)
+        buttons.showAll = place(tr("Show all"));
+    return buttons;
 }
 
-QRect MessageDelegate::retryButtonRect(const QModelIndex &index) const
+MessageDelegate::FooterButtons MessageDelegate::footerButtons(const QModelIndex &index) const
 {
     QStyleOptionViewItem option;
     option.initFrom(m_view);
     option.rect = m_view->visualRect(index);
-    return retryButtonRect(option, index);
+    return footerButtons(option, index);
+}
+
+QRect MessageDelegate::retryButtonRect(const QModelIndex &index) const
+{
+    return footerButtons(index).retry;
+}
+
+QRect MessageDelegate::showAllButtonRect(const QModelIndex &index) const
+{
+    return footerButtons(index).showAll;
 }
 
 bool MessageDelegate::editorEvent(QEvent *event, QAbstractItemModel *model,
@@ -320,9 +366,15 @@ bool MessageDelegate::editorEvent(QEvent *event, QAbstractItemModel *model,
 {
     if (event->type() == QEvent::MouseButtonRelease) {
         const auto *mouse = static_cast<QMouseEvent *>(event);
+        const FooterButtons buttons = footerButtons(option, index);
         if (mouse->button() == Qt::LeftButton &&
-            retryButtonRect(option, index).contains(mouse->position().toPoint())) {
+            buttons.retry.contains(mouse->position().toPoint())) {
             Q_EMIT retryRequested(index);
+            return true;
+        }
+        if (mouse->button() == Qt::LeftButton &&
+            buttons.showAll.contains(mouse->position().toPoint())) {
+            Q_EMIT showAllRequested(index);
             return true;
         }
     }
@@ -339,7 +391,8 @@ int MessageDelegate::estimatedHeight(const QStyleOptionViewItem &option,
                                      const QModelIndex &index) const
 {
     const QFontMetrics metrics(option.font);
-    const QString content = index.data(TranscriptModel::ContentRole).toString();
+    const QString whole = index.data(TranscriptModel::ContentRole).toString();
+    const QStringView content = QStringView(whole).first(std::min(whole.size(), kLongMessage));
     const int charsPerLine = std::max(1, bodyWidth() / std::max(1, metrics.averageCharWidth()));
     int lines = 0;
     for (const QStringView paragraph : QStringTokenizer(content, u'\n'))
@@ -511,20 +564,26 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
     doc->documentLayout()->draw(painter, context);
     painter->restore();
 
-    // Footer, with a Retry button on the right for failed and partial replies.
+    // Footer, with buttons on the right: Show all for a long message, Retry for failed and
+    // partial replies.
     const QString footer = footerText(index);
     if (!footer.isEmpty()) {
         QRect footerRect = g.footer;
-        if (const QRect retry = retryButtonRect(option, index); !retry.isEmpty()) {
-            const QColor colour =
-                status == MessageStatus::Failed ? negativeColour(palette) : neutralColour(palette);
+        const FooterButtons buttons = footerButtons(option, index);
+        const auto drawButton = [&](const QRect &rect, const QString &text, const QColor &colour) {
             painter->setPen(QPen(colour, 1));
             painter->setBrush(Qt::NoBrush);
-            painter->drawRoundedRect(QRectF(retry).adjusted(0.5, 0.5, -0.5, -0.5), 8, 8);
+            painter->drawRoundedRect(QRectF(rect).adjusted(0.5, 0.5, -0.5, -0.5), 8, 8);
             painter->setFont(small);
-            painter->drawText(retry, Qt::AlignCenter, tr("Retry"));
-            footerRect.setRight(retry.left() - 8);
-        }
+            painter->drawText(rect, Qt::AlignCenter, text);
+            footerRect.setRight(std::min(footerRect.right(), rect.left() - 8));
+        };
+        if (!buttons.retry.isEmpty())
+            drawButton(buttons.retry, tr("Retry"),
+                       status == MessageStatus::Failed ? negativeColour(palette)
+                                                       : neutralColour(palette));
+        if (!buttons.showAll.isEmpty())
+            drawButton(buttons.showAll, tr("Show all"), palette.color(QPalette::Link));
         painter->setFont(small);
         painter->setPen(status == MessageStatus::Failed ? negativeColour(palette)
                                                         : palette.color(QPalette::PlaceholderText));

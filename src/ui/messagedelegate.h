@@ -19,11 +19,15 @@ class Repository;
 
 namespace Crosstalk {
 
+class MessageDocument;
+
 // Paints a transcript row (TranscriptModel) as a bubble: a round separator above the first
 // message of a round, the speaker's name in its colour with the model, the text — plain while
 // it streams, Markdown with highlighted code blocks once complete — and a footer with tokens,
 // timings and the answer. Failed and partial messages are marked, a streaming one shows that
-// its speaker is still typing.
+// its speaker is still typing. Text from models and people renders through MessageDocument:
+// no raw HTML, no resource loaded but small `data:` images. A very long message shows its
+// beginning as plain text with a Show all button.
 //
 // Heights are cached per message and width, so scrolling costs no text layout. A row that was
 // never painted is given an estimate from its length; the first paint replaces it with the
@@ -49,6 +53,8 @@ public:
 
     // Where a failed or partial message's Retry button is in the view; empty for others.
     QRect retryButtonRect(const QModelIndex &index) const;
+    // Where a long message's Show all button is in the view; empty for others.
+    QRect showAllButtonRect(const QModelIndex &index) const;
 
     // Forgets cached layouts, e.g. when the palette or font changed.
     void clearCache();
@@ -60,6 +66,8 @@ public:
 Q_SIGNALS:
     // The Retry button of a failed or partial message was clicked.
     void retryRequested(const QModelIndex &index);
+    // The Show all button of a long message was clicked.
+    void showAllRequested(const QModelIndex &index);
 
 private:
     struct Layout
@@ -74,7 +82,7 @@ private:
     };
     struct Rendered
     {
-        std::unique_ptr<QTextDocument> document;
+        std::unique_ptr<MessageDocument> document;
         QString content; // what it shows (shared with the model's copy)
         MessageStatus status = MessageStatus::Complete;
         int width = 0;
@@ -82,8 +90,15 @@ private:
     };
     struct Geometry;
 
+    struct FooterButtons
+    {
+        QRect showAll;
+        QRect retry;
+    };
+
     Geometry geometry(const QStyleOptionViewItem &option, const QModelIndex &index) const;
-    QRect retryButtonRect(const QStyleOptionViewItem &option, const QModelIndex &index) const;
+    FooterButtons footerButtons(const QStyleOptionViewItem &option, const QModelIndex &index) const;
+    FooterButtons footerButtons(const QModelIndex &index) const;
     int bodyWidth() const;
     QTextDocument *document(const QModelIndex &index, const QPalette &palette) const;
     int exactHeight(const QStyleOptionViewItem &option, const QModelIndex &index) const;
