@@ -388,6 +388,10 @@ private slots:
         QCOMPARE(targets, (QStringList{u"https://en.cppreference.com"_s,
                                        u"https://example.com/chart.png"_s}));
         QVERIFY(html.contains(u"<a>this</a>"_s));
+        // Should anything get past the escaping, the browser is told to run and load nothing.
+        QVERIFY(html.contains(
+            u"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+            "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'\">"_s));
     }
 
     void htmlEscapesWhatUsersAndModelsWrote()

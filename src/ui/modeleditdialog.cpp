@@ -51,6 +51,7 @@ ModelEditDialog::ModelEditDialog(Engine *engine, const std::optional<ModelConfig
     form->addRow(tr("&Alias:"), m_alias);
     m_aliasProblem = new QLabel(connection);
     m_aliasProblem->setObjectName(u"aliasProblem"_s);
+    m_aliasProblem->setTextFormat(Qt::PlainText);
     QPalette negative = m_aliasProblem->palette();
     negative.setColor(QPalette::WindowText, kNegative);
     m_aliasProblem->setPalette(negative);

@@ -69,6 +69,7 @@ PersonaEditor::PersonaEditor(const QString &libraryFolder, const QString &fileNa
     auto *barLayout = new QHBoxLayout(m_conflictBar);
     m_conflictText = new QLabel(m_conflictBar);
     m_conflictText->setWordWrap(true);
+    m_conflictText->setTextFormat(Qt::PlainText);
     auto *reloadButton = new QPushButton(tr("&Reload"), m_conflictBar);
     reloadButton->setObjectName(u"conflictReload"_s);
     reloadButton->setToolTip(tr("Discard your edits and show the file as it is on disk"));

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "personapanel.h"
+#include "plaintextbox.h"
 
 #include "persona/personalibrary.h"
 #include "personaeditor.h"
@@ -16,6 +17,7 @@
 #include <QPlainTextEdit>
 #include <QSplitter>
 #include <QTabWidget>
+#include <QTextDocument>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -69,8 +71,10 @@ PersonaPanel::PersonaPanel(PersonaLibrary *library, QWidget *parent)
     m_files = new QListWidget(splitter);
     m_files->setObjectName(u"personaFiles"_s);
     m_files->setAccessibleName(tr("Persona files"));
-    m_files->setToolTip(tr("Persona files in %1. Double-click or press Enter to edit.")
-                            .arg(QDir::toNativeSeparators(library->folder())));
+    // Paths are shown as written, whatever the names hold (a tooltip may be rich text).
+    m_files->setToolTip(
+        Qt::convertFromPlainText(tr("Persona files in %1. Double-click or press Enter to edit.")
+                                     .arg(QDir::toNativeSeparators(library->folder()))));
     connect(m_files, &QListWidget::itemActivated, this,
             [this](QListWidgetItem *item) { open(item->text()); });
 
@@ -142,7 +146,7 @@ PersonaEditor *PersonaPanel::open(const QString &fileName)
     }
     auto *e = new PersonaEditor(m_library->folder(), fileName, m_tabs);
     const int index = m_tabs->addTab(e, fileName);
-    m_tabs->setTabToolTip(index, QDir::toNativeSeparators(e->filePath()));
+    m_tabs->setTabToolTip(index, Qt::convertFromPlainText(QDir::toNativeSeparators(e->filePath())));
     connect(e, &PersonaEditor::dirtyChanged, this, [this, e] { updateTabTitle(e); });
     connect(e, &PersonaEditor::saved, this, &PersonaPanel::refreshList);
     m_tabs->setCurrentIndex(index);
@@ -165,7 +169,7 @@ bool PersonaPanel::closeTab(int index)
         return true;
     if (e->isDirty()) {
         m_tabs->setCurrentIndex(index);
-        const auto answer = QMessageBox::question(
+        const auto answer = PlainTextBox::question(
             this, tr("Unsaved Persona"), tr("%1 has unsaved edits. Save them?").arg(e->fileName()),
             QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
         if (answer == QMessageBox::Cancel || (answer == QMessageBox::Save && !e->save()))
@@ -229,7 +233,7 @@ QString PersonaPanel::createPersona(const QString &fileName, const QString &from
             error = tr("Cannot create %1: %2").arg(path, file.errorString());
     }
     if (!error.isEmpty()) {
-        QMessageBox::warning(this, tr("Persona"), error);
+        PlainTextBox::warning(this, tr("Persona"), error);
         return error;
     }
     refreshList();
@@ -246,7 +250,7 @@ QString PersonaPanel::deletePersona(const QString &fileName)
     QFile file(QDir(m_library->folder()).filePath(fileName));
     if (!file.remove()) {
         const QString error = tr("Cannot delete %1: %2").arg(fileName, file.errorString());
-        QMessageBox::warning(this, tr("Persona"), error);
+        PlainTextBox::warning(this, tr("Persona"), error);
         return error;
     }
     refreshList();
@@ -264,8 +268,8 @@ void PersonaPanel::duplicatePersona()
 {
     const QString from = selectedFileName();
     if (from.isEmpty()) {
-        QMessageBox::information(this, tr("Duplicate Persona"),
-                                 tr("Choose a persona in the list first."));
+        PlainTextBox::information(this, tr("Duplicate Persona"),
+                                  tr("Choose a persona in the list first."));
         return;
     }
     const QFileInfo info(from);
@@ -281,7 +285,7 @@ void PersonaPanel::confirmDelete()
     const QString name = selectedFileName();
     if (name.isEmpty())
         return;
-    const auto answer = QMessageBox::question(
+    const auto answer = PlainTextBox::question(
         this, tr("Delete Persona"),
         tr("Delete the persona file %1? Sessions that used it keep their copy of the text.")
             .arg(name),

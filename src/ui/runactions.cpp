@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "runactions.h"
+#include "plaintextbox.h"
 
 #include "config/appidentity.h"
 #include "conversation/engine.h"
@@ -146,7 +147,7 @@ void RunActions::update()
 bool RunActions::report(const std::optional<Error> &error)
 {
     if (error)
-        QMessageBox::warning(m_window, AppIdentity::displayName(), error->message);
+        PlainTextBox::warning(m_window, AppIdentity::displayName(), error->message);
     update();
     return !error;
 }

@@ -3,6 +3,8 @@
 
 #include "conversation/engine.h"
 
+#include <QTextDocument>
+
 using namespace Qt::StringLiterals;
 
 namespace Crosstalk {
@@ -34,6 +36,8 @@ QVariant SessionListModel::data(const QModelIndex &index, int role) const
     case TitleRole:
         return s.title;
     case Qt::ToolTipRole:
+        // A tooltip that looks like HTML is shown as rich text: a topic shows as written.
+        return Qt::convertFromPlainText(s.topic);
     case TopicRole:
         return s.topic;
     case Qt::AccessibleTextRole:

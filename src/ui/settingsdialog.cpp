@@ -202,6 +202,7 @@ QWidget *SettingsDialog::createModelsPage()
     m_problems = new QLabel(page);
     m_problems->setObjectName(u"modelProblems"_s);
     m_problems->setWordWrap(true);
+    m_problems->setTextFormat(Qt::PlainText);
     QPalette negative = m_problems->palette();
     negative.setColor(QPalette::WindowText, QColor(0xda, 0x44, 0x53));
     m_problems->setPalette(negative);
@@ -274,6 +275,7 @@ QWidget *SettingsDialog::createLocalApiPage()
     m_apiStatus = new QLabel(page);
     m_apiStatus->setObjectName(u"localApiStatus"_s);
     m_apiStatus->setWordWrap(true);
+    m_apiStatus->setTextFormat(Qt::PlainText);
     m_apiStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto *tokenRow = new QHBoxLayout;
     m_apiToken = new QLineEdit(page);

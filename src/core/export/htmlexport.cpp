@@ -134,7 +134,12 @@ void writeHtml(const Session &session, ExportStream &out)
     }
     out << u"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-           "<meta name=\"color-scheme\" content=\"light dark\">\n<title>"_s
+           "<meta name=\"color-scheme\" content=\"light dark\">\n"
+           // The page runs no script and loads nothing; should hostile text ever get past the
+           // escaping, the browser refuses it too.
+           "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+           "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'\">\n"
+           "<title>"_s
         << escaped(TranscriptLabels::title(session)) << u"</title>\n<style>\n"_s << styleSheet;
     // Loading the syntax definitions is the slow part of a small export; skip it when there
     // is no code to colour.
