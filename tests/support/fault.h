@@ -26,6 +26,7 @@ struct Fault
         InvalidUtf8, // bytes that are not UTF-8 inside a text delta
         SplitUtf8,   // multi-byte characters split across two writes
         Large,       // large[:TOKENS] — a very long reply
+        KeyEcho,     // key-echo:PAD[:FROM[:LENGTH]] — a 401 quoting part of the key after PAD
     };
 
     Kind kind = Kind::Status;
@@ -35,6 +36,9 @@ struct Fault
     int intervalMs = 0;
     int bytesPerWrite = 1;
     int tokens = 0;
+    int padding = 0;    // key-echo: characters before the quoted key
+    int keyFrom = 0;    // key-echo: the first character of the key quoted
+    int keyLength = -1; // key-echo: how many characters of the key; -1 for the rest
     QString spec;
 
     static std::optional<Fault> parse(const QString &spec, QString *error);

@@ -511,6 +511,7 @@ ResponsePlan ResponseBuilder::chat(const ChatRequest &request, const QString &re
         case Kind::Status:
         case Kind::Close:
         case Kind::Large:
+        case Kind::KeyEcho:
             break;
         }
     }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "llm/httpchatcall.h"
 
+#include "llm/keyredaction.h"
+
 #include <QJsonDocument>
 #include <QNetworkReply>
 
@@ -173,7 +175,7 @@ void HttpChatCall::onReplyFinished()
         }
         if (!wait)
             wait = RetryPolicy::parseRetryAfter(retryAfter, QDateTime::currentDateTimeUtc());
-        QString message = errorMessageFromBody(m_plainBody);
+        QString message = errorMessageFromBody(m_plainBody, m_apiKey);
         if (message.isEmpty())
             message = tr("The server answered HTTP %1.").arg(status);
         retryOrFail({CallError::Kind::Http, status, message, false, m_attempt}, wait);
@@ -248,7 +250,8 @@ std::optional<QJsonObject> HttpChatCall::parseEvent(const SseEvent &event, const
                                     parseError.error == QJsonParseError::NoError
                                         ? tr("not a JSON object")
                                         : parseError.errorString(),
-                                    event.data.left(120)));
+                                    // Redacted before the cut, which could split a key.
+                                    redact(event.data).left(120)));
     return std::nullopt;
 }
 
@@ -316,8 +319,9 @@ void HttpChatCall::dropReply()
     reply->deleteLater();
 }
 
-QString HttpChatCall::errorMessageFromBody(const QByteArray &body)
+QString HttpChatCall::errorMessageFromBody(const QByteArray &rawBody, QStringView apiKey)
 {
+    const QByteArray body = KeyRedaction::redact(rawBody, apiKey);
     const QJsonDocument document = QJsonDocument::fromJson(body);
     const QJsonValue error = document.object().value(u"error"_s);
     QString message =
@@ -326,6 +330,8 @@ QString HttpChatCall::errorMessageFromBody(const QByteArray &body)
         message = document.object().value(u"message"_s).toString();
     if (message.isEmpty())
         message = QString::fromUtf8(body).simplified();
+    // Again after decoding: a JSON escape such as \u0073 spells a key only once decoded.
+    message = KeyRedaction::redact(message, apiKey);
     if (message.size() > 500)
         message = message.left(500) + u'…';
     return message;
@@ -341,11 +347,9 @@ QString HttpChatCall::durationText(std::chrono::milliseconds duration)
 
 QString HttpChatCall::redact(QString text) const
 {
-    // A server may echo the key (e.g. "Incorrect API key provided: sk-…"): it must never
-    // reach the transcript, logs or exports.
-    if (m_apiKey.size() >= 4)
-        text.replace(m_apiKey, u"[key removed]"_s);
-    return text;
+    // A server may echo the key (e.g. "Incorrect API key provided: sk-…"), or pieces of it:
+    // they must never reach the transcript, logs or exports.
+    return KeyRedaction::redact(text, m_apiKey);
 }
 
 } // namespace Crosstalk

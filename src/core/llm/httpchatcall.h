@@ -49,8 +49,9 @@ public:
     static QUrl appendPath(const QUrl &base, QStringView suffix);
 
     // The provider's message from an error body (`{"error": {"message": …}}` in both
-    // protocols), else the body's text, shortened.
-    static QString errorMessageFromBody(const QByteArray &body);
+    // protocols), else the body's text, shortened — with every piece of `apiKey` removed
+    // first, so no cut can leave part of the key behind.
+    static QString errorMessageFromBody(const QByteArray &rawBody, QStringView apiKey);
 
 protected:
     virtual QUrl endpoint() const = 0;
