@@ -115,9 +115,16 @@ void HttpChatCall::onReadyRead()
     }
     const QByteArray bytes = m_reply->readAll();
     if (m_bodyKind == BodyKind::Plain) {
-        // Errors and whole (non-streamed) replies are read to the end, then interpreted.
-        if (m_plainBody.size() < 8 * 1024 * 1024)
-            m_plainBody += bytes;
+        // Errors and whole (non-streamed) replies are read to the end, then interpreted; a
+        // body past the bound is not read further.
+        if (m_plainBody.size() + bytes.size() > maxPlainBodyBytes) {
+            m_plainBody.clear();
+            failStream(CallError::Kind::TooLarge,
+                       tr("The server's reply passed the limit of %1 MiB.")
+                           .arg(maxPlainBodyBytes / (1024 * 1024)));
+            return;
+        }
+        m_plainBody += bytes;
         return;
     }
     m_streaming = true;
@@ -129,6 +136,15 @@ void HttpChatCall::onReadyRead()
             break;
     }
     releaseDeltas();
+    if (!isDone() && m_parser.exceededLimit() != SseParser::Limit::None) {
+        const auto mib = [](qsizetype size) { return size / (1024 * 1024); };
+        failStream(CallError::Kind::TooLarge,
+                   m_parser.exceededLimit() == SseParser::Limit::Line
+                       ? tr("The server sent a line longer than the limit of %1 MiB.")
+                             .arg(mib(SseParser::maxLineBytes))
+                       : tr("The server sent an event larger than the limit of %1 MiB.")
+                             .arg(mib(SseParser::maxEventBytes)));
+    }
     if (isDone())
         dropReply();
 }
@@ -271,6 +287,11 @@ void HttpChatCall::completeStream(FinishReason reason)
     m_turnTimer.stop();
     releaseReply();
     complete(reason);
+}
+
+void HttpChatCall::replyTooLong(const QString &message)
+{
+    failStream(CallError::Kind::TooLarge, message);
 }
 
 void HttpChatCall::failStream(CallError::Kind kind, const QString &message)
