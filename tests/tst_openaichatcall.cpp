@@ -604,6 +604,45 @@ private slots:
         QVERIFY2(log.failure().message.contains(reason), qPrintable(log.failure().message));
         QCOMPARE(call->text().size(), textLength);
     }
+
+    // A server's wait that no conversion survives: huge, infinite, not a number, negative.
+    // Waits past the turn limit end the call at once; meaningless ones are ignored and the
+    // usual backoff applies.
+    void hostileRetryAfter_data()
+    {
+        QTest::addColumn<QByteArray>("header");
+        QTest::addColumn<int>("attempts");
+        QTest::newRow("Retry-After: 1e300") << "Retry-After: 1e300"_ba << 1;
+        QTest::newRow("Retry-After: inf") << "Retry-After: inf"_ba << 1;
+        QTest::newRow("Retry-After: 99999999999999999999")
+            << "Retry-After: 99999999999999999999"_ba << 1;
+        QTest::newRow("retry-after-ms: 1e300") << "retry-after-ms: 1e300"_ba << 1;
+        QTest::newRow("retry-after-ms: inf") << "retry-after-ms: inf"_ba << 1;
+        QTest::newRow("retry-after-ms: nan") << "retry-after-ms: nan"_ba << 3;
+        QTest::newRow("retry-after-ms: -5") << "retry-after-ms: -5"_ba << 3;
+        QTest::newRow("retry-after-ms: -inf") << "retry-after-ms: -inf"_ba << 3;
+        QTest::newRow("Retry-After: -1") << "Retry-After: -1"_ba << 3;
+    }
+
+    void hostileRetryAfter()
+    {
+        QFETCH(QByteArray, header);
+        QFETCH(int, attempts);
+        CannedServer canned("HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\n" +
+                            header + "\r\nConnection: close\r\n\r\n" +
+                            R"({"error":{"message":"Slow down."}})");
+        QVERIFY(canned.listen());
+        m_big.baseUrl = canned.baseUrl();
+        CallLog log;
+        startCall(&log);
+        QTRY_VERIFY(log.done());
+        QCOMPARE(log.failure().httpStatus, 429);
+        QCOMPARE(log.failure().message, u"Slow down."_s);
+        QCOMPARE(log.failure().attempts, attempts);
+        QCOMPARE(canned.requests(), attempts);
+        for (const qint64 wait : std::as_const(log.retryWaitsMs))
+            QVERIFY2(wait >= 0 && wait <= 4, qPrintable(QString::number(wait)));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestOpenAIChatCall)

@@ -182,13 +182,8 @@ void HttpChatCall::onReplyFinished()
         return;
     }
     if (status >= 400) {
-        std::optional<RetryPolicy::Milliseconds> wait;
-        if (!retryAfterMs.isEmpty()) {
-            bool ok = false;
-            const double ms = retryAfterMs.trimmed().toDouble(&ok);
-            if (ok && ms >= 0)
-                wait = RetryPolicy::Milliseconds(qint64(ms));
-        }
+        std::optional<RetryPolicy::Milliseconds> wait =
+            RetryPolicy::parseRetryAfterMs(retryAfterMs);
         if (!wait)
             wait = RetryPolicy::parseRetryAfter(retryAfter, QDateTime::currentDateTimeUtc());
         QString message = errorMessageFromBody(m_plainBody, m_apiKey);
@@ -235,8 +230,14 @@ void HttpChatCall::retryOrFail(CallError error, std::optional<RetryPolicy::Milli
     // Once text arrived, a retry would silently replace what the user already saw.
     if (retryable && !m_contentArrived && m_attempt <= m_timing.retry.maxRetries) {
         const auto wait = m_timing.retry.delayBeforeRetry(m_attempt, retryAfter, m_random);
-        m_retryTimer.start(
-            std::chrono::milliseconds(qint64(double(wait.count()) * m_timing.retryWaitScale)));
+        const std::chrono::milliseconds scaled(
+            qint64(double(wait.count()) * m_timing.retryWaitScale));
+        // A server asking for a wait past the turn limit will not be answered in this turn.
+        if (scaled >= m_turnTimer.remainingTimeAsDuration()) {
+            finishWithError(error);
+            return;
+        }
+        m_retryTimer.start(scaled);
         error.message = redact(error.message);
         Q_EMIT retrying(m_attempt, wait.count(), error);
         return;
