@@ -259,6 +259,7 @@ private slots:
         QVERIFY2(message.contains(u"[key removed]"_s), qPrintable(message));
         verifyNoKey({message});
     }
+
     // The matcher itself: every piece of 8 characters or more, wherever it stands, becomes
     // the marker and nothing else changes; shorter pieces are left alone.
     void redactsEveryPiece()

@@ -128,6 +128,7 @@ private slots:
         parser.feed("data: y");
         QVERIFY(parser.hasIncompleteEvent());
     }
+
     // QUALITY.md R13: one endless line, or an event of endless data lines, must not take all
     // memory. Fed in pieces of `chunk` bytes; what reached the bound fails, what did not passes,
     // the events before it are still delivered, and the parser keeps nothing afterwards.
