@@ -337,6 +337,44 @@ private slots:
         QTRY_VERIFY(m_server->requests().first().clientGone);
         QCOMPARE(log.failures.size(), 1);
     }
+
+    // QUALITY.md R13: a server that streams for ever, sends one endless line or one endless
+    // event. The call ends at the bound with a reason; the text up to the reply's bound is
+    // kept (the message becomes partial), nothing is retried.
+    void limits_data()
+    {
+        QTest::addColumn<QString>("faultSpec");
+        QTest::addColumn<QString>("reason");
+        QTest::addColumn<qsizetype>("textLength");
+        QTest::newRow("endless deltas")
+            << u"endless-deltas"_s << u"limit of 4 MiB of text"_s << ChatCall::maxReplyChars;
+        QTest::newRow("endless line")
+            << u"endless-line"_s << u"line longer than the limit of 1 MiB"_s << qsizetype(0);
+        QTest::newRow("endless event")
+            << u"endless-event"_s << u"event larger than the limit of 1 MiB"_s << qsizetype(0);
+    }
+
+    void limits()
+    {
+        QFETCH(QString, faultSpec);
+        QFETCH(QString, reason);
+        QFETCH(qsizetype, textLength);
+        m_server->addFaultRule(fault(faultSpec));
+        CallLog log;
+        ChatCall *call = startCall(&log);
+        QTRY_VERIFY_WITH_TIMEOUT(log.done(), 30000);
+        QCOMPARE(log.finished, 0);
+        const CallError error = log.failure();
+        QCOMPARE(error.kind, CallError::Kind::TooLarge);
+        QVERIFY2(error.message.contains(reason), qPrintable(error.message));
+        QCOMPARE(error.contentArrived, textLength > 0);
+        QCOMPARE(error.attempts, 1);
+        QCOMPARE(call->text().size(), textLength);
+        QCOMPARE(log.deltas.join(QString()), call->text());
+        QCOMPARE(m_server->requests().size(), 1);
+        // The server sees the client leave: nothing goes on reading.
+        QTRY_VERIFY(m_server->requests().first().finished());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestAnthropicChatCall)

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// QUALITY.md R9 for the provider layer: a recognisable key, used through succeeding and
-// failing calls and listings — including servers that echo it back — appears in no error,
-// request record, reply text or log line.
+// QUALITY.md R9 and R12 for the provider layer: a recognisable key, used through succeeding
+// and failing calls and listings — including servers that echo it back, whole or in pieces, at
+// any position of messages of any length — appears in no error, request record, reply text or
+// log line, not even an 8-character piece of it.
 #include "chatcalltest.h"
 #include "fakellmserver.h"
 
 #include "llm/chatclient.h"
+#include "llm/keyredaction.h"
 #include "llm/modellisting.h"
 
 #include <QJsonDocument>
@@ -20,9 +22,60 @@ using Crosstalk::Fake::FaultRule;
 
 namespace {
 
-const QString kKey = u"sk-crosstalk-LEAKCHECK-1234567890"_s;
+// No word of ordinary output ("crosstalk", a model name) is 8 characters of it: any such
+// piece found in an output is a leak.
+const QString kKey = u"sk-proj-LEAKCHECK-8d41f07b3e9a26c5"_s;
 
 QStringList g_logLines;
+
+// The first piece of kMinKeyPiece characters of the key in `text`, or an empty string.
+QString keyPieceIn(QStringView text)
+{
+    for (qsizetype i = 0; i + KeyRedaction::kMinKeyPiece <= kKey.size(); ++i) {
+        const QStringView piece = QStringView(kKey).sliced(i, KeyRedaction::kMinKeyPiece);
+        if (text.contains(piece))
+            return piece.toString();
+    }
+    return {};
+}
+
+// Where a long message puts the key or a piece of it: `padding` dots first, so that a cut at
+// a fixed length can fall anywhere in the piece.
+struct Echo
+{
+    int padding = 0;
+    int from = 0;
+    int length = 0;
+
+    QString text() const
+    {
+        return QString(padding, u'.') + kKey.mid(from, length) + u" is not a valid key."_s;
+    }
+};
+
+// Every way a message of the client's cut length `cut` can hold the key: whole, with the cut
+// at each of its characters; and each piece of 8 and of 11 characters, across the cut and
+// well before it.
+void addEchoRows(const QString &kind, int cut)
+{
+    const auto length = int(kKey.size());
+    for (int at = 0; at <= length; ++at) {
+        QTest::addRow("%s, whole key, cut after %d of its characters", qPrintable(kind), at)
+            << kind << Echo{cut - at, 0, length};
+    }
+    for (int from = 0; from + 8 <= length; ++from) {
+        for (int pieceLength : {8, 11}) {
+            if (from + pieceLength > length)
+                continue;
+            QTest::addRow("%s, %d characters from %d, across the cut", qPrintable(kind),
+                          pieceLength, from)
+                << kind << Echo{cut - pieceLength / 2, from, pieceLength};
+            QTest::addRow("%s, %d characters from %d, before the cut", qPrintable(kind),
+                          pieceLength, from)
+                << kind << Echo{cut / 3, from, pieceLength};
+        }
+    }
+}
 
 void captureMessages(QtMsgType, const QMessageLogContext &, const QString &message)
 {
@@ -45,6 +98,8 @@ QByteArray echoingKeyBody()
 }
 
 } // namespace
+
+Q_DECLARE_METATYPE(Echo)
 
 class TestKeyLeak : public QObject
 {
@@ -83,9 +138,9 @@ private:
     static void verifyNoKey(const QStringList &outputs)
     {
         for (const QString &output : outputs)
-            QVERIFY2(!output.contains(kKey), qPrintable(output));
+            QVERIFY2(keyPieceIn(output).isEmpty(), qPrintable(output));
         for (const QString &line : std::as_const(g_logLines))
-            QVERIFY2(!line.contains(kKey), qPrintable(line));
+            QVERIFY2(keyPieceIn(line).isEmpty(), qPrintable(line));
     }
 
 private slots:
@@ -203,6 +258,117 @@ private slots:
         const QString message = failed.first().first().toString();
         QVERIFY2(message.contains(u"[key removed]"_s), qPrintable(message));
         verifyNoKey({message});
+    }
+
+    // The matcher itself: every piece of 8 characters or more, wherever it stands, becomes
+    // the marker and nothing else changes; shorter pieces are left alone.
+    void redactsEveryPiece()
+    {
+        const auto length = kKey.size();
+        for (qsizetype from = 0; from < length; ++from) {
+            for (qsizetype pieceLength = 1; from + pieceLength <= length; ++pieceLength) {
+                const QString piece = kKey.mid(from, pieceLength);
+                for (const QString &before : {QString(), u"key: "_s, QString(37, u'~')}) {
+                    const QString text = before + piece + u" (invalid)"_s;
+                    const QString expected = pieceLength >= KeyRedaction::kMinKeyPiece
+                                                 ? before + u"[key removed] (invalid)"_s
+                                                 : text;
+                    QCOMPARE(KeyRedaction::redact(text, kKey), expected);
+                    QCOMPARE(KeyRedaction::redact(text.toUtf8(), kKey), expected.toUtf8());
+                }
+            }
+        }
+        // Two pieces with an ellipsis between them, as providers abbreviate keys, and a key
+        // repeated with nothing between the copies.
+        QCOMPARE(KeyRedaction::redact(QString(kKey.left(10) + u"…"_s + kKey.right(9)), kKey),
+                 u"[key removed]…[key removed]"_s);
+        QCOMPARE(KeyRedaction::redact(QString(kKey + kKey), kKey), u"[key removed]"_s);
+        QCOMPARE(KeyRedaction::redact(u"no key here"_s, kKey), u"no key here"_s);
+    }
+
+    // QUALITY.md R12: a provider's error message longer than the client's cut of 500
+    // characters, with the key or a piece of it at every position around the cut. Cutting
+    // before redacting left the start of the key behind.
+    void longErrorMessages_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<Echo>("echo");
+        for (const QString &kind : {u"openai"_s, u"anthropic"_s, u"listing"_s})
+            addEchoRows(kind, 500);
+    }
+
+    void longErrorMessages()
+    {
+        QFETCH(QString, kind);
+        QFETCH(Echo, echo);
+        const QString message = echo.text();
+        const QJsonObject body =
+            kind == u"anthropic"_s
+                ? QJsonObject{{u"type"_s, u"error"_s},
+                              {u"error"_s, QJsonObject{{u"type"_s, u"authentication_error"_s},
+                                                       {u"message"_s, message}}}}
+                : QJsonObject{{u"error"_s, QJsonObject{{u"message"_s, message},
+                                                       {u"code"_s, u"invalid_api_key"_s}}}};
+        CannedServer canned(CannedServer::response(
+            "application/json", QJsonDocument(body).toJson(QJsonDocument::Compact), 401));
+        QVERIFY(canned.listen());
+        ModelConfig m = model(kind == u"anthropic"_s ? kind : u"openai"_s);
+        m.baseUrl = canned.baseUrl();
+
+        QString shown;
+        if (kind == u"listing"_s) {
+            ModelListing *listing =
+                ModelListing::start(m_client->http(), m, kKey, std::chrono::seconds(5), this);
+            QSignalSpy failed(listing, &ModelListing::failed);
+            // Not QTRY_*: its polling step, times several hundred rows, is most of the test.
+            QVERIFY(failed.wait(5000));
+            shown = failed.first().first().toString();
+        } else {
+            CallLog log;
+            ChatCall *call = m_client->createCall(m, kKey, question(), this);
+            record(call, &log);
+            QSignalSpy failed(call, &ChatCall::failed);
+            call->start();
+            QVERIFY(failed.wait(5000));
+            QCOMPARE(log.failure().httpStatus, 401);
+            verifyNoKey(outputsOf(call, log));
+            shown = log.failure().message;
+        }
+        QVERIFY2(keyPieceIn(shown).isEmpty(), qPrintable(shown));
+        // The marker itself may be cut.
+        if (echo.padding + 13 <= 500)
+            QVERIFY2(shown.contains(u"[key removed]"_s), qPrintable(shown));
+    }
+
+    // The same around the cut to 120 characters that quotes a malformed event.
+    void malformedEventQuotes_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<Echo>("echo");
+        for (const QString &kind : {u"openai"_s, u"anthropic"_s})
+            addEchoRows(kind, 120);
+    }
+
+    void malformedEventQuotes()
+    {
+        QFETCH(QString, kind);
+        QFETCH(Echo, echo);
+        CannedServer canned(
+            CannedServer::response("text/event-stream", "data: " + echo.text().toUtf8() + "\n\n"));
+        QVERIFY(canned.listen());
+        ModelConfig m = model(kind);
+        m.baseUrl = canned.baseUrl();
+        CallLog log;
+        ChatCall *call = m_client->createCall(m, kKey, question(), this);
+        record(call, &log);
+        QSignalSpy failed(call, &ChatCall::failed);
+        call->start();
+        QVERIFY(failed.wait(5000));
+        QCOMPARE(log.failure().kind, CallError::Kind::Malformed);
+        verifyNoKey(outputsOf(call, log));
+        if (echo.padding + 13 <= 120)
+            QVERIFY2(log.failure().message.contains(u"[key removed]"_s),
+                     qPrintable(log.failure().message));
     }
 };
 

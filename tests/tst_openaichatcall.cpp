@@ -534,6 +534,115 @@ private slots:
         QVERIFY(!r.headers.contains(QHttpHeaders::WellKnownHeader::Authorization));
         QCOMPARE(call->text(), r.reply);
     }
+
+    // QUALITY.md R13: a server that streams for ever, sends one endless line or one endless
+    // event. The call ends at the bound with a reason; the text up to the reply's bound is
+    // kept (the message becomes partial), nothing is retried.
+    void limits_data()
+    {
+        QTest::addColumn<QString>("faultSpec");
+        QTest::addColumn<QString>("reason");
+        QTest::addColumn<qsizetype>("textLength");
+        QTest::newRow("endless deltas")
+            << u"endless-deltas"_s << u"limit of 4 MiB of text"_s << ChatCall::maxReplyChars;
+        QTest::newRow("endless line")
+            << u"endless-line"_s << u"line longer than the limit of 1 MiB"_s << qsizetype(0);
+        QTest::newRow("endless event")
+            << u"endless-event"_s << u"event larger than the limit of 1 MiB"_s << qsizetype(0);
+    }
+
+    void limits()
+    {
+        QFETCH(QString, faultSpec);
+        QFETCH(QString, reason);
+        QFETCH(qsizetype, textLength);
+        m_server->addFaultRule(fault(faultSpec));
+        CallLog log;
+        ChatCall *call = startCall(&log);
+        QTRY_VERIFY_WITH_TIMEOUT(log.done(), 30000);
+        QCOMPARE(log.finished, 0);
+        const CallError error = log.failure();
+        QCOMPARE(error.kind, CallError::Kind::TooLarge);
+        QVERIFY2(error.message.contains(reason), qPrintable(error.message));
+        QCOMPARE(error.contentArrived, textLength > 0);
+        QCOMPARE(error.attempts, 1);
+        QCOMPARE(call->text().size(), textLength);
+        QCOMPARE(log.deltas.join(QString()), call->text());
+        QCOMPARE(m_server->requests().size(), 1);
+        // The server sees the client leave: nothing goes on reading.
+        QTRY_VERIFY(m_server->requests().first().finished());
+    }
+
+    // A whole (non-streamed) reply: its body is bounded at 8 MiB, and its text, like a
+    // stream's, at 4 MiB.
+    void wholeReplyLimits_data()
+    {
+        QTest::addColumn<qsizetype>("textBytes");
+        QTest::addColumn<QString>("reason");
+        QTest::addColumn<qsizetype>("textLength");
+        QTest::newRow("body past 8 MiB")
+            << qsizetype(HttpChatCall::maxPlainBodyBytes) << u"limit of 8 MiB"_s << qsizetype(0);
+        QTest::newRow("text past 4 MiB") << ChatCall::maxReplyChars + 1
+                                         << u"limit of 4 MiB of text"_s << ChatCall::maxReplyChars;
+    }
+
+    void wholeReplyLimits()
+    {
+        QFETCH(qsizetype, textBytes);
+        QFETCH(QString, reason);
+        QFETCH(qsizetype, textLength);
+        CannedServer canned(CannedServer::response(
+            "application/json",
+            R"({"choices":[{"index":0,"message":{"role":"assistant","content":")" +
+                QByteArray(textBytes, 'a') + R"("},"finish_reason":"stop"}]})"));
+        QVERIFY(canned.listen());
+        m_big.baseUrl = canned.baseUrl();
+        CallLog log;
+        ChatCall *call = startCall(&log);
+        QTRY_VERIFY_WITH_TIMEOUT(log.done(), 30000);
+        QCOMPARE(log.failure().kind, CallError::Kind::TooLarge);
+        QVERIFY2(log.failure().message.contains(reason), qPrintable(log.failure().message));
+        QCOMPARE(call->text().size(), textLength);
+    }
+
+    // A server's wait that no conversion survives: huge, infinite, not a number, negative.
+    // Waits past the turn limit end the call at once; meaningless ones are ignored and the
+    // usual backoff applies.
+    void hostileRetryAfter_data()
+    {
+        QTest::addColumn<QByteArray>("header");
+        QTest::addColumn<int>("attempts");
+        QTest::newRow("Retry-After: 1e300") << "Retry-After: 1e300"_ba << 1;
+        QTest::newRow("Retry-After: inf") << "Retry-After: inf"_ba << 1;
+        QTest::newRow("Retry-After: 99999999999999999999")
+            << "Retry-After: 99999999999999999999"_ba << 1;
+        QTest::newRow("retry-after-ms: 1e300") << "retry-after-ms: 1e300"_ba << 1;
+        QTest::newRow("retry-after-ms: inf") << "retry-after-ms: inf"_ba << 1;
+        QTest::newRow("retry-after-ms: nan") << "retry-after-ms: nan"_ba << 3;
+        QTest::newRow("retry-after-ms: -5") << "retry-after-ms: -5"_ba << 3;
+        QTest::newRow("retry-after-ms: -inf") << "retry-after-ms: -inf"_ba << 3;
+        QTest::newRow("Retry-After: -1") << "Retry-After: -1"_ba << 3;
+    }
+
+    void hostileRetryAfter()
+    {
+        QFETCH(QByteArray, header);
+        QFETCH(int, attempts);
+        CannedServer canned("HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\n" +
+                            header + "\r\nConnection: close\r\n\r\n" +
+                            R"({"error":{"message":"Slow down."}})");
+        QVERIFY(canned.listen());
+        m_big.baseUrl = canned.baseUrl();
+        CallLog log;
+        startCall(&log);
+        QTRY_VERIFY(log.done());
+        QCOMPARE(log.failure().httpStatus, 429);
+        QCOMPARE(log.failure().message, u"Slow down."_s);
+        QCOMPARE(log.failure().attempts, attempts);
+        QCOMPARE(canned.requests(), attempts);
+        for (const qint64 wait : std::as_const(log.retryWaitsMs))
+            QVERIFY2(wait >= 0 && wait <= 4, qPrintable(QString::number(wait)));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestOpenAIChatCall)

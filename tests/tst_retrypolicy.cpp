@@ -79,6 +79,19 @@ private slots:
         QTest::newRow("negative") << "-1"_ba << std::optional<Ms>();
         QTest::newRow("garbage") << "soon"_ba << std::optional<Ms>();
         QTest::newRow("empty") << ""_ba << std::optional<Ms>();
+        // QUALITY.md R13: values whose conversion to milliseconds would overflow are clamped;
+        // values that mean nothing are ignored.
+        const std::optional<Ms> longest(RetryPolicy::maxRetryAfter);
+        QTest::newRow("1e300") << "1e300"_ba << longest;
+        QTest::newRow("twenty digits") << "99999999999999999999"_ba << longest;
+        QTest::newRow("inf") << "inf"_ba << longest;
+        QTest::newRow("just past the longest")
+            << QByteArray::number(RetryPolicy::maxRetryAfter.count() / 1000 + 1) << longest;
+        QTest::newRow("the longest")
+            << QByteArray::number(RetryPolicy::maxRetryAfter.count() / 1000) << longest;
+        QTest::newRow("-inf") << "-inf"_ba << std::optional<Ms>();
+        QTest::newRow("nan") << "nan"_ba << std::optional<Ms>();
+        QTest::newRow("date in year 9999") << "Fri, 31 Dec 9999 23:59:59 GMT"_ba << longest;
     }
 
     void parseRetryAfter()
@@ -87,6 +100,44 @@ private slots:
         QFETCH(std::optional<Ms>, expected);
         const QDateTime now(QDate(2026, 11, 25), QTime(14, 0, 0), QTimeZone::UTC);
         QCOMPARE(RetryPolicy::parseRetryAfter(value, now), expected);
+    }
+
+    void parseRetryAfterMs_data()
+    {
+        QTest::addColumn<QByteArray>("value");
+        QTest::addColumn<std::optional<Ms>>("expected");
+        const std::optional<Ms> longest(RetryPolicy::maxRetryAfter);
+        QTest::newRow("milliseconds") << "1500"_ba << std::optional(Ms(1500));
+        QTest::newRow("fraction") << "20.7"_ba << std::optional(Ms(20));
+        QTest::newRow("spaces") << " 3 "_ba << std::optional(Ms(3));
+        QTest::newRow("1e300") << "1e300"_ba << longest;
+        QTest::newRow("inf") << "inf"_ba << longest;
+        QTest::newRow("twenty digits") << "99999999999999999999"_ba << longest;
+        QTest::newRow("nan") << "nan"_ba << std::optional<Ms>();
+        QTest::newRow("-inf") << "-inf"_ba << std::optional<Ms>();
+        QTest::newRow("negative") << "-5"_ba << std::optional<Ms>();
+        QTest::newRow("garbage") << "soon"_ba << std::optional<Ms>();
+        QTest::newRow("empty") << ""_ba << std::optional<Ms>();
+    }
+
+    void parseRetryAfterMs()
+    {
+        QFETCH(QByteArray, value);
+        QFETCH(std::optional<Ms>, expected);
+        QCOMPARE(RetryPolicy::parseRetryAfterMs(value), expected);
+    }
+
+    // A wait handed in from elsewhere is clamped too.
+    void delayIsClamped()
+    {
+        RetryPolicy policy;
+        QRandomGenerator random(3);
+        QCOMPARE(policy.delayBeforeRetry(1, Ms::max(), random), RetryPolicy::maxRetryAfter);
+        const qint64 first = policy.delayBeforeRetry(1, std::nullopt, random).count();
+        QVERIFY(first >= 250 && first <= 500);
+        const qint64 late =
+            policy.delayBeforeRetry(std::numeric_limits<int>::max(), std::nullopt, random).count();
+        QVERIFY(late >= policy.maxBackoff.count() / 2 && late <= policy.maxBackoff.count());
     }
 };
 

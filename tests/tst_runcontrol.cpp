@@ -150,12 +150,29 @@ private slots:
     {
         QTest::addColumn<QString>("fault");
         QTest::addColumn<MessageStatus>("status");
-        QTest::newRow("R1 503") << u"503"_s << MessageStatus::Failed;
-        QTest::newRow("R1 429") << u"429:0"_s << MessageStatus::Failed;
-        QTest::newRow("R2 reset") << u"reset:3"_s << MessageStatus::Partial;
-        QTest::newRow("R2 truncate") << u"truncate:3"_s << MessageStatus::Partial;
-        QTest::newRow("R3 malformed") << u"malformed:2"_s << MessageStatus::Partial;
-        QTest::newRow("R4 stall") << u"stall"_s << MessageStatus::Failed;
+        QTest::addColumn<QString>("error");           // in the message's error, when not empty
+        QTest::addColumn<qsizetype>("contentLength"); // of the message, when not -1
+        QTest::newRow("R1 503") << u"503"_s << MessageStatus::Failed << QString() << qsizetype(-1);
+        QTest::newRow("R1 429") << u"429:0"_s << MessageStatus::Failed << QString()
+                                << qsizetype(-1);
+        QTest::newRow("R2 reset") << u"reset:3"_s << MessageStatus::Partial << QString()
+                                  << qsizetype(-1);
+        QTest::newRow("R2 truncate")
+            << u"truncate:3"_s << MessageStatus::Partial << QString() << qsizetype(-1);
+        QTest::newRow("R3 malformed")
+            << u"malformed:2"_s << MessageStatus::Partial << QString() << qsizetype(-1);
+        QTest::newRow("R4 stall") << u"stall"_s << MessageStatus::Failed << QString()
+                                  << qsizetype(-1);
+        // QUALITY.md R13: the reply is cut at its bound and kept, the session pauses.
+        QTest::newRow("R13 endless deltas")
+            << u"endless-deltas"_s << MessageStatus::Partial << u"limit of 4 MiB of text"_s
+            << ChatCall::maxReplyChars;
+        QTest::newRow("R13 endless line")
+            << u"endless-line"_s << MessageStatus::Failed
+            << u"line longer than the limit of 1 MiB"_s << qsizetype(0);
+        QTest::newRow("R13 endless event")
+            << u"endless-event"_s << MessageStatus::Failed
+            << u"event larger than the limit of 1 MiB"_s << qsizetype(0);
     }
 
     // One participant's reply in round 2 fails: the transcript stays intact, the session
@@ -164,6 +181,8 @@ private slots:
     {
         QFETCH(QString, fault);
         QFETCH(MessageStatus, status);
+        QFETCH(QString, error);
+        QFETCH(qsizetype, contentLength);
         m_server.addFaultRule(*FaultRule::parse(fault + u"@model=model-1,round=1"_s, nullptr));
         const QUuid id = create(draft(3));
         QSignalSpy statuses(m_engine.get(), &Engine::event);
@@ -177,6 +196,9 @@ private slots:
         QCOMPARE(s.messages.at(2).status, MessageStatus::Complete);
         QCOMPARE(s.messages.at(3).status, status);
         QVERIFY(!s.messages.at(3).error.isEmpty());
+        QVERIFY2(s.messages.at(3).error.contains(error), qPrintable(s.messages.at(3).error));
+        if (contentLength >= 0)
+            QCOMPARE(s.messages.at(3).content.size(), contentLength);
         QString reason;
         for (const QList<QVariant> &args : statuses) {
             const auto e = args.first().value<EngineEvent>();
@@ -184,6 +206,7 @@ private slots:
                 reason = e.reason;
         }
         QVERIFY2(reason.contains(u"P2"_s), qPrintable(reason));
+        QVERIFY2(reason.contains(error), qPrintable(reason));
 
         m_server.clearFaultRules();
         const QUuid failed = s.messages.at(3).id;

@@ -34,6 +34,8 @@ QList<SseEvent> feedInPieces(const QByteArray &stream, const QList<qsizetype> &c
 
 } // namespace
 
+Q_DECLARE_METATYPE(Crosstalk::SseParser::Limit)
+
 class TestSseParser : public QObject
 {
     Q_OBJECT
@@ -125,6 +127,69 @@ private slots:
         QVERIFY(!parser.hasIncompleteEvent());
         parser.feed("data: y");
         QVERIFY(parser.hasIncompleteEvent());
+    }
+
+    // QUALITY.md R13: one endless line, or an event of endless data lines, must not take all
+    // memory. Fed in pieces of `chunk` bytes; what reached the bound fails, what did not passes,
+    // the events before it are still delivered, and the parser keeps nothing afterwards.
+    void limits_data()
+    {
+        QTest::addColumn<QByteArray>("stream");
+        QTest::addColumn<qsizetype>("chunk");
+        QTest::addColumn<SseParser::Limit>("limit");
+        const qsizetype maxLine = SseParser::maxLineBytes;
+        const QByteArray first = "data: first\n\n";
+        // A line of exactly the bound, counted without its line end, is still a line.
+        const QByteArray fullLine = "data:" + QByteArray(maxLine - 5, 'x');
+        QByteArray eventAtBound;
+        QByteArray eventPastBound;
+        for (int i = 0; i < 16; ++i) {
+            eventAtBound += "data:" + QByteArray(64 * 1024 - 1, 'y') + '\n';
+            eventPastBound += "data:" + QByteArray(64 * 1024, 'y') + '\n';
+        }
+        for (qsizetype chunk : {qsizetype(1000), qsizetype(64 * 1024), qsizetype(8 << 20)}) {
+            QTest::addRow("line at the bound, chunks of %lld", qlonglong(chunk))
+                << first + fullLine + "\n\n"
+                << chunk << SseParser::Limit::None;
+            QTest::addRow("line one byte past the bound, chunks of %lld", qlonglong(chunk))
+                << first + fullLine + "x\n\n"
+                << chunk << SseParser::Limit::Line;
+            QTest::addRow("line past the bound without its end, chunks of %lld", qlonglong(chunk))
+                << first + fullLine + "xx" << chunk << SseParser::Limit::Line;
+            QTest::addRow("comment past the bound, chunks of %lld", qlonglong(chunk))
+                << first + ':' + fullLine + "\n\n"
+                << chunk << SseParser::Limit::Line;
+            QTest::addRow("event at the bound, chunks of %lld", qlonglong(chunk))
+                << first + eventAtBound + '\n'
+                << chunk << SseParser::Limit::None;
+            QTest::addRow("event past the bound, chunks of %lld", qlonglong(chunk))
+                << first + eventPastBound + '\n'
+                << chunk << SseParser::Limit::Event;
+        }
+    }
+
+    void limits()
+    {
+        QFETCH(QByteArray, stream);
+        QFETCH(qsizetype, chunk);
+        QFETCH(SseParser::Limit, limit);
+        SseParser parser;
+        QList<SseEvent> events;
+        for (qsizetype from = 0; from < stream.size(); from += chunk)
+            events += parser.feed(
+                QByteArrayView(stream).sliced(from).first(qMin(chunk, stream.size() - from)));
+        QCOMPARE(parser.exceededLimit(), limit);
+        QCOMPARE(events.value(0), sse(u"first"_s));
+        if (limit == SseParser::Limit::None) {
+            QCOMPARE(events.size(), 2);
+            QVERIFY(events.at(1).data.size() >= SseParser::maxEventBytes - 16);
+            return;
+        }
+        QCOMPARE(events.size(), 1);
+        // Nothing is kept, and nothing more is read.
+        QCOMPARE(parser.bufferedBytes(), qsizetype(0));
+        QVERIFY(parser.feed("data: later\n\n").isEmpty());
+        QCOMPARE(parser.bufferedBytes(), qsizetype(0));
     }
 };
 

@@ -26,6 +26,7 @@ FakeConnection::FakeConnection(QTcpSocket *socket, FakeLlmServer *server)
     connect(&m_timer, &QTimer::timeout, this, &FakeConnection::runDueSteps);
     connect(m_socket, &QTcpSocket::readyRead, this, &FakeConnection::readRequests);
     connect(m_socket, &QTcpSocket::disconnected, this, &FakeConnection::onDisconnected);
+    connect(m_socket, &QTcpSocket::bytesWritten, this, &FakeConnection::writeRepeated);
     readRequests();
 }
 
@@ -105,13 +106,29 @@ void FakeConnection::runDueSteps()
             m_socket->flush();
             ++m_next;
             return;
+        case Action::Repeat:
+            m_repeated = step.bytes;
+            ++m_next;
+            writeRepeated();
+            return;
         }
     }
     m_socket->flush();
 }
 
+void FakeConnection::writeRepeated()
+{
+    // A few writes ahead of the client, never more: the server's memory stays flat however
+    // long the client keeps reading.
+    if (m_repeated.isEmpty())
+        return;
+    while (m_socket->bytesToWrite() < 4 * m_repeated.size())
+        m_socket->write(m_repeated);
+}
+
 void FakeConnection::endResponse(bool clientGone)
 {
+    m_repeated.clear();
     m_timer.stop();
     m_next = -1;
     if (m_recordId > 0)

@@ -26,6 +26,7 @@ private:
     void readRequests();
     void runDueSteps();
     void endResponse(bool clientGone);
+    void writeRepeated();
     void onDisconnected();
 
     QTcpSocket *m_socket;
@@ -38,6 +39,7 @@ private:
     int m_recordId = 0;
     double m_arrivedMs = 0;
     bool m_closing = false;
+    QByteArray m_repeated; // what a Repeat step writes again and again, while it runs
 };
 
 } // namespace Crosstalk::Fake

@@ -327,6 +327,14 @@ ResponsePlan FakeLlmServer::chat(const HttpRequest &request, RecordedRequest &re
             api, 401, u"Incorrect API key provided: %1."_s.arg(presentedKey(request.headers)),
             record.id, keepAlive, m_timing.latencyMs);
     }
+    // A message long enough to be shortened, with the key (or a piece) wherever the test
+    // wants it: across the client's cut, at the end, in the middle.
+    if (fault && fault->kind == Fault::Kind::KeyEcho) {
+        const QString quoted = presentedKey(request.headers).mid(fault->keyFrom, fault->keyLength);
+        return ResponseBuilder::error(
+            api, 401, QString(fault->padding, u'.') + quoted + u" is not a valid key."_s, record.id,
+            keepAlive, m_timing.latencyMs);
+    }
 
     return ResponseBuilder::chat(chatRequest, m_script.reply(chatRequest.context), fault, m_timing,
                                  record.id, QDateTime::currentSecsSinceEpoch(), keepAlive);

@@ -72,6 +72,23 @@ std::optional<Fault> Fault::parse(const QString &spec, QString *error)
         fault.kind = Kind::Large;
         first = intArgument(parts, 1, 200000, 1);
         fault.tokens = first.value_or(0);
+    } else if (name == u"endless-deltas" || name == u"endless-line" || name == u"endless-event") {
+        fault.kind = name == u"endless-deltas" ? Kind::EndlessDeltas
+                     : name == u"endless-line" ? Kind::EndlessLine
+                                               : Kind::EndlessEvent;
+        first = intArgument(parts, 1, 64, 1);
+        fault.kibibytes = first.value_or(64);
+    } else if (name == u"key-echo") {
+        fault.kind = Kind::KeyEcho;
+        maxArguments = 3;
+        first = intArgument(parts, 1, 0);
+        second = intArgument(parts, 2, 0);
+        const auto third = intArgument(parts, 3, -1);
+        fault.padding = first.value_or(0);
+        fault.keyFrom = second.value_or(0);
+        fault.keyLength = third.value_or(-1);
+        if (!third)
+            second.reset();
     } else {
         *error = u"unknown fault \"%1\""_s.arg(parts.first());
         return std::nullopt;

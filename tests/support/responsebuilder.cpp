@@ -219,6 +219,17 @@ public:
         return compact(body);
     }
 
+    // One event carrying `text`, as the stream's token events do.
+    QByteArray textDelta(const QString &text) const
+    {
+        if (m_request.api == Api::OpenAi)
+            return sse({}, openAiChunk(QJsonObject{{u"content"_s, text}}, QJsonValue::Null));
+        return sse("content_block_delta",
+                   {{u"type"_s, u"content_block_delta"_s},
+                    {u"index"_s, 0},
+                    {u"delta"_s, QJsonObject{{u"type"_s, u"text_delta"_s}, {u"text"_s, text}}}});
+    }
+
     // The text delta a client would see first, cut short: a chunk whose JSON never closes.
     QByteArray malformedEvent() const
     {
@@ -313,6 +324,41 @@ QList<Piece> splitMultiByte(const QList<Piece> &pieces)
         result.append({piece.dueMs + kSplitGapMs, piece.data.sliced(cut), piece.kind});
     }
     return result;
+}
+
+// A response that never ends (the endless-* faults): the stream's preamble, then the same
+// write for ever — a text delta, a piece of one endless line, or a data line of one endless
+// event. A non-streamed request gets a JSON body whose string never closes.
+ResponsePlan endless(const ChatBody &body, const ChatRequest &request, const Fault &fault,
+                     double headDue)
+{
+    using Kind = Fault::Kind;
+    const qsizetype size = qsizetype(fault.kibibytes) * 1024;
+    QByteArray start;
+    QByteArray repeated;
+    if (!request.stream) {
+        start = "{\"id\":\"endless\",\"content\":\"";
+        repeated = QByteArray(size, 'a');
+    } else {
+        start = body.stream(headDue, [headDue](qsizetype) { return headDue; }).first().data;
+        if (fault.kind == Kind::EndlessDeltas) {
+            repeated = body.textDelta(QString(size - 512, u'a'));
+        } else if (fault.kind == Kind::EndlessLine) {
+            start += "data: {\"text\": \"";
+            repeated = QByteArray(size, 'a');
+        } else {
+            repeated = "data: " + QByteArray(size - 7, 'a') + '\n';
+        }
+    }
+    const HeaderList headers = {
+        {"Content-Type", request.stream ? "text/event-stream; charset=utf-8" : "application/json"},
+        {"Transfer-Encoding", "chunked"},
+        {"Connection", "close"}};
+    ResponsePlan plan;
+    plan.steps = {
+        {headDue, head(200, headers) + chunkFramed(start), ResponseStep::Action::Write, true},
+        {headDue, chunkFramed(repeated), ResponseStep::Action::Repeat}};
+    return plan;
 }
 
 // The position of the piece that would deliver token n (0-based), or of the closing piece.
@@ -430,6 +476,9 @@ ResponsePlan ResponseBuilder::chat(const ChatRequest &request, const QString &re
                      fault->retryAfterSeconds);
     }
 
+    if (is(Kind::EndlessDeltas) || is(Kind::EndlessLine) || is(Kind::EndlessEvent))
+        return endless(ChatBody(request, {}, false, id, created), request, *fault, headDue);
+
     QString text = reply;
     if (is(Kind::Large))
         text = ScriptEngine::filler(fault->tokens, request.context.seed);
@@ -511,6 +560,10 @@ ResponsePlan ResponseBuilder::chat(const ChatRequest &request, const QString &re
         case Kind::Status:
         case Kind::Close:
         case Kind::Large:
+        case Kind::KeyEcho:
+        case Kind::EndlessDeltas:
+        case Kind::EndlessLine:
+        case Kind::EndlessEvent:
             break;
         }
     }

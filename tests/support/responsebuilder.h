@@ -30,6 +30,7 @@ struct ResponseStep
         Close,  // close gracefully once everything written has been sent
         Reset,  // abort with a TCP reset
         Stall,  // do nothing more until the client gives up
+        Repeat, // write the bytes again and again, as fast as the client reads, until it leaves
     };
 
     double dueMs = 0;

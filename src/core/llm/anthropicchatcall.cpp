@@ -129,7 +129,8 @@ void AnthropicChatCall::handleEvent(const SseEvent &event)
 void AnthropicChatCall::handleJsonReply(const QJsonObject &reply)
 {
     if (reply.value(u"type"_s).toString() == u"error"_s) {
-        failStream(CallError::Kind::Provider, errorMessageFromBody(QJsonDocument(reply).toJson()));
+        failStream(CallError::Kind::Provider,
+                   errorMessageFromBody(QJsonDocument(reply).toJson(), m_apiKey));
         return;
     }
     const QJsonArray content = reply.value(u"content"_s).toArray();

@@ -46,12 +46,29 @@ void ChatCall::appendText(const QString &text)
     if (!m_ttftMs)
         m_ttftMs = m_clock.elapsed();
     m_contentArrived = true;
+    const qsizetype room = maxReplyChars - m_text.size();
+    if (text.size() > room) {
+        qsizetype kept = room;
+        if (kept > 0 && text.at(kept - 1).isHighSurrogate())
+            --kept; // half a character is not text
+        appendText(text.first(kept));
+        // The buffer grew in steps; what is kept is all it needs.
+        m_text.squeeze();
+        replyTooLong(tr("The reply passed the limit of %1 MiB of text and was cut there.")
+                         .arg(maxReplyChars / (1024 * 1024)));
+        return;
+    }
     m_text += text;
     if (!m_holdingDeltas) {
         Q_EMIT textDelta(text);
         return;
     }
     m_pendingDelta += text;
+}
+
+void ChatCall::replyTooLong(const QString &message)
+{
+    fail({CallError::Kind::TooLarge, 0, message, true, 1});
 }
 
 void ChatCall::releaseDeltas()

@@ -54,13 +54,24 @@ protected:
     // A token count from a server's usage report, clamped to 0..maxTokenCount: the numbers
     // come from the network, and the sums over a reply and over a session must not overflow.
     static constexpr qint64 maxTokenCount = qint64(1) << 40;
+
+public:
+    // The most text one reply may hold (QUALITY.md R13): a provider streaming for ever would
+    // otherwise take all memory. The text up to it is kept, and the call fails as TooLarge.
+    static constexpr qsizetype maxReplyChars = 4 * 1024 * 1024;
+
+protected:
     static qint64 tokenCount(const QJsonValue &value);
 
     void markStarted();
     // Adds to the reply's text and emits it as a textDelta, at once or, between holdDeltas()
     // and releaseDeltas(), as one delta when released: a network read often holds many
     // tokens, and one signal for them spares every listener (engine, models, store) the rest.
+    // Past maxReplyChars, keeps what fits and calls replyTooLong().
     void appendText(const QString &text);
+    // Ends the call as failed once the reply passed maxReplyChars; a call that holds a network
+    // reply also lets go of it.
+    virtual void replyTooLong(const QString &message);
     void holdDeltas() { m_holdingDeltas = true; }
     void releaseDeltas();
     void reportUsage(const Usage &usage);

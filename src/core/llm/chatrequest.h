@@ -67,6 +67,7 @@ struct CallError
         Timeout,        // no byte within the inactivity timeout, or the turn limit was reached
         InvalidRequest, // the request could not be built (e.g. it does not end on a user turn)
         Cancelled,      // the user stopped it
+        TooLarge,       // the reply, one of its lines or events, or its body passed a limit
     };
     Kind kind = Kind::Network;
     int httpStatus = 0;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "llm/httpchatcall.h"
 
+#include "llm/keyredaction.h"
+
 #include <QJsonDocument>
 #include <QNetworkReply>
 
@@ -113,9 +115,16 @@ void HttpChatCall::onReadyRead()
     }
     const QByteArray bytes = m_reply->readAll();
     if (m_bodyKind == BodyKind::Plain) {
-        // Errors and whole (non-streamed) replies are read to the end, then interpreted.
-        if (m_plainBody.size() < 8 * 1024 * 1024)
-            m_plainBody += bytes;
+        // Errors and whole (non-streamed) replies are read to the end, then interpreted; a
+        // body past the bound is not read further.
+        if (m_plainBody.size() + bytes.size() > maxPlainBodyBytes) {
+            m_plainBody.clear();
+            failStream(CallError::Kind::TooLarge,
+                       tr("The server's reply passed the limit of %1 MiB.")
+                           .arg(maxPlainBodyBytes / (1024 * 1024)));
+            return;
+        }
+        m_plainBody += bytes;
         return;
     }
     m_streaming = true;
@@ -127,6 +136,15 @@ void HttpChatCall::onReadyRead()
             break;
     }
     releaseDeltas();
+    if (!isDone() && m_parser.exceededLimit() != SseParser::Limit::None) {
+        const auto mib = [](qsizetype size) { return size / (1024 * 1024); };
+        failStream(CallError::Kind::TooLarge,
+                   m_parser.exceededLimit() == SseParser::Limit::Line
+                       ? tr("The server sent a line longer than the limit of %1 MiB.")
+                             .arg(mib(SseParser::maxLineBytes))
+                       : tr("The server sent an event larger than the limit of %1 MiB.")
+                             .arg(mib(SseParser::maxEventBytes)));
+    }
     if (isDone())
         dropReply();
 }
@@ -164,16 +182,11 @@ void HttpChatCall::onReplyFinished()
         return;
     }
     if (status >= 400) {
-        std::optional<RetryPolicy::Milliseconds> wait;
-        if (!retryAfterMs.isEmpty()) {
-            bool ok = false;
-            const double ms = retryAfterMs.trimmed().toDouble(&ok);
-            if (ok && ms >= 0)
-                wait = RetryPolicy::Milliseconds(qint64(ms));
-        }
+        std::optional<RetryPolicy::Milliseconds> wait =
+            RetryPolicy::parseRetryAfterMs(retryAfterMs);
         if (!wait)
             wait = RetryPolicy::parseRetryAfter(retryAfter, QDateTime::currentDateTimeUtc());
-        QString message = errorMessageFromBody(m_plainBody);
+        QString message = errorMessageFromBody(m_plainBody, m_apiKey);
         if (message.isEmpty())
             message = tr("The server answered HTTP %1.").arg(status);
         retryOrFail({CallError::Kind::Http, status, message, false, m_attempt}, wait);
@@ -217,8 +230,14 @@ void HttpChatCall::retryOrFail(CallError error, std::optional<RetryPolicy::Milli
     // Once text arrived, a retry would silently replace what the user already saw.
     if (retryable && !m_contentArrived && m_attempt <= m_timing.retry.maxRetries) {
         const auto wait = m_timing.retry.delayBeforeRetry(m_attempt, retryAfter, m_random);
-        m_retryTimer.start(
-            std::chrono::milliseconds(qint64(double(wait.count()) * m_timing.retryWaitScale)));
+        const std::chrono::milliseconds scaled(
+            qint64(double(wait.count()) * m_timing.retryWaitScale));
+        // A server asking for a wait past the turn limit will not be answered in this turn.
+        if (scaled >= m_turnTimer.remainingTimeAsDuration()) {
+            finishWithError(error);
+            return;
+        }
+        m_retryTimer.start(scaled);
         error.message = redact(error.message);
         Q_EMIT retrying(m_attempt, wait.count(), error);
         return;
@@ -248,7 +267,8 @@ std::optional<QJsonObject> HttpChatCall::parseEvent(const SseEvent &event, const
                                     parseError.error == QJsonParseError::NoError
                                         ? tr("not a JSON object")
                                         : parseError.errorString(),
-                                    event.data.left(120)));
+                                    // Redacted before the cut, which could split a key.
+                                    redact(event.data).left(120)));
     return std::nullopt;
 }
 
@@ -268,6 +288,11 @@ void HttpChatCall::completeStream(FinishReason reason)
     m_turnTimer.stop();
     releaseReply();
     complete(reason);
+}
+
+void HttpChatCall::replyTooLong(const QString &message)
+{
+    failStream(CallError::Kind::TooLarge, message);
 }
 
 void HttpChatCall::failStream(CallError::Kind kind, const QString &message)
@@ -316,8 +341,9 @@ void HttpChatCall::dropReply()
     reply->deleteLater();
 }
 
-QString HttpChatCall::errorMessageFromBody(const QByteArray &body)
+QString HttpChatCall::errorMessageFromBody(const QByteArray &rawBody, QStringView apiKey)
 {
+    const QByteArray body = KeyRedaction::redact(rawBody, apiKey);
     const QJsonDocument document = QJsonDocument::fromJson(body);
     const QJsonValue error = document.object().value(u"error"_s);
     QString message =
@@ -326,6 +352,8 @@ QString HttpChatCall::errorMessageFromBody(const QByteArray &body)
         message = document.object().value(u"message"_s).toString();
     if (message.isEmpty())
         message = QString::fromUtf8(body).simplified();
+    // Again after decoding: a JSON escape such as \u0073 spells a key only once decoded.
+    message = KeyRedaction::redact(message, apiKey);
     if (message.size() > 500)
         message = message.left(500) + u'…';
     return message;
@@ -341,11 +369,9 @@ QString HttpChatCall::durationText(std::chrono::milliseconds duration)
 
 QString HttpChatCall::redact(QString text) const
 {
-    // A server may echo the key (e.g. "Incorrect API key provided: sk-…"): it must never
-    // reach the transcript, logs or exports.
-    if (m_apiKey.size() >= 4)
-        text.replace(m_apiKey, u"[key removed]"_s);
-    return text;
+    // A server may echo the key (e.g. "Incorrect API key provided: sk-…"), or pieces of it:
+    // they must never reach the transcript, logs or exports.
+    return KeyRedaction::redact(text, m_apiKey);
 }
 
 } // namespace Crosstalk

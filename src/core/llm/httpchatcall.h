@@ -48,9 +48,13 @@ public:
     // `base` with `suffix` appended to its path, whatever trailing slashes `base` has.
     static QUrl appendPath(const QUrl &base, QStringView suffix);
 
+    // The most an error body or a whole (non-streamed) reply may hold.
+    static constexpr qsizetype maxPlainBodyBytes = 8 * 1024 * 1024;
+
     // The provider's message from an error body (`{"error": {"message": …}}` in both
-    // protocols), else the body's text, shortened.
-    static QString errorMessageFromBody(const QByteArray &body);
+    // protocols), else the body's text, shortened — with every piece of `apiKey` removed
+    // first, so no cut can leave part of the key behind.
+    static QString errorMessageFromBody(const QByteArray &rawBody, QStringView apiKey);
 
 protected:
     virtual QUrl endpoint() const = 0;
@@ -65,6 +69,8 @@ protected:
     // The event's data as a JSON object; otherwise the call fails as Malformed with
     // `complaint` ("The server sent a malformed chunk"), the parser's reason and the data.
     std::optional<QJsonObject> parseEvent(const SseEvent &event, const QString &complaint);
+
+    void replyTooLong(const QString &message) override;
 
     void completeStream(FinishReason reason);
     void failStream(CallError::Kind kind, const QString &message);
@@ -99,7 +105,7 @@ private:
         Plain,       // an error body, or a whole JSON reply
     };
     BodyKind m_bodyKind = BodyKind::Unknown;
-    QByteArray m_plainBody;       // an error body, or a whole JSON reply
+    QByteArray m_plainBody;       // an error body, or a whole JSON reply, up to maxPlainBodyBytes
     QElapsedTimer m_lastActivity; // since the last bytes or headers arrived
     bool m_streaming = false;
     bool m_timedOut = false;

@@ -3,6 +3,7 @@
 
 #include "llm/anthropicchatcall.h"
 #include "llm/httpchatcall.h"
+#include "llm/keyredaction.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -72,7 +73,8 @@ void ModelListing::onFinished()
     const QByteArray body = reply->readAll();
     QString message;
     if (status >= 400) {
-        message = tr("HTTP %1: %2").arg(status).arg(HttpChatCall::errorMessageFromBody(body));
+        message =
+            tr("HTTP %1: %2").arg(status).arg(HttpChatCall::errorMessageFromBody(body, m_apiKey));
     } else if (reply->error() != QNetworkReply::NoError) {
         message = reply->error() == QNetworkReply::OperationCanceledError
                       ? tr("The server did not answer in time.")
@@ -93,9 +95,8 @@ void ModelListing::onFinished()
             return;
         }
     }
-    if (m_apiKey.size() >= 4)
-        message.replace(m_apiKey, u"[key removed]"_s);
-    Q_EMIT failed(message);
+    // The network error's text may quote the server too.
+    Q_EMIT failed(KeyRedaction::redact(message, m_apiKey));
 }
 
 } // namespace Crosstalk

@@ -140,7 +140,8 @@ void OpenAIChatCall::handleEvent(const SseEvent &event)
 void OpenAIChatCall::handleJsonReply(const QJsonObject &reply)
 {
     if (reply.contains(u"error"_s)) {
-        failStream(CallError::Kind::Provider, errorMessageFromBody(QJsonDocument(reply).toJson()));
+        failStream(CallError::Kind::Provider,
+                   errorMessageFromBody(QJsonDocument(reply).toJson(), m_apiKey));
         return;
     }
     const QJsonArray choices = reply.value(u"choices"_s).toArray();

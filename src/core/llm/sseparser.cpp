@@ -8,6 +8,8 @@ namespace Crosstalk {
 QList<SseEvent> SseParser::feed(QByteArrayView bytes)
 {
     QList<SseEvent> out;
+    if (m_exceeded != Limit::None)
+        return out;
     qsizetype start = 0;
     for (qsizetype i = 0; i < bytes.size(); ++i) {
         const char c = bytes[i];
@@ -20,19 +22,41 @@ QList<SseEvent> SseParser::feed(QByteArrayView bytes)
         }
         if (c != '\n' && c != '\r')
             continue;
+        if (m_line.size() + (i - start) > maxLineBytes) {
+            exceed(Limit::Line);
+            return out;
+        }
         m_line.append(bytes.sliced(start, i - start));
         processLine(m_line, out);
         m_line.clear();
+        if (m_exceeded != Limit::None)
+            return out;
         m_skipLf = (c == '\r');
         start = i + 1;
+    }
+    if (m_line.size() + (bytes.size() - start) > maxLineBytes) {
+        exceed(Limit::Line);
+        return out;
     }
     m_line.append(bytes.sliced(start));
     return out;
 }
 
+void SseParser::exceed(Limit limit)
+{
+    m_exceeded = limit;
+    // clear() gives the memory back (resize(0) would keep it).
+    m_line.clear();
+    m_data.clear();
+    m_type.clear();
+    m_dataBytes = 0;
+    m_hasData = false;
+    m_pendingFields = false;
+}
+
 bool SseParser::hasIncompleteEvent() const
 {
-    return !m_line.isEmpty() || m_pendingFields;
+    return m_exceeded != Limit::None || !m_line.isEmpty() || m_pendingFields;
 }
 
 void SseParser::processLine(QByteArrayView line, QList<SseEvent> &out)
@@ -61,6 +85,11 @@ void SseParser::processLine(QByteArrayView line, QList<SseEvent> &out)
     if (name == "event") {
         m_type = QString::fromUtf8(value);
     } else if (name == "data") {
+        m_dataBytes += value.size() + 1;
+        if (m_dataBytes > maxEventBytes + 1) {
+            exceed(Limit::Event);
+            return;
+        }
         if (m_hasData)
             m_data += u'\n';
         m_data += QString::fromUtf8(value);
@@ -94,6 +123,7 @@ void SseParser::dispatch(QList<SseEvent> &out)
     }
     m_type.clear();
     m_data.clear();
+    m_dataBytes = 0;
     m_hasData = false;
     m_retryMs.reset();
 }
