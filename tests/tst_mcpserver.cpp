@@ -36,7 +36,8 @@ public:
     QList<QJsonValue> replies;
 };
 
-const QByteArray kToken = "test-token-mcp-0123456789"_ba;
+const QByteArray kUrlPassword = "url-pa55word-R16";
+const QByteArray kToken = "test-token-mcp-0123456789abcdefghijklmn"_ba;
 
 const QString kAlice = u"You are Alice, who explains things with everyday objects."_s;
 
@@ -127,6 +128,10 @@ private slots:
         QProcessEnvironment environment;
         environment.insert(u"OPENAI_BASE_URL"_s, m_fake.baseUrl().toString() + u"/v1"_s);
         environment.insert(u"OPENAI_API_KEY"_s, u"sk-test-mcp"_s);
+        environment.insert(u"ENABLE_MIDDLE_ENDPOINT"_s, u"true"_s);
+        environment.insert(u"MIDDLE_ENDPOINT"_s, u"http://someone:%1@127.0.0.1:%2/v1"_s
+                                                     .arg(QLatin1StringView(kUrlPassword))
+                                                     .arg(m_fake.port()));
         m_settings = std::make_unique<Settings>(m_dir.filePath(u"crosstalk.conf"_s));
         m_client = std::make_unique<ChatClient>();
         CallTiming timing;
@@ -496,6 +501,10 @@ private slots:
             toolCall(u"list_models"_s)[u"structuredContent"_s][u"models"_s].toArray();
         QVERIFY(models.size() >= 3);
         QCOMPARE(models.first()[u"base_url"_s].toString(), m_fake.baseUrl().toString() + u"/v1"_s);
+        // The user name of a base URL stays, its password never shows (QUALITY.md R16).
+        const QByteArray listed = QJsonDocument(models).toJson();
+        QVERIFY2(listed.contains("someone@127.0.0.1"), listed.constData());
+        QVERIFY(!listed.contains(kUrlPassword));
     }
 
     // Streamable HTTP at /mcp on the REST server.

@@ -219,6 +219,9 @@ private slots:
         QVERIFY(aliases.contains(u"big"_s) && aliases.contains(u"small"_s));
         QVERIFY(!reply.body.contains(RestTestServer::apiKey.toLatin1()));
         QVERIFY(!reply.body.contains("sk-"));
+        // The user name of a base URL stays, its password never shows (QUALITY.md R16).
+        QVERIFY2(reply.body.contains("someone@127.0.0.1"), reply.body.constData());
+        QVERIFY(!reply.body.contains(RestTestServer::urlPassword.toLatin1()));
         QCOMPARE(m_rest.call("POST", "/v1/models", "{}").status, 405);
     }
 

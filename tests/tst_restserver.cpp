@@ -26,7 +26,7 @@ using namespace Crosstalk::Testing;
 
 namespace {
 
-const QByteArray kToken = "test-token-0123456789"_ba;
+const QByteArray kToken = "test-token-0123456789abcdefghijklmnop"_ba;
 
 // The old tool's documented setup request, byte for byte.
 const QByteArray kCurlSetup =
@@ -750,10 +750,21 @@ private slots:
         ApiToken::obtain({}, nullptr, path, this, [&](const auto &o) { second = o; });
         QCOMPARE(second.token, first.token);
         QProcessEnvironment environment;
-        environment.insert(u"CROSSTALK_API_TOKEN"_s, u"from-env"_s);
+        const QString fromEnvironment = u"from-the-environment-0123456789a"_s;
+        environment.insert(u"CROSSTALK_API_TOKEN"_s, fromEnvironment);
         ApiToken::Obtained overridden;
         ApiToken::obtain(environment, nullptr, path, this, [&](const auto &o) { overridden = o; });
-        QCOMPARE(overridden.token, u"from-env"_s);
+        QCOMPARE(overridden.token, fromEnvironment);
+
+        QCOMPARE(fromEnvironment.size(), ApiToken::minimumLength);
+        // One character short: refused, saying how to get a good one (QUALITY.md R16).
+        environment.insert(u"CROSSTALK_API_TOKEN"_s, fromEnvironment.chopped(1));
+        ApiToken::Obtained refused;
+        ApiToken::obtain(environment, nullptr, path, this, [&](const auto &o) { refused = o; });
+        QVERIFY(refused.token.isEmpty());
+        QVERIFY2(refused.error.contains(u"at least 32"_s) &&
+                     refused.error.contains(u"CROSSTALK_API_TOKEN"_s),
+                 qPrintable(refused.error));
     }
 };
 

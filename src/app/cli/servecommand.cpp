@@ -80,9 +80,10 @@ int ServeCommand::parse(const QStringList &arguments)
                                   u"ADDR"_s);
     const QCommandLineOption token(
         u"token"_s,
-        u"The token clients must send. Default: CROSSTALK_API_TOKEN, else the one kept in the "
-        "keychain (or, without a keychain, in ~/.config/crosstalk/api-token), made on first "
-        "use."_s,
+        u"The token clients must send, at least 32 characters; other users can see it in the "
+        "process list. Default: CROSSTALK_API_TOKEN (at least 32 characters), else the one kept "
+        "in the keychain (or, without a keychain, in ~/.config/crosstalk/api-token), made on "
+        "first use."_s,
         u"T"_s);
     const QCommandLineOption printToken(u"print-token"_s,
                                         u"Print the token clients must send, and exit."_s);
@@ -118,6 +119,13 @@ int ServeCommand::parse(const QStringList &arguments)
     m_token = parser.value(token).trimmed();
     if (parser.isSet(token) && m_token.isEmpty())
         return usageError(u"--token: the token must not be empty"_s);
+    if (parser.isSet(token)) {
+        if (const QString weak = ApiToken::weakness(m_token, u"--token"_s); !weak.isEmpty())
+            return usageError(weak);
+        QTextStream(stderr) << "crosstalk serve: warning: other users of this machine can read "
+                               "a token given with --token in the process list; prefer "
+                               "CROSSTALK_API_TOKEN or the token Crosstalk keeps.\n";
+    }
     m_printToken = parser.isSet(printToken);
     for (const auto &[option, target] :
          {std::pair{&rateLimit, &m_limits.perSecond}, std::pair{&rateBurst, &m_limits.burst}}) {

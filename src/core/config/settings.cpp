@@ -2,6 +2,10 @@
 #include "config/settings.h"
 
 #include "config/appidentity.h"
+#include "config/privatefiles.h"
+
+#include <QDir>
+#include <QFileInfo>
 
 using namespace Qt::StringLiterals;
 
@@ -14,10 +18,19 @@ const auto kMaxRetries = u"network/max_retries"_s;
 const auto kLocalApiEnabled = u"local_api/enabled"_s;
 const auto kLocalApiPort = u"local_api/port"_s;
 const auto kWelcomeShown = u"window/welcome_shown"_s;
+
+// QSettings replaces the file on each write and keeps the permissions of the one it replaces,
+// so an owner-only file stays owner-only. The folder is AppIdentity::protectLocations()'s.
+const QString &ownerOnly(const QString &filePath)
+{
+    QDir().mkpath(QFileInfo(filePath).absolutePath());
+    PrivateFiles::makeFile(filePath, true);
+    return filePath;
+}
 } // namespace
 
 Settings::Settings(const QString &filePath)
-    : m_settings(filePath, QSettings::IniFormat)
+    : m_settings(ownerOnly(filePath), QSettings::IniFormat)
 {}
 
 Settings::Settings()
