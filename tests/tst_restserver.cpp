@@ -704,6 +704,37 @@ private slots:
         QCOMPARE(call("GET", "/healthz").status, 200);
     }
 
+    // QUALITY.md R15: requests refused for their Host, Origin or token are not charged, so a
+    // web page's flood of refused requests cannot starve the real client.
+    void refusalsAreNotCharged()
+    {
+        m_server->setRateLimits({0.01, 3});
+        for (int i = 0; i < 10; ++i) {
+            HttpTestClient client(m_server->port());
+            QVERIFY(client.connect());
+            switch (i % 3) {
+            case 0:
+                client.write(
+                    HttpTestClient::request("GET", "/v1/crosstalk/list", host(), "wrong-token"));
+                QCOMPARE(client.read().status, 401);
+                break;
+            case 1:
+                client.write(
+                    HttpTestClient::request("GET", "/v1/crosstalk/list", "evil.example", kToken));
+                QCOMPARE(client.read().status, 421);
+                break;
+            default:
+                client.write(HttpTestClient::request("GET", "/v1/crosstalk/list", host(), kToken,
+                                                     {}, {{"Origin", "https://evil.example"}}));
+                QCOMPARE(client.read().status, 403);
+            }
+        }
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(call("GET", "/v1/crosstalk/list").status, 200);
+        QCOMPARE(call("GET", "/v1/crosstalk/list").status, 429);
+        m_server->setRateLimits({});
+    }
+
     void tokenBucket()
     {
         RateLimiter limiter({10, 5});

@@ -451,21 +451,20 @@ std::optional<QHttpServerResponse> RestServer::screen(const QHttpServerRequest &
 
 void RestServer::handle(const QHttpServerRequest &request, QHttpServerResponder &responder)
 {
-    std::optional<QHttpServerResponse> response;
+    // Screened before being charged: requests refused for their Host, Origin or token (a web
+    // page's, another user's) must not use up the bucket the real client shares with them.
+    std::optional<QHttpServerResponse> response = screen(request);
     std::chrono::milliseconds retryAfter{0};
-    if (!m_limiter.allow(request.remoteAddress(), &retryAfter)) {
+    if (!response && m_limiter.allow(request.remoteAddress(), &retryAfter)) {
+        response = route(request, responder);
+        if (!response)
+            return; // answered later
+    } else if (!response) {
         const qint64 seconds = std::max<qint64>(1, std::ceil(retryAfter.count() / 1000.0));
         response = errorResponse(ErrorCode::RateLimited,
                                  u"Too many requests; try again in %1 s."_s.arg(seconds),
                                  Status::TooManyRequests, {{u"retry_after_seconds"_s, seconds}});
         addHeaders(*response, {{"Retry-After", QByteArray::number(seconds)}});
-    } else {
-        response = screen(request);
-        if (!response) {
-            response = route(request, responder);
-            if (!response)
-                return; // answered later
-        }
     }
     const QByteArray origin = request.value("origin"_ba);
     if (!origin.isEmpty() && loopbackOrigin(origin))
