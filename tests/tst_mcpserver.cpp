@@ -11,6 +11,7 @@
 #include "persona/personalibrary.h"
 #include "restserver.h"
 #include "storage/sessionstore.h"
+#include "storelock.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -419,6 +420,46 @@ private slots:
                      .toArray()
                      .size(),
                  4);
+    }
+
+    // QUALITY.md R14 over MCP: a run whose store cannot be written (another connection
+    // holds its write lock) ends paused with error.code storage_error in structuredContent,
+    // and a setup that cannot be stored is an error result naming the cause.
+    void storageFailure()
+    {
+        QVERIFY(m_store->setBusyTimeout(std::chrono::milliseconds(50)));
+        m_fake.setTiming({5, 5, 40});
+        const QString id = setUp(4);
+        RecordingChannel channel;
+        channel.protocolVersion = u"2025-11-25"_s;
+        const qsizetype before = m_fake.requests().size();
+        m_server->receive(call(12, u"crosstalk_run"_s, {{u"session_id"_s, id}}), &channel);
+        QTRY_VERIFY(m_fake.requests().size() > before);
+        StoreLock lock(m_dir.filePath(u"store.sqlite"_s));
+        QVERIFY(lock.take());
+        QTRY_COMPARE_WITH_TIMEOUT(channel.replies.size(), 1, 20000);
+        const QJsonObject result = channel.replies.first()[u"result"_s].toObject();
+        QVERIFY(!result[u"isError"_s].toBool());
+        const QJsonObject structured = result[u"structuredContent"_s].toObject();
+        QCOMPARE(structured[u"status"_s].toString(), u"paused"_s);
+        QCOMPARE(structured[u"error"_s][u"code"_s].toString(), u"storage_error"_s);
+        QVERIFY(structured[u"error"_s][u"message"_s].toString().contains(u"cannot be saved"_s));
+
+        const QJsonObject setup =
+            toolCall(u"crosstalk_setup"_s, {{u"models"_s, QJsonArray{u"big"_s, u"small"_s}}});
+        QVERIFY(setup[u"isError"_s].toBool());
+        QVERIFY(setup[u"content"_s][0][u"text"_s].toString().contains(u"cannot be saved"_s));
+
+        lock.release();
+        m_fake.setTiming({2, 2, 0});
+        QCOMPARE(
+            toolCall(u"crosstalk_run"_s, {{u"session_id"_s, id},
+                                          {u"wait"_s, false}})[u"structuredContent"_s][u"status"_s]
+                .toString(),
+            u"running"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(m_engine->session(QUuid::fromString(id))->status,
+                                  SessionStatus::Completed, 20000);
+        QVERIFY(m_store->setBusyTimeout(std::chrono::seconds(10)));
     }
 
     void runWithoutWaiting()

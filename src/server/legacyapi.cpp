@@ -53,6 +53,9 @@ Result setup(Engine &engine, const PersonaLibrary &library, const QJsonObject &b
     if (!created)
         return Result::failure(
             Error::invalidInput(SetupRequest::requestFieldNames(created.errors, body)));
+    // Kept in memory, it is not set up: a client must not go on as if it were.
+    if (std::optional<Error> unsaved = engine.storageFault(*created.value))
+        return Result::failure(*unsaved);
     const Session &session = *engine.session(*created.value);
     QJsonArray models;
     for (const Participant &participant : session.participants)
@@ -138,7 +141,8 @@ Result start(Engine &engine, const QUuid &id, bool *finished)
     return {};
 }
 
-QJsonObject runReply(const Session &session, const QString &reason)
+QJsonObject runReply(const Session &session, const QString &reason,
+                     const std::optional<Error> &error)
 {
     QJsonArray conversation;
     for (const Message &message : session.messages)
@@ -151,6 +155,9 @@ QJsonObject runReply(const Session &session, const QString &reason)
     };
     if (!reason.isEmpty())
         reply.insert(u"reason"_s, reason);
+    if (error)
+        reply.insert(u"error"_s, QJsonObject{{u"code"_s, enumToString(error->code)},
+                                             {u"message"_s, error->message}});
     return reply;
 }
 

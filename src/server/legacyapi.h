@@ -48,8 +48,10 @@ Result remove(Engine &engine, const QUuid &id);
 // Starts or continues a session for a run request. A completed session is not run again:
 // `value` is then its run reply and `finished` is set.
 Result start(Engine &engine, const QUuid &id, bool *finished);
-// {session_id, status, conversation, duration_seconds[, reason]}.
-QJsonObject runReply(const Session &session, const QString &reason);
+// {session_id, status, conversation, duration_seconds[, reason][, error: {code, message}]};
+// `error` says why the session paused when a program must act on it (`storage_error`).
+QJsonObject runReply(const Session &session, const QString &reason,
+                     const std::optional<Error> &error = std::nullopt);
 // Whether a run request may be answered: the session stopped running and its replies in
 // flight are in.
 bool settled(const Session &session);

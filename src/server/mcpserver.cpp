@@ -130,7 +130,12 @@ const QByteArray kTools = R"([
       "status": {"type": "string"},
       "conversation": {"type": "array", "items": {"type": "object"}},
       "duration_seconds": {"type": "number"},
-      "reason": {"type": "string"}
+      "reason": {"type": "string"},
+      "error": {
+        "type": "object",
+        "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+        "required": ["code", "message"]
+      }
     },
     "required": ["session_id", "status", "conversation", "duration_seconds"]
   }
@@ -802,7 +807,8 @@ void McpServer::settle(const QUuid &id)
     for (WaitingRun *waiting : all) {
         if (waiting->sessionId != id)
             continue;
-        const QJsonObject reply = LegacyApi::runReply(*session, waiting->reason);
+        const QJsonObject reply =
+            LegacyApi::runReply(*session, waiting->reason, m_engine->storageFault(id));
         Exchange *exchange = waiting->exchange;
         const QJsonValue requestId = waiting->requestId;
         forget(waiting);

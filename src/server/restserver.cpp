@@ -803,6 +803,8 @@ std::optional<QHttpServerResponse> RestServer::pause(const Call &call)
 {
     if (const std::optional<Error> error = m_engine->pause(call.id))
         return failure(*error);
+    if (const std::optional<Error> unsaved = m_engine->storageFault(call.id))
+        return failure(*unsaved);
     return statusReply(*m_engine->session(call.id));
 }
 
@@ -829,6 +831,8 @@ std::optional<QHttpServerResponse> RestServer::stop(const Call &call)
 {
     if (const std::optional<Error> error = m_engine->stop(call.id))
         return failure(*error);
+    if (const std::optional<Error> unsaved = m_engine->storageFault(call.id))
+        return failure(*unsaved);
     return statusReply(*m_engine->session(call.id));
 }
 
@@ -871,6 +875,8 @@ std::optional<QHttpServerResponse> RestServer::postMessage(const Call &call)
             error = Error::invalidInput({{u"to"_s, error->message}});
         return failure(*error);
     }
+    if (const std::optional<Error> unsaved = m_engine->storageFault(call.id))
+        return failure(*unsaved);
     const Session *session = m_engine->session(call.id);
     return QHttpServerResponse(
         QJsonObject{{u"message"_s, SessionDocument::messageToJson(session->messages.last())}},
@@ -922,7 +928,8 @@ void RestServer::settle(const QUuid &id)
     if (!session || !LegacyApi::settled(*session))
         return;
     for (PendingRun *pending : m_pending.values(id))
-        finish(pending, QHttpServerResponse(LegacyApi::runReply(*session, pending->reason)));
+        finish(pending, QHttpServerResponse(LegacyApi::runReply(*session, pending->reason,
+                                                                m_engine->storageFault(id))));
 }
 
 void RestServer::finish(PendingRun *pending, QHttpServerResponse &&response)

@@ -616,6 +616,15 @@ void SessionStore::setLeaseTimeout(std::chrono::milliseconds timeout)
     m_leaseTimeout = timeout;
 }
 
+StoreResult<void> SessionStore::setBusyTimeout(std::chrono::milliseconds timeout)
+{
+    if (!isOpen()) {
+        return notOpen();
+    }
+    return execute(m_db, u"PRAGMA busy_timeout = %1"_s.arg(timeout.count()),
+                   u"setting the busy timeout"_s);
+}
+
 void SessionStore::setClock(std::function<QDateTime()> clock)
 {
     m_clock = std::move(clock);
