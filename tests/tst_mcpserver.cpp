@@ -475,6 +475,83 @@ private slots:
             u"completed"_s, 20000);
     }
 
+    // QUALITY.md R15: a batch holds at most 100 calls.
+    void batchesAreCapped()
+    {
+        const auto batchOf = [](int size) -> QByteArray {
+            QByteArray batch = "[";
+            for (int i = 0; i < size; ++i)
+                batch += (i ? "," : "") + request(1000 + i, u"ping"_s);
+            batch += "]";
+            return batch;
+        };
+        const QJsonValue full = send(batchOf(100), McpServer::batchVersion());
+        QCOMPARE(full.toArray().size(), 100);
+        const QJsonValue over = send(batchOf(101), McpServer::batchVersion());
+        QCOMPARE(errorCode(over), -32600);
+        QVERIFY2(over[u"error"_s][u"message"_s].toString().contains(u"at most 100"_s),
+                 qPrintable(over[u"error"_s][u"message"_s].toString()));
+    }
+
+    // QUALITY.md R15: each call of a batch is charged to the rate limit, not the batch as one.
+    void batchCallsAreCharged()
+    {
+        QByteArray batch = "[";
+        for (int i = 0; i < 11; ++i)
+            batch += (i ? "," : "") + request(2000 + i, u"ping"_s);
+        batch += "]";
+        m_rest->setRateLimits({0.01, 10});
+        QCOMPARE(post(batch).status, 429);
+        batch = "[";
+        for (int i = 0; i < 10; ++i)
+            batch += (i ? "," : "") + request(2000 + i, u"ping"_s);
+        batch += "]";
+        const HttpReply ten = post(batch);
+        QCOMPARE(ten.status, 200);
+        QCOMPARE(QJsonDocument::fromJson(ten.body).array().size(), 10);
+        QCOMPARE(post(request(2100, u"ping"_s)).status, 429);
+        m_rest->setRateLimits({});
+    }
+
+    // QUALITY.md R15: over HTTP a cancellation belongs to its client — its Mcp-Session-Id, or
+    // without one its connection — so one client cannot cancel another's call of the same id.
+    void httpCancellationBelongsToItsClient()
+    {
+        m_fake.setTiming({5, 5, 100});
+        const QString id = setUp(2);
+        const QByteArray host = "127.0.0.1:" + QByteArray::number(m_rest->port());
+        const QByteArray cancel =
+            R"({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 31}})"_ba;
+
+        HttpTestClient waiting(m_rest->port());
+        QVERIFY(waiting.connect());
+        waiting.write(HttpTestClient::request("POST", "/mcp", host, kToken,
+                                              call(31, u"crosstalk_run"_s, {{u"session_id"_s, id}}),
+                                              {{"Mcp-Session-Id", "client-a"}}));
+        QTRY_VERIFY(!m_fake.requests().isEmpty());
+        // Another client, on its own connection, with the same request id: not its call.
+        QCOMPARE(post(cancel).status, 202);
+        QCOMPARE(post(cancel, {{"Mcp-Session-Id", "client-b"}}).status, 202);
+        const HttpReply answered = waiting.read(20000);
+        QCOMPARE(answered.status, 200);
+        QCOMPARE(answered.json()[u"result"_s][u"structuredContent"_s][u"status"_s].toString(),
+                 u"completed"_s);
+
+        // The same client, by its Mcp-Session-Id: the wait ends without an answer.
+        const QString next = setUp(2);
+        HttpTestClient again(m_rest->port());
+        QVERIFY(again.connect());
+        again.write(HttpTestClient::request("POST", "/mcp", host, kToken,
+                                            call(31, u"crosstalk_run"_s, {{u"session_id"_s, next}}),
+                                            {{"Mcp-Session-Id", "client-a"}}));
+        QTRY_VERIFY(m_engine->session(QUuid::fromString(next))->status == SessionStatus::Running);
+        QCOMPARE(post(cancel, {{"Mcp-Session-Id", "client-a"}}).status, 202);
+        QCOMPARE(again.read(20000).status, 202);
+        QTRY_COMPARE_WITH_TIMEOUT(m_engine->session(QUuid::fromString(next))->status,
+                                  SessionStatus::Completed, 20000);
+        m_fake.setTiming({2, 2, 0});
+    }
+
     // A cancelled call is never answered; the session runs on.
     void cancellation()
     {

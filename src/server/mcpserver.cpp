@@ -534,12 +534,15 @@ void McpServer::receive(const QByteArray &json, McpChannel *channel)
                       .arg(parseError.offset)));
     } else if (document.isArray()) {
         const QJsonArray batch = document.array();
-        if (channel->protocolVersion != batchVersion() || batch.isEmpty()) {
+        if (channel->protocolVersion != batchVersion() || batch.isEmpty() ||
+            batch.size() > maxBatchSize) {
             exchange->responses.append(errorResponse(
                 QJsonValue::Null, kInvalidRequest,
                 batch.isEmpty() ? u"Invalid request: an empty batch"_s
-                                : u"Invalid request: batches exist in protocol revision %1 "
-                                  "only"_s.arg(batchVersion())));
+                : batch.size() > maxBatchSize
+                    ? u"Invalid request: a batch holds at most %1 calls"_s.arg(maxBatchSize)
+                    : u"Invalid request: batches exist in protocol revision %1 "
+                      "only"_s.arg(batchVersion())));
         } else {
             exchange->batch = true;
             for (const QJsonValue &message : batch)

@@ -53,6 +53,9 @@ public:
     static QStringList supportedVersions();
     // Batches (JSON arrays) exist in this revision only.
     static QString batchVersion();
+    // The most calls a batch may hold (QUALITY.md R15): one message must not start thousands
+    // of sessions.
+    static constexpr qsizetype maxBatchSize = 100;
 
     McpServer(Engine *engine, const PersonaLibrary *library, QObject *parent = nullptr);
     ~McpServer() override;

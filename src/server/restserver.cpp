@@ -449,13 +449,30 @@ std::optional<QHttpServerResponse> RestServer::screen(const QHttpServerRequest &
     return std::nullopt;
 }
 
+namespace {
+
+// What a request costs in rate-limit tokens: one, or one per call of an MCP batch, so that a
+// batch is not a way around the limit (QUALITY.md R15). A batch over the most it may hold
+// is refused by the MCP server, charged as one that size.
+double rateCost(const QHttpServerRequest &request)
+{
+    const QByteArray body = request.body().trimmed();
+    if (request.url().path() != u"/mcp"_s || !body.startsWith('[') ||
+        SetupRequest::nestingDepth(body) > SetupRequest::maxNestingDepth)
+        return 1;
+    const QJsonDocument document = QJsonDocument::fromJson(body);
+    return double(std::clamp<qsizetype>(document.array().size(), 1, McpServer::maxBatchSize));
+}
+
+} // namespace
+
 void RestServer::handle(const QHttpServerRequest &request, QHttpServerResponder &responder)
 {
     // Screened before being charged: requests refused for their Host, Origin or token (a web
     // page's, another user's) must not use up the bucket the real client shares with them.
     std::optional<QHttpServerResponse> response = screen(request);
     std::chrono::milliseconds retryAfter{0};
-    if (!response && m_limiter.allow(request.remoteAddress(), &retryAfter)) {
+    if (!response && m_limiter.allow(request.remoteAddress(), &retryAfter, rateCost(request))) {
         response = route(request, responder);
         if (!response)
             return; // answered later
@@ -656,8 +673,14 @@ std::optional<QHttpServerResponse> RestServer::mcp(const Call &call)
     auto *exchange = new McpExchange(std::move(call.responder), origin, this);
     // Without the header a client speaks 2025-03-26 (the Streamable HTTP transport's rule).
     exchange->protocolVersion = version.isEmpty() ? u"2025-03-26"_s : version;
-    // Stateless: no Mcp-Session-Id, so every HTTP client is one client for cancellation.
-    exchange->clientKey = u"http"_s;
+    // Request ids are unique per client only: a cancellation reaches the requests of the
+    // client's MCP session (its Mcp-Session-Id), or without one of its connection, never
+    // another client's (QUALITY.md R15).
+    const QByteArray mcpSession = request.value("mcp-session-id"_ba);
+    exchange->clientKey = !mcpSession.isEmpty()
+                              ? u"session:"_s + QString::fromLatin1(mcpSession.left(128))
+                              : u"connection:%1:%2"_s.arg(request.remoteAddress().toString())
+                                    .arg(request.remotePort());
     // A client that gives up waiting is forgotten; a session it started runs on.
     if (QTcpSocket *socket = m_gate->connection(request.remoteAddress(), request.remotePort()))
         connect(socket, &QAbstractSocket::disconnected, exchange, &QObject::deleteLater);
