@@ -475,6 +475,30 @@ private slots:
             u"completed"_s, 20000);
     }
 
+    // QUALITY.md R15: beyond the most sessions that may run at once, crosstalk_run is refused
+    // and the session stays as it was.
+    void maxRunning()
+    {
+        m_server->setMaxRunning(1);
+        m_fake.setTiming({5, 5, 40});
+        const QString first = setUp(2);
+        const QString second = setUp(1);
+        QCOMPARE(
+            toolCall(u"crosstalk_run"_s, {{u"session_id"_s, first},
+                                          {u"wait"_s, false}})[u"structuredContent"_s][u"status"_s]
+                .toString(),
+            u"running"_s);
+        const QJsonObject refused = toolCall(u"crosstalk_run"_s, {{u"session_id"_s, second}});
+        QVERIFY(refused[u"isError"_s].toBool());
+        QVERIFY2(refused[u"content"_s][0][u"text"_s].toString().contains(u"run already"_s),
+                 qPrintable(refused[u"content"_s][0][u"text"_s].toString()));
+        QCOMPARE(m_engine->session(QUuid::fromString(second))->status, SessionStatus::Configured);
+        QTRY_COMPARE_WITH_TIMEOUT(m_engine->session(QUuid::fromString(first))->status,
+                                  SessionStatus::Completed, 20000);
+        m_fake.setTiming({2, 2, 0});
+        m_server->setMaxRunning(16);
+    }
+
     // QUALITY.md R15: a batch holds at most 100 calls.
     void batchesAreCapped()
     {

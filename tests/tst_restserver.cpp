@@ -704,6 +704,26 @@ private slots:
         QCOMPARE(call("GET", "/healthz").status, 200);
     }
 
+    // QUALITY.md R15: at most setMaxRunning() sessions run at once; a run or resume beyond
+    // it answers 429 rate_limited and the session stays as it was.
+    void maxRunning()
+    {
+        m_server->setMaxRunning(1);
+        m_fake.setTiming({5, 5, 40});
+        const QString first = setUp(R"({"models": ["big", "small"], "iterations": 2})");
+        const QString second = setUp(R"({"models": ["big", "small"], "iterations": 1})");
+        QCOMPARE(call("POST", "/v1/crosstalk/" + first.toLatin1() + "/run?wait=false").status, 202);
+        const HttpReply refused = call("POST", "/v1/crosstalk/" + second.toLatin1() + "/run");
+        QCOMPARE(refused.status, 429);
+        QCOMPARE(refused.errorCode(), u"rate_limited"_s);
+        QCOMPARE(m_engine->session(QUuid::fromString(second))->status, SessionStatus::Configured);
+        QTRY_COMPARE_WITH_TIMEOUT(m_engine->session(QUuid::fromString(first))->status,
+                                  SessionStatus::Completed, 20000);
+        m_fake.setTiming({2, 2, 0});
+        QCOMPARE(call("POST", "/v1/crosstalk/" + second.toLatin1() + "/run").status, 200);
+        m_server->setMaxRunning(16);
+    }
+
     // QUALITY.md R15: requests refused for their Host, Origin or token are not charged, so a
     // web page's flood of refused requests cannot starve the real client.
     void refusalsAreNotCharged()

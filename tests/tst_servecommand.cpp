@@ -343,6 +343,7 @@ private slots:
         QTest::newRow("bind") << QStringList{u"--bind"_s, u"nowhere"_s};
         QTest::newRow("empty token") << QStringList{u"--token"_s, u""_s};
         QTest::newRow("rate") << QStringList{u"--rate-limit"_s, u"-1"_s};
+        QTest::newRow("max running") << QStringList{u"--max-running"_s, u"0"_s};
         QTest::newRow("short token")
             << QStringList{u"--token"_s, QString::fromLatin1(kToken.first(31))};
     }

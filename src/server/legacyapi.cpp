@@ -124,7 +124,22 @@ Result remove(Engine &engine, const QUuid &id)
             std::nullopt};
 }
 
-Result start(Engine &engine, const QUuid &id, bool *finished)
+std::optional<Error> runningLimit(const Engine &engine, int maxRunning)
+{
+    const QList<QUuid> ids = engine.sessionIds();
+    const qsizetype running = std::count_if(ids.cbegin(), ids.cend(), [&](const QUuid &id) {
+        const Session *session = engine.session(id);
+        return session && session->status == SessionStatus::Running;
+    });
+    if (running < maxRunning)
+        return std::nullopt;
+    return Error{ErrorCode::RateLimited,
+                 u"%1 sessions run already, the most this server runs at once; try again when "
+                 "one of them ends."_s.arg(maxRunning),
+                 {{u"max_running"_s, maxRunning}}};
+}
+
+Result start(Engine &engine, const QUuid &id, bool *finished, int maxRunning)
 {
     *finished = false;
     std::optional<Error> loadError;
@@ -136,6 +151,9 @@ Result start(Engine &engine, const QUuid &id, bool *finished)
         *finished = true;
         return {runReply(*session, {}), std::nullopt};
     }
+    if (session->status != SessionStatus::Running)
+        if (std::optional<Error> limited = runningLimit(engine, maxRunning))
+            return Result::failure(*limited);
     if (const std::optional<Error> error = engine.start(id))
         return Result::failure(*error);
     return {};

@@ -703,7 +703,8 @@ QJsonObject McpServer::run(const QJsonValue &id, const QJsonObject &arguments,
     if (!session)
         return error;
     bool finished = false;
-    const LegacyApi::Result started = LegacyApi::start(*m_engine, *session, &finished);
+    const LegacyApi::Result started =
+        LegacyApi::start(*m_engine, *session, &finished, m_maxRunning);
     if (!started)
         return toolError(*started.error);
     if (finished)

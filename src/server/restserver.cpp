@@ -320,6 +320,12 @@ void RestServer::setToken(const QString &token)
     m_token = token;
 }
 
+void RestServer::setMaxRunning(int maxRunning)
+{
+    m_maxRunning = maxRunning;
+    m_mcp->setMaxRunning(maxRunning);
+}
+
 void RestServer::setRateLimits(const RateLimits &limits)
 {
     m_limiter.setLimits(limits);
@@ -634,7 +640,7 @@ std::optional<QHttpServerResponse> RestServer::run(const Call &call)
 
     const QUuid id = call.id;
     bool finished = false;
-    const LegacyApi::Result started = LegacyApi::start(*m_engine, id, &finished);
+    const LegacyApi::Result started = LegacyApi::start(*m_engine, id, &finished, m_maxRunning);
     if (!started || finished)
         return reply(started);
     if (falseWait)
@@ -845,6 +851,9 @@ std::optional<QHttpServerResponse> RestServer::resume(const Call &call)
                                  ? u"The session has not started; run it first."_s
                                  : u"The session is completed."_s,
                              {{u"status"_s, enumToString(session->status)}}});
+    if (session->status != SessionStatus::Running)
+        if (const std::optional<Error> limited = LegacyApi::runningLimit(*m_engine, m_maxRunning))
+            return failure(*limited);
     if (const std::optional<Error> error = m_engine->start(call.id))
         return failure(*error);
     return statusReply(*m_engine->session(call.id));

@@ -130,7 +130,7 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
         showError(tr("The local REST API is off: %1").arg(message));
     });
     if (const Settings settings; settings.localApiEnabled())
-        m_localApi->start(settings.localApiPort());
+        m_localApi->start(settings.localApiPort(), settings.localApiMaxRunning());
 }
 
 MainWindow::~MainWindow() = default;
