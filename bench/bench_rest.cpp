@@ -76,7 +76,7 @@ int main(int argc, char **argv)
 
     PersonaLibrary library(dir.filePath(u"personas"_s));
     RestServer server(&engine, &library);
-    const QString token = u"bench-token-0123456789abcdef"_s;
+    const QString token = u"bench-token-0123456789abcdefghijklmnopq"_s;
     server.setToken(token);
     server.setRateLimits({0, 0}); // off, as QUALITY.md says
     if (const std::optional<Error> error = server.listen())

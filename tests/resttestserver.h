@@ -23,9 +23,10 @@ namespace Crosstalk::Testing {
 class RestTestServer
 {
 public:
-    static inline const QByteArray token = "rest-test-token-0123456789";
+    static inline const QByteArray token = "rest-test-token-0123456789abcdefghijklm";
     // Recognisable, so a test can look for it in answers.
     static inline const QString apiKey = QStringLiteral("sk-rest-test-key-5ecret");
+    static inline const QString urlPassword = QStringLiteral("url-pa55word-R16");
 
     // False when something could not be set up; the reason went to qWarning.
     bool start()
@@ -39,6 +40,11 @@ public:
         QProcessEnvironment environment;
         environment.insert(u"OPENAI_BASE_URL"_s, fake.baseUrl().toString() + u"/v1"_s);
         environment.insert(u"OPENAI_API_KEY"_s, apiKey);
+        // A password in a base URL is a secret too (QUALITY.md R16).
+        environment.insert(u"ENABLE_MIDDLE_ENDPOINT"_s, u"true"_s);
+        environment.insert(
+            u"MIDDLE_ENDPOINT"_s,
+            u"http://someone:%1@127.0.0.1:%2/v1"_s.arg(urlPassword).arg(fake.port()));
         settings = std::make_unique<Settings>(dir.filePath(u"crosstalk.conf"_s));
         client = std::make_unique<ChatClient>();
         CallTiming timing;

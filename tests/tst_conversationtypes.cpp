@@ -49,7 +49,8 @@ private slots:
                                               u"message.failed"_s, u"session.deleted"_s});
         checkNamesRoundTrip<ErrorCode>({u"invalid_argument"_s, u"not_found"_s, u"conflict"_s,
                                         u"provider_error"_s, u"timeout"_s, u"unauthorized"_s,
-                                        u"payload_too_large"_s, u"rate_limited"_s, u"internal"_s});
+                                        u"payload_too_large"_s, u"rate_limited"_s,
+                                        u"storage_error"_s, u"internal"_s});
     }
 
     void modelLabel_data()

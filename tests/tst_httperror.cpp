@@ -27,6 +27,7 @@ private slots:
         QTest::newRow("unauthorized") << ErrorCode::Unauthorized << 401 << 401;
         QTest::newRow("payload_too_large") << ErrorCode::PayloadTooLarge << 413 << 413;
         QTest::newRow("rate_limited") << ErrorCode::RateLimited << 429 << 429;
+        QTest::newRow("storage_error") << ErrorCode::StorageError << 503 << 503;
         QTest::newRow("internal") << ErrorCode::Internal << 500 << 500;
     }
 

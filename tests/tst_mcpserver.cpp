@@ -11,6 +11,7 @@
 #include "persona/personalibrary.h"
 #include "restserver.h"
 #include "storage/sessionstore.h"
+#include "storelock.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -36,7 +37,8 @@ public:
     QList<QJsonValue> replies;
 };
 
-const QByteArray kToken = "test-token-mcp-0123456789"_ba;
+const QByteArray kUrlPassword = "url-pa55word-R16";
+const QByteArray kToken = "test-token-mcp-0123456789abcdefghijklmn"_ba;
 
 const QString kAlice = u"You are Alice, who explains things with everyday objects."_s;
 
@@ -127,6 +129,10 @@ private slots:
         QProcessEnvironment environment;
         environment.insert(u"OPENAI_BASE_URL"_s, m_fake.baseUrl().toString() + u"/v1"_s);
         environment.insert(u"OPENAI_API_KEY"_s, u"sk-test-mcp"_s);
+        environment.insert(u"ENABLE_MIDDLE_ENDPOINT"_s, u"true"_s);
+        environment.insert(u"MIDDLE_ENDPOINT"_s, u"http://someone:%1@127.0.0.1:%2/v1"_s
+                                                     .arg(QLatin1StringView(kUrlPassword))
+                                                     .arg(m_fake.port()));
         m_settings = std::make_unique<Settings>(m_dir.filePath(u"crosstalk.conf"_s));
         m_client = std::make_unique<ChatClient>();
         CallTiming timing;
@@ -416,6 +422,46 @@ private slots:
                  4);
     }
 
+    // QUALITY.md R14 over MCP: a run whose store cannot be written (another connection
+    // holds its write lock) ends paused with error.code storage_error in structuredContent,
+    // and a setup that cannot be stored is an error result naming the cause.
+    void storageFailure()
+    {
+        QVERIFY(m_store->setBusyTimeout(std::chrono::milliseconds(50)));
+        m_fake.setTiming({5, 5, 40});
+        const QString id = setUp(4);
+        RecordingChannel channel;
+        channel.protocolVersion = u"2025-11-25"_s;
+        const qsizetype before = m_fake.requests().size();
+        m_server->receive(call(12, u"crosstalk_run"_s, {{u"session_id"_s, id}}), &channel);
+        QTRY_VERIFY(m_fake.requests().size() > before);
+        StoreLock lock(m_dir.filePath(u"store.sqlite"_s));
+        QVERIFY(lock.take());
+        QTRY_COMPARE_WITH_TIMEOUT(channel.replies.size(), 1, 20000);
+        const QJsonObject result = channel.replies.first()[u"result"_s].toObject();
+        QVERIFY(!result[u"isError"_s].toBool());
+        const QJsonObject structured = result[u"structuredContent"_s].toObject();
+        QCOMPARE(structured[u"status"_s].toString(), u"paused"_s);
+        QCOMPARE(structured[u"error"_s][u"code"_s].toString(), u"storage_error"_s);
+        QVERIFY(structured[u"error"_s][u"message"_s].toString().contains(u"cannot be saved"_s));
+
+        const QJsonObject setup =
+            toolCall(u"crosstalk_setup"_s, {{u"models"_s, QJsonArray{u"big"_s, u"small"_s}}});
+        QVERIFY(setup[u"isError"_s].toBool());
+        QVERIFY(setup[u"content"_s][0][u"text"_s].toString().contains(u"cannot be saved"_s));
+
+        lock.release();
+        m_fake.setTiming({2, 2, 0});
+        QCOMPARE(
+            toolCall(u"crosstalk_run"_s, {{u"session_id"_s, id},
+                                          {u"wait"_s, false}})[u"structuredContent"_s][u"status"_s]
+                .toString(),
+            u"running"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(m_engine->session(QUuid::fromString(id))->status,
+                                  SessionStatus::Completed, 20000);
+        QVERIFY(m_store->setBusyTimeout(std::chrono::seconds(10)));
+    }
+
     void runWithoutWaiting()
     {
         const QString id = setUp(1);
@@ -427,6 +473,107 @@ private slots:
                      {{u"session_id"_s, id}})[u"structuredContent"_s][u"status"_s]
                 .toString(),
             u"completed"_s, 20000);
+    }
+
+    // QUALITY.md R15: beyond the most sessions that may run at once, crosstalk_run is refused
+    // and the session stays as it was.
+    void maxRunning()
+    {
+        m_server->setMaxRunning(1);
+        m_fake.setTiming({5, 5, 40});
+        const QString first = setUp(2);
+        const QString second = setUp(1);
+        QCOMPARE(
+            toolCall(u"crosstalk_run"_s, {{u"session_id"_s, first},
+                                          {u"wait"_s, false}})[u"structuredContent"_s][u"status"_s]
+                .toString(),
+            u"running"_s);
+        const QJsonObject refused = toolCall(u"crosstalk_run"_s, {{u"session_id"_s, second}});
+        QVERIFY(refused[u"isError"_s].toBool());
+        QVERIFY2(refused[u"content"_s][0][u"text"_s].toString().contains(u"run already"_s),
+                 qPrintable(refused[u"content"_s][0][u"text"_s].toString()));
+        QCOMPARE(m_engine->session(QUuid::fromString(second))->status, SessionStatus::Configured);
+        QTRY_COMPARE_WITH_TIMEOUT(m_engine->session(QUuid::fromString(first))->status,
+                                  SessionStatus::Completed, 20000);
+        m_fake.setTiming({2, 2, 0});
+        m_server->setMaxRunning(16);
+    }
+
+    // QUALITY.md R15: a batch holds at most 100 calls.
+    void batchesAreCapped()
+    {
+        const auto batchOf = [](int size) -> QByteArray {
+            QByteArray batch = "[";
+            for (int i = 0; i < size; ++i)
+                batch += (i ? "," : "") + request(1000 + i, u"ping"_s);
+            batch += "]";
+            return batch;
+        };
+        const QJsonValue full = send(batchOf(100), McpServer::batchVersion());
+        QCOMPARE(full.toArray().size(), 100);
+        const QJsonValue over = send(batchOf(101), McpServer::batchVersion());
+        QCOMPARE(errorCode(over), -32600);
+        QVERIFY2(over[u"error"_s][u"message"_s].toString().contains(u"at most 100"_s),
+                 qPrintable(over[u"error"_s][u"message"_s].toString()));
+    }
+
+    // QUALITY.md R15: each call of a batch is charged to the rate limit, not the batch as one.
+    void batchCallsAreCharged()
+    {
+        QByteArray batch = "[";
+        for (int i = 0; i < 11; ++i)
+            batch += (i ? "," : "") + request(2000 + i, u"ping"_s);
+        batch += "]";
+        m_rest->setRateLimits({0.01, 10});
+        QCOMPARE(post(batch).status, 429);
+        batch = "[";
+        for (int i = 0; i < 10; ++i)
+            batch += (i ? "," : "") + request(2000 + i, u"ping"_s);
+        batch += "]";
+        const HttpReply ten = post(batch);
+        QCOMPARE(ten.status, 200);
+        QCOMPARE(QJsonDocument::fromJson(ten.body).array().size(), 10);
+        QCOMPARE(post(request(2100, u"ping"_s)).status, 429);
+        m_rest->setRateLimits({});
+    }
+
+    // QUALITY.md R15: over HTTP a cancellation belongs to its client — its Mcp-Session-Id, or
+    // without one its connection — so one client cannot cancel another's call of the same id.
+    void httpCancellationBelongsToItsClient()
+    {
+        m_fake.setTiming({5, 5, 100});
+        const QString id = setUp(2);
+        const QByteArray host = "127.0.0.1:" + QByteArray::number(m_rest->port());
+        const QByteArray cancel =
+            R"({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 31}})"_ba;
+
+        HttpTestClient waiting(m_rest->port());
+        QVERIFY(waiting.connect());
+        waiting.write(HttpTestClient::request("POST", "/mcp", host, kToken,
+                                              call(31, u"crosstalk_run"_s, {{u"session_id"_s, id}}),
+                                              {{"Mcp-Session-Id", "client-a"}}));
+        QTRY_VERIFY(!m_fake.requests().isEmpty());
+        // Another client, on its own connection, with the same request id: not its call.
+        QCOMPARE(post(cancel).status, 202);
+        QCOMPARE(post(cancel, {{"Mcp-Session-Id", "client-b"}}).status, 202);
+        const HttpReply answered = waiting.read(20000);
+        QCOMPARE(answered.status, 200);
+        QCOMPARE(answered.json()[u"result"_s][u"structuredContent"_s][u"status"_s].toString(),
+                 u"completed"_s);
+
+        // The same client, by its Mcp-Session-Id: the wait ends without an answer.
+        const QString next = setUp(2);
+        HttpTestClient again(m_rest->port());
+        QVERIFY(again.connect());
+        again.write(HttpTestClient::request("POST", "/mcp", host, kToken,
+                                            call(31, u"crosstalk_run"_s, {{u"session_id"_s, next}}),
+                                            {{"Mcp-Session-Id", "client-a"}}));
+        QTRY_VERIFY(m_engine->session(QUuid::fromString(next))->status == SessionStatus::Running);
+        QCOMPARE(post(cancel, {{"Mcp-Session-Id", "client-a"}}).status, 202);
+        QCOMPARE(again.read(20000).status, 202);
+        QTRY_COMPARE_WITH_TIMEOUT(m_engine->session(QUuid::fromString(next))->status,
+                                  SessionStatus::Completed, 20000);
+        m_fake.setTiming({2, 2, 0});
     }
 
     // A cancelled call is never answered; the session runs on.
@@ -496,6 +643,10 @@ private slots:
             toolCall(u"list_models"_s)[u"structuredContent"_s][u"models"_s].toArray();
         QVERIFY(models.size() >= 3);
         QCOMPARE(models.first()[u"base_url"_s].toString(), m_fake.baseUrl().toString() + u"/v1"_s);
+        // The user name of a base URL stays, its password never shows (QUALITY.md R16).
+        const QByteArray listed = QJsonDocument(models).toJson();
+        QVERIFY2(listed.contains("someone@127.0.0.1"), listed.constData());
+        QVERIFY(!listed.contains(kUrlPassword));
     }
 
     // Streamable HTTP at /mcp on the REST server.

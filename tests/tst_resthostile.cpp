@@ -19,7 +19,7 @@ using namespace Crosstalk::Testing;
 
 namespace {
 
-const QByteArray kToken = "hostile-test-token";
+const QByteArray kToken = "hostile-test-token-0123456789abcdefghij";
 
 struct Attack
 {

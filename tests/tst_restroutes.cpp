@@ -4,6 +4,7 @@
 // paradigms, each with its errors.
 #include "conversation/session.h"
 #include "resttestserver.h"
+#include "storelock.h"
 
 #include <QTest>
 
@@ -204,6 +205,46 @@ private slots:
         QCOMPARE(m_rest.call("DELETE", "/v1/sessions/" + m_completed).status, 405);
     }
 
+    // QUALITY.md R14 over REST: while the store cannot be written (another connection holds
+    // its write lock), a run that was going pauses and its reply says why with
+    // error.code storage_error; calls that would store answer 503 storage_error; once the
+    // lock is gone, resume goes on to the end.
+    void storageFailure()
+    {
+        QVERIFY(m_rest.store->setBusyTimeout(std::chrono::milliseconds(50)));
+        m_rest.fake.setTiming({5, 5, 40});
+        const QByteArray id = m_rest.setUp(R"(["big", "small"])", 4);
+        QVERIFY(!id.isEmpty());
+        HttpTestClient run(m_rest.server->port());
+        QVERIFY(run.connect());
+        const qsizetype before = m_rest.fake.requests().size();
+        run.write(m_rest.request("POST", "/v1/crosstalk/" + id + "/run"));
+        QTRY_VERIFY(m_rest.fake.requests().size() > before);
+
+        StoreLock lock(m_rest.dir.filePath(u"store.sqlite"_s));
+        QVERIFY(lock.take());
+        const HttpReply paused = run.read(30000);
+        QCOMPARE(paused.status, 200);
+        QCOMPARE(paused.json()[u"status"_s].toString(), u"paused"_s);
+        QCOMPARE(paused.json()[u"error"_s][u"code"_s].toString(), u"storage_error"_s);
+        QVERIFY2(paused.json()[u"error"_s][u"message"_s].toString().contains(u"cannot be saved"_s),
+                 paused.body.constData());
+
+        const HttpReply setup = m_rest.call("POST", "/v1/crosstalk/setup",
+                                            R"({"models": ["big", "small"], "iterations": 2})");
+        QCOMPARE(setup.status, 503);
+        QCOMPARE(setup.errorCode(), u"storage_error"_s);
+        const HttpReply stillLocked = post(id, "resume");
+        QCOMPARE(stillLocked.status, 503);
+        QCOMPARE(stillLocked.errorCode(), u"storage_error"_s);
+        QCOMPARE(statusOf(id), u"paused"_s);
+
+        lock.release();
+        QCOMPARE(post(id, "resume").status, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(statusOf(id), u"completed"_s, 30000);
+        QVERIFY(m_rest.store->setBusyTimeout(std::chrono::seconds(10)));
+    }
+
     void models()
     {
         const HttpReply reply = m_rest.call("GET", "/v1/models");
@@ -219,6 +260,9 @@ private slots:
         QVERIFY(aliases.contains(u"big"_s) && aliases.contains(u"small"_s));
         QVERIFY(!reply.body.contains(RestTestServer::apiKey.toLatin1()));
         QVERIFY(!reply.body.contains("sk-"));
+        // The user name of a base URL stays, its password never shows (QUALITY.md R16).
+        QVERIFY2(reply.body.contains("someone@127.0.0.1"), reply.body.constData());
+        QVERIFY(!reply.body.contains(RestTestServer::urlPassword.toLatin1()));
         QCOMPARE(m_rest.call("POST", "/v1/models", "{}").status, 405);
     }
 

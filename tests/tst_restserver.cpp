@@ -26,7 +26,7 @@ using namespace Crosstalk::Testing;
 
 namespace {
 
-const QByteArray kToken = "test-token-0123456789"_ba;
+const QByteArray kToken = "test-token-0123456789abcdefghijklmnop"_ba;
 
 // The old tool's documented setup request, byte for byte.
 const QByteArray kCurlSetup =
@@ -704,6 +704,57 @@ private slots:
         QCOMPARE(call("GET", "/healthz").status, 200);
     }
 
+    // QUALITY.md R15: at most setMaxRunning() sessions run at once; a run or resume beyond
+    // it answers 429 rate_limited and the session stays as it was.
+    void maxRunning()
+    {
+        m_server->setMaxRunning(1);
+        m_fake.setTiming({5, 5, 40});
+        const QString first = setUp(R"({"models": ["big", "small"], "iterations": 2})");
+        const QString second = setUp(R"({"models": ["big", "small"], "iterations": 1})");
+        QCOMPARE(call("POST", "/v1/crosstalk/" + first.toLatin1() + "/run?wait=false").status, 202);
+        const HttpReply refused = call("POST", "/v1/crosstalk/" + second.toLatin1() + "/run");
+        QCOMPARE(refused.status, 429);
+        QCOMPARE(refused.errorCode(), u"rate_limited"_s);
+        QCOMPARE(m_engine->session(QUuid::fromString(second))->status, SessionStatus::Configured);
+        QTRY_COMPARE_WITH_TIMEOUT(m_engine->session(QUuid::fromString(first))->status,
+                                  SessionStatus::Completed, 20000);
+        m_fake.setTiming({2, 2, 0});
+        QCOMPARE(call("POST", "/v1/crosstalk/" + second.toLatin1() + "/run").status, 200);
+        m_server->setMaxRunning(16);
+    }
+
+    // QUALITY.md R15: requests refused for their Host, Origin or token are not charged, so a
+    // web page's flood of refused requests cannot starve the real client.
+    void refusalsAreNotCharged()
+    {
+        m_server->setRateLimits({0.01, 3});
+        for (int i = 0; i < 10; ++i) {
+            HttpTestClient client(m_server->port());
+            QVERIFY(client.connect());
+            switch (i % 3) {
+            case 0:
+                client.write(
+                    HttpTestClient::request("GET", "/v1/crosstalk/list", host(), "wrong-token"));
+                QCOMPARE(client.read().status, 401);
+                break;
+            case 1:
+                client.write(
+                    HttpTestClient::request("GET", "/v1/crosstalk/list", "evil.example", kToken));
+                QCOMPARE(client.read().status, 421);
+                break;
+            default:
+                client.write(HttpTestClient::request("GET", "/v1/crosstalk/list", host(), kToken,
+                                                     {}, {{"Origin", "https://evil.example"}}));
+                QCOMPARE(client.read().status, 403);
+            }
+        }
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(call("GET", "/v1/crosstalk/list").status, 200);
+        QCOMPARE(call("GET", "/v1/crosstalk/list").status, 429);
+        m_server->setRateLimits({});
+    }
+
     void tokenBucket()
     {
         RateLimiter limiter({10, 5});
@@ -750,10 +801,21 @@ private slots:
         ApiToken::obtain({}, nullptr, path, this, [&](const auto &o) { second = o; });
         QCOMPARE(second.token, first.token);
         QProcessEnvironment environment;
-        environment.insert(u"CROSSTALK_API_TOKEN"_s, u"from-env"_s);
+        const QString fromEnvironment = u"from-the-environment-0123456789a"_s;
+        environment.insert(u"CROSSTALK_API_TOKEN"_s, fromEnvironment);
         ApiToken::Obtained overridden;
         ApiToken::obtain(environment, nullptr, path, this, [&](const auto &o) { overridden = o; });
-        QCOMPARE(overridden.token, u"from-env"_s);
+        QCOMPARE(overridden.token, fromEnvironment);
+
+        QCOMPARE(fromEnvironment.size(), ApiToken::minimumLength);
+        // One character short: refused, saying how to get a good one (QUALITY.md R16).
+        environment.insert(u"CROSSTALK_API_TOKEN"_s, fromEnvironment.chopped(1));
+        ApiToken::Obtained refused;
+        ApiToken::obtain(environment, nullptr, path, this, [&](const auto &o) { refused = o; });
+        QVERIFY(refused.token.isEmpty());
+        QVERIFY2(refused.error.contains(u"at least 32"_s) &&
+                     refused.error.contains(u"CROSSTALK_API_TOKEN"_s),
+                 qPrintable(refused.error));
     }
 };
 

@@ -2,6 +2,7 @@
 // `crosstalk run` as a user runs it from a terminal, against the fake LLM server.
 #include "fakellmserver.h"
 #include "pdftext.h"
+#include "storage/sessionstore.h"
 
 #include <QDir>
 #include <QFile>
@@ -81,6 +82,59 @@ private slots:
     {
         m_server.clearFaultRules();
         m_server.clearRequests();
+    }
+
+    // QUALITY.md R14 for the command line: another process takes the session over mid-run
+    // (to its clock the lease is stale). crosstalk run prints why, sends no more requests and
+    // exits 5; once the other lets go, crosstalk resume goes on to the end.
+    void lostStoreExitsFive()
+    {
+        m_server.setTiming({5, 5, 40});
+        const QHash<QString, QString> env{{u"XDG_DATA_HOME"_s, m_dir.filePath(u"data-r14"_s)}};
+        QProcess process;
+        configure(process, env);
+        process.start(QStringLiteral(CROSSTALK_EXECUTABLE),
+                      {u"run"_s, u"--models"_s, u"big,small"_s, u"--rounds"_s, u"40"_s,
+                       u"--topic"_s, u"Leases"_s});
+        QTRY_VERIFY_WITH_TIMEOUT(m_server.requests().size() >= 2, 20000);
+
+        Crosstalk::SessionStore other;
+        QVERIFY(other.open(m_dir.filePath(u"data-r14/crosstalk/crosstalk.sqlite"_s)));
+        const auto listed = other.listSessions();
+        QVERIFY(listed && listed->sessions.size() == 1);
+        const QUuid id = listed->sessions.first().id;
+        other.setClock([] { return QDateTime::currentDateTimeUtc().addSecs(3600); });
+        QVERIFY(other.acquireLease(id, u"crosstalk serve"_s));
+
+        // The heartbeat finds the lease gone within a few seconds.
+        QVERIFY(QTest::qWaitFor([&] { return process.state() == QProcess::NotRunning; }, 30000));
+        QCOMPARE(process.exitCode(), 5);
+        const QByteArray err = process.readAllStandardError();
+        QVERIFY2(err.contains("cannot be saved") && err.contains("lease"), err.constData());
+        QVERIFY2(err.contains(QByteArray("crosstalk resume " +
+                                         id.toString(QUuid::WithoutBraces).toLatin1())),
+                 err.constData());
+        const qsizetype requests = m_server.requests().size();
+        QVERIFY(requests < 80);
+
+        QVERIFY(other.releaseLease(id));
+        m_server.setTiming({5, 5, 0});
+        QProcess resume;
+        configure(resume, env);
+        resume.start(QStringLiteral(CROSSTALK_EXECUTABLE),
+                     {u"resume"_s, id.toString(QUuid::WithoutBraces)});
+        QVERIFY(QTest::qWaitFor([&] { return resume.state() == QProcess::NotRunning; }, 30000));
+        QVERIFY2(resume.exitCode() == 0, resume.readAllStandardError().constData());
+        const auto stored = other.loadSession(id);
+        QVERIFY(stored);
+        QCOMPARE(stored->status, Crosstalk::SessionStatus::Completed);
+        // Every turn is there; one cut short by the stop is kept as partial.
+        QCOMPARE(std::count_if(stored->messages.cbegin(), stored->messages.cend(),
+                               [](const Crosstalk::Message &m) {
+                                   return m.status == Crosstalk::MessageStatus::Complete ||
+                                          m.status == Crosstalk::MessageStatus::Partial;
+                               }),
+                 80);
     }
 
     void writesTheSessionDocument_data()

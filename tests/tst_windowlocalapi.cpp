@@ -80,6 +80,10 @@ private slots:
         const quint16 port = freePort();
         QVERIFY(port != 0);
         dialog->localApiPort()->setValue(port);
+        auto *maxRunning = dialog->findChild<QSpinBox *>(u"localApiMaxRunning"_s);
+        QVERIFY(maxRunning);
+        QCOMPARE(maxRunning->value(), Settings::defaultLocalApiMaxRunning);
+        maxRunning->setValue(3);
         QSignalSpy started(api, &LocalApi::started);
         dialog->localApiSwitch()->click();
         QVERIFY(started.wait(20000));
@@ -90,6 +94,7 @@ private slots:
         QVERIFY(token.size() >= 32);
         QVERIFY(Settings().localApiEnabled());
         QCOMPARE(Settings().localApiPort(), int(port));
+        QCOMPARE(Settings().localApiMaxRunning(), 3);
 
         // A client creates a session over HTTP; the window lists it at once.
         SessionListModel *list = m_fixture->window->sessionListModel();

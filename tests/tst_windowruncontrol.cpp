@@ -6,6 +6,7 @@
 #include "fault.h"
 #include "messagedelegate.h"
 #include "runcontroldialogs.h"
+#include "storelock.h"
 #include "transcriptview.h"
 #include "windowfixture.h"
 
@@ -73,6 +74,43 @@ private slots:
     void init() { f.setUp(); }
     void cleanup() { f.tearDown(); }
     void cleanupTestCase() { f.tearDownCase(); }
+
+    // QUALITY.md R14 in the window: while another connection holds the store's write lock,
+    // the running session pauses and a bar says the transcript cannot be saved and why; its
+    // Retry saves what is held and goes on once the lock is gone.
+    void storageFailureShowsABarWithRetry()
+    {
+        f.server.setTiming({5, 5, 40});
+        QVERIFY(f.store->setBusyTimeout(std::chrono::milliseconds(50)));
+        const QUuid id = f.create(u"Tea or coffee?"_s, 3);
+        f.openWindow();
+        f.window->openSession(id);
+        auto *bar = f.window->findChild<QWidget *>(u"storageBar"_s);
+        QVERIFY(bar);
+        QVERIFY(!bar->isVisible());
+        f.action(u"&Start"_s)->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(f.server.requests().size() >= 2, 20000);
+
+        StoreLock lock(f.dir.filePath(u"storageFailureShowsABarWithRetry.sqlite"_s));
+        QVERIFY(lock.take());
+        QTRY_VERIFY_WITH_TIMEOUT(bar->isVisible(), 10000);
+        QTRY_COMPARE(f.status(id), SessionStatus::Paused);
+        const auto *text = bar->findChild<QLabel *>(u"storageText"_s);
+        QVERIFY2(text->text().contains(u"cannot be saved"_s) && text->text().contains(u"locked"_s),
+                 qPrintable(text->text()));
+        auto *retry = bar->findChild<QPushButton *>(u"storageRetry"_s);
+        const qsizetype requests = f.server.requests().size();
+        retry->click();
+        QVERIFY(bar->isVisible());
+        QCOMPARE(f.status(id), SessionStatus::Paused);
+        QCOMPARE(f.server.requests().size(), requests);
+
+        lock.release();
+        retry->click();
+        QVERIFY(!bar->isVisible());
+        QTRY_COMPARE_WITH_TIMEOUT(f.status(id), SessionStatus::Completed, 30000);
+        f.server.setTiming({0, 20, 400});
+    }
 
     void retryAFailedReply()
     {

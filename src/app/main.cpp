@@ -165,6 +165,7 @@ int runWindow(int argc, char **argv)
 {
     QApplication app(argc, argv);
     Crosstalk::AppIdentity::apply();
+    Crosstalk::AppIdentity::protectLocations();
     QApplication::setApplicationDisplayName(Crosstalk::AppIdentity::displayName());
     QApplication::setWindowIcon(QIcon::fromTheme(
         Crosstalk::AppIdentity::id(), QIcon(u":/crosstalk/icons/org.crosstalk.Crosstalk.svg"_s)));
@@ -327,6 +328,7 @@ int main(int argc, char **argv)
             qputenv("QT_QPA_PLATFORM", "offscreen");
         QGuiApplication app(argc, argv);
         Crosstalk::AppIdentity::apply();
+        Crosstalk::AppIdentity::protectLocations();
         return Crosstalk::Cli::run(QCoreApplication::arguments());
     }
     if (!hasDisplay(arguments)) {

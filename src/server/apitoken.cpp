@@ -76,6 +76,17 @@ QString defaultFallbackPath()
     return QFileInfo(AppIdentity::settingsFilePath()).dir().filePath(u"api-token"_s);
 }
 
+QString weakness(const QString &token, const QString &source)
+{
+    if (token.size() >= minimumLength)
+        return {};
+    return u"the token from %1 has %2 characters; it needs at least %3. Give none, and "
+           "Crosstalk makes a strong one and keeps it ('crosstalk serve --print-token' shows "
+           "it), or make one with 'openssl rand -base64 32'."_s.arg(source)
+               .arg(token.size())
+               .arg(minimumLength);
+}
+
 QString generate()
 {
     std::array<quint32, 8> words;
@@ -103,7 +114,11 @@ void obtain(const QProcessEnvironment &environment, SecretStore *secrets,
     const QString fromEnvironment =
         environment.value(QString::fromLatin1(environmentVariable)).trimmed();
     if (!fromEnvironment.isEmpty()) {
-        done({fromEnvironment, QString::fromLatin1(environmentVariable), {}});
+        const QString source = QString::fromLatin1(environmentVariable);
+        if (const QString weak = weakness(fromEnvironment, source); !weak.isEmpty())
+            done({{}, {}, weak});
+        else
+            done({fromEnvironment, source, {}});
         return;
     }
     if (!secrets) {

@@ -22,6 +22,13 @@ QString secretName();
 // `api-token` in the folder of the settings file, for machines without a keychain.
 QString defaultFallbackPath();
 
+// Shorter tokens are refused wherever a person gives one (--token, CROSSTALK_API_TOKEN): they
+// can be guessed (QUALITY.md R16). Those Crosstalk makes have 43.
+inline constexpr qsizetype minimumLength = 32;
+// Why `token`, given by `source` (e.g. "--token"), is refused, with how to get a good one;
+// empty when it is long enough.
+QString weakness(const QString &token, const QString &source);
+
 // 32 random bytes from the system's secure source, base64url without padding.
 QString generate();
 

@@ -25,6 +25,8 @@ Status statusCode(ErrorCode code, Dialect dialect)
         return Status::PayloadTooLarge;
     case ErrorCode::RateLimited:
         return Status::TooManyRequests;
+    case ErrorCode::StorageError:
+        return Status::ServiceUnavailable;
     case ErrorCode::Internal:
         return Status::InternalServerError;
     }

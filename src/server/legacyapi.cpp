@@ -53,6 +53,9 @@ Result setup(Engine &engine, const PersonaLibrary &library, const QJsonObject &b
     if (!created)
         return Result::failure(
             Error::invalidInput(SetupRequest::requestFieldNames(created.errors, body)));
+    // Kept in memory, it is not set up: a client must not go on as if it were.
+    if (std::optional<Error> unsaved = engine.storageFault(*created.value))
+        return Result::failure(*unsaved);
     const Session &session = *engine.session(*created.value);
     QJsonArray models;
     for (const Participant &participant : session.participants)
@@ -121,7 +124,22 @@ Result remove(Engine &engine, const QUuid &id)
             std::nullopt};
 }
 
-Result start(Engine &engine, const QUuid &id, bool *finished)
+std::optional<Error> runningLimit(const Engine &engine, int maxRunning)
+{
+    const QList<QUuid> ids = engine.sessionIds();
+    const qsizetype running = std::count_if(ids.cbegin(), ids.cend(), [&](const QUuid &id) {
+        const Session *session = engine.session(id);
+        return session && session->status == SessionStatus::Running;
+    });
+    if (running < maxRunning)
+        return std::nullopt;
+    return Error{ErrorCode::RateLimited,
+                 u"%1 sessions run already, the most this server runs at once; try again when "
+                 "one of them ends."_s.arg(maxRunning),
+                 {{u"max_running"_s, maxRunning}}};
+}
+
+Result start(Engine &engine, const QUuid &id, bool *finished, int maxRunning)
 {
     *finished = false;
     std::optional<Error> loadError;
@@ -133,12 +151,16 @@ Result start(Engine &engine, const QUuid &id, bool *finished)
         *finished = true;
         return {runReply(*session, {}), std::nullopt};
     }
+    if (session->status != SessionStatus::Running)
+        if (std::optional<Error> limited = runningLimit(engine, maxRunning))
+            return Result::failure(*limited);
     if (const std::optional<Error> error = engine.start(id))
         return Result::failure(*error);
     return {};
 }
 
-QJsonObject runReply(const Session &session, const QString &reason)
+QJsonObject runReply(const Session &session, const QString &reason,
+                     const std::optional<Error> &error)
 {
     QJsonArray conversation;
     for (const Message &message : session.messages)
@@ -151,6 +173,9 @@ QJsonObject runReply(const Session &session, const QString &reason)
     };
     if (!reason.isEmpty())
         reply.insert(u"reason"_s, reason);
+    if (error)
+        reply.insert(u"error"_s, QJsonObject{{u"code"_s, enumToString(error->code)},
+                                             {u"message"_s, error->message}});
     return reply;
 }
 

@@ -45,11 +45,18 @@ Result list(Engine &engine);
 // {success: true, message}. Refused (conflict) while another process runs the session.
 Result remove(Engine &engine, const QUuid &id);
 
+// How many sessions `serve` and the window's local API run at once unless told otherwise.
+inline constexpr int defaultMaxRunning = 16;
+// `rate_limited` when `maxRunning` sessions of this process run already (QUALITY.md R15).
+std::optional<Error> runningLimit(const Engine &engine, int maxRunning);
 // Starts or continues a session for a run request. A completed session is not run again:
-// `value` is then its run reply and `finished` is set.
-Result start(Engine &engine, const QUuid &id, bool *finished);
-// {session_id, status, conversation, duration_seconds[, reason]}.
-QJsonObject runReply(const Session &session, const QString &reason);
+// `value` is then its run reply and `finished` is set. Beyond `maxRunning` sessions running
+// at once it is refused (rate_limited) and the session stays as it was.
+Result start(Engine &engine, const QUuid &id, bool *finished, int maxRunning);
+// {session_id, status, conversation, duration_seconds[, reason][, error: {code, message}]};
+// `error` says why the session paused when a program must act on it (`storage_error`).
+QJsonObject runReply(const Session &session, const QString &reason,
+                     const std::optional<Error> &error = std::nullopt);
 // Whether a run request may be answered: the session stopped running and its replies in
 // flight are in.
 bool settled(const Session &session);

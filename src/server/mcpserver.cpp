@@ -130,7 +130,12 @@ const QByteArray kTools = R"([
       "status": {"type": "string"},
       "conversation": {"type": "array", "items": {"type": "object"}},
       "duration_seconds": {"type": "number"},
-      "reason": {"type": "string"}
+      "reason": {"type": "string"},
+      "error": {
+        "type": "object",
+        "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+        "required": ["code", "message"]
+      }
     },
     "required": ["session_id", "status", "conversation", "duration_seconds"]
   }
@@ -529,12 +534,15 @@ void McpServer::receive(const QByteArray &json, McpChannel *channel)
                       .arg(parseError.offset)));
     } else if (document.isArray()) {
         const QJsonArray batch = document.array();
-        if (channel->protocolVersion != batchVersion() || batch.isEmpty()) {
+        if (channel->protocolVersion != batchVersion() || batch.isEmpty() ||
+            batch.size() > maxBatchSize) {
             exchange->responses.append(errorResponse(
                 QJsonValue::Null, kInvalidRequest,
                 batch.isEmpty() ? u"Invalid request: an empty batch"_s
-                                : u"Invalid request: batches exist in protocol revision %1 "
-                                  "only"_s.arg(batchVersion())));
+                : batch.size() > maxBatchSize
+                    ? u"Invalid request: a batch holds at most %1 calls"_s.arg(maxBatchSize)
+                    : u"Invalid request: batches exist in protocol revision %1 "
+                      "only"_s.arg(batchVersion())));
         } else {
             exchange->batch = true;
             for (const QJsonValue &message : batch)
@@ -695,7 +703,8 @@ QJsonObject McpServer::run(const QJsonValue &id, const QJsonObject &arguments,
     if (!session)
         return error;
     bool finished = false;
-    const LegacyApi::Result started = LegacyApi::start(*m_engine, *session, &finished);
+    const LegacyApi::Result started =
+        LegacyApi::start(*m_engine, *session, &finished, m_maxRunning);
     if (!started)
         return toolError(*started.error);
     if (finished)
@@ -802,7 +811,8 @@ void McpServer::settle(const QUuid &id)
     for (WaitingRun *waiting : all) {
         if (waiting->sessionId != id)
             continue;
-        const QJsonObject reply = LegacyApi::runReply(*session, waiting->reason);
+        const QJsonObject reply =
+            LegacyApi::runReply(*session, waiting->reason, m_engine->storageFault(id));
         Exchange *exchange = waiting->exchange;
         const QJsonValue requestId = waiting->requestId;
         forget(waiting);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "conversation/engineevent.h"
+#include "legacyapi.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -53,9 +54,15 @@ public:
     static QStringList supportedVersions();
     // Batches (JSON arrays) exist in this revision only.
     static QString batchVersion();
+    // The most calls a batch may hold (QUALITY.md R15): one message must not start thousands
+    // of sessions.
+    static constexpr qsizetype maxBatchSize = 100;
 
     McpServer(Engine *engine, const PersonaLibrary *library, QObject *parent = nullptr);
     ~McpServer() override;
+
+    // The most sessions crosstalk_run lets run at once (QUALITY.md R15).
+    void setMaxRunning(int maxRunning) { m_maxRunning = maxRunning; }
 
     // One JSON-RPC message or batch. Its answer goes to `channel` through reply(), exactly
     // once, at once or when a waiting crosstalk_run ends.
@@ -93,6 +100,7 @@ private:
     Engine *m_engine;
     const PersonaLibrary *m_library;
     QList<WaitingRun *> m_waiting;
+    int m_maxRunning = LegacyApi::defaultMaxRunning;
 };
 
 } // namespace Crosstalk

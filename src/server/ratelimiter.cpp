@@ -26,7 +26,8 @@ void RateLimiter::setLimits(const RateLimits &limits)
     m_buckets.clear();
 }
 
-bool RateLimiter::allow(const QHostAddress &client, std::chrono::milliseconds *retryAfter)
+bool RateLimiter::allow(const QHostAddress &client, std::chrono::milliseconds *retryAfter,
+                        double cost)
 {
     if (m_limits.perSecond <= 0)
         return true;
@@ -42,13 +43,13 @@ bool RateLimiter::allow(const QHostAddress &client, std::chrono::milliseconds *r
     const std::chrono::duration<double> elapsed = now - bucket.updated;
     bucket.tokens = std::min(capacity, bucket.tokens + elapsed.count() * m_limits.perSecond);
     bucket.updated = now;
-    if (bucket.tokens >= 1.0) {
-        bucket.tokens -= 1.0;
+    if (bucket.tokens >= cost) {
+        bucket.tokens -= cost;
         return true;
     }
     if (retryAfter)
         *retryAfter = std::chrono::milliseconds(
-            qint64(std::ceil((1.0 - bucket.tokens) / m_limits.perSecond * 1000.0)));
+            qint64(std::ceil((cost - bucket.tokens) / m_limits.perSecond * 1000.0)));
     return false;
 }
 

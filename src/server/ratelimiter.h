@@ -30,9 +30,11 @@ public:
     // Tests move time instead of waiting.
     void setClock(Clock clock) { m_clock = std::move(clock); }
 
-    // Takes a token from the client's bucket. When the bucket is empty, the request is refused
-    // and `retryAfter` says when a token will be there again.
-    bool allow(const QHostAddress &client, std::chrono::milliseconds *retryAfter = nullptr);
+    // Takes `cost` tokens from the client's bucket (a request, or each call of an MCP batch).
+    // When the bucket holds fewer, the request is refused, nothing is taken, and `retryAfter`
+    // says when enough will be there again.
+    bool allow(const QHostAddress &client, std::chrono::milliseconds *retryAfter = nullptr,
+               double cost = 1.0);
 
 private:
     struct Bucket

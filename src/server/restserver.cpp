@@ -320,6 +320,12 @@ void RestServer::setToken(const QString &token)
     m_token = token;
 }
 
+void RestServer::setMaxRunning(int maxRunning)
+{
+    m_maxRunning = maxRunning;
+    m_mcp->setMaxRunning(maxRunning);
+}
+
 void RestServer::setRateLimits(const RateLimits &limits)
 {
     m_limiter.setLimits(limits);
@@ -449,23 +455,39 @@ std::optional<QHttpServerResponse> RestServer::screen(const QHttpServerRequest &
     return std::nullopt;
 }
 
+namespace {
+
+// What a request costs in rate-limit tokens: one, or one per call of an MCP batch, so that a
+// batch is not a way around the limit (QUALITY.md R15). A batch over the most it may hold
+// is refused by the MCP server, charged as one that size.
+double rateCost(const QHttpServerRequest &request)
+{
+    const QByteArray body = request.body().trimmed();
+    if (request.url().path() != u"/mcp"_s || !body.startsWith('[') ||
+        SetupRequest::nestingDepth(body) > SetupRequest::maxNestingDepth)
+        return 1;
+    const QJsonDocument document = QJsonDocument::fromJson(body);
+    return double(std::clamp<qsizetype>(document.array().size(), 1, McpServer::maxBatchSize));
+}
+
+} // namespace
+
 void RestServer::handle(const QHttpServerRequest &request, QHttpServerResponder &responder)
 {
-    std::optional<QHttpServerResponse> response;
+    // Screened before being charged: requests refused for their Host, Origin or token (a web
+    // page's, another user's) must not use up the bucket the real client shares with them.
+    std::optional<QHttpServerResponse> response = screen(request);
     std::chrono::milliseconds retryAfter{0};
-    if (!m_limiter.allow(request.remoteAddress(), &retryAfter)) {
+    if (!response && m_limiter.allow(request.remoteAddress(), &retryAfter, rateCost(request))) {
+        response = route(request, responder);
+        if (!response)
+            return; // answered later
+    } else if (!response) {
         const qint64 seconds = std::max<qint64>(1, std::ceil(retryAfter.count() / 1000.0));
         response = errorResponse(ErrorCode::RateLimited,
                                  u"Too many requests; try again in %1 s."_s.arg(seconds),
                                  Status::TooManyRequests, {{u"retry_after_seconds"_s, seconds}});
         addHeaders(*response, {{"Retry-After", QByteArray::number(seconds)}});
-    } else {
-        response = screen(request);
-        if (!response) {
-            response = route(request, responder);
-            if (!response)
-                return; // answered later
-        }
     }
     const QByteArray origin = request.value("origin"_ba);
     if (!origin.isEmpty() && loopbackOrigin(origin))
@@ -618,7 +640,7 @@ std::optional<QHttpServerResponse> RestServer::run(const Call &call)
 
     const QUuid id = call.id;
     bool finished = false;
-    const LegacyApi::Result started = LegacyApi::start(*m_engine, id, &finished);
+    const LegacyApi::Result started = LegacyApi::start(*m_engine, id, &finished, m_maxRunning);
     if (!started || finished)
         return reply(started);
     if (falseWait)
@@ -657,8 +679,14 @@ std::optional<QHttpServerResponse> RestServer::mcp(const Call &call)
     auto *exchange = new McpExchange(std::move(call.responder), origin, this);
     // Without the header a client speaks 2025-03-26 (the Streamable HTTP transport's rule).
     exchange->protocolVersion = version.isEmpty() ? u"2025-03-26"_s : version;
-    // Stateless: no Mcp-Session-Id, so every HTTP client is one client for cancellation.
-    exchange->clientKey = u"http"_s;
+    // Request ids are unique per client only: a cancellation reaches the requests of the
+    // client's MCP session (its Mcp-Session-Id), or without one of its connection, never
+    // another client's (QUALITY.md R15).
+    const QByteArray mcpSession = request.value("mcp-session-id"_ba);
+    exchange->clientKey = !mcpSession.isEmpty()
+                              ? u"session:"_s + QString::fromLatin1(mcpSession.left(128))
+                              : u"connection:%1:%2"_s.arg(request.remoteAddress().toString())
+                                    .arg(request.remotePort());
     // A client that gives up waiting is forgotten; a session it started runs on.
     if (QTcpSocket *socket = m_gate->connection(request.remoteAddress(), request.remotePort()))
         connect(socket, &QAbstractSocket::disconnected, exchange, &QObject::deleteLater);
@@ -804,6 +832,8 @@ std::optional<QHttpServerResponse> RestServer::pause(const Call &call)
 {
     if (const std::optional<Error> error = m_engine->pause(call.id))
         return failure(*error);
+    if (const std::optional<Error> unsaved = m_engine->storageFault(call.id))
+        return failure(*unsaved);
     return statusReply(*m_engine->session(call.id));
 }
 
@@ -821,6 +851,9 @@ std::optional<QHttpServerResponse> RestServer::resume(const Call &call)
                                  ? u"The session has not started; run it first."_s
                                  : u"The session is completed."_s,
                              {{u"status"_s, enumToString(session->status)}}});
+    if (session->status != SessionStatus::Running)
+        if (const std::optional<Error> limited = LegacyApi::runningLimit(*m_engine, m_maxRunning))
+            return failure(*limited);
     if (const std::optional<Error> error = m_engine->start(call.id))
         return failure(*error);
     return statusReply(*m_engine->session(call.id));
@@ -830,6 +863,8 @@ std::optional<QHttpServerResponse> RestServer::stop(const Call &call)
 {
     if (const std::optional<Error> error = m_engine->stop(call.id))
         return failure(*error);
+    if (const std::optional<Error> unsaved = m_engine->storageFault(call.id))
+        return failure(*unsaved);
     return statusReply(*m_engine->session(call.id));
 }
 
@@ -872,6 +907,8 @@ std::optional<QHttpServerResponse> RestServer::postMessage(const Call &call)
             error = Error::invalidInput({{u"to"_s, error->message}});
         return failure(*error);
     }
+    if (const std::optional<Error> unsaved = m_engine->storageFault(call.id))
+        return failure(*unsaved);
     const Session *session = m_engine->session(call.id);
     return QHttpServerResponse(
         QJsonObject{{u"message"_s, SessionDocument::messageToJson(session->messages.last())}},
@@ -923,7 +960,8 @@ void RestServer::settle(const QUuid &id)
     if (!session || !LegacyApi::settled(*session))
         return;
     for (PendingRun *pending : m_pending.values(id))
-        finish(pending, QHttpServerResponse(LegacyApi::runReply(*session, pending->reason)));
+        finish(pending, QHttpServerResponse(LegacyApi::runReply(*session, pending->reason,
+                                                                m_engine->storageFault(id))));
 }
 
 void RestServer::finish(PendingRun *pending, QHttpServerResponse &&response)

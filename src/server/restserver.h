@@ -3,6 +3,7 @@
 
 #include "conversation/engineevent.h"
 #include "conversation/error.h"
+#include "legacyapi.h"
 #include "ratelimiter.h"
 
 #include <QHostAddress>
@@ -73,6 +74,9 @@ public:
     // every request.
     void setToken(const QString &token);
     void setRateLimits(const RateLimits &limits);
+    // The most sessions run and resume requests (REST and MCP) let run at once; beyond it
+    // they answer 429 rate_limited and the session stays as it was (QUALITY.md R15).
+    void setMaxRunning(int maxRunning);
     // How often an idle event stream gets a comment, so proxies and clients see it alive.
     void setKeepAliveInterval(std::chrono::milliseconds interval);
 
@@ -140,6 +144,7 @@ private:
     QPointer<RequestGate> m_gate;
     QString m_token;
     RateLimiter m_limiter;
+    int m_maxRunning = LegacyApi::defaultMaxRunning;
     QMultiHash<QUuid, PendingRun *> m_pending;
     QMultiHash<QUuid, EventStream *> m_streams;
     // The `id:` of each session's events: one sequence per session, the same for every stream.

@@ -42,7 +42,7 @@ QJsonArray models(const ModelRegistry &registry)
                                   {u"display_name"_s, model->displayName()},
                                   {u"model_id"_s, model->modelId},
                                   {u"kind"_s, apiKindName(model->kind)},
-                                  {u"base_url"_s, model->baseUrl.toString()}});
+                                  {u"base_url"_s, model->baseUrl.toString(QUrl::RemovePassword)}});
     }
     return models;
 }

@@ -22,7 +22,7 @@ QUrl LocalApi::url() const
     return m_server ? m_server->url() : QUrl();
 }
 
-void LocalApi::start(int port)
+void LocalApi::start(int port, int maxRunning)
 {
     stop();
     const int generation = ++m_generation;
@@ -32,7 +32,7 @@ void LocalApi::start(int port)
     }
     ApiToken::obtain(
         m_environment, m_engine->secrets(), ApiToken::defaultFallbackPath(), this,
-        [this, generation, port](const ApiToken::Obtained &obtained) {
+        [this, generation, port, maxRunning](const ApiToken::Obtained &obtained) {
             if (generation != m_generation)
                 return;
             if (!obtained.error.isEmpty()) {
@@ -41,6 +41,7 @@ void LocalApi::start(int port)
             }
             auto server = std::make_unique<RestServer>(m_engine, m_library);
             server->setToken(obtained.token);
+            server->setMaxRunning(maxRunning);
             if (const std::optional<Error> error =
                     server->listen(QHostAddress(QHostAddress::LocalHost), quint16(port))) {
                 Q_EMIT failed(error->message);

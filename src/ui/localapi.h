@@ -25,9 +25,10 @@ public:
     LocalApi(Engine *engine, const PersonaLibrary *library, QObject *parent = nullptr);
     ~LocalApi() override;
 
-    // Obtains the token (asynchronously), then listens on 127.0.0.1:`port`. Answers through
-    // started() or failed(); a running server is stopped first.
-    void start(int port);
+    // Obtains the token (asynchronously), then listens on 127.0.0.1:`port`, letting at most
+    // `maxRunning` sessions run at once over it. Answers through started() or failed(); a
+    // running server is stopped first.
+    void start(int port, int maxRunning);
     void stop();
 
     bool isRunning() const { return m_server != nullptr; }

@@ -112,6 +112,10 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
     restoreLayout();
 
     connect(engine, &Engine::event, this, &MainWindow::onEngineEvent);
+    connect(engine, &Engine::storageFailed, this, [this](const QUuid &id) {
+        if (id == m_currentId)
+            updateSessionState();
+    });
     connect(m_transcript, &TranscriptModel::sessionChanged, this, &MainWindow::updateSessionState);
     if (SessionStore *store = engine->store()) {
         m_watcher = new StoreWatcher(this);
@@ -129,7 +133,7 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
         showError(tr("The local REST API is off: %1").arg(message));
     });
     if (const Settings settings; settings.localApiEnabled())
-        m_localApi->start(settings.localApiPort());
+        m_localApi->start(settings.localApiPort(), settings.localApiMaxRunning());
 }
 
 MainWindow::~MainWindow() = default;
@@ -223,6 +227,24 @@ void MainWindow::createPanels()
     m_banner->setBackgroundRole(QPalette::AlternateBase);
     m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_banner->hide();
+    m_storageBar = new QWidget(centre);
+    m_storageBar->setObjectName(u"storageBar"_s);
+    m_storageBar->setAccessibleName(tr("The transcript cannot be saved"));
+    m_storageBar->setAutoFillBackground(true);
+    m_storageBar->setBackgroundRole(QPalette::ToolTipBase);
+    auto *storageLayout = new QHBoxLayout(m_storageBar);
+    m_storageText = new QLabel(m_storageBar);
+    m_storageText->setObjectName(u"storageText"_s);
+    m_storageText->setWordWrap(true);
+    m_storageText->setForegroundRole(QPalette::ToolTipText);
+    m_storageText->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto *storageRetry = new QPushButton(tr("&Retry"), m_storageBar);
+    storageRetry->setObjectName(u"storageRetry"_s);
+    storageRetry->setToolTip(tr("Save what is held in memory, then go on"));
+    connect(storageRetry, &QPushButton::clicked, this, &MainWindow::retryStorage);
+    storageLayout->addWidget(m_storageText, 1);
+    storageLayout->addWidget(storageRetry);
+    m_storageBar->hide();
     m_note = new QLabel(centre);
     m_note->setObjectName(u"readOnlyNote"_s);
     m_note->setAccessibleName(tr("Read-only note"));
@@ -260,6 +282,7 @@ void MainWindow::createPanels()
             });
     connect(m_transcriptView->messageDelegate(), &MessageDelegate::showAllRequested, this,
             &MainWindow::showWholeMessage);
+    centreLayout->addWidget(m_storageBar);
     centreLayout->addWidget(m_banner);
     centreLayout->addWidget(m_note);
     centreLayout->addWidget(m_transcriptView, 1);
@@ -769,6 +792,19 @@ void MainWindow::runControl(std::optional<Error> (Engine::*control)(const QUuid 
     updateSessionState();
 }
 
+void MainWindow::retryStorage()
+{
+    if (m_currentId.isNull())
+        return;
+    // Saves what is held, then resumes; while the store still fails, the bar says why.
+    const std::optional<Error> error = m_engine->start(m_currentId);
+    m_storageRetryError = error ? error->message : QString();
+    if (error && error->code != ErrorCode::StorageError)
+        QMessageBox::warning(this, AppIdentity::displayName(), error->message);
+    m_statusReasons.remove(m_currentId);
+    updateSessionState();
+}
+
 void MainWindow::showSessionContextMenu(const QPoint &position)
 {
     // From the keyboard (the menu key) the position is not on a row: the current one counts.
@@ -978,6 +1014,15 @@ void MainWindow::updateSessionState()
                             [](const Message &m) { return m.status != MessageStatus::Streaming; }));
     m_inspectAction->setEnabled(open && m_transcriptView->currentIndex().isValid());
     m_runActions->setReadOnly(readOnly);
+
+    const std::optional<Error> unsaved = open ? m_engine->storageFault(m_currentId) : std::nullopt;
+    if (!unsaved)
+        m_storageRetryError.clear();
+    m_storageText->setText(
+        unsaved ? tr("%1 What follows is kept in memory until it can be saved.")
+                      .arg(m_storageRetryError.isEmpty() ? unsaved->message : m_storageRetryError)
+                : QString());
+    m_storageBar->setVisible(unsaved.has_value());
 
     m_note->setVisible(open && readOnly);
     m_note->setText(tr("This session runs in %1. It is shown live and read-only here.")

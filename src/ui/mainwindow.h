@@ -102,6 +102,7 @@ private:
     void onEngineEvent(const EngineEvent &event);
     void onStoreChanged();
     void updateSessionState();
+    void retryStorage();
     void setStatusText(QLabel *label, const QString &text);
     void updateInspector();
     void showError(const QString &message);
@@ -131,6 +132,10 @@ private:
     QListView *m_sessionList = nullptr;
     QLabel *m_banner = nullptr;
     QLabel *m_note = nullptr;
+    // Shown while the store cannot keep the open session (QUALITY.md R14): why, and Retry.
+    QWidget *m_storageBar = nullptr;
+    QLabel *m_storageText = nullptr;
+    QString m_storageRetryError; // why the last Retry failed, when it did
     TranscriptView *m_transcriptView = nullptr;
     QPlainTextEdit *m_inspectorText = nullptr;
 

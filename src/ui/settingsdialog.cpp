@@ -272,6 +272,13 @@ QWidget *SettingsDialog::createLocalApiPage()
     m_apiPort->setRange(1, 65535);
     m_apiPort->setValue(m_settings->localApiPort());
     m_apiPort->setToolTip(tr("Switch the API off to change the port"));
+    m_apiMaxRunning = new QSpinBox(page);
+    m_apiMaxRunning->setObjectName(u"localApiMaxRunning"_s);
+    m_apiMaxRunning->setAccessibleName(tr("Sessions running at once"));
+    m_apiMaxRunning->setRange(1, 1000);
+    m_apiMaxRunning->setValue(m_settings->localApiMaxRunning());
+    m_apiMaxRunning->setToolTip(tr("A run request beyond it is answered 429 and the session "
+                                   "stays as it was; switch the API off to change it"));
     m_apiStatus = new QLabel(page);
     m_apiStatus->setObjectName(u"localApiStatus"_s);
     m_apiStatus->setWordWrap(true);
@@ -297,6 +304,7 @@ QWidget *SettingsDialog::createLocalApiPage()
     tokenRow->addWidget(m_copyToken);
     form->addRow(QString(), m_apiSwitch);
     form->addRow(tr("&Port:"), m_apiPort);
+    form->addRow(tr("Sessions running at &once:"), m_apiMaxRunning);
     form->addRow(tr("Status:"), m_apiStatus);
     form->addRow(tr("Token:"), tokenRow);
     layout->addLayout(form);
@@ -309,11 +317,13 @@ void SettingsDialog::onApiSwitch(bool on)
 {
     m_settings->setLocalApiEnabled(on);
     m_settings->setLocalApiPort(m_apiPort->value());
+    m_settings->setLocalApiMaxRunning(m_apiMaxRunning->value());
     m_settings->sync();
     m_apiPort->setEnabled(!on);
+    m_apiMaxRunning->setEnabled(!on);
     if (on) {
         m_apiStatus->setText(tr("Starting…"));
-        m_localApi->start(m_apiPort->value());
+        m_localApi->start(m_apiPort->value(), m_apiMaxRunning->value());
     } else {
         m_localApi->stop();
     }
@@ -328,6 +338,7 @@ void SettingsDialog::updateApiState()
             running || (m_settings->localApiEnabled() && m_apiStatus->text() == tr("Starting…")));
     }
     m_apiPort->setEnabled(!m_apiSwitch->isChecked());
+    m_apiMaxRunning->setEnabled(!m_apiSwitch->isChecked());
     if (running) {
         m_apiPort->setValue(m_localApi->url().port());
         m_apiStatus->setText(tr("Serving at %1 (token from %2).")

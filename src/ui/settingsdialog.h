@@ -98,6 +98,7 @@ private:
     bool m_probeStarted = false;
 
     QCheckBox *m_apiSwitch = nullptr;
+    QSpinBox *m_apiMaxRunning = nullptr;
     QSpinBox *m_apiPort = nullptr;
     QLabel *m_apiStatus = nullptr;
     QLineEdit *m_apiToken = nullptr;

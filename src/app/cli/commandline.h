@@ -15,6 +15,7 @@ enum ExitCode
     ExitUsage = 2,
     ExitPaused = 3, // a provider failure or a budget cap left the session paused
     ExitNotFound = 4,
+    ExitStorage = 5, // the store could not be written: the session paused (QUALITY.md R14)
     ExitInterrupted = 130,
 };
 

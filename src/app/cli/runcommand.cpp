@@ -111,7 +111,8 @@ int RunCommand::parse(const QStringList &arguments, Session &draft)
     parser.setApplicationDescription(
         u"Run a session headless: the transcript streams to stdout, the summary to stderr.\n\n"
         "Exit codes: 0 completed, 2 bad usage or invalid input, 3 a provider failure or a "
-        "budget cap left the session paused, 130 interrupted by Ctrl-C.\n\n"
+        "budget cap left the session paused, 5 the store could not be written (the session "
+        "paused; the reason is printed), 130 interrupted by Ctrl-C.\n\n"
         "Examples:\n"
         "  crosstalk run --models big,small --paradigm debate --rounds 5 --topic \"Is light "
         "a wave?\"\n"
@@ -352,8 +353,8 @@ int RunCommand::parseResume(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(
         u"Continue a paused or interrupted session headless, as 'crosstalk run' does.\n\n"
-        "Exit codes: 0 completed, 2 bad usage, 3 paused again, 4 no such session, 130 "
-        "interrupted by Ctrl-C."_s);
+        "Exit codes: 0 completed, 2 bad usage, 3 paused again, 4 no such session, 5 the store "
+        "could not be written (the session paused), 130 interrupted by Ctrl-C."_s);
     parser.addHelpOption();
     parser.addPositionalArgument(u"id"_s, u"The session's id (crosstalk list shows them)."_s);
     const QCommandLineOption out(u"out"_s,
@@ -445,6 +446,8 @@ int RunCommand::exec(const QStringList &arguments, Mode mode)
     m_clock.start();
     if (const auto error = m_engine->start(m_id)) {
         QTextStream(stderr) << "crosstalk: " << error->message << '\n';
+        if (error->code == ErrorCode::StorageError)
+            return ExitStorage;
         return error->code == ErrorCode::Conflict ? ExitUsage : ExitFailure;
     }
     return QCoreApplication::exec();
@@ -487,6 +490,10 @@ void RunCommand::onEvent(const EngineEvent &event)
     default:
         return;
     }
+    if (const std::optional<Error> unsaved = m_engine->storageFault(m_id)) {
+        m_exitCode = ExitStorage;
+        m_pauseReason = unsaved->message;
+    }
     // Replies still in flight (a paused round, a stop) settle before the run ends.
     QMetaObject::invokeMethod(this, [this] { finish(); }, Qt::QueuedConnection);
 }
@@ -527,9 +534,14 @@ void RunCommand::finish()
         if (session->result)
             err << "Result: " << session->result->answer << " (" << session->result->votes << " of "
                 << session->participants.size() << " votes)\n";
-    } else if (m_exitCode == ExitPaused)
+    } else if (m_exitCode == ExitPaused) {
         err << "\nPaused: " << m_pauseReason << "\n"
             << figures << ". Session " << id << " is kept paused.\n";
+    } else if (m_exitCode == ExitStorage) {
+        err << "\nPaused: " << m_pauseReason << "\n"
+            << figures << ". Once the store can be written again, 'crosstalk resume " << id
+            << "' continues from what was saved.\n";
+    }
     QCoreApplication::exit(m_exitCode);
 }
 

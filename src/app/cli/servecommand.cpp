@@ -6,6 +6,7 @@
 #include "cli/enginehost.h"
 #include "config/secretstore.h"
 #include "conversation/engine.h"
+#include "legacyapi.h"
 #include "restserver.h"
 
 #include <QCommandLineParser>
@@ -59,6 +60,7 @@ private:
     QString m_token;
     bool m_printToken = false;
     RateLimits m_limits;
+    int m_maxRunning = LegacyApi::defaultMaxRunning;
     bool m_shuttingDown = false;
 };
 
@@ -80,9 +82,10 @@ int ServeCommand::parse(const QStringList &arguments)
                                   u"ADDR"_s);
     const QCommandLineOption token(
         u"token"_s,
-        u"The token clients must send. Default: CROSSTALK_API_TOKEN, else the one kept in the "
-        "keychain (or, without a keychain, in ~/.config/crosstalk/api-token), made on first "
-        "use."_s,
+        u"The token clients must send, at least 32 characters; other users can see it in the "
+        "process list. Default: CROSSTALK_API_TOKEN (at least 32 characters), else the one kept "
+        "in the keychain (or, without a keychain, in ~/.config/crosstalk/api-token), made on "
+        "first use."_s,
         u"T"_s);
     const QCommandLineOption printToken(u"print-token"_s,
                                         u"Print the token clients must send, and exit."_s);
@@ -91,7 +94,12 @@ int ServeCommand::parse(const QStringList &arguments)
         u"N"_s);
     const QCommandLineOption rateBurst(
         u"rate-burst"_s, u"Requests a client may make at once (default 200)."_s, u"N"_s);
-    parser.addOptions({port, bind, token, printToken, rateLimit, rateBurst});
+    const QCommandLineOption maxRunning(
+        u"max-running"_s,
+        u"Sessions that may run at once (default 16); a run request beyond it is answered 429 "
+        "and the session stays as it was."_s,
+        u"N"_s);
+    parser.addOptions({port, bind, token, printToken, rateLimit, rateBurst, maxRunning});
 
     if (!parser.parse(arguments))
         return usageError(parser.errorText());
@@ -118,7 +126,20 @@ int ServeCommand::parse(const QStringList &arguments)
     m_token = parser.value(token).trimmed();
     if (parser.isSet(token) && m_token.isEmpty())
         return usageError(u"--token: the token must not be empty"_s);
+    if (parser.isSet(token)) {
+        if (const QString weak = ApiToken::weakness(m_token, u"--token"_s); !weak.isEmpty())
+            return usageError(weak);
+        QTextStream(stderr) << "crosstalk serve: warning: other users of this machine can read "
+                               "a token given with --token in the process list; prefer "
+                               "CROSSTALK_API_TOKEN or the token Crosstalk keeps.\n";
+    }
     m_printToken = parser.isSet(printToken);
+    if (parser.isSet(maxRunning)) {
+        bool ok = false;
+        m_maxRunning = parser.value(maxRunning).toInt(&ok);
+        if (!ok || m_maxRunning < 1)
+            return usageError(u"--max-running: must be a whole number of 1 or more"_s);
+    }
     for (const auto &[option, target] :
          {std::pair{&rateLimit, &m_limits.perSecond}, std::pair{&rateBurst, &m_limits.burst}}) {
         if (!parser.isSet(*option))
@@ -160,6 +181,7 @@ void ServeCommand::start(const QString &token, const QString &tokenSource)
     m_server = std::make_unique<RestServer>(m_host->engine(), &m_host->library());
     m_server->setToken(token);
     m_server->setRateLimits(m_limits);
+    m_server->setMaxRunning(m_maxRunning);
     if (const std::optional<Error> error = m_server->listen(m_address, m_port)) {
         QTextStream(stderr) << "crosstalk serve: " << error->message << '\n';
         QCoreApplication::exit(ExitUsage);

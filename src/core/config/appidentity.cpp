@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config/appidentity.h"
 
+#include "config/privatefiles.h"
+
 #include <QGuiApplication>
 #include <QStandardPaths>
 
@@ -32,6 +34,12 @@ void apply()
     QCoreApplication::setApplicationName(u"crosstalk"_s);
     QCoreApplication::setApplicationVersion(version());
     QGuiApplication::setDesktopFileName(id());
+}
+
+void protectLocations()
+{
+    for (const auto location : {QStandardPaths::AppDataLocation, QStandardPaths::AppConfigLocation})
+        PrivateFiles::makeFolder(QStandardPaths::writableLocation(location));
 }
 
 QString settingsFilePath()

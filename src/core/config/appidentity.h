@@ -20,6 +20,10 @@ QString version();
 // after constructing the application object, in every process (window, CLI, servers).
 void apply();
 
+// Creates the data and config folders owner-only, and tightens them when they already exist
+// with wider permissions (QUALITY.md R16). Call at start, after apply().
+void protectLocations();
+
 // The INI file that holds the settings. QSettings' default constructor cannot be used: with
 // no organisation name it refuses to read or write.
 QString settingsFilePath();

@@ -2,6 +2,10 @@
 #include "config/settings.h"
 
 #include "config/appidentity.h"
+#include "config/privatefiles.h"
+
+#include <QDir>
+#include <QFileInfo>
 
 using namespace Qt::StringLiterals;
 
@@ -13,11 +17,21 @@ const auto kRequestTimeout = u"network/request_timeout_seconds"_s;
 const auto kMaxRetries = u"network/max_retries"_s;
 const auto kLocalApiEnabled = u"local_api/enabled"_s;
 const auto kLocalApiPort = u"local_api/port"_s;
+const auto kLocalApiMaxRunning = u"local_api/max_running"_s;
 const auto kWelcomeShown = u"window/welcome_shown"_s;
+
+// QSettings replaces the file on each write and keeps the permissions of the one it replaces,
+// so an owner-only file stays owner-only. The folder is AppIdentity::protectLocations()'s.
+const QString &ownerOnly(const QString &filePath)
+{
+    QDir().mkpath(QFileInfo(filePath).absolutePath());
+    PrivateFiles::makeFile(filePath, true);
+    return filePath;
+}
 } // namespace
 
 Settings::Settings(const QString &filePath)
-    : m_settings(filePath, QSettings::IniFormat)
+    : m_settings(ownerOnly(filePath), QSettings::IniFormat)
 {}
 
 Settings::Settings()
@@ -102,6 +116,18 @@ int Settings::localApiPort() const
 void Settings::setLocalApiPort(int port)
 {
     m_settings.setValue(kLocalApiPort, port);
+}
+
+int Settings::localApiMaxRunning() const
+{
+    bool ok = false;
+    const int maxRunning = m_settings.value(kLocalApiMaxRunning).toInt(&ok);
+    return ok && maxRunning > 0 ? maxRunning : defaultLocalApiMaxRunning;
+}
+
+void Settings::setLocalApiMaxRunning(int maxRunning)
+{
+    m_settings.setValue(kLocalApiMaxRunning, maxRunning);
 }
 
 bool Settings::welcomeShown() const

@@ -37,6 +37,10 @@ public:
     void setLocalApiEnabled(bool enabled);
     int localApiPort() const;
     void setLocalApiPort(int port);
+    // The most sessions the local API lets run at once (QUALITY.md R15).
+    static constexpr int defaultLocalApiMaxRunning = 16;
+    int localApiMaxRunning() const;
+    void setLocalApiMaxRunning(int maxRunning);
 
     // Whether the window has shown its first-run welcome (it is shown once).
     bool welcomeShown() const;

@@ -27,6 +27,17 @@ void Engine::setStore(SessionStore *store, const QString &processKind)
     m_processKind = processKind;
     delete m_persister;
     m_persister = new SessionPersister(this, store, this);
+    connect(m_persister, &SessionPersister::writeFailed, this,
+            [this](const QUuid &id, const Error &error) {
+                if (SessionRun *r = run(id))
+                    r->halt(error.message);
+                Q_EMIT storageFailed(id, error);
+            });
+}
+
+std::optional<Error> Engine::storageFault(const QUuid &id) const
+{
+    return m_persister ? m_persister->failure(id) : std::nullopt;
 }
 
 SessionRun *Engine::adopt(const Session &session)
@@ -140,6 +151,10 @@ std::optional<Error> Engine::start(const QUuid &id)
     SessionRun *r = nullptr;
     if (auto error = loadedRun(id, &r))
         return error;
+    // What followed a failed write is only in memory: it is saved before anything else.
+    if (m_persister && r->session().status != SessionStatus::Running && !r->hasCallsInFlight())
+        if (std::optional<Error> unsaved = m_persister->saveHeld(id))
+            return unsaved;
     switch (r->session().status) {
     case SessionStatus::Completed:
         return std::nullopt; // running a completed session returns it unchanged
@@ -165,7 +180,11 @@ std::optional<Error> Engine::start(const QUuid &id)
     // One process at a time runs a session; the others show it read-only.
     if (m_store)
         if (auto leased = m_store->acquireLease(id, m_processKind); !leased)
-            return leased.error();
+            return leased.error().code == ErrorCode::Conflict
+                       ? leased.error()
+                       : Error{ErrorCode::StorageError,
+                               tr("The transcript cannot be saved: %1").arg(leased.error().message),
+                               {}};
     r->start();
     return std::nullopt;
 }

@@ -61,8 +61,12 @@ public:
     const Session *load(const QUuid &id, std::optional<Error> *error = nullptr);
 
     // Start or continue a session. A completed session stays as it is; one already running
-    // is refused (conflict).
+    // is refused (conflict). A session paused because the store failed is first saved as it
+    // is held (the window's Retry), and stays paused with `storage_error` while that fails.
     std::optional<Error> start(const QUuid &id);
+    // Why the session's transcript cannot be saved (`storage_error`; QUALITY.md R14), or
+    // nothing. Such a session is paused and kept in memory.
+    std::optional<Error> storageFault(const QUuid &id) const;
     // Lets replies in flight finish and starts no new ones.
     std::optional<Error> pause(const QUuid &id);
     // Aborts replies in flight, keeping what arrived; the session ends `cancelled`.
@@ -106,6 +110,9 @@ public:
 
 Q_SIGNALS:
     void event(const Crosstalk::EngineEvent &event);
+    // The store could not keep a session (storageFault() says why from now on); a running
+    // session pauses.
+    void storageFailed(const QUuid &sessionId, const Crosstalk::Error &error);
 
 private:
     SessionRun *run(const QUuid &id) const;

@@ -24,13 +24,16 @@ enum class ErrorCode
     Unauthorized,
     PayloadTooLarge,
     RateLimited,
+    // The store could not be written (disk full, read-only, corrupt, a lease lost); the
+    // session pauses until it can be.
+    StorageError,
     Internal,
 };
 
 template<>
 struct EnumTraits<ErrorCode>
 {
-    static constexpr std::array<EnumName<ErrorCode>, 9> names{{
+    static constexpr std::array<EnumName<ErrorCode>, 10> names{{
         {ErrorCode::InvalidArgument, QLatin1StringView("invalid_argument")},
         {ErrorCode::NotFound, QLatin1StringView("not_found")},
         {ErrorCode::Conflict, QLatin1StringView("conflict")},
@@ -39,6 +42,7 @@ struct EnumTraits<ErrorCode>
         {ErrorCode::Unauthorized, QLatin1StringView("unauthorized")},
         {ErrorCode::PayloadTooLarge, QLatin1StringView("payload_too_large")},
         {ErrorCode::RateLimited, QLatin1StringView("rate_limited")},
+        {ErrorCode::StorageError, QLatin1StringView("storage_error")},
         {ErrorCode::Internal, QLatin1StringView("internal")},
     }};
 };

@@ -176,6 +176,7 @@ void SessionRun::setStatus(SessionStatus status, const QString &reason)
 void SessionRun::start()
 {
     m_failureReason.clear();
+    m_halted = false;
     setStatus(SessionStatus::Running);
     advance();
 }
@@ -193,6 +194,26 @@ void SessionRun::stop()
     for (const QPointer<ChatCall> &call : calls)
         if (call)
             call->cancel();
+}
+
+void SessionRun::halt(const QString &reason)
+{
+    // At once, so that no turn starts after the write that failed; the rest waits for the
+    // event loop, so that every listener hears of that write's event before the pause.
+    m_failureReason = reason;
+    m_halted = true;
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            if (!m_halted)
+                return;
+            const auto calls = m_calls;
+            for (const QPointer<ChatCall> &call : calls)
+                if (call)
+                    call->cancel();
+            settleFailures();
+        },
+        Qt::QueuedConnection);
 }
 
 bool SessionRun::hasSpoken(int participant, int round) const
@@ -438,7 +459,7 @@ void SessionRun::requestWithKey(const QUuid &id, const ModelConfig &model,
     m_waitingForKey.insert(id);
     m_engine->resolveKey(model, this, [this, id, model, built](QString key, QString error) {
         m_waitingForKey.remove(id);
-        if (m_session.status == SessionStatus::Cancelled) {
+        if (m_session.status == SessionStatus::Cancelled || m_halted) {
             onFailed(id, tr("Stopped."), false, true);
             return;
         }
@@ -552,7 +573,7 @@ void SessionRun::onFailed(const QUuid &messageId, const QString &error, bool con
         continueAfterSummary(messageId, QString());
         return;
     }
-    if (!cancelled && m_failureReason.isEmpty())
+    if (!cancelled && !m_halted && m_failureReason.isEmpty())
         m_failureReason = tr("%1's reply failed: %2").arg(m->speaker, error);
     settleFailures();
     advance();

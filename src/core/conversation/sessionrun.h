@@ -34,6 +34,10 @@ public:
     void start();
     void pause();
     void stop();
+    // The store cannot keep the transcript (QUALITY.md R14): no new request is sent from now
+    // on, replies in flight are cancelled (what arrived stays in memory), and the session
+    // pauses with `reason`.
+    void halt(const QString &reason);
     bool hasCallsInFlight() const { return !m_calls.isEmpty(); }
 
     // Asks again for a participant's turn in place: the message keeps its id and position,
@@ -89,6 +93,7 @@ private:
     QHash<QUuid, QPointer<ChatCall>> m_calls;
     QSet<QUuid> m_waitingForKey;
     QString m_failureReason; // set when a reply of this round failed; pauses once all settle
+    bool m_halted = false;   // halt() was called; start() clears it
     // The moderated paradigm: who was still to speak when the moderator was asked, and whom
     // it chose.
     QList<int> m_moderatorPending;

@@ -22,48 +22,108 @@ SessionPersister::SessionPersister(Engine *engine, SessionStore *store, QObject 
     connect(engine, &Engine::event, this, &SessionPersister::onEvent);
 }
 
-void SessionPersister::report(const Error &error)
+std::optional<Error> SessionPersister::failure(const QUuid &sessionId) const
 {
-    qWarning().noquote() << error.message;
-    Q_EMIT storeError(error.message);
+    const auto it = m_failed.constFind(sessionId);
+    if (it == m_failed.cend())
+        return std::nullopt;
+    return it->error;
+}
+
+void SessionPersister::fail(const QUuid &sessionId, const Error &storeError, bool leaseLost)
+{
+    qWarning().noquote() << storeError.message;
+    if (m_failed.contains(sessionId))
+        return;
+    const Error error{ErrorCode::StorageError,
+                      tr("The transcript cannot be saved: %1").arg(storeError.message),
+                      {}};
+    m_failed.insert(sessionId, {error, leaseLost});
+    Q_EMIT writeFailed(sessionId, error);
+}
+
+template<typename Result>
+bool SessionPersister::check(const QUuid &sessionId, const Result &result)
+{
+    if (result)
+        return true;
+    fail(sessionId, result.error(), false);
+    return false;
+}
+
+std::optional<Error> SessionPersister::saveHeld(const QUuid &sessionId)
+{
+    const auto it = m_failed.constFind(sessionId);
+    if (it == m_failed.cend())
+        return std::nullopt;
+    if (it->leaseLost) {
+        // The process that took the session goes on with it; this one waits until it lets
+        // go, and then goes on from the store's copy.
+        auto holder = m_store->leaseHolder(sessionId);
+        if (!holder)
+            return Error{ErrorCode::StorageError,
+                         tr("The transcript cannot be saved: %1").arg(holder.error().message),
+                         {}};
+        if (holder->has_value())
+            return Error{ErrorCode::Conflict,
+                         tr("The session runs in %1 now.").arg((*holder)->description()),
+                         {}};
+    }
+    const Session *session = m_engine->session(sessionId);
+    if (session && !it->leaseLost) {
+        if (auto saved = m_store->saveSession(*session, SessionStore::Messages::Replace); !saved)
+            return Error{ErrorCode::StorageError,
+                         tr("The transcript cannot be saved: %1").arg(saved.error().message),
+                         {}};
+    }
+    m_failed.remove(sessionId);
+    return std::nullopt;
 }
 
 void SessionPersister::saveSession(const QUuid &id)
 {
     if (const Session *session = m_engine->session(id))
-        if (auto result = m_store->saveSession(*session); !result)
-            report(result.error());
+        check(id, m_store->saveSession(*session));
 }
 
 void SessionPersister::onEvent(const EngineEvent &event)
 {
+    if (event.type == EngineEventType::MessageStarted)
+        m_sessionOfMessage.insert(event.message.id, event.sessionId);
+    if (event.type == EngineEventType::SessionStatus && event.newStatus != SessionStatus::Running)
+        m_leased.remove(event.sessionId);
+    if (event.type == EngineEventType::MessageCompleted ||
+        event.type == EngineEventType::MessageFailed) {
+        m_dirtyStreaming.remove(event.message.id);
+        m_sessionOfMessage.remove(event.message.id);
+    }
+    // Nothing of a session is written while its store fails: the engine holds it, and
+    // saveHeld() writes all of it at once.
+    if (m_failed.contains(event.sessionId) && event.type != EngineEventType::SessionDeleted)
+        return;
+
     switch (event.type) {
     case EngineEventType::SessionCreated:
         if (const Session *session = m_engine->session(event.sessionId))
-            if (auto result = m_store->saveSession(*session, SessionStore::Messages::Replace);
-                !result)
-                report(result.error());
+            check(event.sessionId, m_store->saveSession(*session, SessionStore::Messages::Replace));
         break;
     case EngineEventType::SessionUpdated:
         saveSession(event.sessionId);
         break;
     case EngineEventType::SessionStatus:
         saveSession(event.sessionId);
-        if (event.newStatus == SessionStatus::Running) {
+        if (event.newStatus == SessionStatus::Running)
             m_leased.insert(event.sessionId);
-        } else if (m_leased.remove(event.sessionId)) {
-            if (auto result = m_store->releaseLease(event.sessionId); !result)
-                report(result.error());
-        }
+        else if (!m_failed.contains(event.sessionId))
+            check(event.sessionId, m_store->releaseLease(event.sessionId));
         break;
     case EngineEventType::MessageStarted:
-        m_sessionOfMessage.insert(event.message.id, event.sessionId);
         // A regenerated message starts again under its old id: it is stored already.
         if (auto result = m_store->appendMessage(event.message); !result) {
             if (result.error().code != ErrorCode::Conflict)
-                report(result.error());
-            else if (auto updated = m_store->updateMessage(event.message); !updated)
-                report(updated.error());
+                fail(event.sessionId, result.error(), false);
+            else
+                check(event.sessionId, m_store->updateMessage(event.message));
         }
         break;
     case EngineEventType::MessageDelta:
@@ -73,16 +133,14 @@ void SessionPersister::onEvent(const EngineEvent &event)
         break;
     case EngineEventType::MessageCompleted:
     case EngineEventType::MessageFailed:
-        m_dirtyStreaming.remove(event.message.id);
-        m_sessionOfMessage.remove(event.message.id);
-        if (auto result = m_store->updateMessage(event.message); !result)
-            report(result.error());
-        saveSession(event.sessionId); // usage totals, updated time
+        if (check(event.sessionId, m_store->updateMessage(event.message)))
+            saveSession(event.sessionId); // usage totals, updated time
         break;
     case EngineEventType::SessionDeleted:
         m_leased.remove(event.sessionId);
+        m_failed.remove(event.sessionId);
         if (auto result = m_store->deleteSession(event.sessionId); !result)
-            report(result.error());
+            qWarning().noquote() << result.error().message;
         break;
     }
 }
@@ -91,14 +149,14 @@ void SessionPersister::flush()
 {
     const QSet<QUuid> dirty = std::exchange(m_dirtyStreaming, {});
     for (const QUuid &messageId : dirty) {
-        const Session *session = m_engine->session(m_sessionOfMessage.value(messageId));
-        if (!session)
+        const QUuid sessionId = m_sessionOfMessage.value(messageId);
+        const Session *session = m_engine->session(sessionId);
+        if (!session || m_failed.contains(sessionId))
             continue;
         for (auto it = session->messages.crbegin(); it != session->messages.crend(); ++it) {
             if (it->id != messageId)
                 continue;
-            if (auto result = m_store->checkpointStreaming(messageId, it->content); !result)
-                report(result.error());
+            check(sessionId, m_store->checkpointStreaming(messageId, it->content));
             break;
         }
     }
@@ -106,9 +164,14 @@ void SessionPersister::flush()
 
 void SessionPersister::heartbeat()
 {
-    for (const QUuid &id : std::as_const(m_leased))
+    const QSet<QUuid> leased = m_leased;
+    for (const QUuid &id : leased) {
+        if (m_failed.contains(id))
+            continue;
         if (auto result = m_store->renewLease(id); !result)
-            report(result.error());
+            // Another process took the session: its run there goes on, this one stops.
+            fail(id, result.error(), result.error().code == ErrorCode::Conflict);
+    }
 }
 
 } // namespace Crosstalk

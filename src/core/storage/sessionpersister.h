@@ -4,9 +4,12 @@
 #include "conversation/engineevent.h"
 #include "conversation/error.h"
 
+#include <QHash>
 #include <QObject>
 #include <QSet>
 #include <QTimer>
+
+#include <optional>
 
 namespace Crosstalk {
 
@@ -17,6 +20,11 @@ class SessionStore;
 // its own transaction, the streaming message checkpointed a few times a second (a crash loses
 // at most that tail), statuses and totals as they change, and the lease of every running
 // session renewed by a heartbeat so other processes know it is alive.
+//
+// The first write of a session that fails (disk full, read-only, corrupt, its lease taken by
+// another process) stops the writing of that session and is reported once through
+// writeFailed(): the engine pauses it (QUALITY.md R14). What the engine holds in memory is then
+// the only copy of what followed; saveHeld() writes it once the cause is gone.
 class SessionPersister : public QObject
 {
     Q_OBJECT
@@ -29,23 +37,43 @@ public:
 
     // Writes everything that is pending now (streaming checkpoints), e.g. before exiting.
     void flush();
+    // Renews the leases of the running sessions now (the heartbeat does it every
+    // HeartbeatInterval).
+    void heartbeat();
+
+    // Why the session's transcript cannot be saved (`storage_error`), or nothing.
+    std::optional<Error> failure(const QUuid &sessionId) const;
+    // Writes the whole session as the engine holds it, and writes it on from then on. A
+    // session whose lease another process took is that process's: it is not written over,
+    // the store's copy stands, and while that process holds it the answer is `conflict`. The
+    // error (`storage_error`) when the store still fails.
+    std::optional<Error> saveHeld(const QUuid &sessionId);
 
 Q_SIGNALS:
-    // A write failed; the message names the operation and the session. The run goes on: the
-    // transcript in memory is intact, and the next write of the session retries the state.
-    void storeError(const QString &message);
+    // The first failed write of a session since it was last saved; `error` is a
+    // `storage_error` that says why, for people.
+    void writeFailed(const QUuid &sessionId, const Crosstalk::Error &error);
 
 private:
+    struct Failure
+    {
+        Error error;
+        bool leaseLost = false;
+    };
+
     void onEvent(const EngineEvent &event);
     void saveSession(const QUuid &id);
-    void heartbeat();
-    void report(const Error &error);
+    // True when `result` succeeded; else the session stops being written and writeFailed().
+    template<typename Result>
+    bool check(const QUuid &sessionId, const Result &result);
+    void fail(const QUuid &sessionId, const Error &storeError, bool leaseLost);
 
     Engine *m_engine;
     SessionStore *m_store;
     QSet<QUuid> m_dirtyStreaming; // message ids
     QHash<QUuid, QUuid> m_sessionOfMessage;
     QSet<QUuid> m_leased;
+    QHash<QUuid, Failure> m_failed; // by session id
     QTimer m_checkpointTimer;
     QTimer m_heartbeatTimer;
 };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "storage/sessionstore.h"
 
+#include "config/privatefiles.h"
 #include "storage/migrations.h"
 
 #include <QCoreApplication>
@@ -507,6 +508,11 @@ StoreResult<void> SessionStore::open(const QString &path)
     if (!QDir().mkpath(QFileInfo(path).absolutePath())) {
         return failure(what, u"cannot create the folder %1"_s.arg(QFileInfo(path).absolutePath()));
     }
+    // SQLite gives the -wal and -shm files the permissions of the database file: one created
+    // owner-only keeps every transcript from other users; an older store is tightened.
+    PrivateFiles::makeFile(path, true);
+    for (const char *suffix : {"-wal", "-shm"})
+        PrivateFiles::makeFile(path + QLatin1StringView(suffix), false);
     m_db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);
     if (!m_db.isValid()) {
         m_db = QSqlDatabase();
@@ -608,6 +614,15 @@ std::chrono::milliseconds SessionStore::leaseTimeout() const
 void SessionStore::setLeaseTimeout(std::chrono::milliseconds timeout)
 {
     m_leaseTimeout = timeout;
+}
+
+StoreResult<void> SessionStore::setBusyTimeout(std::chrono::milliseconds timeout)
+{
+    if (!isOpen()) {
+        return notOpen();
+    }
+    return execute(m_db, u"PRAGMA busy_timeout = %1"_s.arg(timeout.count()),
+                   u"setting the busy timeout"_s);
 }
 
 void SessionStore::setClock(std::function<QDateTime()> clock)

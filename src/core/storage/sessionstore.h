@@ -199,6 +199,9 @@ public:
     void setLeaseTimeout(std::chrono::milliseconds timeout);
     // The clock for lease heartbeats and status times; tests move it instead of waiting.
     void setClock(std::function<QDateTime()> clock);
+    // How long a write waits for another connection's write lock before it fails (ten
+    // seconds by default); tests shorten it instead of waiting.
+    StoreResult<void> setBusyTimeout(std::chrono::milliseconds timeout);
 
 private:
     StoreResult<void> migrate();
