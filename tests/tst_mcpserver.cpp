@@ -685,6 +685,26 @@ private slots:
         QCOMPARE(current.json()[u"error"_s][u"code"_s].toInt(), -32600);
     }
 
+    // QUALITY.md R15: an MCP call answered later keeps its connection past the idle time.
+    void httpCallOutlivesTheIdleTime()
+    {
+        m_rest->setConnectionTimeouts(
+            {std::chrono::milliseconds(150), std::chrono::milliseconds(150)});
+        m_fake.setTiming({300, 300, 0}); // each reply slower than the idle time
+        const QString id = setUp(1);
+        HttpTestClient client(m_rest->port());
+        QVERIFY(client.connect());
+        client.write(HttpTestClient::request(
+            "POST", "/mcp", "127.0.0.1:" + QByteArray::number(m_rest->port()), kToken,
+            call(41, u"crosstalk_run"_s, {{u"session_id"_s, id}})));
+        const HttpReply answered = client.read();
+        m_fake.setTiming({2, 2, 0});
+        m_rest->setConnectionTimeouts({});
+        QCOMPARE(answered.status, 200);
+        QCOMPARE(answered.json()[u"result"_s][u"structuredContent"_s][u"status"_s].toString(),
+                 u"completed"_s);
+    }
+
     // Progress goes out as server-sent events before the response, on the POST's stream.
     void httpStreamsProgress()
     {

@@ -156,6 +156,8 @@ private slots:
     {
         m_fake.setTiming({2, 2, 0});
         m_server->setRateLimits({});
+        m_server->setConnectionTimeouts({});
+        m_server->setKeepAliveInterval(std::chrono::seconds(15));
     }
 
     // Setup, run, status, list and delete exactly as the old tool's curl examples send them.
@@ -481,6 +483,74 @@ private slots:
                "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n"_ba;
         QTest::newRow("header without colon")
             << "GET /healthz HTTP/1.1\r\nHost localhost\r\n\r\n"_ba;
+    }
+
+    // QUALITY.md R15: a head that does not arrive in time is answered 408, however slowly its
+    // bytes keep coming; a connection that sends nothing, or nothing more, is closed.
+    void slowHeadsAndIdleConnectionsAreClosed()
+    {
+        m_server->setConnectionTimeouts(
+            {std::chrono::milliseconds(200), std::chrono::milliseconds(300)});
+        HttpTestClient trickle(m_server->port());
+        QVERIFY(trickle.connect());
+        const QByteArray head = HttpTestClient::request("GET", "/healthz", host(), kToken);
+        qsizetype sent = 0;
+        QTimer drip;
+        connect(&drip, &QTimer::timeout, this, [&] {
+            if (sent < head.size() - 1 &&
+                trickle.socket().state() == QAbstractSocket::ConnectedState)
+                trickle.write(head.mid(sent++, 1));
+        });
+        drip.start(20);
+        const HttpReply timedOut = trickle.read();
+        drip.stop();
+        QCOMPARE(timedOut.status, 408);
+        QCOMPARE(timedOut.errorCode(), u"timeout"_s);
+        QVERIFY(trickle.waitForClose());
+
+        HttpTestClient silent(m_server->port());
+        QVERIFY(silent.connect());
+        QVERIFY(silent.waitForClose());
+
+        HttpTestClient kept(m_server->port());
+        QVERIFY(kept.connect());
+        for (int i = 0; i < 2; ++i) {
+            kept.write(HttpTestClient::request("GET", "/healthz", host(), kToken));
+            QCOMPARE(kept.read().status, 200);
+        }
+        QVERIFY(kept.waitForClose());
+    }
+
+    // A run waiting for its answer, and an event stream, outlive the idle time.
+    void answersWrittenLaterKeepTheirConnection()
+    {
+        m_server->setConnectionTimeouts(
+            {std::chrono::milliseconds(150), std::chrono::milliseconds(150)});
+        m_server->setKeepAliveInterval(std::chrono::milliseconds(40));
+        const QString streamed = setUp(models(R"(["big", "small"])", 1));
+        HttpTestClient stream(m_server->port());
+        QVERIFY(stream.connect());
+        stream.write(HttpTestClient::request(
+            "GET", "/v1/crosstalk/" + streamed.toLatin1() + "/events", host(), kToken));
+        QByteArray events;
+        QVERIFY(QTest::qWaitFor([&] {
+            events += stream.socket().readAll();
+            return events.count(": keep-alive") >= 10 ||
+                   stream.socket().state() != QAbstractSocket::ConnectedState;
+        }));
+        QCOMPARE(stream.socket().state(), QAbstractSocket::ConnectedState);
+
+        m_fake.setTiming({300, 300, 0}); // two replies, each slower than the idle time
+        const QString id = setUp(models(R"(["big", "small"])", 1));
+        HttpTestClient waiting(m_server->port());
+        QVERIFY(waiting.connect());
+        waiting.write(HttpTestClient::request("POST", "/v1/crosstalk/" + id.toLatin1() + "/run",
+                                              host(), kToken));
+        const HttpReply answered = waiting.read();
+        QCOMPARE(answered.status, 200);
+        QCOMPARE(answered.json()[u"status"_s].toString(), u"completed"_s);
+        // Answered, the connection is idle again.
+        QVERIFY(waiting.waitForClose());
     }
 
     void malformedHttpClosesTheConnection()

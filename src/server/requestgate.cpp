@@ -3,8 +3,11 @@
 
 #include <QJsonDocument>
 #include <QTcpSocket>
+#include <QTimer>
 
 #include <optional>
+
+#include <sys/socket.h>
 
 using namespace Qt::StringLiterals;
 
@@ -161,13 +164,33 @@ QByteArray errorResponse(int status, const QByteArray &reason, const Error &erro
 class GateConnection : public QObject
 {
 public:
-    GateConnection(RequestGate *gate, QTcpSocket *socket)
+    GateConnection(RequestGate *gate, QTcpSocket *socket, const RequestGate::Timeouts &timeouts)
         : QObject(socket)
         , m_gate(gate)
         , m_socket(socket)
+        , m_timeouts(timeouts)
     {
         // Connected before QHttpServer ever sees the socket, so this runs first on every read.
         connect(socket, &QIODevice::readyRead, this, &GateConnection::onReadyRead);
+        connect(socket, &QIODevice::bytesWritten, this, &GateConnection::onBytesWritten);
+        // A socket handed over is QHttpServer's; one refused before is the gate's to delete.
+        connect(socket, &QAbstractSocket::disconnected, this, [this] {
+            if (!m_handedOver)
+                m_socket->deleteLater();
+        });
+        m_deadline.setSingleShot(true);
+        connect(&m_deadline, &QTimer::timeout, this, &GateConnection::onDeadline);
+        enter(Phase::AwaitingRequest);
+    }
+
+    void hold(QObject *holder)
+    {
+        ++m_holders;
+        m_deadline.stop();
+        connect(holder, &QObject::destroyed, this, [this] {
+            if (--m_holders == 0 && !m_refused)
+                enter(Phase::Idle);
+        });
     }
 
     void onReadyRead()
@@ -177,6 +200,9 @@ public:
             m_socket->skip(m_socket->bytesAvailable());
             return;
         }
+        // The first bytes of the next request on a kept-alive connection.
+        if (m_phase == Phase::Idle && m_socket->bytesAvailable() > 0)
+            enter(Phase::AwaitingRequest);
         if (!m_holding) {
             // QHttpServer is inside a request whose head this gate already passed.
             if (m_handedOver && m_socket->isTransactionStarted())
@@ -207,6 +233,56 @@ public:
     }
 
 private:
+    // Where the connection is in its request cycle; each phase has its own time limit.
+    enum class Phase
+    {
+        AwaitingRequest, // the head has not fully arrived
+        Handling,        // the head is in; the body arrives and the answer is made
+        Idle,            // answered, kept alive for a next request
+    };
+
+    void enter(Phase phase)
+    {
+        m_phase = phase;
+        if (m_holders > 0)
+            return;
+        m_deadline.start(phase == Phase::AwaitingRequest ? m_timeouts.head : m_timeouts.idle);
+    }
+
+    void onBytesWritten()
+    {
+        if (m_socket->bytesToWrite() > 0)
+            return;
+        if (m_refused) {
+            // The refusal is out: end the sending side, read on until the client closes.
+            ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
+            return;
+        }
+        // The answer is out: the connection waits for a next request.
+        if (m_holders == 0 && m_phase == Phase::Handling)
+            enter(Phase::Idle);
+    }
+
+    void onDeadline()
+    {
+        if (m_refused) {
+            m_socket->abort(); // a client that never closed after its refusal
+            return;
+        }
+        if (m_phase == Phase::AwaitingRequest &&
+            (m_socket->bytesAvailable() > 0 || !m_held.isEmpty())) {
+            refuse(errorResponse(408, "Request Timeout",
+                                 Error{ErrorCode::Timeout,
+                                       u"The request head did not arrive within %1 ms."_s.arg(
+                                           m_timeouts.head.count()),
+                                       {}}));
+            return;
+        }
+        // A connection that never sent a request, or sent nothing more: nobody is waiting for
+        // an answer.
+        refuse({});
+    }
+
     void pass(const Framing &framing)
     {
         if (framing.contentLength > RequestGate::maxBodyBytes) {
@@ -218,6 +294,7 @@ private:
                                        {{u"limit"_s, RequestGate::maxBodyBytes}}}));
             return;
         }
+        enter(Phase::Handling);
         if (!m_handedOver) {
             m_handedOver = true;
             m_gate->handOver(m_socket);
@@ -254,6 +331,7 @@ private:
                       {{u"limit"_s, RequestGate::maxBodyBytes}}}));
         } else if (chunks.complete) {
             release();
+            enter(Phase::Handling);
             if (!m_handedOver) {
                 m_handedOver = true;
                 m_gate->handOver(m_socket);
@@ -283,20 +361,33 @@ private:
                   {}}));
     }
 
-    // Answers (unless the request was malformed) and closes the connection once the answer is
-    // sent. Nothing more of the request is read: QHttpServer never sees it.
+    // Answers (unless the request was malformed) and closes the connection. Nothing more of
+    // the request reaches QHttpServer. A socket closed while the client still sends is reset,
+    // and a reset can destroy the answer before the client reads it, so an answer is followed
+    // by closing only the sending side (onBytesWritten); what still comes is discarded until
+    // the client closes too, or for lingerTime at most.
     void refuse(const QByteArray &response)
     {
         m_refused = true;
         m_held.clear();
         m_socket->skip(m_socket->bytesAvailable());
-        if (!response.isEmpty())
-            m_socket->write(response);
-        m_socket->disconnectFromHost();
+        if (response.isEmpty()) {
+            m_deadline.stop();
+            m_socket->disconnectFromHost();
+            return;
+        }
+        m_deadline.start(lingerTime);
+        m_socket->write(response);
     }
+
+    static constexpr std::chrono::seconds lingerTime{2};
 
     RequestGate *m_gate;
     QTcpSocket *m_socket;
+    RequestGate::Timeouts m_timeouts;
+    QTimer m_deadline;
+    Phase m_phase = Phase::AwaitingRequest;
+    int m_holders = 0;
     QByteArray m_held;
     bool m_holding = false;
     bool m_handedOver = false;
@@ -312,6 +403,13 @@ QTcpSocket *RequestGate::connection(const QHostAddress &peer, quint16 peerPort) 
     return m_connections.value({peer, peerPort});
 }
 
+void RequestGate::holdOpen(QTcpSocket *socket, QObject *holder)
+{
+    for (QObject *child : socket->children())
+        if (auto *connection = dynamic_cast<GateConnection *>(child))
+            connection->hold(holder);
+}
+
 void RequestGate::incomingConnection(qintptr descriptor)
 {
     auto *socket = new QTcpSocket(this);
@@ -324,7 +422,7 @@ void RequestGate::incomingConnection(qintptr descriptor)
     const std::pair key{socket->peerAddress(), socket->peerPort()};
     m_connections.insert(key, socket);
     connect(socket, &QObject::destroyed, this, [this, key] { m_connections.remove(key); });
-    new GateConnection(this, socket);
+    new GateConnection(this, socket, m_timeouts);
     // Bytes that arrived with the connection are looked at as soon as the loop runs.
     QMetaObject::invokeMethod(socket, &QIODevice::readyRead, Qt::QueuedConnection);
 }

@@ -8,6 +8,7 @@
 #include <QPointer>
 #include <QTcpServer>
 
+#include <chrono>
 #include <utility>
 
 class QTcpSocket;
@@ -24,6 +25,12 @@ namespace Crosstalk {
 // is connected before QHttpServer's, and it looks at a request while QHttpServer is between
 // requests (no read transaction open). A head that has not fully arrived by then, or a chunked
 // body, is taken out of the socket and held until it is complete and checked, then put back.
+//
+// Nor does QHttpServer 6.8 time a connection out, so the gate does (QUALITY.md R15): a request
+// head must arrive within Timeouts::head of the connection or of the request's first byte, and
+// a connection with no request in progress is closed after Timeouts::idle. A connection whose
+// answer is written later (a waiting run, an event stream, an MCP exchange) is exempt while the
+// holder given to holdOpen() lives.
 class RequestGate : public QTcpServer
 {
     Q_OBJECT
@@ -32,7 +39,19 @@ public:
     static constexpr qint64 maxBodyBytes = 1024 * 1024;
     static constexpr qint64 maxHeadBytes = 64 * 1024;
 
+    struct Timeouts
+    {
+        std::chrono::milliseconds head = std::chrono::seconds(10);
+        std::chrono::milliseconds idle = std::chrono::seconds(60);
+    };
+
     explicit RequestGate(QObject *parent = nullptr);
+
+    // Applies to connections accepted from now on.
+    void setTimeouts(const Timeouts &timeouts) { m_timeouts = timeouts; }
+    // Keeps `socket`, a connection of this gate, open past the idle timeout while `holder`
+    // lives; its idle time starts when the last holder goes.
+    void holdOpen(QTcpSocket *socket, QObject *holder);
 
     // The connection a request arrived on, found by the client's address and port; null once
     // it is gone. Lets a handler that answers later notice that its client left.
@@ -46,6 +65,7 @@ private:
     void handOver(QTcpSocket *socket);
 
     QHash<std::pair<QHostAddress, quint16>, QPointer<QTcpSocket>> m_connections;
+    Timeouts m_timeouts;
 };
 
 } // namespace Crosstalk

@@ -336,11 +336,19 @@ void RestServer::setKeepAliveInterval(std::chrono::milliseconds interval)
     m_keepAlive->setInterval(interval);
 }
 
+void RestServer::setConnectionTimeouts(const RequestGate::Timeouts &timeouts)
+{
+    m_connectionTimeouts = timeouts;
+    if (m_gate)
+        m_gate->setTimeouts(timeouts);
+}
+
 std::optional<Error> RestServer::listen(const QHostAddress &address, quint16 port)
 {
     if (m_gate)
         return Error{ErrorCode::Conflict, u"The REST server is already listening."_s, {}};
     auto *gate = new RequestGate(this);
+    gate->setTimeouts(m_connectionTimeouts);
     if (!gate->listen(address, port)) {
         const bool inUse = gate->serverError() == QAbstractSocket::AddressInUseError;
         Error error{inUse ? ErrorCode::Conflict : ErrorCode::InvalidArgument,
@@ -651,6 +659,7 @@ std::optional<QHttpServerResponse> RestServer::run(const Call &call)
     // A client that gives up waiting is forgotten; the session runs on.
     if (QTcpSocket *socket =
             m_gate->connection(call.request.remoteAddress(), call.request.remotePort())) {
+        m_gate->holdOpen(socket, pending);
         connect(socket, &QAbstractSocket::disconnected, pending, [this, pending] {
             m_pending.remove(pending->id, pending);
             pending->deleteLater();
@@ -688,8 +697,10 @@ std::optional<QHttpServerResponse> RestServer::mcp(const Call &call)
                               : u"connection:%1:%2"_s.arg(request.remoteAddress().toString())
                                     .arg(request.remotePort());
     // A client that gives up waiting is forgotten; a session it started runs on.
-    if (QTcpSocket *socket = m_gate->connection(request.remoteAddress(), request.remotePort()))
+    if (QTcpSocket *socket = m_gate->connection(request.remoteAddress(), request.remotePort())) {
+        m_gate->holdOpen(socket, exchange);
         connect(socket, &QAbstractSocket::disconnected, exchange, &QObject::deleteLater);
+    }
     m_mcp->receive(request.body(), exchange);
     return std::nullopt;
 }
@@ -712,6 +723,8 @@ std::optional<QHttpServerResponse> RestServer::events(const Call &call)
     QTcpSocket *socket =
         m_gate->connection(call.request.remoteAddress(), call.request.remotePort());
     auto *stream = new EventStream(std::move(call.responder), call.id, socket, this);
+    if (socket)
+        m_gate->holdOpen(socket, stream);
     stream->responder.writeBeginChunked(headers);
 
     // Where the session stands, so that a late subscriber can follow from here: the replies

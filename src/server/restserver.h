@@ -5,6 +5,7 @@
 #include "conversation/error.h"
 #include "legacyapi.h"
 #include "ratelimiter.h"
+#include "requestgate.h"
 
 #include <QHostAddress>
 #include <QMultiHash>
@@ -26,7 +27,6 @@ namespace Crosstalk {
 class Engine;
 class McpServer;
 class PersonaLibrary;
-class RequestGate;
 struct Session;
 
 // The local REST API (PRODUCT.md §4 "Local REST API", §6, docs/rest.md) on the process's one
@@ -45,9 +45,11 @@ struct Session;
 //   POST   /mcp                           MCP over Streamable HTTP (docs/mcp.md)
 //   GET    /healthz                       no token needed
 //
-// Every request passes, in this order: the request gate (body ≤ 1 MiB, sane framing), the
-// per-client rate limit, the Host check (a loopback name, against DNS rebinding), the Origin
-// check (no site but a loopback one may call from a browser), and the bearer token. Every
+// Every request passes, in this order: the request gate (body ≤ 1 MiB, sane framing, a head
+// within 10 s, idle connections closed after 60 s), the Host check (a loopback name, against
+// DNS rebinding), the Origin check (no site but a loopback one may call from a browser), the
+// bearer token, and only then the per-client rate limit, so that refused requests cannot use
+// up a real client's allowance. Every
 // answer but a transcript, an event stream and the OpenAPI document's is JSON; errors are
 // `{"error": {"code", "message", "details"}}`.
 //
@@ -79,6 +81,8 @@ public:
     void setMaxRunning(int maxRunning);
     // How often an idle event stream gets a comment, so proxies and clients see it alive.
     void setKeepAliveInterval(std::chrono::milliseconds interval);
+    // How long a request head may take to arrive, and an idle connection may stay open.
+    void setConnectionTimeouts(const RequestGate::Timeouts &timeouts);
 
     // Starts listening (once). Port 0 picks a free port. The error names the address and why
     // it cannot be used, e.g. a port already in use (code conflict).
@@ -142,6 +146,7 @@ private:
     Dispatcher *m_dispatcher;
     McpServer *m_mcp;
     QPointer<RequestGate> m_gate;
+    RequestGate::Timeouts m_connectionTimeouts;
     QString m_token;
     RateLimiter m_limiter;
     int m_maxRunning = LegacyApi::defaultMaxRunning;
