@@ -260,6 +260,25 @@ private slots:
         verifyNoKey({message});
     }
 
+    // QUALITY.md R16: Qt's HTTP error text quotes the request URL whole, password and all
+    // ("Error transferring %1 - server replied: %2"); the password goes, written either way.
+    void urlPasswords()
+    {
+        const QUrl url(u"http://someone:p%40ss-w0rd@127.0.0.1:9/v1/chat/completions"_s);
+        for (const QString &spelling : {url.toString(), url.toString(QUrl::FullyEncoded)}) {
+            const QString qtText =
+                u"Error transferring %1 - server replied: Forbidden"_s.arg(spelling);
+            const QString cleaned = KeyRedaction::withoutUrlPassword(qtText, url);
+            QVERIFY2(!cleaned.contains(u"w0rd"_s), qPrintable(cleaned));
+            QVERIFY2(cleaned.contains(u"http://someone@127.0.0.1:9/v1/chat/completions"_s),
+                     qPrintable(cleaned));
+        }
+        QCOMPARE(KeyRedaction::withoutUrlPassword(u"the password is p@ss-w0rd"_s, url),
+                 u"the password is [password removed]"_s);
+        const QString plain = u"Connection refused"_s;
+        QCOMPARE(KeyRedaction::withoutUrlPassword(plain, QUrl(u"http://127.0.0.1/v1"_s)), plain);
+    }
+
     // The matcher itself: every piece of 8 characters or more, wherever it stands, becomes
     // the marker and nothing else changes; shorter pieces are left alone.
     void redactsEveryPiece()

@@ -372,7 +372,7 @@ void SettingsDialog::refreshModels()
         item->setText(AliasColumn, alias);
         item->setText(ModelIdColumn,
                       model.kind == ApiKind::Demo ? model.displayName() : model.modelId);
-        item->setText(ServerColumn, model.baseUrl.toString());
+        item->setText(ServerColumn, model.baseUrl.toDisplayString()); // without a password
         item->setText(KeyColumn, keyText(model));
         item->setText(SourceColumn, sourcesText(model));
         if (alias == current)
@@ -451,7 +451,7 @@ void SettingsDialog::onLocalServers(const QList<LocalServer> &servers)
                 used = alias;
         auto *label =
             new QLabel(tr("%1 at %2 — %n model(s): %3", nullptr, int(server.models.size()))
-                           .arg(server.name, server.baseUrl.toString(),
+                           .arg(server.name, server.baseUrl.toDisplayString(),
                                 QStringList(server.models.mid(0, 3)).join(u", "_s)),
                        m_localServers);
         label->setWordWrap(true);

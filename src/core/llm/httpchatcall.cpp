@@ -170,7 +170,7 @@ void HttpChatCall::onReplyFinished()
     const QNetworkReply::NetworkError networkError = reply->error();
     const QByteArray retryAfterMs = reply->rawHeader("retry-after-ms");
     const QByteArray retryAfter = reply->rawHeader("retry-after");
-    const QString errorString = reply->errorString();
+    const QString errorString = redact(reply->errorString());
     dropReply();
 
     if (m_timedOut) {
@@ -370,8 +370,9 @@ QString HttpChatCall::durationText(std::chrono::milliseconds duration)
 QString HttpChatCall::redact(QString text) const
 {
     // A server may echo the key (e.g. "Incorrect API key provided: sk-…"), or pieces of it:
-    // they must never reach the transcript, logs or exports.
-    return KeyRedaction::redact(text, m_apiKey);
+    // they must never reach the transcript, logs or exports; nor the base URL's password.
+    return KeyRedaction::redact(KeyRedaction::withoutUrlPassword(std::move(text), endpoint()),
+                                m_apiKey);
 }
 
 } // namespace Crosstalk

@@ -95,4 +95,17 @@ QByteArray redact(QByteArrayView body, QStringView key)
     return result;
 }
 
+QString withoutUrlPassword(QString text, const QUrl &url)
+{
+    for (const QUrl::ComponentFormattingOption form : {QUrl::FullyEncoded, QUrl::FullyDecoded}) {
+        const QString password = url.password(form);
+        if (password.isEmpty())
+            continue;
+        // "user:secret@host" becomes "user@host", as QUrl::RemovePassword writes it.
+        text.replace(u':' + password + u'@', u"@"_s);
+        text.replace(password, u"[password removed]"_s);
+    }
+    return text;
+}
+
 } // namespace Crosstalk::KeyRedaction

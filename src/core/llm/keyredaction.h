@@ -3,6 +3,7 @@
 
 #include <QByteArray>
 #include <QString>
+#include <QUrl>
 
 namespace Crosstalk {
 
@@ -23,6 +24,11 @@ QString redact(QStringView text, QStringView key);
 // For a raw body: the key's UTF-8 bytes are matched, so the result is redacted whatever the
 // body's structure, before any parser or cut sees it.
 QByteArray redact(QByteArrayView body, QStringView key);
+
+// A base URL may carry a password (http://user:secret@host/v1), and Qt's network errors quote
+// a URL whole: the password goes from `text`, as written in the URL and decoded (QUALITY.md
+// R16).
+QString withoutUrlPassword(QString text, const QUrl &url);
 
 } // namespace KeyRedaction
 } // namespace Crosstalk

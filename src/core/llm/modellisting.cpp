@@ -39,6 +39,7 @@ ModelListing *ModelListing::start(HttpClient *http, const ModelConfig &model, co
     auto *listing = new ModelListing(parent);
     listing->m_apiKey = apiKey;
     listing->m_kind = model.kind;
+    listing->m_baseUrl = model.baseUrl;
     if (model.kind == ApiKind::Demo) {
         QTimer::singleShot(0, listing, [listing, id = model.modelId] {
             Q_EMIT listing->finished({id});
@@ -95,8 +96,9 @@ void ModelListing::onFinished()
             return;
         }
     }
-    // The network error's text may quote the server too.
-    Q_EMIT failed(KeyRedaction::redact(message, m_apiKey));
+    // The network error's text may quote the server too, and the URL with its password.
+    Q_EMIT failed(
+        KeyRedaction::redact(KeyRedaction::withoutUrlPassword(message, m_baseUrl), m_apiKey));
 }
 
 } // namespace Crosstalk

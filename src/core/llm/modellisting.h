@@ -37,6 +37,7 @@ private:
     QPointer<QNetworkReply> m_reply;
     QString m_apiKey;
     ApiKind m_kind = ApiKind::OpenAI;
+    QUrl m_baseUrl;
 };
 
 } // namespace Crosstalk
