@@ -3,6 +3,7 @@
 
 #include "conversation/engineevent.h"
 #include "legacyapi.h"
+#include "mcptools.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -10,6 +11,9 @@
 #include <QList>
 #include <QObject>
 #include <QPointer>
+
+#include <memory>
+#include <vector>
 
 namespace Crosstalk {
 
@@ -72,34 +76,26 @@ public:
     static QJsonArray tools();
 
 private:
-    struct Exchange;
+    struct PendingReply;
     struct WaitingRun;
 
     // The response to one request, or null for a notification or one answered later.
-    QJsonValue handle(const QJsonValue &message, Exchange *exchange);
-    QJsonValue callTool(const QJsonValue &id, const QJsonObject &params, Exchange *exchange);
+    QJsonValue handle(const QJsonValue &message, PendingReply &pending);
+    QJsonValue callTool(const QJsonValue &id, const QJsonObject &params, PendingReply &pending);
     QJsonObject run(const QJsonValue &id, const QJsonObject &arguments, const QJsonValue &token,
-                    Exchange *exchange, bool *later);
+                    PendingReply &pending, bool *later);
     void cancel(const QJsonObject &params, McpChannel *channel);
-
-    QJsonObject setup(const QJsonObject &arguments);
-    QJsonObject status(const QJsonObject &arguments);
-    QJsonObject list();
-    QJsonObject remove(const QJsonObject &arguments);
-    QJsonObject loadSystemPrompt(const QJsonObject &arguments);
-    QJsonObject health();
-    QJsonObject transcript(const QJsonObject &arguments);
-    QJsonObject listModels();
 
     void onEngineEvent(const EngineEvent &event);
     void settle(const QUuid &id);
-    // Adds a response (null: none) and sends the exchange's answer once it is complete.
-    void answer(Exchange *exchange, const QJsonValue &response);
-    void forget(WaitingRun *waiting);
+    // Adds a response (null: none) and sends the receive()'s answer once it is complete.
+    void answer(PendingReply &pending, const QJsonValue &response);
+    // Ends a wait: the run is forgotten and `response` (null: none) answers its request.
+    void finish(WaitingRun *waiting, const QJsonValue &response);
 
     Engine *m_engine;
-    const PersonaLibrary *m_library;
-    QList<WaitingRun *> m_waiting;
+    McpTools m_tools;
+    std::vector<std::unique_ptr<WaitingRun>> m_waiting;
     int m_maxRunning = LegacyApi::defaultMaxRunning;
 };
 

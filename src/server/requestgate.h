@@ -29,7 +29,7 @@ namespace Crosstalk {
 // Nor does QHttpServer 6.8 time a connection out, so the gate does (QUALITY.md R15): a request
 // head must arrive within Timeouts::head of the connection or of the request's first byte, and
 // a connection with no request in progress is closed after Timeouts::idle. A connection whose
-// answer is written later (a waiting run, an event stream, an MCP exchange) is exempt while the
+// answer is written later (a waiting run, an event stream, an MCP call) is exempt while the
 // holder given to holdOpen() lives.
 class RequestGate : public QTcpServer
 {

@@ -190,10 +190,11 @@ public:
 
 // One POST to /mcp: the MCP server's answer goes back as the response, as JSON, or as a
 // server-sent event stream once a progress notification has to go out before it.
-class RestServer::McpExchange : public McpChannel
+class RestServer::McpHttpChannel : public McpChannel
 {
 public:
-    McpExchange(QHttpServerResponder &&responder, const QByteArray &allowedOrigin, QObject *parent)
+    McpHttpChannel(QHttpServerResponder &&responder, const QByteArray &allowedOrigin,
+                   QObject *parent)
         : McpChannel(parent)
         , m_responder(std::move(responder))
         , m_origin(allowedOrigin)
@@ -685,23 +686,23 @@ std::optional<QHttpServerResponse> RestServer::mcp(const Call &call)
                                                  McpServer::supportedVersions().join(u", "_s))}}}},
             Status::BadRequest);
     const QByteArray origin = request.value("origin"_ba);
-    auto *exchange = new McpExchange(std::move(call.responder), origin, this);
+    auto *channel = new McpHttpChannel(std::move(call.responder), origin, this);
     // Without the header a client speaks 2025-03-26 (the Streamable HTTP transport's rule).
-    exchange->protocolVersion = version.isEmpty() ? u"2025-03-26"_s : version;
+    channel->protocolVersion = version.isEmpty() ? u"2025-03-26"_s : version;
     // Request ids are unique per client only: a cancellation reaches the requests of the
     // client's MCP session (its Mcp-Session-Id), or without one of its connection, never
     // another client's (QUALITY.md R15).
     const QByteArray mcpSession = request.value("mcp-session-id"_ba);
-    exchange->clientKey = !mcpSession.isEmpty()
-                              ? u"session:"_s + QString::fromLatin1(mcpSession.left(128))
-                              : u"connection:%1:%2"_s.arg(request.remoteAddress().toString())
-                                    .arg(request.remotePort());
+    channel->clientKey = !mcpSession.isEmpty()
+                             ? u"session:"_s + QString::fromLatin1(mcpSession.left(128))
+                             : u"connection:%1:%2"_s.arg(request.remoteAddress().toString())
+                                   .arg(request.remotePort());
     // A client that gives up waiting is forgotten; a session it started runs on.
     if (QTcpSocket *socket = m_gate->connection(request.remoteAddress(), request.remotePort())) {
-        m_gate->holdOpen(socket, exchange);
-        connect(socket, &QAbstractSocket::disconnected, exchange, &QObject::deleteLater);
+        m_gate->holdOpen(socket, channel);
+        connect(socket, &QAbstractSocket::disconnected, channel, &QObject::deleteLater);
     }
-    m_mcp->receive(request.body(), exchange);
+    m_mcp->receive(request.body(), channel);
     return std::nullopt;
 }
 

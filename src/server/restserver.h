@@ -53,7 +53,7 @@ struct Session;
 // answer but a transcript, an event stream and the OpenAPI document's is JSON; errors are
 // `{"error": {"code", "message", "details"}}`.
 //
-// Responders kept open (a waiting run, an event stream, an MCP exchange) are forgotten when
+// Responders kept open (a waiting run, an event stream, an MCP call) are forgotten when
 // their connection closes: QHttpServer 6.8 does not tell them, so the gate's socket is watched.
 class RestServer : public QObject
 {
@@ -96,7 +96,7 @@ public:
 private:
     class Dispatcher;
     class PendingRun;
-    class McpExchange;
+    class McpHttpChannel;
     class EventStream;
     struct Call;
     using Handler = std::optional<QHttpServerResponse> (RestServer::*)(const Call &);
