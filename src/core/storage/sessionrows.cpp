@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "storage/sessionrows.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+
+using namespace Qt::StringLiterals;
+
+namespace Crosstalk::StoreRows {
+
+using namespace StoreSql;
+
+namespace {
+
+QJsonObject participantToJson(const Participant &participant)
+{
+    return {
+        {u"name"_s, participant.name},
+        {u"model"_s, participant.modelAlias},
+        {u"persona"_s, participant.persona},
+        {u"persona_source"_s, participant.personaSource},
+        {u"colour"_s,
+         participant.colour.isValid() ? participant.colour.name(QColor::HexArgb) : QString()},
+    };
+}
+
+} // namespace
+
+Participant participantFromJson(const QJsonObject &object)
+{
+    const QString colour = object.value(u"colour"_s).toString();
+    return Participant{
+        object.value(u"name"_s).toString(),
+        object.value(u"model"_s).toString(),
+        object.value(u"persona"_s).toString(),
+        object.value(u"persona_source"_s).toString(),
+        colour.isEmpty() ? QColor() : QColor::fromString(colour),
+    };
+}
+
+QString participantsText(const QList<Participant> &participants)
+{
+    QJsonArray array;
+    for (const Participant &participant : participants) {
+        array.append(participantToJson(participant));
+    }
+    return jsonText(array);
+}
+
+QString optionsText(const SessionOptions &options)
+{
+    QJsonObject object{
+        {u"answer_mode"_s, options.answerMode},
+        {u"schedule"_s, enumToString(options.schedule)},
+        {u"context_window"_s, options.contextWindow},
+        {u"summarise_dropped"_s, options.summariseDropped},
+        {u"summariser_model"_s, options.summariserModel},
+        {u"moderator_model"_s, options.moderatorModel},
+    };
+    if (options.budgetTokens) {
+        object.insert(u"budget_tokens"_s, *options.budgetTokens);
+    }
+    if (options.budgetCost) {
+        object.insert(u"budget_cost"_s, *options.budgetCost);
+    }
+    return jsonText(object);
+}
+
+std::optional<QJsonDocument> parseJson(const QVariant &value, const QString &what,
+                                       QStringList &problems)
+{
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(value.toString().toUtf8(), &error);
+    if (error.error != QJsonParseError::NoError) {
+        problems.append(u"%1 is not valid JSON: %2"_s.arg(what, error.errorString()));
+        return std::nullopt;
+    }
+    return document;
+}
+
+SessionOptions optionsFrom(const QJsonObject &object, QStringList &problems)
+{
+    SessionOptions options;
+    options.answerMode = object.value(u"answer_mode"_s).toBool();
+    options.schedule =
+        enumFrom<Schedule>(object.value(u"schedule"_s).toString(), u"options.schedule"_s, problems)
+            .value_or(Schedule::Parallel);
+    options.contextWindow = object.value(u"context_window"_s).toInt();
+    options.summariseDropped = object.value(u"summarise_dropped"_s).toBool();
+    options.summariserModel = object.value(u"summariser_model"_s).toString();
+    options.moderatorModel = object.value(u"moderator_model"_s).toString();
+    if (object.contains(u"budget_tokens"_s)) {
+        options.budgetTokens = object.value(u"budget_tokens"_s).toInteger();
+    }
+    if (object.contains(u"budget_cost"_s)) {
+        options.budgetCost = object.value(u"budget_cost"_s).toDouble();
+    }
+    return options;
+}
+
+const QString sessionColumns =
+    u"id, title, topic, paradigm, rounds, options, participants, status, result_answer, "
+    "result_votes, tokens_in, tokens_out, usage_estimated, cost, created_at, updated_at"_s;
+
+Session sessionFrom(const StoreSql::Statement &row, QStringList &problems)
+{
+    Session session;
+    session.id = QUuid(row.value(0).toString());
+    const QString what = u"session %1"_s.arg(idText(session.id));
+    session.title = row.value(1).toString();
+    session.topic = row.value(2).toString();
+    session.paradigm = enumFrom<Paradigm>(row.value(3), what + u" paradigm"_s, problems)
+                           .value_or(Paradigm::Memory);
+    session.rounds = row.value(4).toInt();
+    if (const auto options = parseJson(row.value(5), what + u" options"_s, problems)) {
+        session.options = optionsFrom(options->object(), problems);
+    }
+    if (const auto participants = parseJson(row.value(6), what + u" participants"_s, problems)) {
+        for (const QJsonValue &participant : participants->array()) {
+            session.participants.append(participantFromJson(participant.toObject()));
+        }
+    }
+    session.status = enumFrom<SessionStatus>(row.value(7), what + u" status"_s, problems)
+                         .value_or(SessionStatus::Configured);
+    if (!row.value(8).isNull()) {
+        session.result = Result{row.value(8).toString(), row.value(9).toInt()};
+    }
+    session.usage = Usage{row.value(10).toLongLong(), row.value(11).toLongLong(),
+                          row.value(12).toBool(), row.value(13).toDouble()};
+    session.createdAt = timeFrom(row.value(14));
+    session.updatedAt = timeFrom(row.value(15));
+    return session;
+}
+
+const QString messageColumns =
+    u"id, session_id, seq, round, speaker, recipients, type, content, answer, confidence, "
+    "model_alias, model_id, model_kind, tokens_in, tokens_out, usage_estimated, cost, ttft_ms, "
+    "duration_ms, status, error, request, created_at"_s;
+
+Message messageFrom(const StoreSql::Statement &row, QStringList &problems)
+{
+    Message message;
+    message.id = QUuid(row.value(0).toString());
+    const QString what = u"message %1"_s.arg(idText(message.id));
+    message.sessionId = QUuid(row.value(1).toString());
+    message.seq = row.value(2).toInt();
+    message.round = row.value(3).toInt();
+    message.speaker = row.value(4).toString();
+    if (const auto recipients = parseJson(row.value(5), what + u" recipients"_s, problems)) {
+        for (const QJsonValue &recipient : recipients->array()) {
+            message.recipients.append(recipient.toString());
+        }
+    }
+    message.type = enumFrom<MessageType>(row.value(6), what + u" type"_s, problems)
+                       .value_or(MessageType::Exchange);
+    message.content = row.value(7).toString();
+    if (!row.value(8).isNull()) {
+        message.answer = row.value(8).toString();
+    }
+    if (!row.value(9).isNull()) {
+        message.confidence = row.value(9).toDouble();
+    }
+    if (!row.value(12).isNull()) {
+        message.model =
+            ModelRef{row.value(10).toString(), row.value(11).toString(),
+                     enumFrom<ModelKind>(row.value(12), what + u" model kind"_s, problems)
+                         .value_or(ModelKind::OpenAi)};
+    }
+    message.usage = Usage{row.value(13).toLongLong(), row.value(14).toLongLong(),
+                          row.value(15).toBool(), row.value(16).toDouble()};
+    if (!row.value(17).isNull()) {
+        message.ttftMs = row.value(17).toLongLong();
+    }
+    if (!row.value(18).isNull()) {
+        message.durationMs = row.value(18).toLongLong();
+    }
+    message.status = enumFrom<MessageStatus>(row.value(19), what + u" status"_s, problems)
+                         .value_or(MessageStatus::Complete);
+    message.error = row.value(20).toString();
+    if (const auto request = parseJson(row.value(21), what + u" request"_s, problems)) {
+        message.request = request->object();
+    }
+    message.createdAt = timeFrom(row.value(22));
+    return message;
+}
+
+Error unreadable(const QString &what, const QStringList &problems)
+{
+    return failure(what, u"stored data is damaged: "_s + problems.join(u"; "_s));
+}
+
+StoreResult<QList<Message>> readMessages(const QSqlDatabase &db, const QUuid &sessionId, int offset,
+                                         int limit)
+{
+    const QString what = u"loading the messages of session %1"_s.arg(idText(sessionId));
+    Statement query(db, u"SELECT "_s + messageColumns +
+                            u" FROM messages WHERE session_id = :session ORDER BY seq "
+                            "LIMIT :limit OFFSET :offset"_s);
+    query.bind(u":session"_s, idText(sessionId))
+        .bind(u":limit"_s, limit)
+        .bind(u":offset"_s, offset);
+    if (!query.exec()) {
+        return failure(what, query.error());
+    }
+    QList<Message> messages;
+    QStringList problems;
+    while (query.next()) {
+        messages.append(messageFrom(query, problems));
+    }
+    if (!problems.isEmpty()) {
+        return unreadable(what, problems);
+    }
+    return messages;
+}
+
+bool sessionExists(const QSqlDatabase &db, const QUuid &sessionId, QSqlError *error)
+{
+    Statement query(db, u"SELECT 1 FROM sessions WHERE id = :id"_s);
+    query.bind(u":id"_s, idText(sessionId));
+    if (!query.exec()) {
+        *error = query.error();
+        return false;
+    }
+    return query.next();
+}
+
+Error sessionNotFound(const QUuid &sessionId)
+{
+    return storeError(ErrorCode::NotFound,
+                      u"No session with id %1 in the store."_s.arg(idText(sessionId)));
+}
+
+} // namespace Crosstalk::StoreRows

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+// How sessions and messages map to the store's rows and JSON columns, shared by the parts of
+// SessionStore. Internal to storage/.
+
+#include "conversation/session.h"
+#include "storage/sqlstatement.h"
+
+#include <QJsonDocument>
+#include <QStringList>
+
+#include <optional>
+
+namespace Crosstalk::StoreRows {
+
+using namespace Qt::StringLiterals;
+
+// The columns sessionFrom() and messageFrom() read, in their order.
+extern const QString sessionColumns;
+extern const QString messageColumns;
+
+template<typename E>
+std::optional<E> enumFrom(const QVariant &value, const QString &what, QStringList &problems)
+{
+    const auto result = enumFromString<E>(value.toString());
+    if (!result) {
+        problems.append(u"%1 has the unknown value '%2'"_s.arg(what, value.toString()));
+    }
+    return result;
+}
+
+Participant participantFromJson(const QJsonObject &object);
+QString participantsText(const QList<Participant> &participants);
+QString optionsText(const SessionOptions &options);
+std::optional<QJsonDocument> parseJson(const QVariant &value, const QString &what,
+                                       QStringList &problems);
+// A row of sessionColumns; what cannot be read is added to `problems`.
+Session sessionFrom(const StoreSql::Statement &row, QStringList &problems);
+// A row of messageColumns; what cannot be read is added to `problems`.
+Message messageFrom(const StoreSql::Statement &row, QStringList &problems);
+Error unreadable(const QString &what, const QStringList &problems);
+StoreResult<QList<Message>> readMessages(const QSqlDatabase &db, const QUuid &sessionId, int offset,
+                                         int limit);
+bool sessionExists(const QSqlDatabase &db, const QUuid &sessionId, QSqlError *error);
+Error sessionNotFound(const QUuid &sessionId);
+
+} // namespace Crosstalk::StoreRows
