@@ -273,8 +273,11 @@ private:
             (m_socket->bytesAvailable() > 0 || !m_held.isEmpty())) {
             refuse(errorResponse(408, "Request Timeout",
                                  Error{ErrorCode::Timeout,
-                                       u"The request head did not arrive within %1 ms."_s.arg(
-                                           m_timeouts.head.count()),
+                                       m_timeouts.head.count() % 1000 == 0
+                                           ? u"The request head did not arrive within %1 s."_s.arg(
+                                                 m_timeouts.head.count() / 1000)
+                                           : u"The request head did not arrive within %1 ms."_s.arg(
+                                                 m_timeouts.head.count()),
                                        {}}));
             return;
         }
