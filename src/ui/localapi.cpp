@@ -2,7 +2,7 @@
 #include "localapi.h"
 
 #include "apitoken.h"
-#include "conversation/engine.h"
+#include "engine/engine.h"
 #include "restserver.h"
 
 using namespace Qt::StringLiterals;

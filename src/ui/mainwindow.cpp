@@ -7,8 +7,8 @@
 
 #include "config/appidentity.h"
 #include "config/settings.h"
-#include "conversation/engine.h"
 #include "demosession.h"
+#include "engine/engine.h"
 #include "localapi.h"
 #include "messagedelegate.h"
 #include "newsessiondialog.h"

@@ -3,7 +3,7 @@
 
 #include "config/secretstore.h"
 #include "config/settings.h"
-#include "conversation/engine.h"
+#include "engine/engine.h"
 #include "localapi.h"
 #include "modeleditdialog.h"
 #include "modelsettings.h"
