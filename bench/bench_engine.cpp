@@ -7,7 +7,7 @@
 //      a single failed message.
 // The fake server runs as its own process with precise timers (ARCHITECTURE.md, "Measuring P1").
 #include "benchsupport.h"
-#include "conversation/engine.h"
+#include "engine/engine.h"
 #include "llm/chatclient.h"
 
 #include <QCoreApplication>

@@ -5,7 +5,7 @@
 // The server is the real RestServer (request gate, screening, token, router) on a real engine
 // and session store, in this process; wrk runs as its own process meanwhile, so the event
 // loop here only serves. The value is wrk's requests per second; the note gives the p99.
-#include "conversation/engine.h"
+#include "engine/engine.h"
 #include "llm/chatclient.h"
 #include "persona/personalibrary.h"
 #include "restserver.h"

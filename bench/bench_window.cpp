@@ -14,7 +14,7 @@
 // Everything GUI runs on the offscreen platform.
 #include "benchsupport.h"
 #include "config/appidentity.h"
-#include "conversation/engine.h"
+#include "engine/engine.h"
 #include "llm/chatclient.h"
 #include "mainwindow.h"
 #include "storage/sessionstore.h"

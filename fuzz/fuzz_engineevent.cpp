@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The engine event reader (events replayed from JSON) on arbitrary bytes.
-#include "conversation/engineevent.h"
+#include "engine/engineevent.h"
 #include "fuzzsupport.h"
 
 #include <QJsonDocument>

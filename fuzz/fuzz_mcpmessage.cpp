@@ -5,7 +5,7 @@
 // channel agreed on (none, the newest, the one with batches). Sessions an input created are
 // stopped and removed after it, so inputs do not pile up.
 #include "config/settings.h"
-#include "conversation/engine.h"
+#include "engine/engine.h"
 #include "llm/chatclient.h"
 #include "llm/modelregistry.h"
 #include "mcpserver.h"

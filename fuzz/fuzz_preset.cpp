@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The YAML preset loader on arbitrary bytes, with persona references resolved against a
 // temporary library.
-#include "config/preset.h"
+#include "conversation/preset.h"
 #include "templibrary.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

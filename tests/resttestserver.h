@@ -4,7 +4,7 @@
 #pragma once
 
 #include "config/settings.h"
-#include "conversation/engine.h"
+#include "engine/engine.h"
 #include "fakellmserver.h"
 #include "httptestclient.h"
 #include "llm/chatclient.h"

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "conversation/engineevent.h"
-#include "conversation/error.h"
+#include "common/error.h"
 #include "conversation/legacylayout.h"
 #include "conversation/sessiondocument.h"
+#include "engine/engineevent.h"
 
 #include <QFile>
 #include <QJsonArray>

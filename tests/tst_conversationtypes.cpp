@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "conversation/engineevent.h"
-#include "conversation/error.h"
+#include "common/error.h"
 #include "conversation/session.h"
+#include "engine/engineevent.h"
 
 #include "samplesession.h"
 

@@ -2,8 +2,8 @@
 // The engine against the fake LLM server: the server's request log shows exactly what each
 // participant was sent, round by round.
 #include "config/settings.h"
-#include "conversation/engine.h"
 #include "conversation/topology.h"
+#include "engine/engine.h"
 #include "fakellmserver.h"
 #include "llm/chatclient.h"
 #include "llm/scriptengine.h"

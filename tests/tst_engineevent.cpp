@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "conversation/engineevent.h"
+#include "engine/engineevent.h"
 
 #include "jsonpath.h"
 #include "samplesession.h"

@@ -33,6 +33,8 @@ class TestFirstRun : public QObject
             m_dir.filePath(QString::fromLatin1(QTest::currentTestFunction()) + u".db"_s)));
         fixture->engine->setStore(fixture->store.get(), u"window"_s);
         fixture->window = std::make_unique<MainWindow>(fixture->engine.get());
+        fixture->window->setLocalApi(new LocalApi(
+            fixture->engine.get(), fixture->window->personaLibrary(), fixture->window.get()));
         fixture->window->setLocalServerCandidates(candidates);
         fixture->window->show();
         QVERIFY(QTest::qWaitForWindowExposed(fixture->window.get()));

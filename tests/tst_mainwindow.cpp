@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config/appidentity.h"
-#include "conversation/engine.h"
+#include "engine/engine.h"
 #include "llm/chatclient.h"
 #include "mainwindow.h"
 

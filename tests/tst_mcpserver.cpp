@@ -3,7 +3,7 @@
 // model slots served by the in-process fake LLM server, and a channel that records what the
 // server sends.
 #include "config/settings.h"
-#include "conversation/engine.h"
+#include "engine/engine.h"
 #include "fakellmserver.h"
 #include "httptestclient.h"
 #include "llm/chatclient.h"

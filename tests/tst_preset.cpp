@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "config/preset.h"
+#include "conversation/preset.h"
 #include "persona/personalibrary.h"
 
 #include <QDir>

@@ -2,7 +2,7 @@
 // QUALITY.md R6: 10,000 random and hostile requests against the REST server. Well-formed
 // requests get a 4xx answer with a JSON error, malformed HTTP gets the connection closed,
 // nothing crashes (the asan pass runs this too), and the server keeps serving.
-#include "conversation/engine.h"
+#include "engine/engine.h"
 #include "fakellmserver.h"
 #include "httptestclient.h"
 #include "llm/chatclient.h"

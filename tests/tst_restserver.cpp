@@ -3,7 +3,7 @@
 // with the model slots served by the in-process fake LLM server.
 #include "apitoken.h"
 #include "config/settings.h"
-#include "conversation/engine.h"
+#include "engine/engine.h"
 #include "fakellmserver.h"
 #include "httptestclient.h"
 #include "llm/chatclient.h"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Run control at awkward moments (PRODUCT.md §3), against the fake LLM server.
 #include "config/settings.h"
-#include "conversation/engine.h"
+#include "engine/engine.h"
 #include "fakellmserver.h"
 #include "llm/chatclient.h"
 #include "storage/sessionstore.h"

@@ -5,10 +5,10 @@
 // stored before is lost, and once the cause is gone Retry (Engine::start) saves what is held
 // and goes on.
 #include "config/settings.h"
-#include "conversation/engine.h"
+#include "engine/engine.h"
+#include "engine/sessionpersister.h"
 #include "fakellmserver.h"
 #include "llm/chatclient.h"
-#include "storage/sessionpersister.h"
 #include "storage/sessionstore.h"
 #include "storelock.h"
 

@@ -2,7 +2,7 @@
 // The local REST API switched on from Settings in the window's process: it serves the window's
 // own Engine, so a session created over HTTP appears in the window's list; a port in use says
 // so; switching off stops it.
-#include "localapi.h"
+#include "engine/localapicontrol.h"
 #include "sessionlistmodel.h"
 #include "settingsdialog.h"
 #include "windowtest.h"
@@ -73,7 +73,7 @@ private slots:
 
     void switchedOnItServesTheWindowsEngine()
     {
-        LocalApi *api = m_fixture->window->localApi();
+        LocalApiControl *api = m_fixture->window->localApi();
         QVERIFY(!api->isRunning()); // off unless switched on
         SettingsDialog *dialog = m_fixture->window->openSettings();
         dialog->showPage(SettingsDialog::Page::LocalApi);
@@ -84,7 +84,7 @@ private slots:
         QVERIFY(maxRunning);
         QCOMPARE(maxRunning->value(), Settings::defaultLocalApiMaxRunning);
         maxRunning->setValue(3);
-        QSignalSpy started(api, &LocalApi::started);
+        QSignalSpy started(api, &LocalApiControl::started);
         dialog->localApiSwitch()->click();
         QVERIFY(started.wait(20000));
         QVERIFY(api->isRunning());
@@ -125,7 +125,7 @@ private slots:
             401);
 
         // Switched off, nothing listens there any more.
-        QSignalSpy stopped(api, &LocalApi::stopped);
+        QSignalSpy stopped(api, &LocalApiControl::stopped);
         dialog->localApiSwitch()->click();
         QCOMPARE(stopped.size(), 1);
         QVERIFY(!api->isRunning());
@@ -141,7 +141,7 @@ private slots:
         SettingsDialog *dialog = m_fixture->window->openSettings();
         dialog->showPage(SettingsDialog::Page::LocalApi);
         dialog->localApiPort()->setValue(occupant.serverPort());
-        QSignalSpy failed(m_fixture->window->localApi(), &LocalApi::failed);
+        QSignalSpy failed(m_fixture->window->localApi(), &LocalApiControl::failed);
         dialog->localApiSwitch()->click();
         QVERIFY(failed.wait(20000));
         QVERIFY2(failed.first().at(0).toString().contains(u"in use"_s),

@@ -6,7 +6,7 @@
 // initTestCase, init and cleanup slots.
 #include "config/appidentity.h"
 #include "config/settings.h"
-#include "conversation/engine.h"
+#include "engine/engine.h"
 #include "fakellmserver.h"
 #include "llm/chatclient.h"
 #include "mainwindow.h"

@@ -6,9 +6,10 @@
 #include "config/appidentity.h"
 #include "config/secretstore.h"
 #include "config/settings.h"
-#include "conversation/engine.h"
+#include "engine/engine.h"
 #include "fakellmserver.h"
 #include "llm/chatclient.h"
+#include "localapi.h"
 #include "mainwindow.h"
 #include "storage/sessionstore.h"
 
@@ -34,7 +35,7 @@ inline void sandboxLocations(const QTemporaryDir &dir)
 }
 
 // The window over an Engine with a store, models m0 and m1 on the fake server (settings file in
-// the sandbox) and secrets in memory.
+// the sandbox), secrets in memory and, as the app gives it, a local REST API.
 struct WindowFixture
 {
     std::unique_ptr<MemorySecretStore> secrets = std::make_unique<MemorySecretStore>();
@@ -63,6 +64,7 @@ struct WindowFixture
             return false;
         engine->setStore(store.get(), QStringLiteral("window"));
         window = std::make_unique<MainWindow>(engine.get());
+        window->setLocalApi(new LocalApi(engine.get(), window->personaLibrary(), window.get()));
         window->show();
         return QTest::qWaitForWindowExposed(window.get());
     }

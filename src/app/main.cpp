@@ -3,9 +3,10 @@
 #include "config/appidentity.h"
 #include "config/secretstore.h"
 #include "config/settings.h"
-#include "conversation/engine.h"
 #include "demosession.h"
+#include "engine/engine.h"
 #include "llm/chatclient.h"
+#include "localapi.h"
 #include "mainwindow.h"
 #include "newsessiondialog.h"
 #include "personaeditor.h"
@@ -272,6 +273,7 @@ int runWindow(int argc, char **argv)
     }
 
     Crosstalk::MainWindow window(&engine);
+    window.setLocalApi(new Crosstalk::LocalApi(&engine, window.personaLibrary(), &window));
     FirstPaintReporter firstPaint;
     if (parser.isSet(reportFirstPaint))
         window.installEventFilter(&firstPaint);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "legacyapi.h"
 
-#include "conversation/engine.h"
 #include "conversation/legacylayout.h"
+#include "engine/engine.h"
 #include "persona/personalibrary.h"
 #include "setuprequest.h"
 #include "storage/sessionstore.h"

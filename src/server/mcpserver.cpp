@@ -2,7 +2,7 @@
 #include "mcpserver.h"
 
 #include "config/appidentity.h"
-#include "conversation/engine.h"
+#include "engine/engine.h"
 #include "jsonschema.h"
 #include "legacyapi.h"
 #include "setuprequest.h"

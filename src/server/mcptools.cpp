@@ -2,8 +2,8 @@
 #include "mcptools.h"
 
 #include "config/appidentity.h"
-#include "conversation/engine.h"
 #include "conversation/legacylayout.h"
+#include "engine/engine.h"
 #include "export/exporter.h"
 #include "legacyapi.h"
 #include "persona/personalibrary.h"

@@ -3,9 +3,9 @@
 
 #include "apitoken.h"
 #include "config/appidentity.h"
-#include "conversation/engine.h"
 #include "conversation/legacylayout.h"
 #include "conversation/sessiondocument.h"
+#include "engine/engine.h"
 #include "export/exporter.h"
 #include "httperror.h"
 #include "legacyapi.h"

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "sessionapi.h"
 
-#include "conversation/engine.h"
 #include "conversation/topology.h"
+#include "engine/engine.h"
 #include "legacyapi.h"
 #include "storage/sessionstore.h"
 

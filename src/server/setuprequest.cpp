@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "setuprequest.h"
 
-#include "conversation/jsonfields.h"
+#include "common/jsonfields.h"
 #include "llm/modelregistry.h"
 #include "persona/personalibrary.h"
 #include "storage/sessionstore.h"

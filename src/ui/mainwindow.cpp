@@ -7,9 +7,9 @@
 
 #include "config/appidentity.h"
 #include "config/settings.h"
-#include "conversation/engine.h"
 #include "demosession.h"
-#include "localapi.h"
+#include "engine/engine.h"
+#include "engine/localapicontrol.h"
 #include "messagedelegate.h"
 #include "newsessiondialog.h"
 #include "persona/personalibrary.h"
@@ -103,7 +103,6 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
     // A new user starts with the bundled personas as examples to edit and use.
     m_library = new PersonaLibrary(PersonaLibrary::defaultFolder(), this);
     m_library->installBundledIfEmpty();
-    m_localApi = new LocalApi(engine, m_library, this);
     createActions();
     createPanels();
     createMenus();
@@ -128,15 +127,19 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
     m_elapsedTicker.setInterval(1000);
     connect(&m_elapsedTicker, &QTimer::timeout, this, &MainWindow::updateSessionState);
     updateSessionState();
+}
 
-    connect(m_localApi, &LocalApi::failed, this, [this](const QString &message) {
+MainWindow::~MainWindow() = default;
+
+void MainWindow::setLocalApi(LocalApiControl *api)
+{
+    m_localApi = api;
+    connect(m_localApi, &LocalApiControl::failed, this, [this](const QString &message) {
         showError(tr("The local REST API is off: %1").arg(message));
     });
     if (const Settings settings; settings.localApiEnabled())
         m_localApi->start(settings.localApiPort(), settings.localApiMaxRunning());
 }
-
-MainWindow::~MainWindow() = default;
 
 void MainWindow::createActions()
 {

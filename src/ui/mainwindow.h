@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "conversation/engineevent.h"
-#include "conversation/error.h"
+#include "common/error.h"
+#include "engine/engineevent.h"
 #include "export/exporter.h"
 #include "localserverprobe.h"
 
@@ -26,7 +26,7 @@ namespace Crosstalk {
 
 class Engine;
 class RunActions;
-class LocalApi;
+class LocalApiControl;
 class NewSessionDialog;
 class PersonaLibrary;
 class PersonaPanel;
@@ -77,7 +77,12 @@ public:
     TranscriptModel *transcriptModel() const { return m_transcript; }
     PersonaPanel *personaPanel() const { return m_personaPanel; }
     PersonaLibrary *personaLibrary() const { return m_library; }
-    LocalApi *localApi() const { return m_localApi; }
+
+    // The local REST API that Settings switches, serving this window's Engine. The app makes it
+    // (the widgets do not link the server) and hands it over once, before the window shows; it
+    // starts now if Settings say so. Without one, Settings has no Local API page.
+    void setLocalApi(LocalApiControl *api);
+    LocalApiControl *localApi() const { return m_localApi; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -120,7 +125,7 @@ private:
     TranscriptModel *m_transcript = nullptr;
     PersonaLibrary *m_library = nullptr;
     PersonaPanel *m_personaPanel = nullptr;
-    LocalApi *m_localApi = nullptr;
+    LocalApiControl *m_localApi = nullptr;
     QList<LocalServerProbe::Candidate> m_localCandidates = LocalServerProbe::defaultCandidates();
 
     QDockWidget *m_sessionsDock = nullptr;

@@ -2,7 +2,7 @@
 #include "modeleditdialog.h"
 
 #include "config/secretstore.h"
-#include "conversation/engine.h"
+#include "engine/engine.h"
 #include "llm/chatclient.h"
 #include "llm/modellisting.h"
 

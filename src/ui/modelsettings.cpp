@@ -3,7 +3,7 @@
 
 #include "config/secretstore.h"
 #include "config/settings.h"
-#include "conversation/engine.h"
+#include "engine/engine.h"
 #include "localserverprobe.h"
 
 using namespace Qt::StringLiterals;

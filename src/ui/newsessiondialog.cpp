@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "newsessiondialog.h"
 
-#include "config/preset.h"
-#include "conversation/engine.h"
+#include "conversation/preset.h"
+#include "engine/engine.h"
 #include "modelchoice.h"
 #include "persona/personalibrary.h"
 #include "topologypicture.h"

@@ -3,7 +3,7 @@
 #include "plaintextbox.h"
 
 #include "config/appidentity.h"
-#include "conversation/engine.h"
+#include "engine/engine.h"
 #include "runcontroldialogs.h"
 #include "transcriptmodel.h"
 #include "transcriptview.h"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "sessionlistmodel.h"
 
-#include "conversation/engine.h"
+#include "engine/engine.h"
 
 #include <QTextDocument>
 

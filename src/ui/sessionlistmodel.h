@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "conversation/engineevent.h"
+#include "engine/engineevent.h"
 #include "storage/sessionstore.h"
 
 #include <QAbstractListModel>

@@ -3,8 +3,8 @@
 
 #include "config/secretstore.h"
 #include "config/settings.h"
-#include "conversation/engine.h"
-#include "localapi.h"
+#include "engine/engine.h"
+#include "engine/localapicontrol.h"
 #include "modeleditdialog.h"
 #include "modelsettings.h"
 #include "persona/personalibrary.h"
@@ -83,8 +83,8 @@ QLabel *hint(const QString &text, QWidget *parent)
 
 } // namespace
 
-SettingsDialog::SettingsDialog(Engine *engine, const PersonaLibrary *library, LocalApi *localApi,
-                               QWidget *parent)
+SettingsDialog::SettingsDialog(Engine *engine, const PersonaLibrary *library,
+                               LocalApiControl *localApi, QWidget *parent)
     : QDialog(parent)
     , m_engine(engine)
     , m_library(library)
@@ -106,11 +106,12 @@ SettingsDialog::SettingsDialog(Engine *engine, const PersonaLibrary *library, Lo
     m_pages->setIconSize(QSize(32, 32));
     m_pages->setFixedWidth(150);
     m_stack = new QStackedWidget(this);
-    const QList<std::tuple<QString, QString, QWidget *>> pages = {
+    QList<std::tuple<QString, QString, QWidget *>> pages = {
         {tr("Models"), u"preferences-system-network"_s, createModelsPage()},
         {tr("Folders"), u"folder"_s, createFoldersPage()},
-        {tr("Local API"), u"network-server"_s, createLocalApiPage()},
     };
+    if (m_localApi)
+        pages.append({tr("Local API"), u"network-server"_s, createLocalApiPage()});
     for (const auto &[title, icon, page] : pages) {
         m_pages->addItem(new QListWidgetItem(QIcon::fromTheme(icon), title));
         m_stack->addWidget(page);
@@ -124,17 +125,7 @@ SettingsDialog::SettingsDialog(Engine *engine, const PersonaLibrary *library, Lo
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     layout->addWidget(buttons);
 
-    connect(m_localApi, &LocalApi::started, this, &SettingsDialog::updateApiState);
-    connect(m_localApi, &LocalApi::stopped, this, &SettingsDialog::updateApiState);
-    connect(m_localApi, &LocalApi::failed, this, [this](const QString &message) {
-        m_apiStatus->setText(tr("Not serving: %1").arg(message));
-        m_settings->setLocalApiEnabled(false);
-        const QSignalBlocker blocker(m_apiSwitch);
-        m_apiSwitch->setChecked(false);
-        m_apiPort->setEnabled(true);
-    });
     refreshModels();
-    updateApiState();
     resize(900, 560);
 }
 
@@ -310,6 +301,16 @@ QWidget *SettingsDialog::createLocalApiPage()
     layout->addLayout(form);
     layout->addStretch(1);
     connect(m_apiSwitch, &QCheckBox::toggled, this, &SettingsDialog::onApiSwitch);
+    connect(m_localApi, &LocalApiControl::started, this, &SettingsDialog::updateApiState);
+    connect(m_localApi, &LocalApiControl::stopped, this, &SettingsDialog::updateApiState);
+    connect(m_localApi, &LocalApiControl::failed, this, [this](const QString &message) {
+        m_apiStatus->setText(tr("Not serving: %1").arg(message));
+        m_settings->setLocalApiEnabled(false);
+        const QSignalBlocker blocker(m_apiSwitch);
+        m_apiSwitch->setChecked(false);
+        m_apiPort->setEnabled(true);
+    });
+    updateApiState();
     return page;
 }
 

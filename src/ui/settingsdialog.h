@@ -19,15 +19,16 @@ class QVBoxLayout;
 namespace Crosstalk {
 
 class Engine;
-class LocalApi;
+class LocalApiControl;
 class ModelSettings;
 class PersonaLibrary;
 class Settings;
 struct ModelConfig;
 
 // Settings → Configure Crosstalk: the Models page (add, edit, remove; where each value comes
-// from; local servers found on this machine), the Folders page and the Local API page.
-// Changes take effect at once: the Engine gets the new models, the local API starts or stops.
+// from; local servers found on this machine), the Folders page and, given a local API to
+// switch, the Local API page. Changes take effect at once: the Engine gets the new models, the
+// local API starts or stops.
 class SettingsDialog : public QDialog
 {
     Q_OBJECT
@@ -40,7 +41,7 @@ public:
         LocalApi
     };
 
-    SettingsDialog(Engine *engine, const PersonaLibrary *library, LocalApi *localApi,
+    SettingsDialog(Engine *engine, const PersonaLibrary *library, LocalApiControl *localApi,
                    QWidget *parent = nullptr);
     ~SettingsDialog() override;
 
@@ -80,7 +81,7 @@ private:
 
     Engine *m_engine;
     const PersonaLibrary *m_library;
-    LocalApi *m_localApi;
+    LocalApiControl *m_localApi;
     ModelSettings *m_modelSettings;
     Settings *m_settings;
 

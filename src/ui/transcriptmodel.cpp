@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "transcriptmodel.h"
 
-#include "conversation/engine.h"
+#include "engine/engine.h"
 
 using namespace Qt::StringLiterals;
 

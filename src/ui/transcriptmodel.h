@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "conversation/engineevent.h"
 #include "conversation/session.h"
+#include "engine/engineevent.h"
 
 #include <QAbstractListModel>
 #include <QHash>

@@ -3,9 +3,9 @@
 
 #include "config/secretstore.h"
 #include "config/settings.h"
-#include "conversation/engine.h"
+#include "engine/engine.h"
+#include "engine/sessionpersister.h"
 #include "llm/chatclient.h"
-#include "storage/sessionpersister.h"
 #include "storage/sessionstore.h"
 
 #include <QCoreApplication>

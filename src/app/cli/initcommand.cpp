@@ -3,8 +3,8 @@
 
 #include "cli/commandline.h"
 #include "cli/runcommand.h"
-#include "config/preset.h"
 #include "config/settings.h"
+#include "conversation/preset.h"
 #include "llm/modelregistry.h"
 #include "persona/personalibrary.h"
 

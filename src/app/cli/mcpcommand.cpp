@@ -3,7 +3,7 @@
 
 #include "cli/commandline.h"
 #include "cli/enginehost.h"
-#include "conversation/engine.h"
+#include "engine/engine.h"
 #include "mcpserver.h"
 
 #include <QCommandLineParser>

@@ -4,8 +4,8 @@
 #include "cli/commandline.h"
 #include "cli/enginehost.h"
 #include "cli/transcriptprinter.h"
-#include "config/preset.h"
-#include "conversation/engine.h"
+#include "conversation/preset.h"
+#include "engine/engine.h"
 #include "export/exporter.h"
 #include "persona/personalibrary.h"
 

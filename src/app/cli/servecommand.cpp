@@ -5,7 +5,7 @@
 #include "cli/commandline.h"
 #include "cli/enginehost.h"
 #include "config/secretstore.h"
-#include "conversation/engine.h"
+#include "engine/engine.h"
 #include "legacyapi.h"
 #include "restserver.h"
 

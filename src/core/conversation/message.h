@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "conversation/enumtraits.h"
+#include "common/enumtraits.h"
 #include "conversation/modelref.h"
-#include "conversation/usage.h"
+#include "llm/usage.h"
 
 #include <QDateTime>
 #include <QJsonObject>

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "conversation/enumtraits.h"
+#include "common/enumtraits.h"
 #include "conversation/message.h"
 #include "conversation/participant.h"
 #include "conversation/sessionoptions.h"
-#include "conversation/usage.h"
+#include "llm/usage.h"
 
 #include <QDateTime>
 #include <QList>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "conversation/sessiondocument.h"
 
-#include "conversation/jsonfields.h"
+#include "common/jsonfields.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

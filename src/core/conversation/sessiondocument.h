@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "common/parsed.h"
 #include "conversation/message.h"
-#include "conversation/parsed.h"
 #include "conversation/session.h"
 
 #include <QByteArray>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "conversation/enumtraits.h"
+#include "common/enumtraits.h"
 
 #include <QString>
 

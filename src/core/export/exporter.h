@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "conversation/enumtraits.h"
-#include "conversation/error.h"
+#include "common/enumtraits.h"
+#include "common/error.h"
 #include "conversation/session.h"
 
 #include <QIODevice>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "conversation/error.h"
+#include "common/error.h"
 #include "conversation/session.h"
 #include "export/exportstream.h"
 

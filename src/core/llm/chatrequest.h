@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "conversation/usage.h"
 #include "llm/scriptcontext.h"
+#include "llm/usage.h"
 
 #include <QList>
 #include <QString>

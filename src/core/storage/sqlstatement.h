@@ -5,7 +5,7 @@
 // finish, write transactions that begin IMMEDIATE, and the bindings of its column types.
 // Internal to storage/.
 
-#include "conversation/error.h"
+#include "common/error.h"
 #include "storage/storeresult.h"
 
 #include <QDateTime>

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "config/preset.h"
+#include "conversation/preset.h"
 
+#include "common/yamlreader.h"
 #include "persona/persona.h"
 #include "persona/personalibrary.h"
 
@@ -10,9 +11,6 @@
 #include <QHash>
 #include <QSaveFile>
 
-#include <yaml-cpp/yaml.h>
-
-#include <cmath>
 #include <limits>
 
 using namespace Qt::StringLiterals;
@@ -21,19 +19,9 @@ namespace Crosstalk {
 
 namespace {
 
-constexpr qsizetype maxNameLength = 64;
 constexpr qint64 maxContextWindow = 1000;
 constexpr qint64 maxPresetBytes = 1024 * 1024;
 const auto kPathPrefix = u"path:"_s;
-
-QString location(const YAML::Mark &mark)
-{
-    if (mark.is_null()) {
-        return {};
-    }
-    return u" (line "_s + QString::number(mark.line + 1) + u", column "_s +
-           QString::number(mark.column + 1) + u')';
-}
 
 QString fromStd(const std::string &text)
 {
@@ -49,156 +37,6 @@ QString quoted(const QString &text)
 {
     return u'`' + text + u'`';
 }
-
-// The keys of one YAML mapping, looked up by name; its duplicate and unknown keys are
-// reported when it is read.
-class Mapping
-{
-public:
-    std::optional<YAML::Node> take(const QString &key) const
-    {
-        const auto it = m_values.constFind(key);
-        return it == m_values.cend() ? std::nullopt : std::optional(*it);
-    }
-    QHash<QString, YAML::Node> m_values;
-};
-
-// Reads YAML values from untrusted input, as JsonFields does for JSON: every problem goes to
-// a shared list with the key's full path and its line and column, and a getter returns
-// nothing for a missing or wrong value.
-class YamlReader
-{
-public:
-    explicit YamlReader(QList<FieldError> &errors)
-        : m_errors(errors)
-    {}
-
-    void fail(const QString &path, const YAML::Node &node, const QString &problem)
-    {
-        m_errors.append({path, problem + location(node.Mark())});
-    }
-
-    static QString pathOf(const QString &parent, const QString &key)
-    {
-        return parent.isEmpty() ? key : parent + u'.' + key;
-    }
-
-    Mapping mapping(const QString &path, const YAML::Node &node, const QStringList &known)
-    {
-        Mapping result;
-        for (auto it = node.begin(); it != node.end(); ++it) {
-            if (!it->first.IsScalar()) {
-                fail(path, it->first, u"keys must be plain names"_s);
-                continue;
-            }
-            const QString key = fromStd(it->first.Scalar());
-            const QString keyPath = pathOf(path, key);
-            if (result.m_values.contains(key)) {
-                fail(keyPath, it->first, u"appears twice"_s);
-            } else if (!known.contains(key)) {
-                fail(keyPath, it->first,
-                     u"is not a known key (known: "_s + known.join(u", "_s) + u')');
-            } else {
-                result.m_values.insert(key, it->second);
-            }
-        }
-        return result;
-    }
-
-    std::optional<QString> string(const QString &path, const YAML::Node &node, qsizetype minLength,
-                                  qsizetype maxLength)
-    {
-        if (node.IsNull()) {
-            fail(path, node, u"must not be empty"_s);
-            return std::nullopt;
-        }
-        if (!node.IsScalar()) {
-            fail(path, node, u"must be text"_s);
-            return std::nullopt;
-        }
-        const QString text = fromStd(node.Scalar());
-        const qsizetype length = QStringView(text).trimmed().toUcs4().size();
-        if (length < minLength || length > maxLength) {
-            fail(path, node,
-                 u"must be "_s + QString::number(minLength) + u" to "_s +
-                     QString::number(maxLength) + u" characters long"_s);
-            return std::nullopt;
-        }
-        return text;
-    }
-
-    std::optional<QString> name(const QString &path, const YAML::Node &node)
-    {
-        const std::optional<QString> text = string(path, node, 1, maxNameLength);
-        return text ? std::optional(text->trimmed()) : std::nullopt;
-    }
-
-    std::optional<qint64> integer(const QString &path, const YAML::Node &node, qint64 min,
-                                  qint64 max)
-    {
-        qint64 value = 0;
-        if (!node.IsScalar() || !YAML::convert<qint64>::decode(node, value) || value < min ||
-            value > max) {
-            fail(path, node,
-                 max == std::numeric_limits<qint64>::max()
-                     ? QString(u"must be a whole number ≥ "_s + QString::number(min))
-                     : u"must be a whole number from "_s + QString::number(min) + u" to "_s +
-                           QString::number(max));
-            return std::nullopt;
-        }
-        return value;
-    }
-
-    std::optional<double> positiveNumber(const QString &path, const YAML::Node &node)
-    {
-        double value = 0;
-        if (!node.IsScalar() || !YAML::convert<double>::decode(node, value) ||
-            !std::isfinite(value) || value <= 0) {
-            fail(path, node, u"must be a number greater than 0"_s);
-            return std::nullopt;
-        }
-        return value;
-    }
-
-    std::optional<bool> boolean(const QString &path, const YAML::Node &node)
-    {
-        bool value = false;
-        if (!node.IsScalar() || !YAML::convert<bool>::decode(node, value)) {
-            fail(path, node, u"must be true or false"_s);
-            return std::nullopt;
-        }
-        return value;
-    }
-
-    template<typename E>
-    std::optional<E> enumeration(const QString &path, const YAML::Node &node)
-    {
-        const std::optional<E> value =
-            node.IsScalar() ? enumFromString<E>(fromStd(node.Scalar())) : std::nullopt;
-        if (!value) {
-            fail(path, node, u"must be one of "_s + enumNames<E>().join(u", "_s));
-        }
-        return value;
-    }
-
-    std::optional<QColor> colour(const QString &path, const YAML::Node &node)
-    {
-        const std::optional<QString> text = string(path, node, 1, maxNameLength);
-        if (!text) {
-            return std::nullopt;
-        }
-        const QColor colour = QColor::fromString(text->trimmed());
-        if (!colour.isValid()) {
-            fail(path, node,
-                 quoted(*text) + u" is not a colour (use #rrggbb or a name such as teal)"_s);
-            return std::nullopt;
-        }
-        return colour;
-    }
-
-private:
-    QList<FieldError> &m_errors;
-};
 
 // What the rest of the parse needs to know besides the reader.
 struct Context
@@ -371,7 +209,7 @@ void readParticipantsForm(Context &context, const YAML::Node &list,
             reader.fail(path, entry, u"must be a mapping with name, model, persona, colour"_s);
             continue;
         }
-        const Mapping fields = reader.mapping(path, entry, known);
+        const YamlMapping fields = reader.mapping(path, entry, known);
         Participant participant;
         std::optional<Persona> persona;
         if (const auto node = fields.take(u"persona"_s)) {
@@ -427,7 +265,7 @@ void readParticipantsForm(Context &context, const YAML::Node &list,
     checkUniqueNames(reader, participants, paths, nodes);
 }
 
-void readOptions(Context &context, const Mapping &top, SessionOptions &options)
+void readOptions(Context &context, const YamlMapping &top, SessionOptions &options)
 {
     YamlReader &reader = context.reader;
     if (const auto node = top.take(u"answer_mode"_s)) {
@@ -459,7 +297,7 @@ void readOptions(Context &context, const Mapping &top, SessionOptions &options)
                         u"must be a mapping such as {tokens: 200000, cost: 2.5}"_s);
             return;
         }
-        const Mapping budget = reader.mapping(u"budget"_s, *node, {u"tokens"_s, u"cost"_s});
+        const YamlMapping budget = reader.mapping(u"budget"_s, *node, {u"tokens"_s, u"cost"_s});
         if (const auto tokens = budget.take(u"tokens"_s)) {
             options.budgetTokens =
                 reader.integer(u"budget.tokens"_s, *tokens, 1, std::numeric_limits<qint64>::max());
@@ -509,9 +347,9 @@ Parsed<Preset> Preset::parse(const QByteArray &yaml, const QString &baseFolder,
     try {
         root = YAML::Load(yaml.toStdString());
     } catch (const YAML::Exception &e) {
-        return {
-            std::nullopt,
-            {{QString(), u"the preset is not valid YAML: "_s + fromStd(e.msg) + location(e.mark)}}};
+        return {std::nullopt,
+                {{QString(),
+                  u"the preset is not valid YAML: "_s + fromStd(e.msg) + yamlLocation(e.mark)}}};
     }
     if (root.IsNull()) {
         return {std::nullopt, {{QString(), u"the preset is empty"_s}}};
@@ -520,7 +358,7 @@ Parsed<Preset> Preset::parse(const QByteArray &yaml, const QString &baseFolder,
         return {std::nullopt,
                 {{QString(), u"a preset must be a mapping of keys to values, such as "
                              u"`paradigm: debate`"_s +
-                                 location(root.Mark())}}};
+                                 yamlLocation(root.Mark())}}};
     }
 
     QList<FieldError> errors;
@@ -542,7 +380,7 @@ Parsed<Preset> Preset::parse(const QByteArray &yaml, const QString &baseFolder,
                                    u"summariser_model"_s,
                                    u"moderator_model"_s,
                                    u"budget"_s};
-    const Mapping top = reader.mapping(QString(), root, known);
+    const YamlMapping top = reader.mapping(QString(), root, known);
 
     if (const auto node = top.take(u"paradigm"_s)) {
         preset.paradigm =

@@ -2,7 +2,7 @@
 #include "localapi.h"
 
 #include "apitoken.h"
-#include "conversation/engine.h"
+#include "engine/engine.h"
 #include "restserver.h"
 
 using namespace Qt::StringLiterals;
@@ -10,7 +10,7 @@ using namespace Qt::StringLiterals;
 namespace Crosstalk {
 
 LocalApi::LocalApi(Engine *engine, const PersonaLibrary *library, QObject *parent)
-    : QObject(parent)
+    : LocalApiControl(parent)
     , m_engine(engine)
     , m_library(library)
 {}

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "conversation/enumtraits.h"
+#include "common/enumtraits.h"
+#include "common/parsed.h"
 #include "conversation/message.h"
-#include "conversation/parsed.h"
 #include "conversation/session.h"
 
 #include <QJsonObject>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "conversation/sessionrun.h"
+#include "engine/sessionrun.h"
 
 #include "conversation/answers.h"
-#include "conversation/engine.h"
 #include "conversation/topology.h"
+#include "engine/engine.h"
 #include "llm/chatclient.h"
 
 #include <QTimeZone>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "conversation/engineevent.h"
+#include "engine/engineevent.h"
 
-#include "conversation/jsonfields.h"
+#include "common/jsonfields.h"
 #include "conversation/sessiondocument.h"
 
 using namespace Qt::StringLiterals;

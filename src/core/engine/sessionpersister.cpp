@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "storage/sessionpersister.h"
+#include "engine/sessionpersister.h"
 
-#include "conversation/engine.h"
+#include "engine/engine.h"
 #include "storage/sessionstore.h"
 
 #include <QDebug>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include <QObject>
+#include "engine/localapicontrol.h"
+
 #include <QProcessEnvironment>
-#include <QUrl>
 
 #include <memory>
 
@@ -17,7 +17,7 @@ class RestServer;
 // over HTTP appear live in the window and the window's sessions are visible over HTTP. It is
 // switched on and off from Settings; the token comes from ApiToken (environment, keychain or
 // a file only the owner can read).
-class LocalApi : public QObject
+class LocalApi : public LocalApiControl
 {
     Q_OBJECT
 
@@ -25,24 +25,16 @@ public:
     LocalApi(Engine *engine, const PersonaLibrary *library, QObject *parent = nullptr);
     ~LocalApi() override;
 
-    // Obtains the token (asynchronously), then listens on 127.0.0.1:`port`, letting at most
-    // `maxRunning` sessions run at once over it. Answers through started() or failed(); a
-    // running server is stopped first.
-    void start(int port, int maxRunning);
-    void stop();
+    // Obtains the token (asynchronously), then listens.
+    void start(int port, int maxRunning) override;
+    void stop() override;
 
-    bool isRunning() const { return m_server != nullptr; }
-    QUrl url() const;
-    QString token() const { return m_token; }
-    // Where the token came from, for people: "CROSSTALK_API_TOKEN", "the keychain", a path.
-    QString tokenSource() const { return m_tokenSource; }
+    bool isRunning() const override { return m_server != nullptr; }
+    QUrl url() const override;
+    QString token() const override { return m_token; }
+    QString tokenSource() const override { return m_tokenSource; }
 
     void setEnvironment(const QProcessEnvironment &environment) { m_environment = environment; }
-
-Q_SIGNALS:
-    void started(const QUrl &url);
-    void failed(const QString &message);
-    void stopped();
 
 private:
     Engine *m_engine;

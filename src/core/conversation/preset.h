@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "conversation/parsed.h"
+#include "common/parsed.h"
 #include "conversation/participant.h"
 #include "conversation/session.h"
 #include "conversation/sessionoptions.h"

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "conversation/engineevent.h"
-#include "conversation/error.h"
+#include "common/error.h"
+#include "engine/engineevent.h"
 
 #include <QHash>
 #include <QObject>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "conversation/enumtraits.h"
-#include "conversation/parsed.h"
+#include "common/enumtraits.h"
+#include "common/parsed.h"
 
 #include <QJsonObject>
 #include <QList>

@@ -2,8 +2,8 @@
 #pragma once
 
 #include "conversation/contextbuilder.h"
-#include "conversation/engineevent.h"
 #include "conversation/session.h"
+#include "engine/engineevent.h"
 
 #include <QHash>
 #include <QObject>

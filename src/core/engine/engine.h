@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "conversation/engineevent.h"
-#include "conversation/error.h"
-#include "conversation/parsed.h"
+#include "common/error.h"
+#include "common/parsed.h"
 #include "conversation/session.h"
+#include "engine/engineevent.h"
 #include "llm/modelregistry.h"
 
 #include <QHash>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "conversation/error.h"
+#include "common/error.h"
 
 #include <QJsonArray>
 

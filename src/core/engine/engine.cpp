@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "conversation/engine.h"
+#include "engine/engine.h"
 
 #include "config/secretstore.h"
 #include "conversation/sessiondocument.h"
-#include "conversation/sessionrun.h"
-#include "storage/sessionpersister.h"
+#include "engine/sessionpersister.h"
+#include "engine/sessionrun.h"
 #include "storage/sessionstore.h"
 
 using namespace Qt::StringLiterals;

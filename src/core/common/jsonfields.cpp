@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "conversation/jsonfields.h"
+#include "common/jsonfields.h"
 
 #include <QRegularExpression>
 
