@@ -14,6 +14,7 @@
 // Everything GUI runs on the offscreen platform.
 #include "benchsupport.h"
 #include "config/appidentity.h"
+#include "context/appcontext.h"
 #include "engine/engine.h"
 #include "llm/chatclient.h"
 #include "mainwindow.h"
@@ -65,9 +66,8 @@ struct StreamingRun
 {
     FakeServer server;
     QTemporaryDir storeDir;
-    SessionStore store;
-    ChatClient client;
-    std::unique_ptr<Engine> engine;
+    std::unique_ptr<AppContext> context;
+    Engine *engine = nullptr;
     QList<QUuid> ids;
     QString error;
 
@@ -77,14 +77,19 @@ struct StreamingRun
             error = u"crosstalk-fakellm did not start"_s;
             return false;
         }
-        if (auto opened = store.open(storeDir.filePath(u"store.sqlite"_s)); !opened) {
-            error = opened.error().message;
+        AppOptions options(u"bench"_s);
+        options.dataFolder = storeDir.path();
+        options.secrets = AppOptions::Secrets::None;
+        options.environment = QProcessEnvironment();
+        context = std::make_unique<AppContext>(options);
+        if (!context->openStore()) {
+            error = u"the store did not open"_s;
             return false;
         }
         const ModelRegistry registry = registryFor(server.baseUrl);
-        client.setNetworkPolicy(registry.network());
-        engine = std::make_unique<Engine>(registry, &client, nullptr);
-        engine->setStore(&store, u"bench"_s);
+        context->chatClient()->setNetworkPolicy(registry.network());
+        engine = context->engine();
+        engine->setRegistry(registry);
         for (int i = 0; i < sessions; ++i)
             ids << *engine->createSession(draft(participants, rounds)).value;
         return true;
@@ -143,7 +148,7 @@ CpuPerMessage cpuPerMessage(double tokensPerSecond, int sessions, int participan
     // Every session shown by a transcript model, as the window would for the open one.
     std::vector<std::unique_ptr<TranscriptModel>> models;
     for (const QUuid &id : std::as_const(run.ids)) {
-        models.push_back(std::make_unique<TranscriptModel>(run.engine.get()));
+        models.push_back(std::make_unique<TranscriptModel>(run.engine));
         models.back()->setSession(*run.engine->session(id));
     }
     out.messages = sessions * participants * rounds;
@@ -284,7 +289,7 @@ QJsonObject measureP3()
     StreamingRun run;
     if (!run.setUp(perStream, sessions, participants, rounds))
         return result(0, u"ms"_s, 16, false, run.error);
-    MainWindow window(run.engine.get());
+    MainWindow window(run.context.get());
     window.resize(1280, 800);
     window.show();
     window.openSession(run.ids.first());
@@ -349,18 +354,21 @@ QJsonObject measureP4(QJsonObject *scroll)
     QTemporaryDir dir;
     const QString path = dir.filePath(u"store.sqlite"_s);
     QFile::copy(cached, path);
-    SessionStore store;
-    if (auto opened = store.open(path); !opened)
-        return result(0, u"ms"_s, 150, false, opened.error().message);
+    AppOptions options(u"bench"_s);
+    options.dataFolder = dir.path();
+    options.storePath = path;
+    options.secrets = AppOptions::Secrets::None;
+    options.environment = QProcessEnvironment();
+    AppContext context(options);
+    if (!context.openStore())
+        return result(0, u"ms"_s, 150, false, u"the store did not open"_s);
+    SessionStore &store = *context.store();
     const auto list = store.listSessions();
     if (!list || list->sessions.isEmpty())
         return result(0, u"ms"_s, 150, false, u"the generated store has no session"_s);
     const QUuid id = list->sessions.first().id;
 
-    ChatClient client;
-    Engine engine(ModelRegistry::load(QProcessEnvironment(), nullptr), &client, nullptr);
-    engine.setStore(&store, u"bench"_s);
-    MainWindow window(&engine);
+    MainWindow window(&context);
     window.resize(1280, 800);
     window.show();
     spin([] { return false; }, 300);

@@ -3,7 +3,7 @@
 // model slots served by the in-process fake LLM server, and an event-stream reader.
 #pragma once
 
-#include "config/settings.h"
+#include "context/appcontext.h"
 #include "engine/engine.h"
 #include "fakellmserver.h"
 #include "httptestclient.h"
@@ -45,22 +45,23 @@ public:
         environment.insert(
             u"MIDDLE_ENDPOINT"_s,
             u"http://someone:%1@127.0.0.1:%2/v1"_s.arg(urlPassword).arg(fake.port()));
-        settings = std::make_unique<Settings>(dir.filePath(u"crosstalk.conf"_s));
-        client = std::make_unique<ChatClient>();
+        AppOptions options(u"test"_s);
+        options.dataFolder = dir.path();
+        options.secrets = AppOptions::Secrets::None;
+        options.environment = environment;
+        context = std::make_unique<AppContext>(options);
         CallTiming timing;
         timing.inactivityTimeout = std::chrono::seconds(10);
         timing.retry.maxRetries = 0;
-        client->setTiming(timing);
-        engine = std::make_unique<Engine>(ModelRegistry::load(environment, settings.get()),
-                                          client.get(), nullptr);
-        store = std::make_unique<SessionStore>();
-        if (!store->open(dir.filePath(u"store.sqlite"_s))) {
+        context->chatClient()->setTiming(timing);
+        if (!context->openStore()) {
             qWarning("RestTestServer: the store did not open");
             return false;
         }
-        engine->setStore(store.get(), u"test"_s);
-        library = std::make_unique<PersonaLibrary>(dir.filePath(u"personas"_s));
-        server = std::make_unique<RestServer>(engine.get(), library.get());
+        engine = context->engine();
+        store = context->store();
+        library = context->personaLibrary();
+        server = std::make_unique<RestServer>(engine, library);
         server->setToken(QString::fromLatin1(token));
         server->setRateLimits({0, 0});
         if (const std::optional<Error> error = server->listen()) {
@@ -70,11 +71,7 @@ public:
         return true;
     }
 
-    ~RestTestServer()
-    {
-        server.reset();
-        engine.reset();
-    }
+    ~RestTestServer() { server.reset(); }
 
     QByteArray host() const { return "127.0.0.1:" + QByteArray::number(server->port()); }
 
@@ -111,11 +108,10 @@ public:
 
     QTemporaryDir dir;
     Fake::FakeLlmServer fake;
-    std::unique_ptr<Settings> settings;
-    std::unique_ptr<ChatClient> client;
-    std::unique_ptr<Engine> engine;
-    std::unique_ptr<SessionStore> store;
-    std::unique_ptr<PersonaLibrary> library;
+    std::unique_ptr<AppContext> context;
+    Engine *engine = nullptr;
+    SessionStore *store = nullptr;
+    PersonaLibrary *library = nullptr;
     std::unique_ptr<RestServer> server;
 };
 

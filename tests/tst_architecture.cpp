@@ -48,6 +48,7 @@ public:
             const QString path = file.fileName().mid(checkout.size() + 1);
             m_files.insert(path);
             const QStringList lines = QString::fromUtf8(file.readAll()).split(u'\n');
+            m_lines.insert(path, lines);
             for (int i = 0; i < lines.size(); ++i)
                 if (const QRegularExpressionMatch match = include.match(lines.at(i));
                     match.hasMatch())
@@ -57,6 +58,9 @@ public:
     }
 
     bool contains(const QString &path) const { return m_files.contains(path); }
+
+    // Every file with its lines, by path relative to the checkout.
+    const QHash<QString, QStringList> &lines() const { return m_lines; }
 
     // The includes of the files under `folder` (e.g. src/ui/).
     QList<Include> includesUnder(const QString &folder) const
@@ -82,6 +86,7 @@ public:
 
 private:
     QSet<QString> m_files;
+    QHash<QString, QStringList> m_lines;
     QList<Include> m_includes;
 };
 
@@ -179,6 +184,31 @@ private slots:
         }
         QVERIFY2(offending.isEmpty(),
                  qPrintable(u"src/ui includes headers of src/server:\n"_s + offending.join(u'\n')));
+    }
+
+    // One composition root: the application context builds the Engine (and what it runs on)
+    // for the window, every command and the servers; nothing else in src/ wires one up.
+    void onlyTheApplicationContextConstructsAnEngine()
+    {
+        static const QRegularExpression construction(
+            uR"((make_unique<\s*(Crosstalk::)?Engine\s*>|\bnew\s+(Crosstalk::)?Engine\b\s*[({]|^\s*(Crosstalk::)?Engine\s+\w+\s*[({]))"_s);
+        const QString home = u"src/core/context/appcontext.cpp"_s;
+        QStringList offending;
+        bool foundHome = false;
+        const QHash<QString, QStringList> &files = m_tree.lines();
+        for (auto it = files.cbegin(); it != files.cend(); ++it)
+            for (qsizetype i = 0; i < it->size(); ++i)
+                if (construction.match(it->at(i)).hasMatch()) {
+                    if (it.key() == home)
+                        foundHome = true;
+                    else
+                        offending << u"  %1:%2: %3"_s.arg(it.key()).arg(i + 1).arg(
+                            it->at(i).trimmed());
+                }
+        QVERIFY2(foundHome, qPrintable(u"no Engine is constructed in "_s + home));
+        QVERIFY2(offending.isEmpty(),
+                 qPrintable(u"an Engine is constructed outside the application context:\n"_s +
+                            offending.join(u'\n')));
     }
 };
 

@@ -26,15 +26,13 @@ class TestFirstRun : public QObject
     {
         QFile::remove(Settings().filePath());
         auto fixture = std::make_unique<WindowFixture>();
-        fixture->client->setDemoTokensPerSecond(2000);
-        fixture->engine = std::make_unique<Engine>(ModelRegistry::load({}, nullptr),
-                                                   fixture->client.get(), fixture->secrets.get());
-        QVERIFY(fixture->store->open(
-            m_dir.filePath(QString::fromLatin1(QTest::currentTestFunction()) + u".db"_s)));
-        fixture->engine->setStore(fixture->store.get(), u"window"_s);
-        fixture->window = std::make_unique<MainWindow>(fixture->engine.get());
+        fixture->createContext(
+            m_dir.filePath(QString::fromLatin1(QTest::currentTestFunction()) + u".db"_s));
+        fixture->context->chatClient()->setDemoTokensPerSecond(2000);
+        QVERIFY(fixture->context->openStore());
+        fixture->window = std::make_unique<MainWindow>(fixture->context.get());
         fixture->window->setLocalApi(new LocalApi(
-            fixture->engine.get(), fixture->window->personaLibrary(), fixture->window.get()));
+            fixture->engine, fixture->context->personaLibrary(), fixture->window.get()));
         fixture->window->setLocalServerCandidates(candidates);
         fixture->window->show();
         QVERIFY(QTest::qWaitForWindowExposed(fixture->window.get()));

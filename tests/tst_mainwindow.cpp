@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config/appidentity.h"
-#include "engine/engine.h"
-#include "llm/chatclient.h"
+#include "context/appcontext.h"
 #include "mainwindow.h"
 
 #include <QDockWidget>
@@ -18,8 +17,7 @@ class TestMainWindow : public QObject
 {
     Q_OBJECT
 
-    ChatClient m_client;
-    Engine m_engine{ModelRegistry::load({}, nullptr), &m_client, nullptr};
+    std::unique_ptr<AppContext> m_context;
 
 private slots:
     void initTestCase()
@@ -27,11 +25,15 @@ private slots:
         QStandardPaths::setTestModeEnabled(true);
         AppIdentity::apply();
         QFile::remove(AppIdentity::settingsFilePath());
+        AppOptions options(u"window"_s);
+        options.secrets = AppOptions::Secrets::None;
+        options.environment = QProcessEnvironment();
+        m_context = std::make_unique<AppContext>(options);
     }
 
     void hasTheThreeAreas()
     {
-        MainWindow window(&m_engine);
+        MainWindow window(m_context.get());
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QCOMPARE(window.centralWidget()->accessibleName(), u"Transcript"_s);
@@ -48,7 +50,7 @@ private slots:
 
     void menusHaveTheirActions()
     {
-        MainWindow window(&m_engine);
+        MainWindow window(m_context.get());
         QStringList titles;
         for (QAction *menu : window.menuBar()->actions())
             titles << menu->text();
@@ -87,7 +89,7 @@ private slots:
 
     void panelToggleHidesAndShows()
     {
-        MainWindow window(&m_engine);
+        MainWindow window(m_context.get());
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         auto *sessions = window.findChild<QDockWidget *>(u"sessionsDock"_s);
@@ -100,7 +102,7 @@ private slots:
     void layoutIsRestoredAtTheNextStart()
     {
         {
-            MainWindow window(&m_engine);
+            MainWindow window(m_context.get());
             window.show();
             QVERIFY(QTest::qWaitForWindowExposed(&window));
             window.findChild<QDockWidget *>(u"personasDock"_s)->close();
@@ -108,7 +110,7 @@ private slots:
         }
         QVERIFY(QSettings(AppIdentity::settingsFilePath(), QSettings::IniFormat)
                     .contains(u"MainWindow/state"_s));
-        MainWindow reopened(&m_engine);
+        MainWindow reopened(m_context.get());
         reopened.show();
         QVERIFY(QTest::qWaitForWindowExposed(&reopened));
         QVERIFY(!reopened.findChild<QDockWidget *>(u"personasDock"_s)->isVisible());

@@ -2,7 +2,7 @@
 // The MCP server's JSON-RPC layer and tools, in process: an McpServer on the engine, with the
 // model slots served by the in-process fake LLM server, and a channel that records what the
 // server sends.
-#include "config/settings.h"
+#include "context/appcontext.h"
 #include "engine/engine.h"
 #include "fakellmserver.h"
 #include "httptestclient.h"
@@ -68,11 +68,10 @@ class TestMcpServer : public QObject
 private:
     FakeLlmServer m_fake;
     QTemporaryDir m_dir;
-    std::unique_ptr<Settings> m_settings;
-    std::unique_ptr<ChatClient> m_client;
-    std::unique_ptr<Engine> m_engine;
-    std::unique_ptr<SessionStore> m_store;
-    std::unique_ptr<PersonaLibrary> m_library;
+    std::unique_ptr<AppContext> m_context;
+    Engine *m_engine = nullptr;
+    SessionStore *m_store = nullptr;
+    PersonaLibrary *m_library = nullptr;
     std::unique_ptr<McpServer> m_server;
     std::unique_ptr<RestServer> m_rest;
 
@@ -133,17 +132,19 @@ private slots:
         environment.insert(u"MIDDLE_ENDPOINT"_s, u"http://someone:%1@127.0.0.1:%2/v1"_s
                                                      .arg(QLatin1StringView(kUrlPassword))
                                                      .arg(m_fake.port()));
-        m_settings = std::make_unique<Settings>(m_dir.filePath(u"crosstalk.conf"_s));
-        m_client = std::make_unique<ChatClient>();
+        AppOptions options(u"test"_s);
+        options.dataFolder = m_dir.path();
+        options.secrets = AppOptions::Secrets::None;
+        options.environment = environment;
+        m_context = std::make_unique<AppContext>(options);
         CallTiming timing;
         timing.inactivityTimeout = std::chrono::seconds(5);
         timing.retry.maxRetries = 0;
-        m_client->setTiming(timing);
-        m_engine = std::make_unique<Engine>(ModelRegistry::load(environment, m_settings.get()),
-                                            m_client.get(), nullptr);
-        m_store = std::make_unique<SessionStore>();
-        QVERIFY(m_store->open(m_dir.filePath(u"store.sqlite"_s)));
-        m_engine->setStore(m_store.get(), u"test"_s);
+        m_context->chatClient()->setTiming(timing);
+        QVERIFY(m_context->openStore());
+        m_engine = m_context->engine();
+        m_store = m_context->store();
+        m_library = m_context->personaLibrary();
         const QString library = m_dir.filePath(u"personas"_s);
         QVERIFY(QDir().mkpath(library));
         QFile alice(library + u"/alice.md"_s);
@@ -153,9 +154,8 @@ private slots:
         QFile secret(m_dir.filePath(u"secret.txt"_s));
         QVERIFY(secret.open(QIODevice::WriteOnly));
         secret.write("outside the library");
-        m_library = std::make_unique<PersonaLibrary>(library);
-        m_server = std::make_unique<McpServer>(m_engine.get(), m_library.get());
-        m_rest = std::make_unique<RestServer>(m_engine.get(), m_library.get());
+        m_server = std::make_unique<McpServer>(m_engine, m_library);
+        m_rest = std::make_unique<RestServer>(m_engine, m_library);
         m_rest->setToken(QString::fromLatin1(kToken));
         QVERIFY(!m_rest->listen());
     }
@@ -164,7 +164,7 @@ private slots:
     {
         m_rest.reset();
         m_server.reset();
-        m_engine.reset();
+        m_context.reset();
     }
 
     void malformedJson()
@@ -435,7 +435,7 @@ private slots:
         const qsizetype before = m_fake.requests().size();
         m_server->receive(call(12, u"crosstalk_run"_s, {{u"session_id"_s, id}}), &channel);
         QTRY_VERIFY(m_fake.requests().size() > before);
-        StoreLock lock(m_dir.filePath(u"store.sqlite"_s));
+        StoreLock lock(m_context->storePath());
         QVERIFY(lock.take());
         QTRY_COMPARE_WITH_TIMEOUT(channel.replies.size(), 1, 20000);
         const QJsonObject result = channel.replies.first()[u"result"_s].toObject();

@@ -221,7 +221,7 @@ private slots:
         run.write(m_rest.request("POST", "/v1/crosstalk/" + id + "/run"));
         QTRY_VERIFY(m_rest.fake.requests().size() > before);
 
-        StoreLock lock(m_rest.dir.filePath(u"store.sqlite"_s));
+        StoreLock lock(m_rest.context->storePath());
         QVERIFY(lock.take());
         const HttpReply paused = run.read(30000);
         QCOMPARE(paused.status, 200);

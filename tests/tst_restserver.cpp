@@ -2,7 +2,7 @@
 // The REST API over real HTTP on a loopback port: an in-process RestServer on the engine,
 // with the model slots served by the in-process fake LLM server.
 #include "apitoken.h"
-#include "config/settings.h"
+#include "context/appcontext.h"
 #include "engine/engine.h"
 #include "fakellmserver.h"
 #include "httptestclient.h"
@@ -46,11 +46,10 @@ class TestRestServer : public QObject
 private:
     FakeLlmServer m_fake;
     QTemporaryDir m_dir;
-    std::unique_ptr<Settings> m_settings;
-    std::unique_ptr<ChatClient> m_client;
-    std::unique_ptr<Engine> m_engine;
-    std::unique_ptr<SessionStore> m_store;
-    std::unique_ptr<PersonaLibrary> m_library;
+    std::unique_ptr<AppContext> m_context;
+    Engine *m_engine = nullptr;
+    SessionStore *m_store = nullptr;
+    PersonaLibrary *m_library = nullptr;
     std::unique_ptr<RestServer> m_server;
 
     // Writes `bytes` and returns once the server has read them, so that what the test writes
@@ -112,17 +111,19 @@ private slots:
         QProcessEnvironment environment;
         environment.insert(u"OPENAI_BASE_URL"_s, m_fake.baseUrl().toString() + u"/v1"_s);
         environment.insert(u"OPENAI_API_KEY"_s, u"sk-test-rest"_s);
-        m_settings = std::make_unique<Settings>(m_dir.filePath(u"crosstalk.conf"_s));
-        m_client = std::make_unique<ChatClient>();
+        AppOptions options(u"test"_s);
+        options.dataFolder = m_dir.path();
+        options.secrets = AppOptions::Secrets::None;
+        options.environment = environment;
+        m_context = std::make_unique<AppContext>(options);
         CallTiming timing;
         timing.inactivityTimeout = std::chrono::seconds(5);
         timing.retry.maxRetries = 0;
-        m_client->setTiming(timing);
-        m_engine = std::make_unique<Engine>(ModelRegistry::load(environment, m_settings.get()),
-                                            m_client.get(), nullptr);
-        m_store = std::make_unique<SessionStore>();
-        QVERIFY(m_store->open(m_dir.filePath(u"store.sqlite"_s)));
-        m_engine->setStore(m_store.get(), u"test"_s);
+        m_context->chatClient()->setTiming(timing);
+        QVERIFY(m_context->openStore());
+        m_engine = m_context->engine();
+        m_store = m_context->store();
+        m_library = m_context->personaLibrary();
 
         const QString library = m_dir.filePath(u"personas"_s);
         QVERIFY(QDir().mkpath(library + u"/examples/prompts"_s));
@@ -138,9 +139,8 @@ private slots:
         secret.write("You are a secret that must stay outside.");
         secret.close();
         QVERIFY(QFile::link(secret.fileName(), library + u"/leak.txt"_s));
-        m_library = std::make_unique<PersonaLibrary>(library);
 
-        m_server = std::make_unique<RestServer>(m_engine.get(), m_library.get());
+        m_server = std::make_unique<RestServer>(m_engine, m_library);
         m_server->setToken(QString::fromLatin1(kToken));
         QVERIFY(!m_server->listen());
         QVERIFY(m_server->port() > 0);
@@ -149,7 +149,7 @@ private slots:
     void cleanupTestCase()
     {
         m_server.reset();
-        m_engine.reset();
+        m_context.reset();
     }
 
     void init()

@@ -107,10 +107,11 @@ private slots:
         QVERIFY(!stored.contains("sk-test-secret-1234"));
         QString secret;
         bool answered = false;
-        m_fixture->secrets->read(u"fake"_s, this, [&](std::optional<QString> value, QString) {
-            secret = value.value_or(QString());
-            answered = true;
-        });
+        m_fixture->context->secrets()->read(u"fake"_s, this,
+                                            [&](std::optional<QString> value, QString) {
+                                                secret = value.value_or(QString());
+                                                answered = true;
+                                            });
         QTRY_VERIFY(answered);
         QCOMPARE(secret, u"sk-test-secret-1234"_s);
 
@@ -131,10 +132,11 @@ private slots:
         QVERIFY(!m_fixture->engine->registry().model(u"fake"_s));
         QVERIFY(!row(dialog, u"fake"_s));
         answered = false;
-        m_fixture->secrets->read(u"fake"_s, this, [&](std::optional<QString> value, QString) {
-            secret = value.value_or(u"gone"_s);
-            answered = true;
-        });
+        m_fixture->context->secrets()->read(u"fake"_s, this,
+                                            [&](std::optional<QString> value, QString) {
+                                                secret = value.value_or(u"gone"_s);
+                                                answered = true;
+                                            });
         QTRY_VERIFY(answered);
         QVERIFY(secret.isEmpty() || secret == u"gone"_s);
     }

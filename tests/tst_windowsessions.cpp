@@ -128,7 +128,7 @@ private slots:
         QCOMPARE(transcript->sessionId(), id);
         QCOMPARE(transcript->rowCount(), 0);
 
-        QSignalSpy deltas(f.engine.get(), &Engine::event);
+        QSignalSpy deltas(f.engine, &Engine::event);
         QList<std::pair<int, qint64>> contentChanges; // row, ms
         QElapsedTimer clock;
         clock.start();

@@ -6,6 +6,7 @@
 // initTestCase, init and cleanup slots.
 #include "config/appidentity.h"
 #include "config/settings.h"
+#include "context/appcontext.h"
 #include "engine/engine.h"
 #include "fakellmserver.h"
 #include "llm/chatclient.h"
@@ -30,10 +31,10 @@ class WindowFixture
 public:
     QTemporaryDir dir;
     Crosstalk::Fake::FakeLlmServer server;
-    std::unique_ptr<Crosstalk::Settings> settings;
-    std::unique_ptr<Crosstalk::ChatClient> client;
-    std::unique_ptr<Crosstalk::Engine> engine;
-    std::unique_ptr<Crosstalk::SessionStore> store;
+    std::unique_ptr<Crosstalk::AppContext> context;
+    Crosstalk::Engine *engine = nullptr;
+    Crosstalk::SessionStore *store = nullptr;
+    Crosstalk::ChatClient *client = nullptr;
     std::unique_ptr<Crosstalk::MainWindow> window;
 
     void setUpCase()
@@ -52,23 +53,30 @@ public:
         using namespace Qt::StringLiterals;
         server.clearFaultRules();
         server.clearRequests();
-        settings = std::make_unique<Crosstalk::Settings>(dir.filePath(u"crosstalk.conf"_s));
-        for (int i = 0; i < 3; ++i)
-            settings->setModelAttributes(
-                u"m%1"_s.arg(i), {{u"base_url"_s, QString(server.baseUrl().toString() + u"/v1"_s)},
-                                  {u"model_id"_s, u"model-%1"_s.arg(i)},
-                                  {u"max_output_tokens"_s, 200}});
-        client = std::make_unique<Crosstalk::ChatClient>();
+        {
+            Crosstalk::Settings settings(dir.filePath(u"crosstalk.conf"_s));
+            for (int i = 0; i < 3; ++i)
+                settings.setModelAttributes(
+                    u"m%1"_s.arg(i),
+                    {{u"base_url"_s, QString(server.baseUrl().toString() + u"/v1"_s)},
+                     {u"model_id"_s, u"model-%1"_s.arg(i)},
+                     {u"max_output_tokens"_s, 200}});
+        }
+        Crosstalk::AppOptions options(u"window"_s);
+        options.dataFolder = dir.path();
+        options.storePath =
+            dir.filePath(u"%1.sqlite"_s.arg(QString::fromLatin1(QTest::currentTestFunction())));
+        options.secrets = Crosstalk::AppOptions::Secrets::None;
+        options.environment = QProcessEnvironment();
+        context = std::make_unique<Crosstalk::AppContext>(options);
+        client = context->chatClient();
         Crosstalk::CallTiming timing;
         timing.inactivityTimeout = std::chrono::seconds(5);
         timing.retry.maxRetries = 0;
         client->setTiming(timing);
-        engine = std::make_unique<Crosstalk::Engine>(
-            Crosstalk::ModelRegistry::load({}, settings.get()), client.get(), nullptr);
-        store = std::make_unique<Crosstalk::SessionStore>();
-        QVERIFY(store->open(
-            dir.filePath(u"%1.sqlite"_s.arg(QString::fromLatin1(QTest::currentTestFunction())))));
-        engine->setStore(store.get(), u"window"_s);
+        QVERIFY(context->openStore());
+        engine = context->engine();
+        store = context->store();
     }
 
     void tearDown()
@@ -76,8 +84,7 @@ public:
         m_listTester.reset();
         m_transcriptTester.reset();
         window.reset();
-        engine.reset();
-        store.reset();
+        context.reset();
     }
 
     void tearDownCase() { QFile::remove(Crosstalk::AppIdentity::settingsFilePath()); }
@@ -85,7 +92,7 @@ public:
     // Shows the window with model testers watching both its models.
     void openWindow()
     {
-        window = std::make_unique<Crosstalk::MainWindow>(engine.get());
+        window = std::make_unique<Crosstalk::MainWindow>(context.get());
         m_listTester = std::make_unique<QAbstractItemModelTester>(
             window->sessionListModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         m_transcriptTester = std::make_unique<QAbstractItemModelTester>(

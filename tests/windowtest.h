@@ -6,12 +6,12 @@
 #include "config/appidentity.h"
 #include "config/secretstore.h"
 #include "config/settings.h"
+#include "context/appcontext.h"
 #include "engine/engine.h"
 #include "fakellmserver.h"
 #include "llm/chatclient.h"
 #include "localapi.h"
 #include "mainwindow.h"
-#include "storage/sessionstore.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -34,15 +34,33 @@ inline void sandboxLocations(const QTemporaryDir &dir)
     AppIdentity::apply();
 }
 
-// The window over an Engine with a store, models m0 and m1 on the fake server (settings file in
-// the sandbox), secrets in memory and, as the app gives it, a local REST API.
+// The window over an application context with a store, models m0 and m1 on the fake server
+// (settings file in the sandbox), secrets in memory and, as the app gives it, a local REST API.
 struct WindowFixture
 {
-    std::unique_ptr<MemorySecretStore> secrets = std::make_unique<MemorySecretStore>();
-    std::unique_ptr<ChatClient> client = std::make_unique<ChatClient>();
-    std::unique_ptr<Engine> engine;
-    std::unique_ptr<SessionStore> store = std::make_unique<SessionStore>();
+    std::unique_ptr<AppContext> context;
+    Engine *engine = nullptr;
     std::unique_ptr<MainWindow> window;
+
+    // The context over the sandbox's settings, secrets in memory and the store at `storePath`.
+    void createContext(const QString &storePath)
+    {
+        AppOptions options(QStringLiteral("window"));
+        options.secrets = AppOptions::Secrets::Memory;
+        options.environment = QProcessEnvironment();
+        options.storePath = storePath;
+        context = std::make_unique<AppContext>(options);
+        engine = context->engine();
+    }
+
+    // The window as the app shows it, with its local API.
+    bool showWindow()
+    {
+        window = std::make_unique<MainWindow>(context.get());
+        window->setLocalApi(new LocalApi(engine, context->personaLibrary(), window.get()));
+        window->show();
+        return QTest::qWaitForWindowExposed(window.get());
+    }
 
     bool open(const Fake::FakeLlmServer &server, const QString &storePath)
     {
@@ -54,27 +72,15 @@ struct WindowFixture
                  {QStringLiteral("model_id"), QStringLiteral("model-%1").arg(i)},
                  {QStringLiteral("max_output_tokens"), 200}});
         settings.sync();
+        createContext(storePath);
         CallTiming timing;
         timing.inactivityTimeout = std::chrono::seconds(10);
         timing.retry.maxRetries = 0;
-        client->setTiming(timing);
-        engine = std::make_unique<Engine>(ModelRegistry::load({}, &settings), client.get(),
-                                          secrets.get());
-        if (!store->open(storePath))
-            return false;
-        engine->setStore(store.get(), QStringLiteral("window"));
-        window = std::make_unique<MainWindow>(engine.get());
-        window->setLocalApi(new LocalApi(engine.get(), window->personaLibrary(), window.get()));
-        window->show();
-        return QTest::qWaitForWindowExposed(window.get());
+        context->chatClient()->setTiming(timing);
+        return context->openStore() && showWindow();
     }
 
-    ~WindowFixture()
-    {
-        window.reset();
-        store.reset();
-        engine.reset();
-    }
+    ~WindowFixture() { window.reset(); }
 };
 
 } // namespace Crosstalk::Test

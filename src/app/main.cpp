@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cli/commandline.h"
 #include "config/appidentity.h"
-#include "config/secretstore.h"
-#include "config/settings.h"
+#include "context/appcontext.h"
 #include "demosession.h"
 #include "engine/engine.h"
 #include "llm/chatclient.h"
@@ -11,7 +10,6 @@
 #include "newsessiondialog.h"
 #include "personaeditor.h"
 #include "personapanel.h"
-#include "storage/sessionstore.h"
 #include "transcriptmodel.h"
 
 #include <QApplication>
@@ -230,23 +228,17 @@ int runWindow(int argc, char **argv)
             qputenv(variable, sandbox.filePath(QString::fromLatin1(variable)).toLocal8Bit());
     }
 
-    const QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    Crosstalk::Settings settings;
-    const Crosstalk::ModelRegistry registry =
-        Crosstalk::ModelRegistry::load(environment, &settings);
-    for (const QString &problem : registry.problems())
-        QTextStream(stderr) << "crosstalk: warning: " << problem << '\n';
-    auto *chatClient = new Crosstalk::ChatClient(&app);
-    chatClient->setNetworkPolicy(registry.network());
+    Crosstalk::AppOptions options(u"window"_s);
+    options.warn = [](const QString &message) {
+        QTextStream(stderr) << "crosstalk: " << message << '\n';
+    };
+    Crosstalk::AppContext context(options);
     if (demo)
-        chatClient->setDemoTokensPerSecond(400); // fast, yet with timings worth reading
-    auto *secrets = new Crosstalk::KeychainSecretStore(&app);
-    Crosstalk::Engine engine(registry, chatClient, secrets);
-    Crosstalk::SessionStore store;
+        context.chatClient()->setDemoTokensPerSecond(400); // fast, yet with timings worth reading
     // Updating an older store rebuilds its search index once, which takes a while for a large
     // one: say so instead of showing nothing until it is done.
     std::unique_ptr<QProgressDialog> updating;
-    if (Crosstalk::SessionStore::needsUpdate() && !parser.isSet(screenshot)) {
+    if (context.storeNeedsUpdate() && !parser.isSet(screenshot)) {
         updating = std::make_unique<QProgressDialog>(
             QCoreApplication::translate("main",
                                         "Updating your sessions for this version of Crosstalk. "
@@ -260,20 +252,12 @@ int runWindow(int argc, char **argv)
         while (shown.elapsed() < 100)
             QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
     }
-    const auto opened = store.open();
+    context.openStore();
     updating.reset();
-    if (!opened) {
-        QTextStream(stderr) << "crosstalk: warning: sessions will not be kept: "
-                            << opened.error().message << '\n';
-    } else {
-        // Sessions left running by a process that died become interrupted (and resumable).
-        if (auto recovered = store.recoverAfterCrash(); !recovered)
-            QTextStream(stderr) << "crosstalk: warning: " << recovered.error().message << '\n';
-        engine.setStore(&store, u"window"_s);
-    }
+    Crosstalk::Engine &engine = *context.engine();
 
-    Crosstalk::MainWindow window(&engine);
-    window.setLocalApi(new Crosstalk::LocalApi(&engine, window.personaLibrary(), &window));
+    Crosstalk::MainWindow window(&context);
+    window.setLocalApi(new Crosstalk::LocalApi(&engine, context.personaLibrary(), &window));
     FirstPaintReporter firstPaint;
     if (parser.isSet(reportFirstPaint))
         window.installEventFilter(&firstPaint);

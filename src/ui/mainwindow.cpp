@@ -7,6 +7,7 @@
 
 #include "config/appidentity.h"
 #include "config/settings.h"
+#include "context/appcontext.h"
 #include "demosession.h"
 #include "engine/engine.h"
 #include "engine/localapicontrol.h"
@@ -92,17 +93,17 @@ QString firstParagraph(const QString &text)
 
 } // namespace
 
-MainWindow::MainWindow(Engine *engine, QWidget *parent)
+MainWindow::MainWindow(AppContext *context, QWidget *parent)
     : QMainWindow(parent)
-    , m_engine(engine)
+    , m_engine(context->engine())
+    , m_library(context->personaLibrary())
 {
     setWindowTitle(AppIdentity::displayName());
     setObjectName(u"MainWindow"_s);
-    m_sessions = new SessionListModel(engine, this);
-    m_transcript = new TranscriptModel(engine, this);
+    m_sessions = new SessionListModel(m_engine, this);
+    m_transcript = new TranscriptModel(m_engine, this);
     // A new user starts with the bundled personas as examples to edit and use.
-    m_library = new PersonaLibrary(PersonaLibrary::defaultFolder(), this);
-    m_library->installBundledIfEmpty();
+    context->installBundledPersonas();
     createActions();
     createPanels();
     createMenus();
@@ -110,13 +111,13 @@ MainWindow::MainWindow(Engine *engine, QWidget *parent)
     resize(1200, 760);
     restoreLayout();
 
-    connect(engine, &Engine::event, this, &MainWindow::onEngineEvent);
-    connect(engine, &Engine::storageFailed, this, [this](const QUuid &id) {
+    connect(m_engine, &Engine::event, this, &MainWindow::onEngineEvent);
+    connect(m_engine, &Engine::storageFailed, this, [this](const QUuid &id) {
         if (id == m_currentId)
             updateSessionState();
     });
     connect(m_transcript, &TranscriptModel::sessionChanged, this, &MainWindow::updateSessionState);
-    if (SessionStore *store = engine->store()) {
+    if (SessionStore *store = m_engine->store()) {
         m_watcher = new StoreWatcher(this);
         if (m_watcher->start(store->path()))
             connect(m_watcher, &StoreWatcher::changed, this, &MainWindow::onStoreChanged);

@@ -28,6 +28,7 @@ class Engine;
 class RunActions;
 class LocalApiControl;
 class NewSessionDialog;
+class AppContext;
 class PersonaLibrary;
 class PersonaPanel;
 class SessionListModel;
@@ -48,7 +49,8 @@ class MainWindow : public QMainWindow
     Q_OBJECT
 
 public:
-    explicit MainWindow(Engine *engine, QWidget *parent = nullptr);
+    // The window over the context's engine and persona library.
+    explicit MainWindow(AppContext *context, QWidget *parent = nullptr);
     ~MainWindow() override;
 
     // Shows a session as if it had been chosen in the list.
