@@ -47,7 +47,6 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRegularExpression>
-#include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QToolBar>
@@ -566,16 +565,16 @@ void MainWindow::showAbout()
 
 void MainWindow::restoreLayout()
 {
-    QSettings settings(AppIdentity::settingsFilePath(), QSettings::IniFormat);
-    restoreGeometry(settings.value(u"MainWindow/geometry"_s).toByteArray());
-    restoreState(settings.value(u"MainWindow/state"_s).toByteArray());
+    const Settings settings;
+    restoreGeometry(settings.windowGeometry());
+    restoreState(settings.windowState());
 }
 
 void MainWindow::saveLayout() const
 {
-    QSettings settings(AppIdentity::settingsFilePath(), QSettings::IniFormat);
-    settings.setValue(u"MainWindow/geometry"_s, saveGeometry());
-    settings.setValue(u"MainWindow/state"_s, saveState());
+    Settings settings;
+    settings.setWindowGeometry(saveGeometry());
+    settings.setWindowState(saveState());
 }
 
 void MainWindow::exportSession(ExportFormat format)
