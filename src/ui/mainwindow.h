@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "common/error.h"
 #include "engine/engineevent.h"
-#include "export/exporter.h"
 #include "localserverprobe.h"
 
 #include <QHash>
@@ -11,32 +9,29 @@
 #include <QTimer>
 #include <QUuid>
 
-#include <optional>
-
 class QAction;
-class QComboBox;
 class QDockWidget;
-class QLabel;
-class QLineEdit;
-class QListView;
-class QPlainTextEdit;
-class QProgressBar;
 
 namespace Crosstalk {
 
 class Engine;
-class RunActions;
+class FileActions;
+class InspectorPanel;
 class LocalApiControl;
 class NewSessionDialog;
 class AppContext;
 class PersonaLibrary;
 class PersonaPanel;
+class RunActions;
+class SessionActions;
 class SessionListModel;
+class SessionStatusBar;
+class SessionsPanel;
 class SettingsDialog;
-class WelcomeDialog;
 class StoreWatcher;
+class TranscriptArea;
 class TranscriptModel;
-class TranscriptView;
+class WelcomeDialog;
 
 // The main window: the session list on the left, the transcript in the centre and the
 // persona editors and the message inspector on the right. Panels are dock widgets so people
@@ -44,6 +39,11 @@ class TranscriptView;
 //
 // It drives the process's one Engine, whose store (if it has one) backs the session list;
 // sessions another process runs are shown live from the store, read-only.
+//
+// The window composes its parts and keeps the state they share: which session is open, who
+// runs it, why it last changed status. The panels are SessionsPanel, TranscriptArea,
+// PersonaPanel and InspectorPanel; the commands are SessionActions, RunActions and FileActions;
+// the figures of the open session are SessionStatusBar's.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -90,88 +90,57 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
-    void createPanels();
     void createActions();
+    void createPanels();
     void createMenus();
-    void createStatusBar();
+    void addPanel(QDockWidget *dock, QWidget *panel, Qt::DockWidgetArea area,
+                  Qt::DockWidgetAreas allowedAreas);
     void restoreLayout();
     void saveLayout() const;
     void showAbout();
 
-    void applySessionFilter();
-    void onSessionSelected();
-    void showSessionContextMenu(const QPoint &position);
-    void deleteSession(const QUuid &id);
-    void renameSession();
-    void duplicateSession();
-    void forkSession();
+    void showCreated(const QUuid &id);
+    void showSessionContextMenu(const QPoint &globalPosition);
     void showTranscriptContextMenu(const QPoint &position);
     void onEngineEvent(const EngineEvent &event);
     void onStoreChanged();
+    void forgetStatusReason(const QUuid &id);
     void updateSessionState();
-    void retryStorage();
-    void setStatusText(QLabel *label, const QString &text);
     void updateInspector();
+    void retryStorage();
     void showError(const QString &message);
-    // Opens a long message whole, as plain text, beside the window.
-    void showWholeMessage(const QModelIndex &index);
-    void exportSession(ExportFormat format);
-    void importSession();
-    void runControl(std::optional<Error> (Engine::*control)(const QUuid &));
     QList<QUuid> sessionsRunningHere() const;
-    void showAndStart(const QUuid &id);
 
     Engine *m_engine;
     StoreWatcher *m_watcher = nullptr;
     SessionListModel *m_sessions = nullptr;
     TranscriptModel *m_transcript = nullptr;
     PersonaLibrary *m_library = nullptr;
-    PersonaPanel *m_personaPanel = nullptr;
     LocalApiControl *m_localApi = nullptr;
     QList<LocalServerProbe::Candidate> m_localCandidates = LocalServerProbe::defaultCandidates();
 
+    SessionActions *m_sessionActions = nullptr;
+    FileActions *m_fileActions = nullptr;
+    RunActions *m_runActions = nullptr;
+    QAction *m_settingsAction = nullptr;
+    QAction *m_inspectAction = nullptr;
+
+    TranscriptArea *m_transcriptArea = nullptr;
+    SessionsPanel *m_sessionsPanel = nullptr;
+    PersonaPanel *m_personaPanel = nullptr;
+    InspectorPanel *m_inspector = nullptr;
     QDockWidget *m_sessionsDock = nullptr;
     QDockWidget *m_personasDock = nullptr;
     QDockWidget *m_inspectorDock = nullptr;
-    QLineEdit *m_search = nullptr;
-    QComboBox *m_statusFilter = nullptr;
-    QComboBox *m_sort = nullptr;
-    QListView *m_sessionList = nullptr;
-    QLabel *m_banner = nullptr;
-    QLabel *m_note = nullptr;
-    // Shown while the store cannot keep the open session (QUALITY.md R14): why, and Retry.
-    QWidget *m_storageBar = nullptr;
-    QLabel *m_storageText = nullptr;
-    QString m_storageRetryError; // why the last Retry failed, when it did
-    TranscriptView *m_transcriptView = nullptr;
-    QPlainTextEdit *m_inspectorText = nullptr;
-
-    QAction *m_newDemoAction = nullptr;
-    QAction *m_newSessionAction = nullptr;
-    QAction *m_settingsAction = nullptr;
-    QAction *m_startAction = nullptr;
-    QAction *m_pauseAction = nullptr;
-    QAction *m_stopAction = nullptr;
-    QAction *m_deleteAction = nullptr;
-    QAction *m_renameAction = nullptr;
-    QAction *m_duplicateAction = nullptr;
-    QAction *m_forkSessionAction = nullptr;
-    QAction *m_inspectAction = nullptr;
-    RunActions *m_runActions = nullptr;
-    QMenu *m_exportMenu = nullptr;
-
-    QLabel *m_roundLabel = nullptr;
-    QLabel *m_tokensLabel = nullptr;
-    QLabel *m_costLabel = nullptr;
-    QLabel *m_elapsedLabel = nullptr;
-    QProgressBar *m_progress = nullptr;
+    SessionStatusBar *m_statusBar = nullptr;
 
     QUuid m_currentId;
     // Another process's description when it runs the current session.
     QString m_runningElsewhere;
     // Why each session last changed status, when the engine said (a failure, a budget cap).
     QHash<QUuid, QString> m_statusReasons;
-    QTimer m_searchDelay;
+    // Why the last Retry of the storage bar failed, when it did.
+    QString m_storageRetryError;
     QTimer m_elapsedTicker;
 };
 

@@ -19,6 +19,10 @@ const auto kLocalApiEnabled = u"local_api/enabled"_s;
 const auto kLocalApiPort = u"local_api/port"_s;
 const auto kLocalApiMaxRunning = u"local_api/max_running"_s;
 const auto kWelcomeShown = u"window/welcome_shown"_s;
+// Named as the window wrote them before this facade held them, so an arrangement kept then is
+// still restored.
+const auto kWindowGeometry = u"MainWindow/geometry"_s;
+const auto kWindowState = u"MainWindow/state"_s;
 
 // QSettings replaces the file on each write and keeps the permissions of the one it replaces,
 // so an owner-only file stays owner-only. The folder is AppIdentity::protectLocations()'s.
@@ -138,6 +142,26 @@ bool Settings::welcomeShown() const
 void Settings::setWelcomeShown(bool shown)
 {
     m_settings.setValue(kWelcomeShown, shown);
+}
+
+QByteArray Settings::windowGeometry() const
+{
+    return m_settings.value(kWindowGeometry).toByteArray();
+}
+
+void Settings::setWindowGeometry(const QByteArray &geometry)
+{
+    m_settings.setValue(kWindowGeometry, geometry);
+}
+
+QByteArray Settings::windowState() const
+{
+    return m_settings.value(kWindowState).toByteArray();
+}
+
+void Settings::setWindowState(const QByteArray &state)
+{
+    m_settings.setValue(kWindowState, state);
 }
 
 } // namespace Crosstalk

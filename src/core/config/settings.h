@@ -45,6 +45,12 @@ public:
     // Whether the window has shown its first-run welcome (it is shown once).
     bool welcomeShown() const;
     void setWelcomeShown(bool shown);
+    // The main window's geometry and the arrangement of its panels and toolbar, as
+    // QMainWindow::saveGeometry() and saveState() give them; empty before the first close.
+    QByteArray windowGeometry() const;
+    void setWindowGeometry(const QByteArray &geometry);
+    QByteArray windowState() const;
+    void setWindowState(const QByteArray &state);
 
     QString filePath() const { return m_settings.fileName(); }
     void sync() { m_settings.sync(); }

@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "sessionactions.h"
+#include "plaintextbox.h"
+
+#include "config/appidentity.h"
+#include "demosession.h"
+#include "engine/engine.h"
+#include "newsessiondialog.h"
+#include "sessionlistmodel.h"
+#include "transcriptmodel.h"
+
+#include <QAction>
+#include <QInputDialog>
+#include <QMessageBox>
+
+using namespace Qt::StringLiterals;
+
+namespace Crosstalk {
+
+SessionActions::SessionActions(Engine *engine, PersonaLibrary *library, SessionListModel *sessions,
+                               TranscriptModel *transcript, QWidget *window)
+    : QObject(window)
+    , m_engine(engine)
+    , m_library(library)
+    , m_sessions(sessions)
+    , m_transcript(transcript)
+    , m_window(window)
+{
+    m_newDemo = new QAction(QIcon::fromTheme(u"document-new"_s), tr("New &Demo Session"), this);
+    m_newDemo->setToolTip(
+        tr("Start a debate on the built-in offline demo model: no key or server needed"));
+    // Ctrl+N belongs to New Session…, which sets a conversation up.
+    m_newDemo->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_N);
+    connect(m_newDemo, &QAction::triggered, this, [this] { startDemoSession(); });
+
+    m_newSession = new QAction(QIcon::fromTheme(u"document-new"_s), tr("&New Session…"), this);
+    m_newSession->setToolTip(
+        tr("Choose a topic, participants, models and personas, and start a conversation"));
+    m_newSession->setShortcut(QKeySequence::New);
+    connect(m_newSession, &QAction::triggered, this, &SessionActions::openNewSessionDialog);
+
+    m_start = new QAction(QIcon::fromTheme(u"media-playback-start"_s), tr("&Start"), this);
+    m_start->setShortcut(Qt::CTRL | Qt::Key_R);
+    connect(m_start, &QAction::triggered, this, [this] { runControl(&Engine::start); });
+
+    m_pause = new QAction(QIcon::fromTheme(u"media-playback-pause"_s), tr("&Pause"), this);
+    m_pause->setShortcut(Qt::CTRL | Qt::Key_P);
+    m_pause->setToolTip(tr("Let the replies in flight finish and start no new ones"));
+    connect(m_pause, &QAction::triggered, this, [this] { runControl(&Engine::pause); });
+
+    m_stop = new QAction(QIcon::fromTheme(u"media-playback-stop"_s), tr("S&top"), this);
+    m_stop->setShortcut(Qt::CTRL | Qt::Key_Period);
+    m_stop->setToolTip(tr("Abort the replies in flight, keeping what arrived"));
+    connect(m_stop, &QAction::triggered, this, [this] { runControl(&Engine::stop); });
+
+    m_delete = new QAction(QIcon::fromTheme(u"edit-delete"_s), tr("&Delete Session…"), this);
+    m_delete->setShortcut(QKeySequence::Delete);
+    m_delete->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(m_delete, &QAction::triggered, this, &SessionActions::remove);
+
+    m_rename = new QAction(QIcon::fromTheme(u"edit-rename"_s), tr("Re&name Session…"), this);
+    m_rename->setShortcut(Qt::Key_F2);
+    m_rename->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(m_rename, &QAction::triggered, this, &SessionActions::rename);
+
+    m_duplicate = new QAction(QIcon::fromTheme(u"edit-copy"_s), tr("D&uplicate Session"), this);
+    m_duplicate->setShortcut(Qt::CTRL | Qt::Key_D);
+    m_duplicate->setToolTip(tr("A new session with the same setup and no messages"));
+    connect(m_duplicate, &QAction::triggered, this, &SessionActions::duplicate);
+
+    m_fork = new QAction(QIcon::fromTheme(u"split"_s), tr("F&ork Session"), this);
+    m_fork->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_D);
+    m_fork->setToolTip(
+        tr("A new session with the whole transcript so far, paused, to go on differently"));
+    connect(m_fork, &QAction::triggered, this, &SessionActions::fork);
+}
+
+QUuid SessionActions::currentId() const
+{
+    return m_transcript->sessionId();
+}
+
+void SessionActions::update(bool open, const QString &runningElsewhere)
+{
+    m_runningElsewhere = runningElsewhere;
+    const bool readOnly = !runningElsewhere.isEmpty();
+    const Session &session = m_transcript->session();
+    const SessionStatus status = session.status;
+    m_start->setText(status == SessionStatus::Configured ? tr("&Start") : tr("&Resume"));
+    m_start->setEnabled(open && !readOnly &&
+                        (status == SessionStatus::Configured || status == SessionStatus::Paused ||
+                         status == SessionStatus::Interrupted));
+    m_pause->setEnabled(open && !readOnly && status == SessionStatus::Running);
+    m_stop->setEnabled(open && !readOnly &&
+                       (status == SessionStatus::Running || status == SessionStatus::Paused ||
+                        status == SessionStatus::Interrupted));
+    m_delete->setEnabled(open && !readOnly);
+    m_rename->setEnabled(open && !readOnly);
+    m_duplicate->setEnabled(open);
+    m_fork->setEnabled(
+        open && std::any_of(session.messages.cbegin(), session.messages.cend(),
+                            [](const Message &m) { return m.status != MessageStatus::Streaming; }));
+}
+
+QUuid SessionActions::startDemoSession()
+{
+    const Parsed<QUuid> created = m_engine->createSession(demoSessionDraft());
+    if (!created) {
+        Q_EMIT errorOccurred(created.errors.isEmpty() ? tr("The demo session could not be created.")
+                                                      : created.errors.first().toString());
+        return {};
+    }
+    showAndStart(*created.value);
+    return *created.value;
+}
+
+NewSessionDialog *SessionActions::openNewSessionDialog()
+{
+    auto *dialog = new NewSessionDialog(m_engine, m_library, m_window);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowModality(Qt::WindowModal);
+    connect(dialog, &QDialog::accepted, this,
+            [this, dialog] { showAndStart(dialog->createdSession()); });
+    dialog->show();
+    return dialog;
+}
+
+void SessionActions::showAndStart(const QUuid &id)
+{
+    Q_EMIT sessionOpened(id);
+    runControl(&Engine::start);
+}
+
+void SessionActions::runControl(std::optional<Error> (Engine::*control)(const QUuid &))
+{
+    const QUuid id = currentId();
+    if (id.isNull())
+        return;
+    if (const std::optional<Error> error = (m_engine->*control)(id))
+        PlainTextBox::warning(m_window, AppIdentity::displayName(), error->message);
+    // The user knows why they paused or stopped; the banner is for reasons they do not.
+    if (control != &Engine::start)
+        Q_EMIT steered(id);
+    else
+        Q_EMIT changed();
+}
+
+void SessionActions::rename()
+{
+    const Session &session = m_transcript->session();
+    if (session.id.isNull() || !m_rename->isEnabled())
+        return;
+    bool ok = false;
+    const QString title = QInputDialog::getText(m_window, tr("Rename Session"), tr("&Title:"),
+                                                QLineEdit::Normal, session.title, &ok);
+    if (!ok || title.trimmed() == session.title)
+        return;
+    if (const std::optional<Error> error = m_engine->rename(session.id, title))
+        PlainTextBox::warning(m_window, tr("Rename Session"), error->message);
+    else
+        Q_EMIT changed();
+}
+
+void SessionActions::duplicate()
+{
+    if (currentId().isNull())
+        return;
+    Session copy = m_transcript->session();
+    copy.title = tr("%1 (copy)").arg(copy.title);
+    const Parsed<QUuid> created = m_engine->createSession(copy);
+    if (!created) {
+        QStringList problems;
+        for (const FieldError &e : created.errors)
+            problems << e.toString();
+        PlainTextBox::warning(
+            m_window, tr("Duplicate Session"),
+            tr("The session cannot be duplicated:\n%1").arg(problems.join(u'\n')));
+        return;
+    }
+    Q_EMIT sessionOpened(*created.value);
+}
+
+void SessionActions::fork()
+{
+    const Session &session = m_transcript->session();
+    if (session.id.isNull())
+        return;
+    // At the last message that is complete, failed or partial: one still streaming is left out.
+    QUuid at;
+    for (auto it = session.messages.crbegin(); it != session.messages.crend() && at.isNull(); ++it)
+        if (it->status != MessageStatus::Streaming)
+            at = it->id;
+    if (at.isNull())
+        return;
+    QUuid fork;
+    if (const std::optional<Error> error = m_engine->fork(session.id, at, &fork)) {
+        PlainTextBox::warning(m_window, tr("Fork Session"), error->message);
+        return;
+    }
+    Q_EMIT sessionOpened(fork);
+}
+
+void SessionActions::remove()
+{
+    const QUuid id = currentId();
+    if (id.isNull())
+        return;
+    const int row = m_sessions->rowOf(id);
+    const QString title =
+        row >= 0 ? m_sessions->index(row).data(SessionListModel::TitleRole).toString() : QString();
+    if (!m_runningElsewhere.isEmpty()) {
+        PlainTextBox::information(
+            m_window, tr("Delete Session"),
+            tr("This session runs in %1; stop it there first.").arg(m_runningElsewhere));
+        return;
+    }
+    const auto answer = PlainTextBox::question(
+        m_window, tr("Delete Session"),
+        tr("Delete “%1” and its whole transcript? This cannot be undone.").arg(title),
+        QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+    if (answer != QMessageBox::Yes)
+        return;
+    if (const std::optional<Error> error = m_engine->remove(id))
+        Q_EMIT errorOccurred(error->message);
+}
+
+} // namespace Crosstalk
