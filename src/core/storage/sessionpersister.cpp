@@ -139,6 +139,13 @@ void SessionPersister::onEvent(const EngineEvent &event)
     case EngineEventType::SessionDeleted:
         m_leased.remove(event.sessionId);
         m_failed.remove(event.sessionId);
+        // Replies cut off with their session (or never sent, awaiting a key) end no message.
+        m_sessionOfMessage.removeIf([&](const auto &entry) {
+            if (entry.value() != event.sessionId)
+                return false;
+            m_dirtyStreaming.remove(entry.key());
+            return true;
+        });
         if (auto result = m_store->deleteSession(event.sessionId); !result)
             qWarning().noquote() << result.error().message;
         break;
