@@ -6,6 +6,8 @@
 
 #include <QDebug>
 
+#include <algorithm>
+
 namespace Crosstalk {
 
 SessionPersister::SessionPersister(Engine *engine, SessionStore *store, QObject *parent)
@@ -78,6 +80,25 @@ std::optional<Error> SessionPersister::saveHeld(const QUuid &sessionId)
     }
     m_failed.remove(sessionId);
     return std::nullopt;
+}
+
+bool SessionPersister::holdsUnsaved(const QUuid &sessionId) const
+{
+    return m_failed.contains(sessionId) ||
+           std::any_of(m_dirtyStreaming.cbegin(), m_dirtyStreaming.cend(),
+                       [&](const QUuid &messageId) {
+                           return m_sessionOfMessage.value(messageId) == sessionId;
+                       });
+}
+
+qsizetype SessionPersister::sessionsHeld() const
+{
+    QSet<QUuid> held = m_leased;
+    for (const QUuid &id : m_sessionOfMessage)
+        held.insert(id);
+    for (auto it = m_failed.keyBegin(); it != m_failed.keyEnd(); ++it)
+        held.insert(*it);
+    return held.size();
 }
 
 void SessionPersister::saveSession(const QUuid &id)
