@@ -5,6 +5,7 @@
 
 #include <QObject>
 
+#include <chrono>
 #include <memory>
 
 namespace Crosstalk {
@@ -26,6 +27,9 @@ class EngineHost : public QObject
 public:
     explicit EngineHost(const QString &command, QObject *parent = nullptr);
     ~EngineHost() override;
+
+    // How long a long-running command (serve, mcp) keeps a session in memory unused.
+    static constexpr std::chrono::minutes unloadIdleAfter{5};
 
     Engine *engine() const { return m_engine.get(); }
     KeychainSecretStore *secrets() const { return m_secrets; }
