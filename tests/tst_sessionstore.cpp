@@ -3,8 +3,11 @@
 #include "samplesession.h"
 #include "storage/sessionstore.h"
 #include "storage/storewatcher.h"
+#include "storage/walcheckpointer.h"
 
+#include <QEventLoop>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
@@ -13,6 +16,7 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 using namespace Qt::StringLiterals;
 using namespace Crosstalk;
@@ -576,6 +580,60 @@ private Q_SLOTS:
         QVERIFY(QFileInfo(path + u"-wal"_s).size() > 200 * 1000);
         QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(path).size() > before + 200 * 1000, 5000);
         QCOMPARE(store.loadSession(session.id)->messages.size(), 200);
+    }
+
+    // Under steady writes a checkpoint beside them never copies the whole log, so SQLite
+    // never starts it over: past its size the checkpointer empties it (QUALITY.md R15).
+    void logIsEmptiedUnderSteadyWrites()
+    {
+        const QString path = freshPath();
+        const QString connection = u"steady-writer"_s;
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, connection);
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery query(db);
+            for (const QString &statement :
+                 {u"PRAGMA journal_mode = WAL"_s, u"PRAGMA wal_autocheckpoint = 0"_s,
+                  u"CREATE TABLE t (x BLOB)"_s})
+                QVERIFY2(query.exec(statement), qPrintable(statement));
+            WalCheckpointer checkpointer;
+            checkpointer.start(path, std::chrono::milliseconds(20), 64);
+
+            // A write every 2 ms, a page or two each, as a busy server's are.
+            const QString wal = path + u"-wal"_s;
+            qint64 largest = 0;
+            qint64 last = 0;
+            int shrunk = 0;
+            int writes = 0;
+            bool failed = false;
+            QTimer writer;
+            writer.setTimerType(Qt::PreciseTimer);
+            QEventLoop loop;
+            connect(&writer, &QTimer::timeout, &loop, [&] {
+                QSqlQuery insert(db);
+                insert.prepare(u"INSERT INTO t (x) VALUES (?)"_s);
+                insert.addBindValue(QByteArray(3000, 'x'));
+                if (!insert.exec()) {
+                    failed = true;
+                    loop.quit();
+                    return;
+                }
+                const qint64 size = QFileInfo(wal).size();
+                shrunk += size < last;
+                largest = std::max(largest, size);
+                last = size;
+                if (++writes == 1500)
+                    loop.quit();
+            });
+            writer.start(2);
+            loop.exec();
+            checkpointer.stop();
+            QVERIFY(!failed);
+            QVERIFY2(shrunk > 0, "the log was never emptied");
+            QVERIFY2(largest < 4 * 1024 * 1024, qPrintable(QString::number(largest)));
+        }
+        QSqlDatabase::removeDatabase(connection);
     }
 
     void slotPersonas()

@@ -25,6 +25,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkInterface>
+#include <QSet>
 #include <QTcpSocket>
 #include <QTimer>
 
@@ -293,6 +294,11 @@ RestServer::RestServer(Engine *engine, const PersonaLibrary *library, QObject *p
     , m_keepAlive(new QTimer(this))
 {
     connect(engine, &Engine::event, this, &RestServer::onEngineEvent);
+    // A session gone from memory keeps nothing here but what its open streams need.
+    connect(engine, &Engine::sessionUnloaded, this, [this](const QUuid &id) {
+        if (!m_streams.contains(id))
+            m_sequence.remove(id);
+    });
     m_keepAlive->setInterval(std::chrono::seconds(15));
     connect(m_keepAlive, &QTimer::timeout, this, [this] {
         // A copy: a stream cut off while sending leaves m_streams.
@@ -739,7 +745,7 @@ std::optional<QHttpServerResponse> RestServer::events(const Call &call)
                             {u"status"_s, enumToString(session->status)},
                             {u"message_count"_s, qint64(session->messages.size())},
                             {u"streaming"_s, streaming}};
-    stream->responder.writeChunk(sseEvent(m_sequence.value(call.id), u"hello"_s, hello));
+    stream->responder.writeChunk(sseEvent(lastEventId(call.id), u"hello"_s, hello));
     if (ended(session->status) && LegacyApi::settled(*session)) {
         endStream(stream, endEvent(call.id, enumToString(session->status)));
         return std::nullopt;
@@ -753,9 +759,20 @@ std::optional<QHttpServerResponse> RestServer::events(const Call &call)
     return std::nullopt;
 }
 
+quint64 RestServer::lastEventId(const QUuid &id) const
+{
+    return m_sequence.value(id, m_eventCount);
+}
+
 void RestServer::broadcast(const EngineEvent &event)
 {
-    const quint64 sequence = ++m_sequence[event.sessionId];
+    // A session's sequence starts from the count of every event so far: one that was let go
+    // of and forgotten here goes on above the ids its streams were given before.
+    auto it = m_sequence.find(event.sessionId);
+    if (it == m_sequence.end())
+        it = m_sequence.insert(event.sessionId, m_eventCount);
+    const quint64 sequence = ++*it;
+    ++m_eventCount;
     if (!m_streams.contains(event.sessionId)) {
         if (event.type == EngineEventType::SessionDeleted)
             m_sequence.remove(event.sessionId);
@@ -784,7 +801,7 @@ void RestServer::broadcast(const EngineEvent &event)
 
 QByteArray RestServer::endEvent(const QUuid &id, const QString &status) const
 {
-    return sseEvent(m_sequence.value(id), u"end"_s,
+    return sseEvent(lastEventId(id), u"end"_s,
                     {{u"event"_s, u"end"_s}, {u"session_id"_s, idText(id)}, {u"status"_s, status}});
 }
 
@@ -798,6 +815,9 @@ void RestServer::endStream(EventStream *stream, const QByteArray &finalEvent)
 void RestServer::forgetStream(EventStream *stream)
 {
     m_streams.remove(stream->id, stream);
+    // Its session went from memory while it was streamed.
+    if (!m_streams.contains(stream->id) && !m_engine->session(stream->id))
+        m_sequence.remove(stream->id);
     if (m_streams.isEmpty())
         m_keepAlive->stop();
     stream->deleteLater();
@@ -948,6 +968,14 @@ std::optional<QHttpServerResponse> RestServer::models(const Call &)
 std::optional<QHttpServerResponse> RestServer::paradigms(const Call &)
 {
     return QHttpServerResponse(QJsonObject{{u"paradigms"_s, SessionApi::paradigms()}});
+}
+
+qsizetype RestServer::sessionsHeld() const
+{
+    QSet<QUuid> held(m_sequence.keyBegin(), m_sequence.keyEnd());
+    for (const QUuid &id : m_pending.uniqueKeys() + m_streams.uniqueKeys())
+        held.insert(id);
+    return held.size();
 }
 
 void RestServer::onEngineEvent(const EngineEvent &event)

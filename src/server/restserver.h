@@ -93,6 +93,10 @@ public:
     // http://127.0.0.1:PORT
     QUrl url() const;
 
+    // How many sessions it keeps anything of (event ids, waiting runs, streams): those in
+    // memory or followed, never one deleted (QUALITY.md R15).
+    qsizetype sessionsHeld() const;
+
 private:
     class Dispatcher;
     class PendingRun;
@@ -136,6 +140,8 @@ private:
     void finish(PendingRun *pending, QHttpServerResponse &&response);
     // Sends a session's event to its streams and ends those whose session has ended.
     void broadcast(const EngineEvent &event);
+    // The `id:` of the session's latest event.
+    quint64 lastEventId(const QUuid &id) const;
     // The `end` event closing a session's streams; `status` is how it ended.
     QByteArray endEvent(const QUuid &id, const QString &status) const;
     void endStream(EventStream *stream, const QByteArray &finalEvent);
@@ -153,7 +159,9 @@ private:
     QMultiHash<QUuid, PendingRun *> m_pending;
     QMultiHash<QUuid, EventStream *> m_streams;
     // The `id:` of each session's events: one sequence per session, the same for every stream.
+    // Kept while the session is in memory or streamed.
     QHash<QUuid, quint64> m_sequence;
+    quint64 m_eventCount = 0; // every session's events
     QTimer *m_keepAlive;
 };
 

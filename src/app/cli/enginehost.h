@@ -3,6 +3,8 @@
 
 #include "context/appcontext.h"
 
+#include <chrono>
+
 namespace Crosstalk {
 class PersonaLibrary;
 } // namespace Crosstalk
@@ -18,6 +20,9 @@ class EngineHost : public AppContext
 
 public:
     explicit EngineHost(const QString &command, QObject *parent = nullptr);
+
+    // How long a long-running command (serve, mcp) keeps a session in memory unused.
+    static constexpr std::chrono::minutes unloadIdleAfter{5};
 
     PersonaLibrary &library() { return *personaLibrary(); }
 

@@ -165,6 +165,7 @@ int McpCommand::exec(const QStringList &arguments)
 
     m_host = std::make_unique<EngineHost>(u"crosstalk mcp"_s, this);
     m_host->openStore();
+    m_host->engine()->setUnloadIdleAfter(EngineHost::unloadIdleAfter);
     m_host->installBundledPersonas();
     m_server = std::make_unique<McpServer>(m_host->engine(), &m_host->library());
     m_channel.clientKey = u"stdio"_s;

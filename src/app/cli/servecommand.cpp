@@ -212,6 +212,7 @@ int ServeCommand::exec(const QStringList &arguments)
     m_host = std::make_unique<EngineHost>(u"crosstalk serve"_s, this);
     if (!m_printToken) {
         m_host->openStore();
+        m_host->engine()->setUnloadIdleAfter(EngineHost::unloadIdleAfter);
         m_host->installBundledPersonas();
         watchSignals();
     }

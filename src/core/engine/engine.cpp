@@ -7,6 +7,8 @@
 #include "engine/sessionrun.h"
 #include "storage/sessionstore.h"
 
+#include <QTimer>
+
 using namespace Qt::StringLiterals;
 
 namespace Crosstalk {
@@ -17,9 +19,70 @@ Engine::Engine(const ModelRegistry &registry, ChatClient *chatClient, SecretStor
     , m_registry(registry)
     , m_chatClient(chatClient)
     , m_secrets(secrets)
-{}
+{
+    connect(this, &Engine::event, this,
+            [this](const EngineEvent &event) { touch(event.sessionId); });
+}
 
 Engine::~Engine() = default;
+
+void Engine::touch(const QUuid &id)
+{
+    if (m_unloadIdleAfter.count() == 0)
+        return;
+    if (const auto it = m_touchedMs.find(id); it != m_touchedMs.end())
+        *it = now().toMSecsSinceEpoch();
+}
+
+void Engine::setUnloadIdleAfter(std::chrono::milliseconds after)
+{
+    m_unloadIdleAfter = after;
+    const qint64 nowMs = now().toMSecsSinceEpoch();
+    for (qint64 &touched : m_touchedMs)
+        touched = nowMs;
+    if (after.count() <= 0) {
+        delete m_sweep;
+        m_sweep = nullptr;
+        return;
+    }
+    if (!m_sweep) {
+        m_sweep = new QTimer(this);
+        connect(m_sweep, &QTimer::timeout, this, &Engine::unloadIdle);
+    }
+    // A session goes at most a minute (or one duration) after it became idle enough.
+    m_sweep->start(std::min<std::chrono::milliseconds>(after, std::chrono::minutes(1)));
+}
+
+bool Engine::unloadable(const QUuid &id, const SessionRun *run, qint64 idleSinceMs) const
+{
+    return m_touchedMs.value(id) <= idleSinceMs &&
+           run->session().status != SessionStatus::Running && run->isQuiet() &&
+           !m_persister->holdsUnsaved(id);
+}
+
+void Engine::unloadIdle()
+{
+    if (m_unloadIdleAfter.count() <= 0 || !m_store || !m_persister)
+        return;
+    const qint64 idleSinceMs = now().toMSecsSinceEpoch() - m_unloadIdleAfter.count();
+    QSet<QUuid> gone;
+    for (auto it = m_runs.begin(); it != m_runs.end();) {
+        if (!unloadable(it.key(), it.value(), idleSinceMs)) {
+            ++it;
+            continue;
+        }
+        gone.insert(it.key());
+        m_touchedMs.remove(it.key());
+        it.value()->disconnect(this);
+        it.value()->deleteLater();
+        it = m_runs.erase(it);
+    }
+    if (gone.isEmpty())
+        return;
+    m_order.removeIf([&gone](const QUuid &id) { return gone.contains(id); });
+    for (const QUuid &id : std::as_const(gone))
+        Q_EMIT sessionUnloaded(id);
+}
 
 void Engine::setStore(SessionStore *store, const QString &processKind)
 {
@@ -46,12 +109,14 @@ SessionRun *Engine::adopt(const Session &session)
     connect(run, &SessionRun::event, this, &Engine::event);
     m_runs.insert(session.id, run);
     m_order.append(session.id);
+    m_touchedMs.insert(session.id, now().toMSecsSinceEpoch());
     return run;
 }
 
 const Session *Engine::load(const QUuid &id, std::optional<Error> *error)
 {
     if (SessionRun *r = run(id)) {
+        touch(id);
         // Idle here, it may have moved on in another process since it was loaded.
         if (m_store && r->session().status != SessionStatus::Running && !r->hasCallsInFlight()) {
             if (StoreResult<Session> stored = m_store->loadSession(id);
@@ -231,6 +296,7 @@ std::optional<Error> Engine::remove(const QUuid &id)
         r->stop();
     m_runs.remove(id);
     m_order.removeOne(id);
+    m_touchedMs.remove(id);
     r->disconnect(this);
     r->deleteLater();
     Q_EMIT event(EngineEvent::forSession(EngineEventType::SessionDeleted, id));

@@ -10,8 +10,11 @@
 #include <QHash>
 #include <QObject>
 
+#include <chrono>
 #include <functional>
 #include <optional>
+
+class QTimer;
 
 namespace Crosstalk {
 
@@ -52,7 +55,8 @@ public:
     // gives it an id, a title and times, and keeps it, `configured`. Every problem is named.
     Parsed<QUuid> createSession(Session draft);
 
-    // The sessions this process has loaded, in the order they were created or loaded.
+    // The sessions this process has loaded, in the order they were created or loaded. A session
+    // let go of while idle (setUnloadIdleAfter) is not among them until it is loaded again.
     QList<QUuid> sessionIds() const;
     // A loaded session, or null.
     const Session *session(const QUuid &id) const;
@@ -108,11 +112,22 @@ public:
     QDateTime now() const { return m_clock(); }
     void setClock(std::function<QDateTime()> clock) { m_clock = std::move(clock); }
 
+    // Lets a session go from memory once nothing has touched it (created, loaded, started, any
+    // event) for `after`, so that a long-running server does not keep every session it ever
+    // ran (QUALITY.md R15); load() brings it back from the store. Only a session the store
+    // holds all of goes: one running or awaiting a reply, or one whose store failed, stays.
+    // Zero, the default, keeps every session. A timer looks for idle sessions now and then.
+    void setUnloadIdleAfter(std::chrono::milliseconds after);
+    // Lets go of every session idle for that long now.
+    void unloadIdle();
+
 Q_SIGNALS:
     void event(const Crosstalk::EngineEvent &event);
     // The store could not keep a session (storageFault() says why from now on); a running
     // session pauses.
     void storageFailed(const QUuid &sessionId, const Crosstalk::Error &error);
+    // The session went from memory while idle; it is still in the store.
+    void sessionUnloaded(const QUuid &sessionId);
 
 private:
     SessionRun *run(const QUuid &id) const;
@@ -126,6 +141,8 @@ private:
     std::optional<Error> forkAt(const QUuid &sessionId, const QUuid &messageId, bool inclusive,
                                 QUuid *result);
     std::optional<Error> notFound(const QUuid &id) const;
+    void touch(const QUuid &id);
+    bool unloadable(const QUuid &id, const SessionRun *run, qint64 idleSinceMs) const;
 
     ModelRegistry m_registry;
     ChatClient *m_chatClient;
@@ -134,7 +151,10 @@ private:
     SessionPersister *m_persister = nullptr;
     QString m_processKind;
     QHash<QUuid, SessionRun *> m_runs;
-    QList<QUuid> m_order; // creation order, for stable listings
+    QList<QUuid> m_order;             // creation order, for stable listings
+    QHash<QUuid, qint64> m_touchedMs; // by session id, on m_clock
+    std::chrono::milliseconds m_unloadIdleAfter{0};
+    QTimer *m_sweep = nullptr;
     std::function<QDateTime()> m_clock = [] { return QDateTime::currentDateTimeUtc(); };
 };
 

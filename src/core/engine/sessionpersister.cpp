@@ -6,6 +6,8 @@
 
 #include <QDebug>
 
+#include <algorithm>
+
 namespace Crosstalk {
 
 SessionPersister::SessionPersister(Engine *engine, SessionStore *store, QObject *parent)
@@ -80,6 +82,25 @@ std::optional<Error> SessionPersister::saveHeld(const QUuid &sessionId)
     return std::nullopt;
 }
 
+bool SessionPersister::holdsUnsaved(const QUuid &sessionId) const
+{
+    return m_failed.contains(sessionId) ||
+           std::any_of(m_dirtyStreaming.cbegin(), m_dirtyStreaming.cend(),
+                       [&](const QUuid &messageId) {
+                           return m_sessionOfMessage.value(messageId) == sessionId;
+                       });
+}
+
+qsizetype SessionPersister::sessionsHeld() const
+{
+    QSet<QUuid> held = m_leased;
+    for (const QUuid &id : m_sessionOfMessage)
+        held.insert(id);
+    for (auto it = m_failed.keyBegin(); it != m_failed.keyEnd(); ++it)
+        held.insert(*it);
+    return held.size();
+}
+
 void SessionPersister::saveSession(const QUuid &id)
 {
     if (const Session *session = m_engine->session(id))
@@ -139,6 +160,13 @@ void SessionPersister::onEvent(const EngineEvent &event)
     case EngineEventType::SessionDeleted:
         m_leased.remove(event.sessionId);
         m_failed.remove(event.sessionId);
+        // Replies cut off with their session (or never sent, awaiting a key) end no message.
+        m_sessionOfMessage.removeIf([&](const auto &entry) {
+            if (entry.value() != event.sessionId)
+                return false;
+            m_dirtyStreaming.remove(entry.key());
+            return true;
+        });
         if (auto result = m_store->deleteSession(event.sessionId); !result)
             qWarning().noquote() << result.error().message;
         break;

@@ -48,6 +48,12 @@ public:
     // the store's copy stands, and while that process holds it the answer is `conflict`. The
     // error (`storage_error`) when the store still fails.
     std::optional<Error> saveHeld(const QUuid &sessionId);
+    // Whether the store lacks something of the session that the engine holds: a write failed,
+    // or a streaming reply's latest text waits for its checkpoint.
+    bool holdsUnsaved(const QUuid &sessionId) const;
+    // How many sessions it keeps track of: those running, streaming or failed, never one
+    // deleted (QUALITY.md R15).
+    qsizetype sessionsHeld() const;
 
 Q_SIGNALS:
     // The first failed write of a session since it was last saved; `error` is a

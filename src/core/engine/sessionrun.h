@@ -39,6 +39,14 @@ public:
     // pauses with `reason`.
     void halt(const QString &reason);
     bool hasCallsInFlight() const { return !m_calls.isEmpty(); }
+    // Nothing of the session lives only here: no reply is in flight or awaited (a key, a
+    // summary), and no moderator's choice waits to be used. Such a session can be let go of
+    // and read back from the store as it is.
+    bool isQuiet() const
+    {
+        return m_calls.isEmpty() && m_waitingForKey.isEmpty() && m_waitingForSummary.isEmpty() &&
+               !m_moderatorChoice;
+    }
 
     // Asks again for a participant's turn in place: the message keeps its id and position,
     // its content is replaced by the new reply. The session stays as it is (paused).
