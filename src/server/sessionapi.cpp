@@ -41,7 +41,7 @@ QJsonArray models(const ModelRegistry &registry)
         models.append(QJsonObject{{u"alias"_s, alias},
                                   {u"display_name"_s, model->displayName()},
                                   {u"model_id"_s, model->modelId},
-                                  {u"kind"_s, apiKindName(model->kind)},
+                                  {u"kind"_s, enumToString(model->kind)},
                                   {u"base_url"_s, model->baseUrl.toString(QUrl::RemovePassword)}});
     }
     return models;
