@@ -56,6 +56,16 @@ std::optional<QString> applyPersona(const PersonaLibrary &library, const QString
     return participant.persona;
 }
 
+// Each paradigm with its description, for --help.
+QString paradigmHelp()
+{
+    QString help = u"Paradigms (--paradigm):\n"_s;
+    for (const ParadigmInfo &paradigm : paradigmTable)
+        help += u"  %1 %2\n"_s.arg(QString(paradigm.name).leftJustified(11),
+                                   paradigm.description.english());
+    return help;
+}
+
 // Participants named after their model aliases; a repeated alias gets -2, -3…
 QList<Participant> participantsFromModels(const QStringList &aliases)
 {
@@ -112,8 +122,9 @@ int RunCommand::parse(const QStringList &arguments, Session &draft)
         u"Run a session headless: the transcript streams to stdout, the summary to stderr.\n\n"
         "Exit codes: 0 completed, 2 bad usage or invalid input, 3 a provider failure or a "
         "budget cap left the session paused, 5 the store could not be written (the session "
-        "paused; the reason is printed), 130 interrupted by Ctrl-C.\n\n"
-        "Examples:\n"
+        "paused; the reason is printed), 130 interrupted by Ctrl-C.\n\n"_s +
+        paradigmHelp() +
+        u"\nExamples:\n"
         "  crosstalk run --models big,small --paradigm debate --rounds 5 --topic \"Is light "
         "a wave?\"\n"
         "  crosstalk run --participant Alice=big:path:alice.md --participant Bob=small "
@@ -132,7 +143,8 @@ int RunCommand::parse(const QStringList &arguments, Session &draft)
                                      "inline text, path:FILE, or a file. Repeatable."_s,
                                      u"who=persona"_s);
     const QCommandLineOption paradigm(
-        u"paradigm"_s, u"memory, report, relay, debate, roundtable or moderated (default relay)."_s,
+        u"paradigm"_s,
+        u"One of the paradigms above (default %1)."_s.arg(enumToString(Preset::defaultParadigm)),
         u"name"_s);
     const QCommandLineOption rounds(u"rounds"_s,
                                     u"Rounds, 1–100, openings included (default 20)."_s, u"N"_s);
@@ -271,8 +283,8 @@ int RunCommand::parse(const QStringList &arguments, Session &draft)
     if (parser.isSet(paradigm)) {
         const auto value = enumFromString<Paradigm>(parser.value(paradigm));
         if (!value)
-            return usageError(u"--paradigm: unknown paradigm '%1' (memory, report, relay, "
-                              "debate, roundtable, moderated)"_s.arg(parser.value(paradigm)));
+            return usageError(u"--paradigm: unknown paradigm '%1' (%2)"_s.arg(
+                parser.value(paradigm), enumNames<Paradigm>().join(u", "_s)));
         draft.paradigm = *value;
     }
     if (!integer(rounds, draft.rounds))
