@@ -146,8 +146,12 @@ int RunCommand::parse(const QStringList &arguments, Session &draft)
         u"paradigm"_s,
         u"One of the paradigms above (default %1)."_s.arg(enumToString(Preset::defaultParadigm)),
         u"name"_s);
-    const QCommandLineOption rounds(u"rounds"_s,
-                                    u"Rounds, 1–100, openings included (default 20)."_s, u"N"_s);
+    const QCommandLineOption rounds(
+        u"rounds"_s,
+        u"Rounds, %1–%2, openings included (default %3)."_s.arg(Session::minRounds)
+            .arg(Session::maxRounds)
+            .arg(Preset::defaultRounds),
+        u"N"_s);
     const QCommandLineOption topic(u"topic"_s, u"What to talk about."_s, u"text"_s);
     const QCommandLineOption schedule(u"schedule"_s, u"parallel (default) or sequential turns."_s,
                                       u"mode"_s);
