@@ -3,6 +3,7 @@
 
 #include "cli/commandline.h"
 #include "cli/enginehost.h"
+#include "cli/signalwatcher.h"
 #include "cli/transcriptprinter.h"
 #include "conversation/preset.h"
 #include "engine/engine.h"
@@ -16,11 +17,8 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QLocale>
-#include <QSocketNotifier>
 #include <QTextStream>
 
-#include <csignal>
-#include <sys/socket.h>
 #include <unistd.h>
 
 using namespace Qt::StringLiterals;
@@ -335,16 +333,6 @@ bool useColours()
     return isatty(STDOUT_FILENO) && qEnvironmentVariableIsEmpty("NO_COLOR");
 }
 
-// Ctrl-C stops the session (what was said is kept, the session is cancelled); the signal
-// handler only writes a byte, the event loop does the rest.
-int g_signalPipe[2] = {-1, -1};
-
-void onSignal(int)
-{
-    const char byte = 1;
-    [[maybe_unused]] const auto written = ::write(g_signalPipe[1], &byte, 1);
-}
-
 int RunCommand::chooseOutput(const QString &path, const QString &formatName)
 {
     m_outPath = path;
@@ -448,16 +436,8 @@ int RunCommand::exec(const QStringList &arguments, Mode mode)
     m_progress = isatty(STDERR_FILENO) && (!m_printTranscript || !isatty(STDOUT_FILENO));
     connect(m_engine, &Engine::event, this, [this](const EngineEvent &e) { onEvent(e); });
 
-    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) == 0) {
-        auto *notifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, this);
-        connect(notifier, &QSocketNotifier::activated, this, [this] {
-            char byte;
-            [[maybe_unused]] const auto got = ::read(g_signalPipe[0], &byte, 1);
-            interrupted();
-        });
-        std::signal(SIGINT, onSignal);
-        std::signal(SIGTERM, onSignal);
-    }
+    // Ctrl-C stops the session: what was said is kept, the session is cancelled.
+    connect(new SignalWatcher(this), &SignalWatcher::received, this, [this] { interrupted(); });
 
     m_clock.start();
     if (const auto error = m_engine->start(m_id)) {
