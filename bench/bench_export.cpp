@@ -99,7 +99,7 @@ Session session(int messageCount)
         m.content = reply(random, i);
         m.answer = u"42"_s;
         m.confidence = 0.8;
-        m.model = ModelRef{u"big"_s, u"gpt-4o"_s, ModelKind::OpenAi};
+        m.model = ModelRef{u"big"_s, u"gpt-4o"_s, ApiKind::OpenAI};
         m.createdAt = s.createdAt.addSecs(i);
         s.messages.append(m);
     }

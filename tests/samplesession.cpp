@@ -44,7 +44,7 @@ Message message(const Session &session, int seq, int round, const QString &speak
     }
     const QString alias = participant ? participant->modelAlias : u"big"_s;
     m.model = ModelRef{alias, alias == u"demo"_s ? u"demo"_s : u"gpt-4o"_s,
-                       alias == u"demo"_s ? ModelKind::Demo : ModelKind::OpenAi};
+                       alias == u"demo"_s ? ApiKind::Demo : ApiKind::OpenAI};
     m.usage = Usage{120 + seq, 40 + seq, seq % 2 == 0, 0.0015 * seq};
     if (withOptionals) {
         m.answer = u"42"_s;

@@ -67,7 +67,7 @@ Message newMessage(const Session &session, int seq, MessageStatus status, const 
     message.type = seq < 2 ? MessageType::Opening : MessageType::Exchange;
     message.content = content;
     message.status = status;
-    message.model = ModelRef{u"demo"_s, u"demo"_s, ModelKind::Demo};
+    message.model = ModelRef{u"demo"_s, u"demo"_s, ApiKind::Demo};
     message.createdAt = QDateTime::currentDateTimeUtc();
     return message;
 }

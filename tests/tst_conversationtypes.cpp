@@ -42,7 +42,7 @@ private slots:
         checkNamesRoundTrip<MessageStatus>(
             {u"streaming"_s, u"complete"_s, u"partial"_s, u"failed"_s});
         checkNamesRoundTrip<Schedule>({u"parallel"_s, u"sequential"_s});
-        checkNamesRoundTrip<ModelKind>({u"openai"_s, u"anthropic"_s, u"demo"_s});
+        checkNamesRoundTrip<ApiKind>({u"openai"_s, u"anthropic"_s, u"demo"_s});
         checkNamesRoundTrip<EngineEventType>({u"session.created"_s, u"session.updated"_s,
                                               u"session.status"_s, u"message.started"_s,
                                               u"message.delta"_s, u"message.completed"_s,
@@ -57,14 +57,14 @@ private slots:
     {
         QTest::addColumn<ModelRef>("model");
         QTest::addColumn<QString>("label");
-        QTest::newRow("openai") << ModelRef{u"big"_s, u"gpt-4o"_s, ModelKind::OpenAi}
+        QTest::newRow("openai") << ModelRef{u"big"_s, u"gpt-4o"_s, ApiKind::OpenAI}
                                 << u"big (gpt-4o)"_s;
         QTest::newRow("anthropic")
-            << ModelRef{u"claude"_s, u"claude-sonnet-4-5"_s, ModelKind::Anthropic}
+            << ModelRef{u"claude"_s, u"claude-sonnet-4-5"_s, ApiKind::Anthropic}
             << u"claude (claude-sonnet-4-5)"_s;
         QTest::newRow("alias is the id")
-            << ModelRef{u"gpt-4o"_s, u"gpt-4o"_s, ModelKind::OpenAi} << u"gpt-4o"_s;
-        QTest::newRow("demo") << ModelRef{u"big"_s, u"demo"_s, ModelKind::Demo}
+            << ModelRef{u"gpt-4o"_s, u"gpt-4o"_s, ApiKind::OpenAI} << u"gpt-4o"_s;
+        QTest::newRow("demo") << ModelRef{u"big"_s, u"demo"_s, ApiKind::Demo}
                               << u"Demo (offline, scripted)"_s;
     }
 

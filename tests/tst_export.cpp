@@ -56,9 +56,9 @@ Session fixedSession()
         Participant{u"Judge 🧑‍⚖️"_s, u"small"_s, u"Weigh both sides."_s, QString(),
                     QColor(0x27ae60)},
     };
-    const ModelRef big{u"big"_s, u"gpt-4o"_s, ModelKind::OpenAi};
-    const ModelRef demo{u"demo"_s, u"demo"_s, ModelKind::Demo};
-    const ModelRef small{u"small"_s, u"gpt-4o-mini"_s, ModelKind::OpenAi};
+    const ModelRef big{u"big"_s, u"gpt-4o"_s, ApiKind::OpenAI};
+    const ModelRef demo{u"demo"_s, u"demo"_s, ApiKind::Demo};
+    const ModelRef small{u"small"_s, u"gpt-4o-mini"_s, ApiKind::OpenAI};
 
     const auto add = [&s](int round, const QString &speaker, MessageType type,
                           const QString &content, std::optional<ModelRef> model) -> Message & {

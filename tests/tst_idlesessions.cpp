@@ -4,7 +4,7 @@
 // or holds what the store lacks stays; and sessions created, run and deleted by the hundred
 // leave nothing behind in the engine, the persister or the REST server.
 #include "resttestserver.h"
-#include "storage/sessionpersister.h"
+#include "engine/sessionpersister.h"
 #include "storelock.h"
 
 #include <QNetworkAccessManager>

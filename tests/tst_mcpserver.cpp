@@ -3,6 +3,7 @@
 // model slots served by the in-process fake LLM server, and a channel that records what the
 // server sends.
 #include "context/appcontext.h"
+#include "conversation/preset.h"
 #include "engine/engine.h"
 #include "fakellmserver.h"
 #include "httptestclient.h"
@@ -303,6 +304,11 @@ private slots:
                  QStringList({u"crosstalk_setup"_s, u"crosstalk_run"_s, u"crosstalk_status"_s,
                               u"crosstalk_list"_s, u"crosstalk_delete"_s, u"load_system_prompt"_s,
                               u"crosstalk_health"_s, u"crosstalk_transcript"_s, u"list_models"_s}));
+        // The paradigms are the table's, filled in when the file is read.
+        const QJsonObject paradigm =
+            tools[0][u"inputSchema"_s][u"properties"_s][u"paradigm"_s].toObject();
+        QCOMPARE(paradigm[u"enum"_s].toArray(), QJsonArray::fromStringList(enumNames<Paradigm>()));
+        QCOMPARE(paradigm[u"default"_s].toString(), enumToString(Preset::defaultParadigm));
     }
 
     // Every tool's failure is a result with isError, a text naming the problem and no
@@ -321,6 +327,11 @@ private slots:
             << u"crosstalk_setup"_s
             << QJsonObject{{u"models"_s, QJsonArray{u"big"_s, u"small"_s}}, {u"iterations"_s, 0}}
             << u"iterations"_s;
+        QTest::newRow("setup: paradigm")
+            << u"crosstalk_setup"_s
+            << QJsonObject{{u"models"_s, QJsonArray{u"big"_s, u"small"_s}},
+                           {u"paradigm"_s, u"chaos"_s}}
+            << u"paradigm"_s;
         QTest::newRow("setup: unknown alias")
             << u"crosstalk_setup"_s << QJsonObject{{u"models"_s, QJsonArray{u"big"_s, u"huge"_s}}}
             << u"models[1]"_s;

@@ -3,10 +3,15 @@
 // with a status (and content type) it lists, requests built from its schemas and examples —
 // every field of every body, every value of every enumerated parameter — are accepted, and
 // every route the server serves is in it, nothing more.
+#include "conversation/paradigm.h"
+#include "conversation/preset.h"
 #include "resttestserver.h"
 
 #include <QJsonArray>
 #include <QTest>
+
+#include <algorithm>
+#include <functional>
 
 using namespace Qt::StringLiterals;
 using namespace Crosstalk;
@@ -188,6 +193,48 @@ private slots:
             QVERIFY2(
                 paths[route.path].toObject().contains(QString::fromLatin1(route.method).toLower()),
                 qPrintable(QString::fromLatin1(route.method) + u' ' + route.path));
+    }
+
+    // The document is written by hand, the paradigms are a table in the code: every property
+    // named paradigm lists the table's names, in its order, as does any other list that names
+    // one; a default is the presets' default.
+    void paradigmsAreTheTables()
+    {
+        const QJsonArray names = QJsonArray::fromStringList(enumNames<Paradigm>());
+        const auto namesAParadigm = [&](const QJsonArray &values) {
+            return std::any_of(values.begin(), values.end(),
+                               [&](const QJsonValue &v) { return names.contains(v); });
+        };
+        int lists = 0;
+        int properties = 0;
+        std::function<void(const QJsonValue &)> visit = [&](const QJsonValue &value) {
+            if (value.isArray()) {
+                for (const QJsonValue &item : value.toArray())
+                    visit(item);
+                return;
+            }
+            const QJsonObject object = value.toObject();
+            for (auto it = object.constBegin(); it != object.constEnd(); ++it) {
+                if (it.key() == u"paradigm"_s && it.value().isObject()) {
+                    QJsonObject schema = resolve(it.value().toObject());
+                    if (schema.contains(u"default"_s))
+                        QCOMPARE(schema[u"default"_s].toString(),
+                                 enumToString(Preset::defaultParadigm));
+                    for (const QJsonValue &part : schema[u"allOf"_s].toArray())
+                        schema = resolve(part.toObject());
+                    QCOMPARE(schema[u"enum"_s].toArray(), names);
+                    ++properties;
+                }
+                if (it.key() == u"enum"_s && namesAParadigm(it.value().toArray())) {
+                    QCOMPARE(it.value().toArray(), names);
+                    ++lists;
+                }
+                visit(it.value());
+            }
+        };
+        visit(m_document);
+        QVERIFY(lists >= 1);
+        QVERIFY(properties >= 4);
     }
 
     void everyOperationAnswersAsDocumented()

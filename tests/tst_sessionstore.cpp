@@ -214,7 +214,7 @@ private Q_SLOTS:
         message.request =
             QJsonObject{{u"nested"_s, QJsonObject{{u"x"_s, 1e-300}}}, {u"big"_s, qint64(1) << 53}};
         message.createdAt = QDateTime();
-        session.messages[1].model = ModelRef{QString(), QString(), ModelKind::Anthropic};
+        session.messages[1].model = ModelRef{QString(), QString(), ApiKind::Anthropic};
 
         SessionStore store;
         QVERIFY(store.open(freshPath()));

@@ -3,6 +3,7 @@
 
 #include "config/appidentity.h"
 #include "conversation/legacylayout.h"
+#include "conversation/preset.h"
 #include "engine/engine.h"
 #include "export/exporter.h"
 #include "legacyapi.h"
@@ -70,7 +71,13 @@ const QJsonArray &McpTools::descriptions()
         // A resource compiled in: it opens, and tst_mcpserver reads every tool of it.
         file.open(QIODevice::ReadOnly);
         const QJsonObject document = QJsonDocument::fromJson(file.readAll()).object();
-        return expand(document.value(u"tools"_s), document.value(u"$defs"_s).toObject()).toArray();
+        QJsonObject definitions = document.value(u"$defs"_s).toObject();
+        // The paradigms from their table, so that the file cannot name others.
+        QJsonObject paradigm = definitions.value(u"paradigm"_s).toObject();
+        paradigm.insert(u"enum"_s, QJsonArray::fromStringList(enumNames<Paradigm>()));
+        paradigm.insert(u"default"_s, enumToString(Preset::defaultParadigm));
+        definitions.insert(u"paradigm"_s, paradigm);
+        return expand(document.value(u"tools"_s), definitions).toArray();
     }();
     return tools;
 }

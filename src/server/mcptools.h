@@ -23,7 +23,8 @@ class McpTools
 public:
     McpTools(Engine *engine, const PersonaLibrary *library);
 
-    // The tool descriptions tools/list answers, read from resources/mcp-tools.json.
+    // The tool descriptions tools/list answers, read from resources/mcp-tools.json with the
+    // paradigms filled in from paradigmTable.
     static const QJsonArray &descriptions();
     // The description of the tool `name`, or an empty object for an unknown name.
     static QJsonObject description(const QString &name);

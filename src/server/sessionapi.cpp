@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "sessionapi.h"
 
-#include "conversation/topology.h"
+#include "conversation/paradigm.h"
 #include "engine/engine.h"
 #include "legacyapi.h"
 #include "storage/sessionstore.h"
@@ -41,7 +41,7 @@ QJsonArray models(const ModelRegistry &registry)
         models.append(QJsonObject{{u"alias"_s, alias},
                                   {u"display_name"_s, model->displayName()},
                                   {u"model_id"_s, model->modelId},
-                                  {u"kind"_s, apiKindName(model->kind)},
+                                  {u"kind"_s, enumToString(model->kind)},
                                   {u"base_url"_s, model->baseUrl.toString(QUrl::RemovePassword)}});
     }
     return models;
@@ -50,10 +50,10 @@ QJsonArray models(const ModelRegistry &registry)
 QJsonArray paradigms()
 {
     QJsonArray list;
-    for (const auto &[paradigm, name] : EnumTraits<Paradigm>::names)
-        list.append(QJsonObject{{u"name"_s, QString(name)},
-                                {u"topology"_s, Topology::topologyName(paradigm)},
-                                {u"description"_s, Topology::description(paradigm)}});
+    for (const ParadigmInfo &paradigm : paradigmTable)
+        list.append(QJsonObject{{u"name"_s, QString(paradigm.name)},
+                                {u"topology"_s, QString(paradigm.topology)},
+                                {u"description"_s, paradigm.description.english()}});
     return list;
 }
 

@@ -26,7 +26,7 @@ const Session *find(Engine &engine, const QUuid &id, std::optional<Session> &sto
 // The configured models: [{alias, display_name, model_id, kind, base_url}]. Never a key.
 QJsonArray models(const ModelRegistry &registry);
 
-// The paradigms: [{name, topology, description}], in the order of docs/paradigms.md.
+// The paradigms of paradigmTable: [{name, topology, description}], in English.
 QJsonArray paradigms();
 
 } // namespace SessionApi

@@ -2,6 +2,7 @@
 #include "setuprequest.h"
 
 #include "common/jsonfields.h"
+#include "conversation/preset.h"
 #include "llm/modelregistry.h"
 #include "persona/personalibrary.h"
 #include "storage/sessionstore.h"
@@ -16,7 +17,6 @@ namespace {
 
 constexpr qsizetype kMaxNameLength = 64;
 constexpr qsizetype kMaxAliasLength = 128;
-constexpr int kDefaultRounds = 20;
 
 struct Entry
 {
@@ -103,11 +103,6 @@ std::optional<Entry> readEntry(const QJsonValue &value, const QString &path,
 }
 
 } // namespace
-
-QString defaultTopic()
-{
-    return u"Hello, let's talk"_s;
-}
 
 int nestingDepth(QByteArrayView json)
 {
@@ -216,17 +211,17 @@ Parsed<Session> read(const QJsonObject &body, const ModelRegistry &registry,
     }
 
     JsonFields fields(body, {}, errors);
-    draft.paradigm =
-        fields.enumeration<Paradigm>("paradigm"_L1, Presence::Nullable).value_or(Paradigm::Relay);
+    draft.paradigm = fields.enumeration<Paradigm>("paradigm"_L1, Presence::Nullable)
+                         .value_or(Preset::defaultParadigm);
     const auto iterations =
         fields.integer("iterations"_L1, Session::minRounds, Session::maxRounds, Presence::Nullable);
     const auto rounds =
         fields.integer("rounds"_L1, Session::minRounds, Session::maxRounds, Presence::Nullable);
     if (body.contains("iterations"_L1) && body.contains("rounds"_L1))
         fields.fail("rounds"_L1, u"give either iterations or rounds, not both"_s);
-    draft.rounds = int(iterations.value_or(rounds.value_or(kDefaultRounds)));
+    draft.rounds = int(iterations.value_or(rounds.value_or(Preset::defaultRounds)));
     const auto topic = fields.string("topic"_L1, Presence::Nullable, 0, Session::maxTopicLength);
-    draft.topic = topic && !topic->trimmed().isEmpty() ? *topic : defaultTopic();
+    draft.topic = topic && !topic->trimmed().isEmpty() ? *topic : Preset::defaultTopic();
 
     if (!errors.isEmpty())
         return {std::nullopt, errors};

@@ -19,10 +19,6 @@ namespace SetupRequest {
 
 // Deeper JSON is refused before it is parsed.
 inline constexpr int maxNestingDepth = 16;
-// The old tool's default for the topic was empty, which Crosstalk does not allow; its command
-// line used this.
-QString defaultTopic();
-
 // How deeply arrays and objects nest in a JSON text (strings are skipped, so brackets in them
 // do not count). Stops counting at maxNestingDepth + 1.
 int nestingDepth(QByteArrayView json);
@@ -30,10 +26,12 @@ int nestingDepth(QByteArrayView json);
 // Reads the request into a session draft for Engine::createSession(). `models` is a list of
 // model aliases (participants named after them; a repeated alias gets -2, -3) or of
 // participant objects `{name, model, persona, colour}`; `system_prompts` gives personas by
-// alias; `paradigm` (default relay), `iterations` or `rounds` (default 20), `topic`. Persona
-// values come from a remote client, so files resolve inside the persona library only. The
-// slots' persona choices in `store` (may be null) and in the environment apply to participants
-// given none. Unknown top-level fields are ignored, as the old tool did.
+// alias; `paradigm`, `iterations` or `rounds`, `topic`, each defaulting as in Preset to the
+// old tool's defaults (its empty topic aside, which Crosstalk does not allow: the topic its
+// command line used instead). Persona values come from a remote client, so files resolve
+// inside the persona library only. The slots' persona choices in `store` (may be null) and in
+// the environment apply to participants given none. Unknown top-level fields are ignored, as
+// the old tool did.
 Parsed<Session> read(const QJsonObject &body, const ModelRegistry &registry,
                      const PersonaLibrary &library, SessionStore *store);
 

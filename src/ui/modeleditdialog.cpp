@@ -59,8 +59,8 @@ ModelEditDialog::ModelEditDialog(Engine *engine, const std::optional<ModelConfig
     form->addRow(QString(), m_aliasProblem);
     m_kind = new QComboBox(connection);
     m_kind->setObjectName(u"kind"_s);
-    m_kind->addItem(tr("OpenAI-compatible (Chat Completions)"), apiKindName(ApiKind::OpenAI));
-    m_kind->addItem(tr("Anthropic (Messages)"), apiKindName(ApiKind::Anthropic));
+    m_kind->addItem(tr("OpenAI-compatible (Chat Completions)"), enumToString(ApiKind::OpenAI));
+    m_kind->addItem(tr("Anthropic (Messages)"), enumToString(ApiKind::Anthropic));
     form->addRow(tr("&Protocol:"), m_kind);
     m_baseUrl = new QLineEdit(connection);
     m_baseUrl->setObjectName(u"baseUrl"_s);
@@ -180,7 +180,7 @@ ModelEditDialog::ModelEditDialog(Engine *engine, const std::optional<ModelConfig
         model.policy = ParameterPolicy::forModel(ApiKind::OpenAI, {});
     }
     m_alias->setText(model.alias);
-    m_kind->setCurrentIndex(std::max(0, m_kind->findData(apiKindName(model.kind))));
+    m_kind->setCurrentIndex(std::max(0, m_kind->findData(enumToString(model.kind))));
     m_baseUrl->setText(model.baseUrl.toString());
     m_modelId->setEditText(model.modelId);
     KeyMode mode = KeyMode::None;
@@ -237,8 +237,9 @@ void ModelEditDialog::updateKeyField()
 
 void ModelEditDialog::applyRecommendedPolicy()
 {
-    const ParameterPolicy policy = ParameterPolicy::forModel(
-        *apiKindFromName(m_kind->currentData().toString()), m_modelId->currentText().trimmed());
+    const ParameterPolicy policy =
+        ParameterPolicy::forModel(*enumFromString<ApiKind>(m_kind->currentData().toString()),
+                                  m_modelId->currentText().trimmed());
     m_maxTokensField->setCurrentIndex(
         policy.maxTokensField == ParameterPolicy::MaxTokensField::MaxTokens ? 0 : 1);
     m_acceptsTemperature->setChecked(policy.acceptsTemperature);
@@ -250,7 +251,8 @@ ModelConfig ModelEditDialog::model() const
 {
     ModelConfig model = m_existing.value_or(ModelConfig{});
     model.alias = m_alias->text().trimmed();
-    model.kind = apiKindFromName(m_kind->currentData().toString()).value_or(ApiKind::OpenAI);
+    model.kind =
+        enumFromString<ApiKind>(m_kind->currentData().toString()).value_or(ApiKind::OpenAI);
     model.baseUrl = QUrl(m_baseUrl->text().trimmed());
     model.modelId = m_modelId->currentText().trimmed();
     switch (keyMode()) {

@@ -49,49 +49,6 @@ QStringList personaData(const QString &source, const QString &text = {})
     return {source, text};
 }
 
-QString paradigmLabel(Paradigm paradigm)
-{
-    switch (paradigm) {
-    case Paradigm::Memory:
-        return NewSessionDialog::tr("Memory");
-    case Paradigm::Report:
-        return NewSessionDialog::tr("Report");
-    case Paradigm::Relay:
-        return NewSessionDialog::tr("Relay");
-    case Paradigm::Debate:
-        return NewSessionDialog::tr("Debate");
-    case Paradigm::Roundtable:
-        return NewSessionDialog::tr("Roundtable");
-    case Paradigm::Moderated:
-        return NewSessionDialog::tr("Moderated");
-    }
-    return {};
-}
-
-QString paradigmDescription(Paradigm paradigm)
-{
-    switch (paradigm) {
-    case Paradigm::Memory:
-        return NewSessionDialog::tr("The bus: everyone hears everyone.");
-    case Paradigm::Report:
-        return NewSessionDialog::tr("The star: participant 1 is the hub and hears all; the others "
-                                    "hear only the hub.");
-    case Paradigm::Relay:
-        return NewSessionDialog::tr("The ring: each hears the one before it; ideas travel one "
-                                    "step per round.");
-    case Paradigm::Debate:
-        return NewSessionDialog::tr("The tree: debaters hear each other; with three or more the "
-                                    "last one judges and gives a verdict.");
-    case Paradigm::Roundtable:
-        return NewSessionDialog::tr("A group chat: turns in list order, everyone hears the whole "
-                                    "history.");
-    case Paradigm::Moderated:
-        return NewSessionDialog::tr("A chaired discussion: a moderator model picks who speaks "
-                                    "next; everyone hears everything.");
-    }
-    return {};
-}
-
 QIcon swatch(const QColor &colour)
 {
     QPixmap pixmap(16, 16);
@@ -203,8 +160,8 @@ NewSessionDialog::NewSessionDialog(Engine *engine, const PersonaLibrary *library
     m_paradigm = new QComboBox(paradigmBox);
     m_paradigm->setObjectName(u"paradigm"_s);
     m_paradigm->setAccessibleName(tr("Paradigm"));
-    for (const QString &name : enumNames<Paradigm>())
-        m_paradigm->addItem(paradigmLabel(*enumFromString<Paradigm>(name)), name);
+    for (const ParadigmInfo &paradigm : paradigmTable)
+        m_paradigm->addItem(paradigm.label.translated(), QString(paradigm.name));
     m_paradigmDescription = new QLabel(paradigmBox);
     m_paradigmDescription->setObjectName(u"paradigmDescription"_s);
     m_paradigmDescription->setWordWrap(true);
@@ -457,7 +414,7 @@ void NewSessionDialog::updateParadigm()
 {
     const Paradigm paradigm =
         enumFromString<Paradigm>(m_paradigm->currentData().toString()).value_or(Paradigm::Memory);
-    m_paradigmDescription->setText(paradigmDescription(paradigm));
+    m_paradigmDescription->setText(paradigmInfo(paradigm).description.translated());
     QList<QColor> colours;
     for (int row = 0; row < m_participants->rowCount(); ++row)
         if (QWidget *button = m_participants->cellWidget(row, ColourColumn))

@@ -46,25 +46,6 @@ QString statusText(SessionStatus status)
     return {};
 }
 
-QString paradigmText(Paradigm paradigm)
-{
-    switch (paradigm) {
-    case Paradigm::Memory:
-        return SessionListDelegate::tr("memory");
-    case Paradigm::Report:
-        return SessionListDelegate::tr("report");
-    case Paradigm::Relay:
-        return SessionListDelegate::tr("relay");
-    case Paradigm::Debate:
-        return SessionListDelegate::tr("debate");
-    case Paradigm::Roundtable:
-        return SessionListDelegate::tr("roundtable");
-    case Paradigm::Moderated:
-        return SessionListDelegate::tr("moderated");
-    }
-    return {};
-}
-
 // Hues of the KDE colour scheme: positive, neutral, negative, active.
 QColor statusColour(SessionStatus status, const QColor &background, const QPalette &palette)
 {
@@ -187,7 +168,8 @@ void SessionListDelegate::paint(QPainter *painter, const QStyleOptionViewItem &o
     const int done = index.data(SessionListModel::CompletedRoundsRole).toInt();
     const QString details =
         tr("%1 · round %2 of %3")
-            .arg(paradigmText(index.data(SessionListModel::ParadigmRole).value<Paradigm>()))
+            .arg(paradigmInfo(index.data(SessionListModel::ParadigmRole).value<Paradigm>())
+                     .label.translated())
             .arg(std::min(done + (status == SessionStatus::Completed ? 0 : 1), rounds))
             .arg(rounds);
     const QRect detailsRect = line.adjusted(badgeWidth + 6, 0, -whenWidth - 6, 0);

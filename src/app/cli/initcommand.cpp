@@ -108,9 +108,8 @@ int initCommand(const QStringList &arguments)
     }
     Paradigm paradigm = Preset::defaultParadigm;
     for (;;) {
-        const QString name =
-            wizard.ask(u"Paradigm (memory, report, relay, debate, roundtable, moderated)"_s,
-                       enumToString(Preset::defaultParadigm));
+        const QString name = wizard.ask(u"Paradigm (%1)"_s.arg(enumNames<Paradigm>().join(u", "_s)),
+                                        enumToString(Preset::defaultParadigm));
         if (const auto value = enumFromString<Paradigm>(name)) {
             paradigm = *value;
             break;

@@ -3,6 +3,7 @@
 
 #include "cli/commandline.h"
 #include "cli/enginehost.h"
+#include "cli/signalwatcher.h"
 #include "cli/transcriptprinter.h"
 #include "conversation/preset.h"
 #include "engine/engine.h"
@@ -16,11 +17,8 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QLocale>
-#include <QSocketNotifier>
 #include <QTextStream>
 
-#include <csignal>
-#include <sys/socket.h>
 #include <unistd.h>
 
 using namespace Qt::StringLiterals;
@@ -54,6 +52,16 @@ std::optional<QString> applyPersona(const PersonaLibrary &library, const QString
     if (!participant.colour.isValid())
         participant.colour = persona.value->colour;
     return participant.persona;
+}
+
+// Each paradigm with its description, for --help.
+QString paradigmHelp()
+{
+    QString help = u"Paradigms (--paradigm):\n"_s;
+    for (const ParadigmInfo &paradigm : paradigmTable)
+        help += u"  %1 %2\n"_s.arg(QString(paradigm.name).leftJustified(11),
+                                   paradigm.description.english());
+    return help;
 }
 
 // Participants named after their model aliases; a repeated alias gets -2, -3…
@@ -112,8 +120,9 @@ int RunCommand::parse(const QStringList &arguments, Session &draft)
         u"Run a session headless: the transcript streams to stdout, the summary to stderr.\n\n"
         "Exit codes: 0 completed, 2 bad usage or invalid input, 3 a provider failure or a "
         "budget cap left the session paused, 5 the store could not be written (the session "
-        "paused; the reason is printed), 130 interrupted by Ctrl-C.\n\n"
-        "Examples:\n"
+        "paused; the reason is printed), 130 interrupted by Ctrl-C.\n\n"_s +
+        paradigmHelp() +
+        u"\nExamples:\n"
         "  crosstalk run --models big,small --paradigm debate --rounds 5 --topic \"Is light "
         "a wave?\"\n"
         "  crosstalk run --participant Alice=big:path:alice.md --participant Bob=small "
@@ -132,10 +141,15 @@ int RunCommand::parse(const QStringList &arguments, Session &draft)
                                      "inline text, path:FILE, or a file. Repeatable."_s,
                                      u"who=persona"_s);
     const QCommandLineOption paradigm(
-        u"paradigm"_s, u"memory, report, relay, debate, roundtable or moderated (default relay)."_s,
+        u"paradigm"_s,
+        u"One of the paradigms above (default %1)."_s.arg(enumToString(Preset::defaultParadigm)),
         u"name"_s);
-    const QCommandLineOption rounds(u"rounds"_s,
-                                    u"Rounds, 1–100, openings included (default 20)."_s, u"N"_s);
+    const QCommandLineOption rounds(
+        u"rounds"_s,
+        u"Rounds, %1–%2, openings included (default %3)."_s.arg(Session::minRounds)
+            .arg(Session::maxRounds)
+            .arg(Preset::defaultRounds),
+        u"N"_s);
     const QCommandLineOption topic(u"topic"_s, u"What to talk about."_s, u"text"_s);
     const QCommandLineOption schedule(u"schedule"_s, u"parallel (default) or sequential turns."_s,
                                       u"mode"_s);
@@ -271,8 +285,8 @@ int RunCommand::parse(const QStringList &arguments, Session &draft)
     if (parser.isSet(paradigm)) {
         const auto value = enumFromString<Paradigm>(parser.value(paradigm));
         if (!value)
-            return usageError(u"--paradigm: unknown paradigm '%1' (memory, report, relay, "
-                              "debate, roundtable, moderated)"_s.arg(parser.value(paradigm)));
+            return usageError(u"--paradigm: unknown paradigm '%1' (%2)"_s.arg(
+                parser.value(paradigm), enumNames<Paradigm>().join(u", "_s)));
         draft.paradigm = *value;
     }
     if (!integer(rounds, draft.rounds))
@@ -317,16 +331,6 @@ int RunCommand::parse(const QStringList &arguments, Session &draft)
 bool useColours()
 {
     return isatty(STDOUT_FILENO) && qEnvironmentVariableIsEmpty("NO_COLOR");
-}
-
-// Ctrl-C stops the session (what was said is kept, the session is cancelled); the signal
-// handler only writes a byte, the event loop does the rest.
-int g_signalPipe[2] = {-1, -1};
-
-void onSignal(int)
-{
-    const char byte = 1;
-    [[maybe_unused]] const auto written = ::write(g_signalPipe[1], &byte, 1);
 }
 
 int RunCommand::chooseOutput(const QString &path, const QString &formatName)
@@ -432,16 +436,8 @@ int RunCommand::exec(const QStringList &arguments, Mode mode)
     m_progress = isatty(STDERR_FILENO) && (!m_printTranscript || !isatty(STDOUT_FILENO));
     connect(m_engine, &Engine::event, this, [this](const EngineEvent &e) { onEvent(e); });
 
-    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) == 0) {
-        auto *notifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, this);
-        connect(notifier, &QSocketNotifier::activated, this, [this] {
-            char byte;
-            [[maybe_unused]] const auto got = ::read(g_signalPipe[0], &byte, 1);
-            interrupted();
-        });
-        std::signal(SIGINT, onSignal);
-        std::signal(SIGTERM, onSignal);
-    }
+    // Ctrl-C stops the session: what was said is kept, the session is cancelled.
+    connect(new SignalWatcher(this), &SignalWatcher::received, this, [this] { interrupted(); });
 
     m_clock.start();
     if (const auto error = m_engine->start(m_id)) {

@@ -4,6 +4,7 @@
 #include "apitoken.h"
 #include "cli/commandline.h"
 #include "cli/enginehost.h"
+#include "cli/signalwatcher.h"
 #include "config/secretstore.h"
 #include "engine/engine.h"
 #include "legacyapi.h"
@@ -11,12 +12,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QSocketNotifier>
 #include <QTextStream>
-
-#include <csignal>
-#include <sys/socket.h>
-#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
@@ -31,15 +27,6 @@ int usageError(const QString &message)
 {
     QTextStream(stderr) << "crosstalk serve: " << message << "\nTry 'crosstalk serve --help'.\n";
     return ExitUsage;
-}
-
-// The signal handler only writes a byte; the event loop does the rest.
-int g_signalPipe[2] = {-1, -1};
-
-void onSignal(int)
-{
-    const char byte = 1;
-    [[maybe_unused]] const auto written = ::write(g_signalPipe[1], &byte, 1);
 }
 
 class ServeCommand : public QObject
@@ -155,20 +142,13 @@ int ServeCommand::parse(const QStringList &arguments)
 
 void ServeCommand::watchSignals()
 {
-    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) != 0)
-        return;
-    auto *notifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, this);
-    connect(notifier, &QSocketNotifier::activated, this, [this] {
-        char byte;
-        [[maybe_unused]] const auto got = ::read(g_signalPipe[0], &byte, 1);
+    connect(new SignalWatcher(this), &SignalWatcher::received, this, [this] {
         if (m_shuttingDown) {
             QCoreApplication::exit(ExitOk); // a second Ctrl-C does not wait for replies
             return;
         }
         shutDown();
     });
-    std::signal(SIGINT, onSignal);
-    std::signal(SIGTERM, onSignal);
 }
 
 void ServeCommand::start(const QString &token, const QString &tokenSource)

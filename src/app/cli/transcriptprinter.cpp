@@ -46,7 +46,7 @@ void TranscriptPrinter::printHeader(const Message &message)
     // "big · gpt-4o" when a participant is named after its model, else "Alice · big (gpt-4o)".
     if (message.model)
         who += u" · "_s +
-               (message.model->alias == message.speaker && message.model->kind != ModelKind::Demo
+               (message.model->alias == message.speaker && message.model->kind != ApiKind::Demo
                     ? message.model->modelId
                     : message.model->label());
     if (message.type == MessageType::Verdict)

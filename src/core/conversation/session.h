@@ -3,6 +3,7 @@
 
 #include "common/enumtraits.h"
 #include "conversation/message.h"
+#include "conversation/paradigm.h"
 #include "conversation/participant.h"
 #include "conversation/sessionoptions.h"
 #include "llm/usage.h"
@@ -16,30 +17,6 @@
 #include <optional>
 
 namespace Crosstalk {
-
-// Who sees whom and who speaks when (PRODUCT.md §2).
-enum class Paradigm
-{
-    Memory,
-    Report,
-    Relay,
-    Debate,
-    Roundtable,
-    Moderated,
-};
-
-template<>
-struct EnumTraits<Paradigm>
-{
-    static constexpr std::array<EnumName<Paradigm>, 6> names{{
-        {Paradigm::Memory, QLatin1StringView("memory")},
-        {Paradigm::Report, QLatin1StringView("report")},
-        {Paradigm::Relay, QLatin1StringView("relay")},
-        {Paradigm::Debate, QLatin1StringView("debate")},
-        {Paradigm::Roundtable, QLatin1StringView("roundtable")},
-        {Paradigm::Moderated, QLatin1StringView("moderated")},
-    }};
-};
 
 enum class SessionStatus
 {

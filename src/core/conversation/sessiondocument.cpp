@@ -110,7 +110,7 @@ ModelRef readModel(const QJsonObject &object, const QString &path, QList<FieldEr
     model.alias =
         fields.string("alias"_L1, Presence::Required, 1, maxNameLength).value_or(QString());
     model.modelId = fields.string("model_id"_L1).value_or(QString());
-    model.kind = fields.enumeration<ModelKind>("kind"_L1).value_or(ModelKind::OpenAi);
+    model.kind = fields.enumeration<ApiKind>("kind"_L1).value_or(ApiKind::OpenAI);
     // The label is derived from the other fields; it is written for readers of the JSON only.
     fields.string("label"_L1, Presence::Nullable);
     fields.rejectUnknownKeys();

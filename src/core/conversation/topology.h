@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "conversation/session.h"
+#include "conversation/paradigm.h"
 
 #include <QList>
 
 namespace Crosstalk {
 
-// Who receives whose messages, and who speaks when, for each paradigm (PRODUCT.md §2). The
-// four classic paradigms are the Exchange-of-Thought topologies generalised to n participants;
-// participants are named by their index in the session's list.
+// Who receives whose messages, and who speaks when, for each paradigm (PRODUCT.md §2), as
+// paradigmTable says; participants are named by their index in the session's list.
 namespace Topology {
 
 // The participants whose messages `listener` receives.
@@ -24,13 +23,9 @@ QList<int> recipients(Paradigm paradigm, int count, int speaker);
 bool isJudge(Paradigm paradigm, int count, int index);
 
 // Whether the participants of a round take turns (each seeing what its sources said earlier
-// in the round) rather than all being asked at once.
+// in the round) rather than all being asked at once: the session's schedule where the
+// paradigm lets it choose, else the paradigm's own.
 bool takesTurns(Paradigm paradigm, Schedule schedule);
-
-// The paradigm's topology in one sentence (docs/paradigms.md), in English: the REST API and
-// the command line list the paradigms with these.
-QString topologyName(Paradigm paradigm);
-QString description(Paradigm paradigm);
 
 } // namespace Topology
 } // namespace Crosstalk

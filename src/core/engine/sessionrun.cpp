@@ -22,19 +22,6 @@ bool isParticipantTurn(const Message &message)
            message.type == MessageType::Verdict;
 }
 
-ModelKind modelKindOf(ApiKind kind)
-{
-    switch (kind) {
-    case ApiKind::OpenAI:
-        return ModelKind::OpenAi;
-    case ApiKind::Anthropic:
-        return ModelKind::Anthropic;
-    case ApiKind::Demo:
-        return ModelKind::Demo;
-    }
-    Q_UNREACHABLE_RETURN(ModelKind::OpenAi);
-}
-
 } // namespace
 
 SessionRun::SessionRun(Engine *engine, const Session &session)
@@ -86,7 +73,7 @@ void SessionRun::regenerate(const QUuid &messageId)
     m->durationMs.reset();
     m->status = MessageStatus::Streaming;
     if (model)
-        m->model = ModelRef{model->alias, model->modelId, modelKindOf(model->kind)};
+        m->model = ModelRef{model->alias, model->modelId, model->kind};
     m->createdAt = m_engine->now();
     touch();
     Q_EMIT event(EngineEvent::forMessage(EngineEventType::MessageStarted, *m));
@@ -351,7 +338,7 @@ void SessionRun::startModeratorTurn(int round, const QList<int> &pending)
     message.status = MessageStatus::Streaming;
     message.createdAt = m_engine->now();
     if (model)
-        message.model = ModelRef{model->alias, model->modelId, modelKindOf(model->kind)};
+        message.model = ModelRef{model->alias, model->modelId, model->kind};
     m_session.messages.append(message);
     m_moderatorPending = pending;
     touch();
@@ -393,7 +380,7 @@ void SessionRun::startTurn(int participant, int round, int visibleBeforeSeq)
     message.status = MessageStatus::Streaming;
     message.createdAt = m_engine->now();
     if (model)
-        message.model = ModelRef{model->alias, model->modelId, modelKindOf(model->kind)};
+        message.model = ModelRef{model->alias, model->modelId, model->kind};
     m_session.messages.append(message);
     touch();
     Q_EMIT event(EngineEvent::forMessage(EngineEventType::MessageStarted, message));
@@ -428,7 +415,7 @@ QUuid SessionRun::startSummary(int participant, int round, const QString &droppe
     summary.type = MessageType::Summary;
     summary.status = MessageStatus::Streaming;
     summary.createdAt = m_engine->now();
-    summary.model = ModelRef{model->alias, model->modelId, modelKindOf(model->kind)};
+    summary.model = ModelRef{model->alias, model->modelId, model->kind};
     m_session.messages.append(summary);
     touch();
     Q_EMIT event(EngineEvent::forMessage(EngineEventType::MessageStarted, summary));

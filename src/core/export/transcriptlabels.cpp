@@ -122,10 +122,9 @@ QString statusMark(const Message &message)
 
 QList<Fact> facts(const Session &session)
 {
-    QStringList paradigm{enumToString(session.paradigm)};
-    const bool alwaysSequential =
-        session.paradigm == Paradigm::Roundtable || session.paradigm == Paradigm::Moderated;
-    if (!alwaysSequential) {
+    const ParadigmInfo &info = paradigmInfo(session.paradigm);
+    QStringList paradigm{QString(info.name)};
+    if (info.scheduleOptional) {
         paradigm << (session.options.schedule == Schedule::Parallel ? u"parallel rounds"_s
                                                                     : u"sequential turns"_s);
     }

@@ -7,40 +7,6 @@ using namespace Qt::StringLiterals;
 
 namespace Crosstalk {
 
-QString apiKindName(ApiKind kind)
-{
-    switch (kind) {
-    case ApiKind::OpenAI:
-        return u"openai"_s;
-    case ApiKind::Anthropic:
-        return u"anthropic"_s;
-    case ApiKind::Demo:
-        return u"demo"_s;
-    }
-    Q_UNREACHABLE_RETURN(QString());
-}
-
-std::optional<ApiKind> apiKindFromName(const QString &name)
-{
-    for (ApiKind kind : {ApiKind::OpenAI, ApiKind::Anthropic, ApiKind::Demo})
-        if (apiKindName(kind) == name)
-            return kind;
-    return std::nullopt;
-}
-
-QString valueSourceName(ValueSource source)
-{
-    switch (source) {
-    case ValueSource::Default:
-        return u"default"_s;
-    case ValueSource::Environment:
-        return u"environment"_s;
-    case ValueSource::Settings:
-        return u"settings"_s;
-    }
-    Q_UNREACHABLE_RETURN(QString());
-}
-
 ParameterPolicy ParameterPolicy::forModel(ApiKind kind, const QString &modelId)
 {
     ParameterPolicy policy;
@@ -66,10 +32,8 @@ ParameterPolicy ParameterPolicy::forModel(ApiKind kind, const QString &modelId)
 QString ModelConfig::displayName() const
 {
     if (kind == ApiKind::Demo)
-        return QCoreApplication::translate("Crosstalk", "Demo (offline, scripted)");
-    if (modelId.isEmpty() || modelId == alias)
-        return alias;
-    return u"%1 (%2)"_s.arg(alias, modelId);
+        return QCoreApplication::translate("Crosstalk", demoModelLabel);
+    return modelLabel(kind, alias, modelId);
 }
 
 } // namespace Crosstalk

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "llm/apikind.h"
+
 #include <QHash>
 #include <QMetaType>
 #include <QString>
@@ -9,17 +11,6 @@
 #include <optional>
 
 namespace Crosstalk {
-
-// Which wire protocol a model speaks.
-enum class ApiKind
-{
-    OpenAI,    // Chat Completions and compatible servers (Ollama, vLLM, llama.cpp, …)
-    Anthropic, // Anthropic Messages
-    Demo,      // the built-in offline, scripted demo model
-};
-
-QString apiKindName(ApiKind kind);
-std::optional<ApiKind> apiKindFromName(const QString &name);
 
 // Which request parameters a model accepts. Providers differ, and sending one a model
 // refuses fails the whole request.
@@ -49,7 +40,6 @@ enum class ValueSource
     Environment,
     Settings
 };
-QString valueSourceName(ValueSource source);
 
 // A configured model: everything needed to send it a request, except the key itself, which
 // is looked up at request time from `apiKeyRef` and never stored with the rest.

@@ -257,7 +257,7 @@ void ModelRegistry::applyAttributes(ModelConfig &model, const QVariantMap &attri
         const QString text = value.toString().trimmed();
         bool applied = true;
         if (name == u"kind"_s) {
-            const auto kind = apiKindFromName(text);
+            const auto kind = enumFromString<ApiKind>(text);
             if (!kind || *kind == ApiKind::Demo) {
                 problem(name, u"must be 'openai' or 'anthropic', not '%1'"_s.arg(text));
                 applied = false;
@@ -355,7 +355,7 @@ void ModelRegistry::applyAttributes(ModelConfig &model, const QVariantMap &attri
 QVariantMap ModelRegistry::attributesOf(const ModelConfig &model)
 {
     QVariantMap map;
-    map.insert(u"kind"_s, apiKindName(model.kind));
+    map.insert(u"kind"_s, enumToString(model.kind));
     if (!model.baseUrl.isEmpty())
         map.insert(u"base_url"_s, model.baseUrl.toString());
     map.insert(u"model_id"_s, model.modelId);

@@ -161,10 +161,9 @@ Message messageFrom(const StoreSql::Statement &row, QStringList &problems)
         message.confidence = row.value(9).toDouble();
     }
     if (!row.value(12).isNull()) {
-        message.model =
-            ModelRef{row.value(10).toString(), row.value(11).toString(),
-                     enumFrom<ModelKind>(row.value(12), what + u" model kind"_s, problems)
-                         .value_or(ModelKind::OpenAi)};
+        message.model = ModelRef{row.value(10).toString(), row.value(11).toString(),
+                                 enumFrom<ApiKind>(row.value(12), what + u" model kind"_s, problems)
+                                     .value_or(ApiKind::OpenAI)};
     }
     message.usage = Usage{row.value(13).toLongLong(), row.value(14).toLongLong(),
                           row.value(15).toBool(), row.value(16).toDouble()};
