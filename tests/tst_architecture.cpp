@@ -210,6 +210,23 @@ private slots:
                  qPrintable(u"an Engine is constructed outside the application context:\n"_s +
                             offending.join(u'\n')));
     }
+
+    // A file a reader can hold in mind: past this, split it along its seams.
+    void noFileIsOverSevenHundredLines()
+    {
+        constexpr qsizetype limit = 700;
+        QStringList offending;
+        const QHash<QString, QStringList> &files = m_tree.lines();
+        for (auto it = files.cbegin(); it != files.cend(); ++it) {
+            // A file ending in a newline splits into one empty string more than it has lines.
+            const qsizetype count = it->size() - (it->isEmpty() || !it->last().isEmpty() ? 0 : 1);
+            if (count > limit)
+                offending << u"  %1: %2 lines"_s.arg(it.key()).arg(count);
+        }
+        offending.sort();
+        QVERIFY2(offending.isEmpty(), qPrintable(u"files in src/ over %1 lines:\n"_s.arg(limit) +
+                                                 offending.join(u'\n')));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestArchitecture)

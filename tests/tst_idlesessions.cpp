@@ -3,8 +3,8 @@
 // goes from memory and answers as before when asked for again; one that runs, awaits a reply
 // or holds what the store lacks stays; and sessions created, run and deleted by the hundred
 // leave nothing behind in the engine, the persister or the REST server.
-#include "resttestserver.h"
 #include "engine/sessionpersister.h"
+#include "resttestserver.h"
 #include "storelock.h"
 
 #include <QNetworkAccessManager>
