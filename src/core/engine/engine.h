@@ -26,7 +26,8 @@ class SessionStore;
 
 // The one engine of a process: it owns the sessions, runs any number of them at once, and
 // tells the window, the REST event stream and MCP what happens through event(). It lives on
-// the main thread; provider calls are asynchronous, so nothing here blocks.
+// the main thread. Provider calls are asynchronous, but the store is not: loading a session
+// and the persister's writes run SQLite on the caller's thread.
 class Engine : public QObject
 {
     Q_OBJECT
