@@ -46,6 +46,27 @@ QVariant pragma(const QString &path, const QString &statement)
     return result;
 }
 
+// Runs one statement with bound values on a connection of its own; returns whether it ran.
+bool execute(const QString &path, const QString &statement, const QVariantList &values)
+{
+    const QString name = QUuid::createUuid().toString();
+    bool ran = false;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
+        db.setDatabaseName(path);
+        if (db.open()) {
+            QSqlQuery query(db);
+            query.prepare(statement);
+            for (const QVariant &value : values) {
+                query.addBindValue(value);
+            }
+            ran = query.exec() && query.numRowsAffected() == 1;
+        }
+    }
+    QSqlDatabase::removeDatabase(name);
+    return ran;
+}
+
 Message plainMessage(const Session &session, int seq, const QString &content)
 {
     Message message;
@@ -152,6 +173,107 @@ private Q_SLOTS:
         QCOMPARE(list->total, 2);
         QCOMPARE(store.slotPersona(u"big"_s).value(), std::optional<QString>(u"path:alice.md"_s));
         QCOMPARE(pragma(path, u"PRAGMA integrity_check"_s).toString(), u"ok"_s);
+    }
+
+    // Before the setup had one JSON form, the store wrote its own into the options and
+    // participants columns: colours as #aarrggbb or "" for none, "" for no persona source or
+    // model, and the budget flat. Such rows keep loading; saving writes the one form.
+    void readsTheOldSetupForm()
+    {
+        Session session = Samples::session(SessionStatus::Completed, Samples::Optionals::Present);
+        session.options.budgetTokens = (qint64(1) << 52) + 1;
+        session.options.budgetCost = 0.1 + 0.2;
+        session.options.moderatorModel.clear();
+        session.participants[1].colour = QColor();
+        session.participants[2].colour = QColor(1, 2, 3, 4);
+        const QString path = freshPath();
+        {
+            SessionStore store;
+            QVERIFY(store.open(path));
+            QVERIFY(store.saveSession(session, SessionStore::Messages::Replace));
+        }
+
+        // As the store wrote participants before: ARGB colours, "" for none or no source.
+        const auto oldParticipants = [](const Session &of) {
+            QJsonArray array;
+            for (const Participant &participant : of.participants) {
+                array.append(QJsonObject{
+                    {u"name"_s, participant.name},
+                    {u"model"_s, participant.modelAlias},
+                    {u"persona"_s, participant.persona},
+                    {u"persona_source"_s, participant.personaSource},
+                    {u"colour"_s, participant.colour.isValid()
+                                      ? participant.colour.name(QColor::HexArgb)
+                                      : QString()},
+                });
+            }
+            return QString::fromUtf8(QJsonDocument(array).toJson());
+        };
+        const QJsonObject oldOptions{
+            {u"answer_mode"_s, true},
+            {u"schedule"_s, u"sequential"_s},
+            {u"context_window"_s, 4},
+            {u"summarise_dropped"_s, true},
+            {u"summariser_model"_s, u"small"_s},
+            {u"moderator_model"_s, u""_s},
+            {u"budget_tokens"_s, (qint64(1) << 52) + 1},
+            {u"budget_cost"_s, 0.1 + 0.2},
+        };
+        QVERIFY(oldParticipants(session).contains(u"\"#ff3daee9\""_s));
+        QVERIFY(execute(path, u"UPDATE sessions SET options = ?, participants = ? WHERE id = ?"_s,
+                        {QString::fromUtf8(QJsonDocument(oldOptions).toJson()),
+                         oldParticipants(session), session.id.toString(QUuid::WithoutBraces)}));
+        // Without a budget and with no colours at all, as most old rows are.
+        Session plain = Samples::session(SessionStatus::Running, Samples::Optionals::Absent);
+        plain.id = QUuid::createUuid();
+        for (Participant &participant : plain.participants) {
+            participant.colour = QColor();
+        }
+        for (Message &message : plain.messages) {
+            message.sessionId = plain.id;
+        }
+        {
+            SessionStore store;
+            QVERIFY(store.open(path));
+            QVERIFY(store.saveSession(plain, SessionStore::Messages::Replace));
+        }
+        QVERIFY(execute(
+            path, u"UPDATE sessions SET options = ?, participants = ? WHERE id = ?"_s,
+            {u"{\"answer_mode\": false, \"schedule\": \"parallel\", \"context_window\": 10, "
+             "\"summarise_dropped\": false, \"summariser_model\": \"\", "
+             "\"moderator_model\": \"\"}"_s,
+             oldParticipants(plain), plain.id.toString(QUuid::WithoutBraces)}));
+
+        SessionStore store;
+        QVERIFY(store.open(path));
+        for (const Session &expected : {session, plain}) {
+            const auto loaded = store.loadSession(expected.id);
+            QVERIFY(loaded);
+            QCOMPARE(loaded->participants, expected.participants);
+            QCOMPARE(loaded->options, expected.options);
+            QCOMPARE(*loaded, expected);
+            // Saved again, the row is in the one form.
+            QVERIFY(store.saveSession(*loaded));
+        }
+        const QJsonObject options =
+            QJsonDocument::fromJson(
+                pragma(path, u"SELECT options FROM sessions WHERE id = '%1'"_s.arg(
+                                 session.id.toString(QUuid::WithoutBraces)))
+                    .toString()
+                    .toUtf8())
+                .object();
+        QVERIFY(!options.contains(u"budget_tokens"_s));
+        QCOMPARE(options[u"budget"_s][u"tokens"_s].toInteger(), (qint64(1) << 52) + 1);
+        QVERIFY(options[u"moderator_model"_s].isNull());
+        const QJsonArray participants =
+            QJsonDocument::fromJson(
+                pragma(path, u"SELECT participants FROM sessions WHERE id = '%1'"_s.arg(
+                                 session.id.toString(QUuid::WithoutBraces)))
+                    .toString()
+                    .toUtf8())
+                .array();
+        QCOMPARE(participants.at(0)[u"colour"_s].toString(), u"#3daee9"_s);
+        QVERIFY(participants.at(1)[u"colour"_s].isNull());
     }
 
     void roundTrip_data()

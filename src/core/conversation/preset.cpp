@@ -2,6 +2,7 @@
 #include "conversation/preset.h"
 
 #include "common/yamlreader.h"
+#include "conversation/setupjson.h"
 #include "persona/persona.h"
 #include "persona/personalibrary.h"
 
@@ -9,8 +10,10 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
+#include <QJsonObject>
 #include <QSaveFile>
 
+#include <algorithm>
 #include <limits>
 
 using namespace Qt::StringLiterals;
@@ -19,7 +22,7 @@ namespace Crosstalk {
 
 namespace {
 
-constexpr qint64 maxContextWindow = 1000;
+using SetupJson::maxContextWindow;
 constexpr qint64 maxPresetBytes = 1024 * 1024;
 const auto kPathPrefix = u"path:"_s;
 
@@ -31,6 +34,44 @@ QString fromStd(const std::string &text)
 std::string toStd(const QString &text)
 {
     return text.toStdString();
+}
+
+// Writes the scalars of SetupJson's form as YAML; the preset reader takes the same keys.
+void emitScalar(YAML::Emitter &out, const QJsonValue &value)
+{
+    if (value.isBool()) {
+        out << value.toBool();
+    } else if (value.isString()) {
+        out << toStd(value.toString());
+    } else if (const double number = value.toDouble(); number == double(value.toInteger())) {
+        out << value.toInteger();
+    } else {
+        out << number;
+    }
+}
+
+// The members of `object` that are not null; a nested object becomes a nested mapping, left
+// out when none of its members is set.
+void emitMembers(YAML::Emitter &out, const QJsonObject &object)
+{
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        if (it->isNull()) {
+            continue;
+        }
+        if (it->isObject()) {
+            const QJsonObject inner = it->toObject();
+            if (std::all_of(inner.begin(), inner.end(),
+                            [](const QJsonValueConstRef &value) { return value.isNull(); })) {
+                continue;
+            }
+            out << YAML::Key << toStd(it.key()) << YAML::Value << YAML::BeginMap;
+            emitMembers(out, inner);
+            out << YAML::EndMap;
+            continue;
+        }
+        out << YAML::Key << toStd(it.key()) << YAML::Value;
+        emitScalar(out, *it);
+    }
 }
 
 QString quoted(const QString &text)
@@ -435,9 +476,12 @@ QByteArray Preset::toYaml(const QString &folder) const
     if (!participants.isEmpty()) {
         out << YAML::Key << "participants" << YAML::Value << YAML::BeginSeq;
         for (const Participant &participant : participants) {
+            // The persona is written as the reference it came from, or its text: below.
+            QJsonObject fields = SetupJson::participantToJson(participant);
+            fields.remove(u"persona"_s);
+            fields.remove(u"persona_source"_s);
             out << YAML::BeginMap;
-            out << YAML::Key << "name" << YAML::Value << toStd(participant.name);
-            out << YAML::Key << "model" << YAML::Value << toStd(participant.modelAlias);
+            emitMembers(out, fields);
             QString reference = participant.personaSource;
             const bool isPath = reference.startsWith(kPathPrefix);
             const QString file = isPath ? reference.mid(kPathPrefix.size()) : reference;
@@ -454,9 +498,6 @@ QByteArray Preset::toYaml(const QString &folder) const
             } else if (!reference.isEmpty()) {
                 out << YAML::Key << "persona" << YAML::Value << toStd(reference);
             }
-            if (participant.colour.isValid()) {
-                out << YAML::Key << "colour" << YAML::Value << toStd(participant.colour.name());
-            }
             out << YAML::EndMap;
         }
         out << YAML::EndSeq;
@@ -464,26 +505,7 @@ QByteArray Preset::toYaml(const QString &folder) const
     out << YAML::Key << "paradigm" << YAML::Value << toStd(enumToString(paradigm));
     out << YAML::Key << "rounds" << YAML::Value << rounds;
     out << YAML::Key << "topic" << YAML::Value << toStd(topic);
-    out << YAML::Key << "answer_mode" << YAML::Value << options.answerMode;
-    out << YAML::Key << "schedule" << YAML::Value << toStd(enumToString(options.schedule));
-    out << YAML::Key << "context_window" << YAML::Value << options.contextWindow;
-    out << YAML::Key << "summarise_dropped" << YAML::Value << options.summariseDropped;
-    if (!options.summariserModel.isEmpty()) {
-        out << YAML::Key << "summariser_model" << YAML::Value << toStd(options.summariserModel);
-    }
-    if (!options.moderatorModel.isEmpty()) {
-        out << YAML::Key << "moderator_model" << YAML::Value << toStd(options.moderatorModel);
-    }
-    if (options.budgetTokens || options.budgetCost) {
-        out << YAML::Key << "budget" << YAML::Value << YAML::BeginMap;
-        if (options.budgetTokens) {
-            out << YAML::Key << "tokens" << YAML::Value << *options.budgetTokens;
-        }
-        if (options.budgetCost) {
-            out << YAML::Key << "cost" << YAML::Value << *options.budgetCost;
-        }
-        out << YAML::EndMap;
-    }
+    emitMembers(out, SetupJson::optionsToJson(options));
     out << YAML::EndMap;
     return QByteArray(out.c_str()) + '\n';
 }

@@ -2,11 +2,11 @@
 #include "conversation/sessiondocument.h"
 
 #include "common/jsonfields.h"
+#include "conversation/setupjson.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
-#include <QRegularExpression>
 #include <QSet>
 
 #include <limits>
@@ -19,9 +19,7 @@ namespace {
 
 constexpr qint64 unbounded = std::numeric_limits<qint64>::max();
 constexpr double unboundedNumber = std::numeric_limits<double>::infinity();
-constexpr qsizetype maxNameLength = 64;
-constexpr qsizetype maxPersonaLength = 50000;
-constexpr qint64 maxContextWindow = 1000;
+using SetupJson::maxNameLength;
 
 QString uuidText(const QUuid &id)
 {
@@ -61,34 +59,6 @@ QJsonObject modelToJson(const ModelRef &model)
     };
 }
 
-QJsonObject participantToJson(const Participant &participant)
-{
-    return {
-        {u"name"_s, participant.name},
-        {u"model"_s, participant.modelAlias},
-        {u"persona"_s, participant.persona},
-        {u"persona_source"_s, nullIfEmpty(participant.personaSource)},
-        {u"colour"_s, participant.colour.name(QColor::HexRgb)},
-    };
-}
-
-QJsonObject optionsToJson(const SessionOptions &options)
-{
-    return {
-        {u"answer_mode"_s, options.answerMode},
-        {u"schedule"_s, enumToString(options.schedule)},
-        {u"context_window"_s, options.contextWindow},
-        {u"summarise_dropped"_s, options.summariseDropped},
-        {u"summariser_model"_s, nullIfEmpty(options.summariserModel)},
-        {u"moderator_model"_s, nullIfEmpty(options.moderatorModel)},
-        {u"budget"_s,
-         QJsonObject{
-             {u"tokens"_s, nullIfAbsent(options.budgetTokens)},
-             {u"cost"_s, nullIfAbsent(options.budgetCost)},
-         }},
-    };
-}
-
 // --- reading -----------------------------------------------------------------------------
 
 Usage readUsage(const QJsonObject &object, const QString &path, QList<FieldError> &errors)
@@ -115,58 +85,6 @@ ModelRef readModel(const QJsonObject &object, const QString &path, QList<FieldEr
     fields.string("label"_L1, Presence::Nullable);
     fields.rejectUnknownKeys();
     return model;
-}
-
-Participant readParticipant(const QJsonObject &object, const QString &path,
-                            QList<FieldError> &errors)
-{
-    static const QRegularExpression hexColour(u"^#[0-9a-fA-F]{6}$"_s);
-    JsonFields fields(object, path, errors);
-    Participant participant;
-    participant.name =
-        fields.string("name"_L1, Presence::Required, 1, maxNameLength).value_or(QString());
-    participant.modelAlias =
-        fields.string("model"_L1, Presence::Required, 1, maxNameLength).value_or(QString());
-    participant.persona =
-        fields.string("persona"_L1, Presence::Required, 0, maxPersonaLength).value_or(QString());
-    participant.personaSource =
-        fields.string("persona_source"_L1, Presence::Nullable).value_or(QString());
-    if (const auto colour = fields.string("colour"_L1)) {
-        if (hexColour.match(*colour).hasMatch()) {
-            participant.colour = QColor::fromString(*colour);
-        } else {
-            fields.fail(u"colour", u"must be a colour like #3daee9"_s);
-        }
-    }
-    fields.rejectUnknownKeys();
-    return participant;
-}
-
-SessionOptions readOptions(const QJsonObject &object, const QString &path,
-                           QList<FieldError> &errors)
-{
-    JsonFields fields(object, path, errors);
-    SessionOptions options;
-    options.answerMode = fields.boolean("answer_mode"_L1).value_or(false);
-    options.schedule = fields.enumeration<Schedule>("schedule"_L1).value_or(Schedule::Parallel);
-    options.contextWindow = int(fields.integer("context_window"_L1, 1, maxContextWindow)
-                                    .value_or(SessionOptions::defaultContextWindow));
-    options.summariseDropped = fields.boolean("summarise_dropped"_L1).value_or(false);
-    options.summariserModel =
-        fields.string("summariser_model"_L1, Presence::Nullable, 1, maxNameLength)
-            .value_or(QString());
-    options.moderatorModel =
-        fields.string("moderator_model"_L1, Presence::Nullable, 1, maxNameLength)
-            .value_or(QString());
-    if (const auto budget = fields.object("budget"_L1)) {
-        JsonFields budgetFields(*budget, fields.pathOf(u"budget"), errors);
-        options.budgetTokens = budgetFields.integer("tokens"_L1, 1, unbounded, Presence::Nullable);
-        options.budgetCost =
-            budgetFields.number("cost"_L1, 0.0, unboundedNumber, Presence::Nullable);
-        budgetFields.rejectUnknownKeys();
-    }
-    fields.rejectUnknownKeys();
-    return options;
 }
 
 Message readMessage(const QJsonObject &object, const QString &path, QList<FieldError> &errors)
@@ -311,7 +229,7 @@ QJsonObject toJson(const Session &session)
 {
     QJsonArray participants;
     for (const Participant &participant : session.participants) {
-        participants.append(participantToJson(participant));
+        participants.append(SetupJson::participantToJson(participant));
     }
     QJsonArray messages;
     for (const Message &message : session.messages) {
@@ -328,7 +246,7 @@ QJsonObject toJson(const Session &session)
         {u"topic"_s, session.topic},
         {u"paradigm"_s, enumToString(session.paradigm)},
         {u"rounds"_s, session.rounds},
-        {u"options"_s, optionsToJson(session.options)},
+        {u"options"_s, SetupJson::optionsToJson(session.options)},
         {u"participants"_s, participants},
         {u"status"_s, enumToString(session.status)},
         {u"result"_s, result},
@@ -376,7 +294,7 @@ Parsed<Session> fromJson(const QJsonObject &document)
     session.rounds = int(fields.integer("rounds"_L1, Session::minRounds, Session::maxRounds)
                              .value_or(Session::minRounds));
     if (const auto options = fields.object("options"_L1)) {
-        session.options = readOptions(*options, u"options"_s, errors);
+        session.options = SetupJson::readOptions(*options, u"options"_s, errors);
     }
     if (const auto participants = fields.array("participants"_L1)) {
         if (participants->size() < Session::minParticipants ||
@@ -392,7 +310,7 @@ Parsed<Session> fromJson(const QJsonObject &document)
                 continue;
             }
             session.participants.append(
-                readParticipant(participants->at(i).toObject(), path, errors));
+                SetupJson::readParticipant(participants->at(i).toObject(), path, errors));
         }
     }
     session.status =

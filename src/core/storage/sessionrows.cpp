@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "storage/sessionrows.h"
 
+#include "common/jsonfields.h"
+#include "conversation/setupjson.h"
+
 #include <QJsonArray>
 #include <QJsonObject>
 
@@ -12,58 +15,88 @@ using namespace StoreSql;
 
 namespace {
 
-QJsonObject participantToJson(const Participant &participant)
+// Before the setup had one JSON form (SetupJson), the store wrote its own: colours as
+// `#aarrggbb` or an empty string for none, an empty string for no persona source or model, and
+// the budget as flat `budget_tokens` and `budget_cost`. Rows written then are still read; these
+// turn such a row's JSON into the one form. A row already in that form passes unchanged.
+
+QJsonValue nullIfEmptyText(const QJsonValue &value)
 {
-    return {
-        {u"name"_s, participant.name},
-        {u"model"_s, participant.modelAlias},
-        {u"persona"_s, participant.persona},
-        {u"persona_source"_s, participant.personaSource},
-        {u"colour"_s,
-         participant.colour.isValid() ? participant.colour.name(QColor::HexArgb) : QString()},
+    return value.isString() && value.toString().isEmpty() ? QJsonValue() : value;
+}
+
+QJsonObject upgradedParticipant(QJsonObject object)
+{
+    // The old `#aarrggbb` colours read as they are; only "no colour" was spelt differently.
+    for (const QString &key : {u"colour"_s, u"persona_source"_s}) {
+        if (object.contains(key)) {
+            object.insert(key, nullIfEmptyText(object.value(key)));
+        }
+    }
+    return object;
+}
+
+QJsonObject upgradedOptions(QJsonObject object)
+{
+    if (object.contains(u"budget"_s)) {
+        return object;
+    }
+    const auto take = [&object](const QString &key) {
+        const QJsonValue value = object.take(key);
+        return value.isUndefined() ? QJsonValue() : value;
     };
+    object.insert(u"budget"_s, QJsonObject{{u"tokens"_s, take(u"budget_tokens"_s)},
+                                           {u"cost"_s, take(u"budget_cost"_s)}});
+    for (const QString &key : {u"summariser_model"_s, u"moderator_model"_s}) {
+        if (object.contains(key)) {
+            object.insert(key, nullIfEmptyText(object.value(key)));
+        }
+    }
+    return object;
+}
+
+void addProblems(const QString &what, const QList<FieldError> &errors, QStringList &problems)
+{
+    for (const FieldError &error : errors) {
+        problems.append(u"%1 %2: %3"_s.arg(what, error.path, error.problem));
+    }
 }
 
 } // namespace
 
-Participant participantFromJson(const QJsonObject &object)
+QList<Participant> participantsFrom(const QJsonArray &array, const QString &what,
+                                    QStringList &problems)
 {
-    const QString colour = object.value(u"colour"_s).toString();
-    return Participant{
-        object.value(u"name"_s).toString(),
-        object.value(u"model"_s).toString(),
-        object.value(u"persona"_s).toString(),
-        object.value(u"persona_source"_s).toString(),
-        colour.isEmpty() ? QColor() : QColor::fromString(colour),
-    };
+    QList<Participant> participants;
+    QList<FieldError> errors;
+    for (qsizetype i = 0; i < array.size(); ++i) {
+        participants.append(SetupJson::readParticipant(upgradedParticipant(array.at(i).toObject()),
+                                                       elementPath(QString(), i), errors));
+    }
+    addProblems(what, errors, problems);
+    return participants;
 }
 
 QString participantsText(const QList<Participant> &participants)
 {
     QJsonArray array;
     for (const Participant &participant : participants) {
-        array.append(participantToJson(participant));
+        array.append(SetupJson::participantToJson(participant));
     }
     return jsonText(array);
 }
 
 QString optionsText(const SessionOptions &options)
 {
-    QJsonObject object{
-        {u"answer_mode"_s, options.answerMode},
-        {u"schedule"_s, enumToString(options.schedule)},
-        {u"context_window"_s, options.contextWindow},
-        {u"summarise_dropped"_s, options.summariseDropped},
-        {u"summariser_model"_s, options.summariserModel},
-        {u"moderator_model"_s, options.moderatorModel},
-    };
-    if (options.budgetTokens) {
-        object.insert(u"budget_tokens"_s, *options.budgetTokens);
-    }
-    if (options.budgetCost) {
-        object.insert(u"budget_cost"_s, *options.budgetCost);
-    }
-    return jsonText(object);
+    return jsonText(SetupJson::optionsToJson(options));
+}
+
+SessionOptions optionsFrom(const QJsonObject &object, const QString &what, QStringList &problems)
+{
+    QList<FieldError> errors;
+    SessionOptions options = SetupJson::readOptions(upgradedOptions(object), QString(), errors);
+    addProblems(what, errors, problems);
+    return options;
 }
 
 std::optional<QJsonDocument> parseJson(const QVariant &value, const QString &what,
@@ -76,26 +109,6 @@ std::optional<QJsonDocument> parseJson(const QVariant &value, const QString &wha
         return std::nullopt;
     }
     return document;
-}
-
-SessionOptions optionsFrom(const QJsonObject &object, QStringList &problems)
-{
-    SessionOptions options;
-    options.answerMode = object.value(u"answer_mode"_s).toBool();
-    options.schedule =
-        enumFrom<Schedule>(object.value(u"schedule"_s).toString(), u"options.schedule"_s, problems)
-            .value_or(Schedule::Parallel);
-    options.contextWindow = object.value(u"context_window"_s).toInt();
-    options.summariseDropped = object.value(u"summarise_dropped"_s).toBool();
-    options.summariserModel = object.value(u"summariser_model"_s).toString();
-    options.moderatorModel = object.value(u"moderator_model"_s).toString();
-    if (object.contains(u"budget_tokens"_s)) {
-        options.budgetTokens = object.value(u"budget_tokens"_s).toInteger();
-    }
-    if (object.contains(u"budget_cost"_s)) {
-        options.budgetCost = object.value(u"budget_cost"_s).toDouble();
-    }
-    return options;
 }
 
 const QString sessionColumns =
@@ -113,12 +126,11 @@ Session sessionFrom(const StoreSql::Statement &row, QStringList &problems)
                            .value_or(Paradigm::Memory);
     session.rounds = row.value(4).toInt();
     if (const auto options = parseJson(row.value(5), what + u" options"_s, problems)) {
-        session.options = optionsFrom(options->object(), problems);
+        session.options = optionsFrom(options->object(), what + u" options"_s, problems);
     }
     if (const auto participants = parseJson(row.value(6), what + u" participants"_s, problems)) {
-        for (const QJsonValue &participant : participants->array()) {
-            session.participants.append(participantFromJson(participant.toObject()));
-        }
+        session.participants =
+            participantsFrom(participants->array(), what + u" participants"_s, problems);
     }
     session.status = enumFrom<SessionStatus>(row.value(7), what + u" status"_s, problems)
                          .value_or(SessionStatus::Configured);

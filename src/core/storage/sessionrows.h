@@ -7,6 +7,7 @@
 #include "conversation/session.h"
 #include "storage/sqlstatement.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QStringList>
 
@@ -30,9 +31,13 @@ std::optional<E> enumFrom(const QVariant &value, const QString &what, QStringLis
     return result;
 }
 
-Participant participantFromJson(const QJsonObject &object);
+// The setup's JSON columns, in SetupJson's form. The readers also take the form the store wrote
+// before that (a colour as `#aarrggbb` or "", a flat `budget_tokens` and `budget_cost`).
 QString participantsText(const QList<Participant> &participants);
+QList<Participant> participantsFrom(const QJsonArray &array, const QString &what,
+                                    QStringList &problems);
 QString optionsText(const SessionOptions &options);
+SessionOptions optionsFrom(const QJsonObject &object, const QString &what, QStringList &problems);
 std::optional<QJsonDocument> parseJson(const QVariant &value, const QString &what,
                                        QStringList &problems);
 // A row of sessionColumns; what cannot be read is added to `problems`.

@@ -457,9 +457,8 @@ StoreResult<void> SessionStore::refreshSessionCounts(const QUuid &sessionId, Rec
         light.rounds = session.value(0).toInt() - from;
         QStringList problems;
         if (const auto participants = parseJson(session.value(1), u"participants"_s, problems)) {
-            for (const QJsonValue &participant : participants->array()) {
-                light.participants.append(participantFromJson(participant.toObject()));
-            }
+            light.participants =
+                participantsFrom(participants->array(), u"participants"_s, problems);
         }
         if (!problems.isEmpty()) {
             return unreadable(what, problems);
