@@ -135,6 +135,75 @@ private slots:
         QCOMPARE(session.completedRounds(), 1);
     }
 
+    void turnsAreTheParticipantsMessages()
+    {
+        const auto turn = [](MessageType type) {
+            Message m;
+            m.type = type;
+            return m.isTurn();
+        };
+        QVERIFY(turn(MessageType::Opening));
+        QVERIFY(turn(MessageType::Exchange));
+        QVERIFY(turn(MessageType::Verdict));
+        QVERIFY(!turn(MessageType::Summary));
+        QVERIFY(!turn(MessageType::Human));
+        QVERIFY(!turn(MessageType::Moderator));
+    }
+
+    void statusRules_data()
+    {
+        QTest::addColumn<SessionStatus>("status");
+        QTest::addColumn<bool>("running");
+        QTest::addColumn<bool>("start");
+        QTest::addColumn<bool>("resume");
+        QTest::addColumn<bool>("underway");
+        QTest::addColumn<bool>("ended");
+        QTest::addColumn<bool>("fork");
+        // Columns after the status: running, start, resume, underway, ended, fork.
+        QTest::newRow("configured")
+            << SessionStatus::Configured << false << true << false << false << false << false;
+        QTest::newRow("running") << SessionStatus::Running << true << false << false << true
+                                 << false << false;
+        QTest::newRow("paused") << SessionStatus::Paused << false << true << true << true << false
+                                << false;
+        QTest::newRow("interrupted")
+            << SessionStatus::Interrupted << false << true << true << true << false << false;
+        QTest::newRow("completed")
+            << SessionStatus::Completed << false << false << false << false << true << false;
+        QTest::newRow("failed") << SessionStatus::Failed << false << false << false << false << true
+                                << true;
+        QTest::newRow("cancelled")
+            << SessionStatus::Cancelled << false << false << false << false << true << true;
+    }
+
+    void statusRules()
+    {
+        QFETCH(SessionStatus, status);
+        QFETCH(bool, running);
+        QFETCH(bool, start);
+        QFETCH(bool, resume);
+        QFETCH(bool, underway);
+        QFETCH(bool, ended);
+        QFETCH(bool, fork);
+        QCOMPARE(isRunning(status), running);
+        QCOMPARE(canStart(status), start);
+        QCOMPARE(canResume(status), resume);
+        QCOMPARE(isUnderway(status), underway);
+        QCOMPARE(hasEnded(status), ended);
+        QCOMPARE(needsFork(status), fork);
+    }
+
+    void settledMeansNotRunningAndNothingStreaming()
+    {
+        Session session = Samples::session(SessionStatus::Paused, Samples::Optionals::Absent);
+        QVERIFY(session.isSettled());
+        session.messages.last().status = MessageStatus::Streaming;
+        QVERIFY(!session.isSettled());
+        session.messages.last().status = MessageStatus::Complete;
+        session.status = SessionStatus::Running;
+        QVERIFY(!session.isSettled());
+    }
+
     void valuesCompareByContent()
     {
         const Session a = Samples::session(SessionStatus::Paused, Samples::Optionals::Present);

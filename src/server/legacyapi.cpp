@@ -110,7 +110,7 @@ Result remove(Engine &engine, const QUuid &id)
 {
     const Session *here = engine.session(id);
     SessionStore *store = engine.store();
-    if (store && !(here && here->status == SessionStatus::Running)) {
+    if (store && !(here && isRunning(here->status))) {
         // Deleting a session under the process that runs it would pull its transcript away.
         if (auto holder = store->leaseHolder(id); holder && holder.value())
             return Result::failure(Error{ErrorCode::Conflict,
@@ -129,7 +129,7 @@ std::optional<Error> runningLimit(const Engine &engine, int maxRunning)
     const QList<QUuid> ids = engine.sessionIds();
     const qsizetype running = std::count_if(ids.cbegin(), ids.cend(), [&](const QUuid &id) {
         const Session *session = engine.session(id);
-        return session && session->status == SessionStatus::Running;
+        return session && isRunning(session->status);
     });
     if (running < maxRunning)
         return std::nullopt;
@@ -151,7 +151,7 @@ Result start(Engine &engine, const QUuid &id, bool *finished, int maxRunning)
         *finished = true;
         return {runReply(*session, {}), std::nullopt};
     }
-    if (session->status != SessionStatus::Running)
+    if (!isRunning(session->status))
         if (std::optional<Error> limited = runningLimit(engine, maxRunning))
             return Result::failure(*limited);
     if (const std::optional<Error> error = engine.start(id))
@@ -181,9 +181,7 @@ QJsonObject runReply(const Session &session, const QString &reason,
 
 bool settled(const Session &session)
 {
-    return session.status != SessionStatus::Running &&
-           std::none_of(session.messages.cbegin(), session.messages.cend(),
-                        [](const Message &m) { return m.status == MessageStatus::Streaming; });
+    return session.isSettled();
 }
 
 } // namespace Crosstalk::LegacyApi

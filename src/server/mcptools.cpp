@@ -245,7 +245,7 @@ QJsonObject McpTools::health()
 {
     int running = 0;
     for (const QUuid &id : m_engine->sessionIds())
-        if (m_engine->session(id)->status == SessionStatus::Running)
+        if (isRunning(m_engine->session(id)->status))
             ++running;
     const LegacyApi::Result listed = LegacyApi::list(*m_engine);
     if (!listed)

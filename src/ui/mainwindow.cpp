@@ -485,7 +485,7 @@ void MainWindow::updateSessionState()
     m_transcriptArea->showOutcome(open ? &session : nullptr,
                                   open && paused ? m_statusReasons.value(m_currentId) : QString());
 
-    const bool running = open && status == SessionStatus::Running;
+    const bool running = open && isRunning(status);
     if (running && !m_elapsedTicker.isActive())
         m_elapsedTicker.start();
     else if (!running)

@@ -19,12 +19,6 @@ namespace Crosstalk {
 
 namespace {
 
-bool isTurn(const Message &m)
-{
-    return m.type == MessageType::Opening || m.type == MessageType::Exchange ||
-           m.type == MessageType::Verdict;
-}
-
 QAction *makeAction(const QString &icon, const QString &text, const QKeySequence &shortcut,
                     const QString &toolTip, QObject *parent)
 {
@@ -106,9 +100,7 @@ const Message *RunActions::currentMessage() const
 bool RunActions::sessionIdle() const
 {
     const Session *session = m_engine->session(model()->sessionId());
-    return session && !m_readOnly && session->status != SessionStatus::Running &&
-           std::none_of(session->messages.cbegin(), session->messages.cend(),
-                        [](const Message &m) { return m.status == MessageStatus::Streaming; });
+    return session && !m_readOnly && session->isSettled();
 }
 
 void RunActions::setReadOnly(bool readOnly)
@@ -123,25 +115,22 @@ void RunActions::update()
     const Message *m = currentMessage();
     const bool idle = sessionIdle();
     const SessionStatus status = session ? session->status : SessionStatus::Configured;
-    const bool ended = status == SessionStatus::Cancelled || status == SessionStatus::Failed;
     const bool settled = m && m->status != MessageStatus::Streaming;
 
     // Mirrors Engine::retry: a failed or partial reply of the latest round, in place.
-    bool retryable = idle && m && !ended && isTurn(*m) &&
+    bool retryable = idle && m && !needsFork(status) && m->isTurn() &&
                      (m->status == MessageStatus::Failed || m->status == MessageStatus::Partial);
     if (retryable)
-        retryable = std::none_of(session->messages.cbegin(), session->messages.cend(),
-                                 [&](const Message &x) { return isTurn(x) && x.round > m->round; });
+        retryable =
+            std::none_of(session->messages.cbegin(), session->messages.cend(),
+                         [&](const Message &x) { return x.isTurn() && x.round > m->round; });
     m_retry->setEnabled(retryable);
-    m_regenerate->setEnabled(idle && settled && isTurn(*m));
+    m_regenerate->setEnabled(idle && settled && m->isTurn());
     m_edit->setEnabled(idle && settled);
     m_fork->setEnabled(session && settled);
     m_copy->setEnabled(m && !m->content.isEmpty());
-    m_humanMessage->setEnabled(session && !m_readOnly && status != SessionStatus::Completed &&
-                               !ended);
-    m_changeModel->setEnabled(idle && (status == SessionStatus::Configured ||
-                                       status == SessionStatus::Paused ||
-                                       status == SessionStatus::Interrupted));
+    m_humanMessage->setEnabled(session && !m_readOnly && !hasEnded(status));
+    m_changeModel->setEnabled(idle && canStart(status));
 }
 
 bool RunActions::report(const std::optional<Error> &error)

@@ -87,13 +87,9 @@ void SessionActions::update(bool open, const QString &runningElsewhere)
     const Session &session = m_transcript->session();
     const SessionStatus status = session.status;
     m_start->setText(status == SessionStatus::Configured ? tr("&Start") : tr("&Resume"));
-    m_start->setEnabled(open && !readOnly &&
-                        (status == SessionStatus::Configured || status == SessionStatus::Paused ||
-                         status == SessionStatus::Interrupted));
-    m_pause->setEnabled(open && !readOnly && status == SessionStatus::Running);
-    m_stop->setEnabled(open && !readOnly &&
-                       (status == SessionStatus::Running || status == SessionStatus::Paused ||
-                        status == SessionStatus::Interrupted));
+    m_start->setEnabled(open && !readOnly && canStart(status));
+    m_pause->setEnabled(open && !readOnly && isRunning(status));
+    m_stop->setEnabled(open && !readOnly && isUnderway(status));
     m_delete->setEnabled(open && !readOnly);
     m_rename->setEnabled(open && !readOnly);
     m_duplicate->setEnabled(open);

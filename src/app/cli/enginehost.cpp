@@ -30,7 +30,7 @@ bool EngineHost::replyInFlight() const
 void EngineHost::pauseAllAndExit(int code)
 {
     for (const QUuid &id : engine()->sessionIds())
-        if (engine()->session(id)->status == SessionStatus::Running)
+        if (isRunning(engine()->session(id)->status))
             engine()->pause(id);
     const auto exitWhenSettled = [this, code] {
         if (!replyInFlight())

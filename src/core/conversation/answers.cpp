@@ -10,12 +10,6 @@ namespace Crosstalk::Answers {
 
 namespace {
 
-bool isParticipantTurn(const Message &message)
-{
-    return message.type == MessageType::Opening || message.type == MessageType::Exchange ||
-           message.type == MessageType::Verdict;
-}
-
 QString normaliseNumber(const QString &text)
 {
     static const QRegularExpression number(
@@ -95,7 +89,7 @@ std::optional<Result> majority(const Session &session)
     QHash<QString, int> firstSeq;
     QHash<QString, QString> spelling;
     for (const Message &m : session.messages) {
-        if (!isParticipantTurn(m) || !m.answer)
+        if (!m.isTurn() || !m.answer)
             continue;
         const QString k = key(*m.answer);
         latest.insert(m.speaker, k);
@@ -123,7 +117,7 @@ bool unanimous(const Session &session, int round)
 {
     QString agreed;
     for (const Message &m : session.messages) {
-        if (!isParticipantTurn(m) || m.round != round || !m.answer)
+        if (!m.isTurn() || m.round != round || !m.answer)
             continue;
         if (agreed.isEmpty())
             agreed = key(*m.answer);

@@ -92,6 +92,14 @@ struct Message
     QJsonObject request;
     QDateTime createdAt;
 
+    // A participant's turn: an opening, an exchange or a verdict; not a summary, nor what the
+    // human or the moderator wrote.
+    bool isTurn() const
+    {
+        return type == MessageType::Opening || type == MessageType::Exchange ||
+               type == MessageType::Verdict;
+    }
+
     bool operator==(const Message &) const = default;
 };
 

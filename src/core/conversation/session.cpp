@@ -12,15 +12,19 @@ QString Session::titleFromTopic(const QString &topic)
     return topic.trimmed().section(u'\n', 0, 0).trimmed();
 }
 
+bool Session::isSettled() const
+{
+    return !isRunning(status) &&
+           std::none_of(messages.cbegin(), messages.cend(),
+                        [](const Message &m) { return m.status == MessageStatus::Streaming; });
+}
+
 int Session::completedRounds() const
 {
     // One pass over the messages: who completed a turn in which round.
     QList<QSet<QString>> spoke(std::max(0, rounds));
     for (const Message &message : messages) {
-        const bool turn = message.type == MessageType::Opening ||
-                          message.type == MessageType::Exchange ||
-                          message.type == MessageType::Verdict;
-        if (turn && message.status == MessageStatus::Complete && message.round >= 0 &&
+        if (message.isTurn() && message.status == MessageStatus::Complete && message.round >= 0 &&
             message.round < rounds) {
             spoke[message.round].insert(message.speaker);
         }

@@ -44,6 +44,47 @@ struct EnumTraits<SessionStatus>
     }};
 };
 
+// What a session's status allows: the one home of these rules, which the engine enforces and the
+// window, the servers and the CLI show.
+
+// Its turns are being asked for.
+constexpr bool isRunning(SessionStatus status)
+{
+    return status == SessionStatus::Running;
+}
+
+// Starting it leads somewhere: it has not started yet, or it resumes (see canResume).
+constexpr bool canStart(SessionStatus status)
+{
+    return status == SessionStatus::Configured || status == SessionStatus::Paused ||
+           status == SessionStatus::Interrupted;
+}
+
+// It started, then was paused or its process died; starting it goes on where it stopped.
+constexpr bool canResume(SessionStatus status)
+{
+    return status == SessionStatus::Paused || status == SessionStatus::Interrupted;
+}
+
+// It started and has not ended: running, paused or interrupted.
+constexpr bool isUnderway(SessionStatus status)
+{
+    return isRunning(status) || canResume(status);
+}
+
+// It will not go on: completed, failed or stopped by the user.
+constexpr bool hasEnded(SessionStatus status)
+{
+    return status == SessionStatus::Completed || status == SessionStatus::Failed ||
+           status == SessionStatus::Cancelled;
+}
+
+// It ended before its last round (failed, or stopped by the user): only a fork of it goes on.
+constexpr bool needsFork(SessionStatus status)
+{
+    return status == SessionStatus::Failed || status == SessionStatus::Cancelled;
+}
+
 // The outcome of answer mode: the majority answer and how many answers voted for it.
 struct Result
 {
@@ -85,6 +126,9 @@ struct Session
     // Rounds, from round 0 on, in which every participant has completed its turn (an opening,
     // exchange or verdict): the old API's `current_iteration`.
     int completedRounds() const;
+
+    // Not running and no reply still streaming: nothing in it changes until someone acts.
+    bool isSettled() const;
 
     bool operator==(const Session &) const = default;
 };

@@ -55,9 +55,8 @@ void Engine::setUnloadIdleAfter(std::chrono::milliseconds after)
 
 bool Engine::unloadable(const QUuid &id, const SessionRun *run, qint64 idleSinceMs) const
 {
-    return m_touchedMs.value(id) <= idleSinceMs &&
-           run->session().status != SessionStatus::Running && run->isQuiet() &&
-           !m_persister->holdsUnsaved(id);
+    return m_touchedMs.value(id) <= idleSinceMs && !isRunning(run->session().status) &&
+           run->isQuiet() && !m_persister->holdsUnsaved(id);
 }
 
 void Engine::unloadIdle()
@@ -118,7 +117,7 @@ const Session *Engine::load(const QUuid &id, std::optional<Error> *error)
     if (SessionRun *r = run(id)) {
         touch(id);
         // Idle here, it may have moved on in another process since it was loaded.
-        if (m_store && r->session().status != SessionStatus::Running && !r->hasCallsInFlight()) {
+        if (m_store && !isRunning(r->session().status) && !r->hasCallsInFlight()) {
             if (StoreResult<Session> stored = m_store->loadSession(id);
                 stored && stored->updatedAt > r->session().updatedAt)
                 r->reload(std::move(stored).value());
@@ -217,31 +216,24 @@ std::optional<Error> Engine::start(const QUuid &id)
     if (auto error = loadedRun(id, &r))
         return error;
     // What followed a failed write is only in memory: it is saved before anything else.
-    if (m_persister && r->session().status != SessionStatus::Running && !r->hasCallsInFlight())
+    if (m_persister && !isRunning(r->session().status) && !r->hasCallsInFlight())
         if (std::optional<Error> unsaved = m_persister->saveHeld(id))
             return unsaved;
-    switch (r->session().status) {
-    case SessionStatus::Completed:
+    const SessionStatus status = r->session().status;
+    if (status == SessionStatus::Completed)
         return std::nullopt; // running a completed session returns it unchanged
-    case SessionStatus::Running:
+    if (isRunning(status))
         return Error{ErrorCode::Conflict, tr("The session is already running."), {}};
-    case SessionStatus::Cancelled:
-    case SessionStatus::Failed:
+    if (needsFork(status))
+        return Error{ErrorCode::Conflict,
+                     tr("The session is %1; fork it to continue.").arg(enumToString(status)),
+                     {}};
+    if (status == SessionStatus::Paused && r->hasCallsInFlight())
         return Error{
             ErrorCode::Conflict,
-            tr("The session is %1; fork it to continue.").arg(enumToString(r->session().status)),
+            tr("Replies of the paused round are still arriving; try again when they are in."),
             {}};
-    case SessionStatus::Paused:
-        if (r->hasCallsInFlight())
-            return Error{ErrorCode::Conflict,
-                         tr("Replies of the paused round are still arriving; try again when "
-                            "they are in."),
-                         {}};
-        break;
-    case SessionStatus::Configured:
-    case SessionStatus::Interrupted:
-        break;
-    }
+    Q_ASSERT(canStart(status));
     // One process at a time runs a session; the others show it read-only.
     if (m_store)
         if (auto leased = m_store->acquireLease(id, m_processKind); !leased)
@@ -260,7 +252,7 @@ std::optional<Error> Engine::pause(const QUuid &id)
     SessionRun *r = run(id);
     if (!r)
         return notFound(id);
-    if (r->session().status != SessionStatus::Running)
+    if (!isRunning(r->session().status))
         return Error{ErrorCode::Conflict, tr("Only a running session can be paused."), {}};
     r->pause();
     return std::nullopt;
@@ -273,8 +265,7 @@ std::optional<Error> Engine::stop(const QUuid &id)
     if (!r)
         return notFound(id);
     const SessionStatus status = r->session().status;
-    if (status != SessionStatus::Running && status != SessionStatus::Paused &&
-        status != SessionStatus::Interrupted && status != SessionStatus::Configured)
+    if (hasEnded(status))
         return Error{
             ErrorCode::Conflict, tr("The session is already %1.").arg(enumToString(status)), {}};
     r->stop();
@@ -292,7 +283,7 @@ std::optional<Error> Engine::remove(const QUuid &id)
     }
     if (!r)
         return notFound(id);
-    if (r->session().status == SessionStatus::Running)
+    if (isRunning(r->session().status))
         r->stop();
     m_runs.remove(id);
     m_order.removeOne(id);
@@ -324,21 +315,11 @@ std::optional<Error> Engine::idle(const QUuid &id, SessionRun **result)
     SessionRun *r = nullptr;
     if (auto error = loadedRun(id, &r))
         return error;
-    if (r->session().status == SessionStatus::Running || r->hasCallsInFlight())
+    if (isRunning(r->session().status) || r->hasCallsInFlight())
         return Error{ErrorCode::Conflict, tr("Pause the session first."), {}};
     *result = r;
     return std::nullopt;
 }
-
-namespace {
-
-bool isTurn(const Message &m)
-{
-    return m.type == MessageType::Opening || m.type == MessageType::Exchange ||
-           m.type == MessageType::Verdict;
-}
-
-} // namespace
 
 std::optional<Error> Engine::retry(const QUuid &sessionId, const QUuid &messageId)
 {
@@ -346,18 +327,18 @@ std::optional<Error> Engine::retry(const QUuid &sessionId, const QUuid &messageI
     if (auto error = idle(sessionId, &r))
         return error;
     const Session &s = r->session();
-    if (s.status == SessionStatus::Cancelled || s.status == SessionStatus::Failed)
+    if (needsFork(s.status))
         return Error{ErrorCode::Conflict,
                      tr("The session is %1; fork it to continue.").arg(enumToString(s.status)),
                      {}};
     Message *m = r->message(messageId);
     if (!m)
         return Error{ErrorCode::NotFound, tr("No such message in this session."), {}};
-    if (!isTurn(*m) || (m->status != MessageStatus::Failed && m->status != MessageStatus::Partial))
+    if (!m->isTurn() || (m->status != MessageStatus::Failed && m->status != MessageStatus::Partial))
         return Error{ErrorCode::Conflict, tr("Only a failed or partial reply can be retried."), {}};
     const int round = m->round;
     if (std::any_of(s.messages.cbegin(), s.messages.cend(),
-                    [&](const Message &x) { return isTurn(x) && x.round > round; }))
+                    [&](const Message &x) { return x.isTurn() && x.round > round; }))
         return Error{ErrorCode::Conflict,
                      tr("Later rounds build on this reply; regenerate it to fork the session."),
                      {}};
@@ -423,12 +404,12 @@ std::optional<Error> Engine::regenerate(const QUuid &sessionId, const QUuid &mes
     Message *m = r->message(messageId);
     if (!m)
         return Error{ErrorCode::NotFound, tr("No such message in this session."), {}};
-    if (!isTurn(*m))
+    if (!m->isTurn())
         return Error{
             ErrorCode::InvalidArgument, tr("Only a participant's reply is regenerated."), {}};
     const bool last = std::none_of(s.messages.cbegin(), s.messages.cend(),
-                                   [&](const Message &x) { return isTurn(x) && x.seq > m->seq; });
-    if (last && s.status != SessionStatus::Cancelled && s.status != SessionStatus::Failed) {
+                                   [&](const Message &x) { return x.isTurn() && x.seq > m->seq; });
+    if (last && !needsFork(s.status)) {
         r->regenerate(messageId);
         *result = sessionId;
         return std::nullopt;

@@ -14,16 +14,6 @@ using namespace Qt::StringLiterals;
 
 namespace Crosstalk {
 
-namespace {
-
-bool isParticipantTurn(const Message &message)
-{
-    return message.type == MessageType::Opening || message.type == MessageType::Exchange ||
-           message.type == MessageType::Verdict;
-}
-
-} // namespace
-
 SessionRun::SessionRun(Engine *engine, const Session &session)
     : QObject(engine)
     , m_engine(engine)
@@ -208,7 +198,7 @@ bool SessionRun::hasSpoken(int participant, int round) const
     const QString &name = m_session.participants.at(participant).name;
     return std::any_of(
         m_session.messages.cbegin(), m_session.messages.cend(), [&](const Message &m) {
-            return isParticipantTurn(m) && m.round == round && m.speaker == name &&
+            return m.isTurn() && m.round == round && m.speaker == name &&
                    (m.status == MessageStatus::Complete || m.status == MessageStatus::Partial ||
                     m.status == MessageStatus::Streaming);
         });
@@ -238,7 +228,7 @@ int SessionRun::roundStartSeq(int round) const
     // turns are started again after a failure.
     int start = nextSeq();
     for (const Message &message : m_session.messages)
-        if (isParticipantTurn(message) && message.round == round)
+        if (message.isTurn() && message.round == round)
             start = std::min(start, message.seq);
     return start;
 }
@@ -291,11 +281,10 @@ void SessionRun::advance()
     // A round in flight must finish before the next one starts: its replies are the next
     // round's context.
     const auto streamingBefore = [&](int limit) {
-        return std::any_of(m_session.messages.cbegin(), m_session.messages.cend(),
-                           [&](const Message &m) {
-                               return isParticipantTurn(m) && m.round < limit &&
-                                      m.status == MessageStatus::Streaming;
-                           });
+        return std::any_of(
+            m_session.messages.cbegin(), m_session.messages.cend(), [&](const Message &m) {
+                return m.isTurn() && m.round < limit && m.status == MessageStatus::Streaming;
+            });
     };
     if (streamingBefore(round))
         return;
