@@ -179,9 +179,4 @@ QJsonObject runReply(const Session &session, const QString &reason,
     return reply;
 }
 
-bool settled(const Session &session)
-{
-    return session.isSettled();
-}
-
 } // namespace Crosstalk::LegacyApi

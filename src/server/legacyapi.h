@@ -57,10 +57,6 @@ Result start(Engine &engine, const QUuid &id, bool *finished, int maxRunning);
 // `error` says why the session paused when a program must act on it (`storage_error`).
 QJsonObject runReply(const Session &session, const QString &reason,
                      const std::optional<Error> &error = std::nullopt);
-// Whether a run request may be answered: the session stopped running and its replies in
-// flight are in. Session::isSettled() holds the rule; this name stays until the REST and MCP
-// servers call that directly.
-bool settled(const Session &session);
 
 } // namespace LegacyApi
 

@@ -332,7 +332,7 @@ void McpServer::onEngineEvent(const EngineEvent &event)
 void McpServer::settle(const QUuid &id)
 {
     const Session *session = m_engine->session(id);
-    if (!session || !LegacyApi::settled(*session))
+    if (!session || !session->isSettled())
         return;
     QList<WaitingRun *> settled;
     for (const std::unique_ptr<WaitingRun> &waiting : m_waiting)

@@ -42,7 +42,7 @@ std::optional<QHttpServerResponse> RestServer::events(const Call &call)
                             {u"message_count"_s, qint64(session->messages.size())},
                             {u"streaming"_s, streaming}};
     stream->responder.writeChunk(sseEvent(lastEventId(call.id), u"hello"_s, hello));
-    if (ended(session->status) && LegacyApi::settled(*session)) {
+    if (hasEnded(session->status) && session->isSettled()) {
         endStream(stream, endEvent(call.id, enumToString(session->status)));
         return std::nullopt;
     }
@@ -83,7 +83,7 @@ void RestServer::broadcast(const EngineEvent &event)
     if (event.type == EngineEventType::SessionDeleted) {
         endStatus = u"deleted"_s;
     } else if (const Session *session = m_engine->session(event.sessionId);
-               session && ended(session->status) && LegacyApi::settled(*session)) {
+               session && hasEnded(session->status) && session->isSettled()) {
         endStatus = enumToString(session->status);
     }
     if (endStatus.isEmpty())

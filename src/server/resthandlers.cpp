@@ -113,7 +113,7 @@ std::optional<QHttpServerResponse> RestServer::resume(const Call &call)
                                  ? u"The session has not started; run it first."_s
                                  : u"The session is completed."_s,
                              {{u"status"_s, enumToString(session->status)}}});
-    if (session->status != SessionStatus::Running)
+    if (!isRunning(session->status))
         if (const std::optional<Error> limited = LegacyApi::runningLimit(*m_engine, m_maxRunning))
             return failure(*limited);
     if (const std::optional<Error> error = m_engine->start(call.id))

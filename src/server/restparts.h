@@ -120,12 +120,6 @@ inline QByteArray sseEvent(quint64 sequence, const QString &type, const QJsonObj
            "\ndata: " + QJsonDocument(data).toJson(QJsonDocument::Compact) + "\n\n";
 }
 
-inline bool ended(SessionStatus status)
-{
-    return status == SessionStatus::Completed || status == SessionStatus::Failed ||
-           status == SessionStatus::Cancelled;
-}
-
 // A stream's client that reads nothing more is cut off rather than buffered for without end.
 inline constexpr qint64 maxUnsentStreamBytes = 8 * 1024 * 1024;
 

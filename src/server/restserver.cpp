@@ -467,7 +467,7 @@ void RestServer::onEngineEvent(const EngineEvent &event)
 void RestServer::settle(const QUuid &id)
 {
     const Session *session = m_engine->session(id);
-    if (!session || !LegacyApi::settled(*session))
+    if (!session || !session->isSettled())
         return;
     for (PendingRun *pending : m_pending.values(id))
         finish(pending, QHttpServerResponse(LegacyApi::runReply(*session, pending->reason,
