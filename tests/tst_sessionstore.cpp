@@ -364,6 +364,29 @@ private Q_SLOTS:
         QCOMPARE(store.loadSession(session.id).value(), session);
     }
 
+    void importKeepsWhatIsStored()
+    {
+        const Session exported =
+            Samples::session(SessionStatus::Running, Samples::Optionals::Present);
+        SessionStore store;
+        QVERIFY(store.open(freshPath()));
+        const auto added = store.importSession(exported);
+        QVERIFY(added);
+        QCOMPARE(*added, SessionStore::Imported::Added);
+        // Running where it was exported, it is resumable here, not shown as running.
+        Session expected = exported;
+        expected.status = SessionStatus::Interrupted;
+        QCOMPARE(store.loadSession(exported.id).value(), expected);
+
+        Session again = exported;
+        again.title = u"Changed elsewhere"_s;
+        again.messages.removeLast();
+        const auto second = store.importSession(again);
+        QVERIFY(second);
+        QCOMPARE(*second, SessionStore::Imported::AlreadyStored);
+        QCOMPARE(store.loadSession(exported.id).value(), expected);
+    }
+
     void updateAndCheckpoint()
     {
         Session session = Samples::session(SessionStatus::Running, Samples::Optionals::Present);

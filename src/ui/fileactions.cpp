@@ -99,19 +99,14 @@ void FileActions::importSession()
         Q_EMIT errorOccurred(tr("Sessions cannot be kept: the session store is not open."));
         return;
     }
-    if (store->loadSession(parsed.value->id)) {
-        Q_EMIT sessionOpened(parsed.value->id);
+    const auto imported = store->importSession(*parsed.value);
+    if (!imported) {
+        Q_EMIT errorOccurred(imported.error().message);
+        return;
+    }
+    Q_EMIT sessionOpened(parsed.value->id);
+    if (*imported == SessionStore::Imported::AlreadyStored)
         Q_EMIT noteReady(tr("This session is already here."));
-        return;
-    }
-    Session session = *parsed.value;
-    if (session.status == SessionStatus::Running)
-        session.status = SessionStatus::Interrupted;
-    if (auto saved = store->saveSession(session, SessionStore::Messages::Replace); !saved) {
-        Q_EMIT errorOccurred(saved.error().message);
-        return;
-    }
-    Q_EMIT sessionOpened(session.id);
 }
 
 } // namespace Crosstalk

@@ -268,16 +268,14 @@ int importCommand(const QStringList &arguments)
     SessionStore store;
     if (!openStore(store, command))
         return ExitFailure;
-    if (store.loadSession(parsed.value->id))
+    const auto imported = store.importSession(*parsed.value);
+    if (!imported)
+        return command.fail(imported.error().message, ExitFailure);
+    if (*imported == SessionStore::Imported::AlreadyStored)
         return command.fail(u"session %1 is already in the store"_s.arg(
                                 parsed.value->id.toString(QUuid::WithoutBraces)),
                             ExitUsage);
-    Session session = *parsed.value;
-    // A session that was running where it was exported can be resumed here.
-    if (session.status == SessionStatus::Running)
-        session.status = SessionStatus::Interrupted;
-    if (auto saved = store.saveSession(session, SessionStore::Messages::Replace); !saved)
-        return command.fail(saved.error().message, ExitFailure);
+    const Session &session = *parsed.value;
     QTextStream(stdout) << session.id.toString(QUuid::WithoutBraces) << '\n';
     QTextStream(stderr) << "Imported \"" << session.title << "\" (" << session.messages.size()
                         << " messages).\n";

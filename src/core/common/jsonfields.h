@@ -89,4 +89,16 @@ QString jsonTime(const QDateTime &time);
 // The path of an array element: `messages` and 5 give `messages[5]`.
 QString elementPath(const QString &arrayPath, qsizetype index);
 
+// What the JSON forms write for "none": null, never an empty string or a made-up number.
+inline QJsonValue nullIfEmpty(const QString &text)
+{
+    return text.isEmpty() ? QJsonValue() : QJsonValue(text);
+}
+
+template<typename T>
+QJsonValue nullIfAbsent(const std::optional<T> &value)
+{
+    return value ? QJsonValue(*value) : QJsonValue();
+}
+
 } // namespace Crosstalk

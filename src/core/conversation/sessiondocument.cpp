@@ -26,17 +26,6 @@ QString uuidText(const QUuid &id)
     return id.toString(QUuid::WithoutBraces);
 }
 
-QJsonValue nullIfEmpty(const QString &text)
-{
-    return text.isEmpty() ? QJsonValue() : QJsonValue(text);
-}
-
-template<typename T>
-QJsonValue nullIfAbsent(const std::optional<T> &value)
-{
-    return value ? QJsonValue(*value) : QJsonValue();
-}
-
 // --- writing -----------------------------------------------------------------------------
 
 QJsonObject usageToJson(const Usage &usage)

@@ -16,17 +16,6 @@ namespace {
 constexpr qint64 unbounded = std::numeric_limits<qint64>::max();
 constexpr double unboundedNumber = std::numeric_limits<double>::infinity();
 
-QJsonValue nullIfEmpty(const QString &text)
-{
-    return text.isEmpty() ? QJsonValue() : QJsonValue(text);
-}
-
-template<typename T>
-QJsonValue nullIfAbsent(const std::optional<T> &value)
-{
-    return value ? QJsonValue(*value) : QJsonValue();
-}
-
 QJsonValue colourToJson(const QColor &colour)
 {
     if (!colour.isValid()) {

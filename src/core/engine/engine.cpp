@@ -91,7 +91,7 @@ void Engine::setStore(SessionStore *store, const QString &processKind)
     m_persister = new SessionPersister(this, store, this);
     connect(m_persister, &SessionPersister::writeFailed, this,
             [this](const QUuid &id, const Error &error) {
-                if (SessionRun *r = run(id))
+                if (SessionRun *r = sessionRun(id))
                     r->halt(error.message);
                 Q_EMIT storageFailed(id, error);
             });
@@ -114,7 +114,7 @@ SessionRun *Engine::adopt(const Session &session)
 
 const Session *Engine::load(const QUuid &id, std::optional<Error> *error)
 {
-    if (SessionRun *r = run(id)) {
+    if (SessionRun *r = sessionRun(id)) {
         touch(id);
         // Idle here, it may have moved on in another process since it was loaded.
         if (m_store && !isRunning(r->session().status) && !r->hasCallsInFlight()) {
@@ -181,14 +181,14 @@ QList<QUuid> Engine::sessionIds() const
     return m_order;
 }
 
-SessionRun *Engine::run(const QUuid &id) const
+SessionRun *Engine::sessionRun(const QUuid &id) const
 {
     return m_runs.value(id);
 }
 
 const Session *Engine::session(const QUuid &id) const
 {
-    const SessionRun *r = run(id);
+    const SessionRun *r = sessionRun(id);
     return r ? &r->session() : nullptr;
 }
 
@@ -204,7 +204,7 @@ std::optional<Error> Engine::loadedRun(const QUuid &id, SessionRun **result)
     load(id, &error);
     if (error)
         return error;
-    *result = run(id);
+    *result = sessionRun(id);
     if (!*result)
         return notFound(id);
     return std::nullopt;
@@ -249,7 +249,7 @@ std::optional<Error> Engine::start(const QUuid &id)
 std::optional<Error> Engine::pause(const QUuid &id)
 {
     load(id);
-    SessionRun *r = run(id);
+    SessionRun *r = sessionRun(id);
     if (!r)
         return notFound(id);
     if (!isRunning(r->session().status))
@@ -261,7 +261,7 @@ std::optional<Error> Engine::pause(const QUuid &id)
 std::optional<Error> Engine::stop(const QUuid &id)
 {
     load(id);
-    SessionRun *r = run(id);
+    SessionRun *r = sessionRun(id);
     if (!r)
         return notFound(id);
     const SessionStatus status = r->session().status;
@@ -274,12 +274,12 @@ std::optional<Error> Engine::stop(const QUuid &id)
 
 std::optional<Error> Engine::remove(const QUuid &id)
 {
-    SessionRun *r = run(id);
+    SessionRun *r = sessionRun(id);
     if (!r && m_store) {
         // Known only to the store: the persister deletes it when it hears of the deletion.
         if (!load(id))
             return notFound(id);
-        r = run(id);
+        r = sessionRun(id);
     }
     if (!r)
         return notFound(id);
@@ -310,7 +310,7 @@ std::optional<Error> Engine::rename(const QUuid &id, const QString &title)
     return std::nullopt;
 }
 
-std::optional<Error> Engine::idle(const QUuid &id, SessionRun **result)
+std::optional<Error> Engine::whyNotIdle(const QUuid &id, SessionRun **result)
 {
     SessionRun *r = nullptr;
     if (auto error = loadedRun(id, &r))
@@ -324,7 +324,7 @@ std::optional<Error> Engine::idle(const QUuid &id, SessionRun **result)
 std::optional<Error> Engine::retry(const QUuid &sessionId, const QUuid &messageId)
 {
     SessionRun *r = nullptr;
-    if (auto error = idle(sessionId, &r))
+    if (auto error = whyNotIdle(sessionId, &r))
         return error;
     const Session &s = r->session();
     if (needsFork(s.status))
@@ -398,7 +398,7 @@ std::optional<Error> Engine::regenerate(const QUuid &sessionId, const QUuid &mes
                                         QUuid *result)
 {
     SessionRun *r = nullptr;
-    if (auto error = idle(sessionId, &r))
+    if (auto error = whyNotIdle(sessionId, &r))
         return error;
     const Session &s = r->session();
     Message *m = r->message(messageId);
@@ -424,7 +424,7 @@ std::optional<Error> Engine::editMessage(const QUuid &sessionId, const QUuid &me
     if (content.trimmed().isEmpty())
         return Error{ErrorCode::InvalidArgument, tr("A message cannot be empty."), {}};
     SessionRun *r = nullptr;
-    if (auto error = idle(sessionId, &r))
+    if (auto error = whyNotIdle(sessionId, &r))
         return error;
     const Session &s = r->session();
     const Message *m = r->message(messageId);
@@ -437,7 +437,7 @@ std::optional<Error> Engine::editMessage(const QUuid &sessionId, const QUuid &me
     }
     if (auto error = forkAt(sessionId, messageId, true, result))
         return error;
-    SessionRun *forked = run(*result);
+    SessionRun *forked = sessionRun(*result);
     forked->editMessage(forked->session().messages.constLast().id, content);
     return std::nullopt;
 }
@@ -449,7 +449,7 @@ std::optional<Error> Engine::addHumanMessage(const QUuid &sessionId, const QStri
     load(sessionId, &error);
     if (error)
         return error;
-    SessionRun *r = run(sessionId);
+    SessionRun *r = sessionRun(sessionId);
     if (!r)
         return notFound(sessionId);
     if (text.trimmed().isEmpty())
@@ -471,7 +471,7 @@ std::optional<Error> Engine::setParticipantModel(const QUuid &sessionId, const Q
                                                  const QString &alias)
 {
     SessionRun *r = nullptr;
-    if (auto error = idle(sessionId, &r))
+    if (auto error = whyNotIdle(sessionId, &r))
         return error;
     if (!m_registry.model(alias))
         return Error{ErrorCode::InvalidArgument, tr("Unknown model '%1'.").arg(alias), {}};

@@ -131,12 +131,14 @@ Q_SIGNALS:
     void sessionUnloaded(const QUuid &sessionId);
 
 private:
-    SessionRun *run(const QUuid &id) const;
+    // The run of a session this process has loaded; null otherwise.
+    SessionRun *sessionRun(const QUuid &id) const;
     SessionRun *adopt(const Session &session);
     // The session's run, loaded from the store first if needed.
     std::optional<Error> loadedRun(const QUuid &id, SessionRun **run);
-    // A loaded session that is not running, or the error saying why not.
-    std::optional<Error> idle(const QUuid &id, SessionRun **run);
+    // Why the session cannot be changed now (not found, running); otherwise nothing, with
+    // `run` set to its run, loaded from the store first if needed.
+    std::optional<Error> whyNotIdle(const QUuid &id, SessionRun **run);
     // The fork of `sessionId` holding the messages up to (and with `inclusive`, including)
     // `messageId`.
     std::optional<Error> forkAt(const QUuid &sessionId, const QUuid &messageId, bool inclusive,

@@ -284,6 +284,29 @@ StoreResult<void> SessionStore::saveSession(const Session &session, Messages mes
     });
 }
 
+StoreResult<SessionStore::Imported> SessionStore::importSession(Session session)
+{
+    if (!isOpen()) {
+        return notOpen();
+    }
+    Statement stored(m_db, u"SELECT 1 FROM sessions WHERE id = :id"_s);
+    stored.bind(u":id"_s, idText(session.id));
+    if (!stored.exec()) {
+        return failure(u"importing session %1"_s.arg(idText(session.id)), stored.error());
+    }
+    if (stored.next()) {
+        return Imported::AlreadyStored;
+    }
+    stored.finish();
+    if (session.status == SessionStatus::Running) {
+        session.status = SessionStatus::Interrupted;
+    }
+    if (auto saved = saveSession(session, Messages::Replace); !saved) {
+        return saved.error();
+    }
+    return Imported::Added;
+}
+
 StoreResult<void> SessionStore::setStatus(const QUuid &sessionId, SessionStatus status)
 {
     if (!isOpen()) {

@@ -146,6 +146,15 @@ public:
         Replace,
     };
     StoreResult<void> saveSession(const Session &session, Messages messages = Messages::Keep);
+    // Keeps a session read from a document (File → Import, `crosstalk import`). One already
+    // in the store is left as it is; one that was running where it was exported is kept as
+    // interrupted, so it can be resumed here.
+    enum class Imported
+    {
+        Added,
+        AlreadyStored,
+    };
+    StoreResult<Imported> importSession(Session session);
     // Also sets updated_at to the current time.
     StoreResult<void> setStatus(const QUuid &sessionId, SessionStatus status);
     // Deletes the session with its messages and lease.
