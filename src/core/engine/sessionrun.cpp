@@ -3,6 +3,7 @@
 
 #include "conversation/answers.h"
 #include "conversation/topology.h"
+#include "conversation/turnplan.h"
 #include "engine/engine.h"
 #include "llm/chatclient.h"
 
@@ -53,7 +54,7 @@ void SessionRun::regenerate(const QUuid &messageId)
         m_engine->registry().model(m_session.participants.at(participant).modelAlias);
     const int visibleBefore = Topology::takesTurns(m_session.paradigm, m_session.options.schedule)
                                   ? m->seq
-                                  : roundStartSeq(m->round);
+                                  : TurnPlan::roundStartSeq(m_session, m->round);
     m->content.clear();
     m->error.clear();
     m->answer.reset();
@@ -91,8 +92,8 @@ Message SessionRun::addHumanMessage(const QString &text, const QStringList &reci
     Message message;
     message.id = QUuid::createUuid();
     message.sessionId = m_session.id;
-    message.seq = nextSeq();
-    message.round = std::min(currentRound(), m_session.rounds - 1);
+    message.seq = TurnPlan::nextSeq(m_session);
+    message.round = std::min(TurnPlan::currentRound(m_session), m_session.rounds - 1);
     message.speaker = Message::humanSpeaker;
     message.type = MessageType::Human;
     message.content = text;
@@ -193,115 +194,27 @@ void SessionRun::halt(const QString &reason)
         Qt::QueuedConnection);
 }
 
-bool SessionRun::hasSpoken(int participant, int round) const
-{
-    const QString &name = m_session.participants.at(participant).name;
-    return std::any_of(
-        m_session.messages.cbegin(), m_session.messages.cend(), [&](const Message &m) {
-            return m.isTurn() && m.round == round && m.speaker == name &&
-                   (m.status == MessageStatus::Complete || m.status == MessageStatus::Partial ||
-                    m.status == MessageStatus::Streaming);
-        });
-}
-
-int SessionRun::currentRound() const
-{
-    const int count = int(m_session.participants.size());
-    for (int round = 0; round < m_session.rounds; ++round)
-        for (int p = 0; p < count; ++p)
-            if (!hasSpoken(p, round))
-                return round;
-    return m_session.rounds;
-}
-
-int SessionRun::nextSeq() const
-{
-    int seq = 0;
-    for (const Message &message : m_session.messages)
-        seq = std::max(seq, message.seq + 1);
-    return seq;
-}
-
-int SessionRun::roundStartSeq(int round) const
-{
-    // A parallel round is built from what was said before it began, also when some of its
-    // turns are started again after a failure.
-    int start = nextSeq();
-    for (const Message &message : m_session.messages)
-        if (message.isTurn() && message.round == round)
-            start = std::min(start, message.seq);
-    return start;
-}
-
-MessageType SessionRun::turnType(int participant, int round) const
-{
-    const int count = int(m_session.participants.size());
-    if (Topology::isJudge(m_session.paradigm, count, participant) && round == m_session.rounds - 1)
-        return MessageType::Verdict;
-    return round == 0 ? MessageType::Opening : MessageType::Exchange;
-}
-
 void SessionRun::advance()
 {
-    if (m_session.status != SessionStatus::Running || !m_failureReason.isEmpty())
+    const TurnPlan::Step step =
+        TurnPlan::next(m_session, {!m_calls.isEmpty() || !m_waitingForKey.isEmpty(),
+                                   !m_failureReason.isEmpty(), m_moderatorChoice});
+    switch (step.kind) {
+    case TurnPlan::Step::Kind::Wait:
         return;
-    const int round = currentRound();
-    const bool busy = !m_calls.isEmpty() || !m_waitingForKey.isEmpty();
-    // Answer mode stops once everyone who answered in a round agrees.
-    const bool agreed = m_session.options.answerMode && round > 0 && !busy &&
-                        Answers::unanimous(m_session, round - 1);
-    if (round >= m_session.rounds || agreed) {
-        if (!busy)
-            complete();
+    case TurnPlan::Step::Kind::Complete:
+        complete();
         return;
-    }
-    const int count = int(m_session.participants.size());
-    QList<int> pending;
-    for (int p = 0; p < count; ++p)
-        if (!hasSpoken(p, round))
-            pending << p;
-
-    if (m_session.paradigm == Paradigm::Moderated) {
-        if (busy)
-            return;
-        if (pending.size() == 1) {
-            startTurn(pending.first(), round, nextSeq());
-        } else if (m_moderatorChoice && pending.contains(*m_moderatorChoice)) {
-            startTurn(*std::exchange(m_moderatorChoice, std::nullopt), round, nextSeq());
-        } else {
-            startModeratorTurn(round, pending);
-        }
+    case TurnPlan::Step::Kind::AskModerator:
+        startModeratorTurn(step.round, step.pending);
+        return;
+    case TurnPlan::Step::Kind::StartTurns:
+        if (step.spendsModeratorChoice)
+            m_moderatorChoice.reset();
+        for (const ContextBuilder::Turn &turn : step.turns)
+            startTurn(turn);
         return;
     }
-    if (Topology::takesTurns(m_session.paradigm, m_session.options.schedule)) {
-        if (!busy)
-            startTurn(pending.first(), round, nextSeq());
-        return;
-    }
-    // A round in flight must finish before the next one starts: its replies are the next
-    // round's context.
-    const auto streamingBefore = [&](int limit) {
-        return std::any_of(
-            m_session.messages.cbegin(), m_session.messages.cend(), [&](const Message &m) {
-                return m.isTurn() && m.round < limit && m.status == MessageStatus::Streaming;
-            });
-    };
-    if (streamingBefore(round))
-        return;
-    const int judge = Topology::isJudge(m_session.paradigm, count, count - 1) ? count - 1 : -1;
-    QList<int> startable;
-    for (int p : std::as_const(pending))
-        if (p != judge)
-            startable << p;
-    if (!startable.isEmpty()) {
-        const int visibleBefore = roundStartSeq(round);
-        for (int p : std::as_const(startable))
-            startTurn(p, round, visibleBefore);
-        return;
-    }
-    // The judge weighs the debaters' replies of this very round, so it speaks after them.
-    if (!streamingBefore(round + 1) && !busy && pending.contains(judge))
-        startTurn(judge, round, nextSeq());
 }
 
 void SessionRun::complete()
@@ -320,7 +233,7 @@ void SessionRun::startModeratorTurn(int round, const QList<int> &pending)
     Message message;
     message.id = QUuid::createUuid();
     message.sessionId = m_session.id;
-    message.seq = nextSeq();
+    message.seq = TurnPlan::nextSeq(m_session);
     message.round = round;
     message.speaker = Message::moderatorSpeaker;
     message.type = MessageType::Moderator;
@@ -342,13 +255,13 @@ void SessionRun::startModeratorTurn(int round, const QList<int> &pending)
     requestWithKey(message.id, *model, built);
 }
 
-void SessionRun::startTurn(int participant, int round, int visibleBeforeSeq)
+void SessionRun::startTurn(const ContextBuilder::Turn &turn)
 {
+    const int participant = turn.participant;
+    const int round = turn.round;
     const Participant &speaker = m_session.participants.at(participant);
     const auto model = m_engine->registry().model(speaker.modelAlias);
     const int count = int(m_session.participants.size());
-    const ContextBuilder::Turn turn{participant, round, turnType(participant, round),
-                                    visibleBeforeSeq};
     ContextBuilder::Built built;
     QUuid summaryId;
     if (model) {
@@ -360,7 +273,7 @@ void SessionRun::startTurn(int participant, int round, int visibleBeforeSeq)
     Message message;
     message.id = QUuid::createUuid();
     message.sessionId = m_session.id;
-    message.seq = nextSeq();
+    message.seq = TurnPlan::nextSeq(m_session);
     message.round = round;
     message.speaker = speaker.name;
     for (int r : Topology::recipients(m_session.paradigm, count, participant))
@@ -397,7 +310,7 @@ QUuid SessionRun::startSummary(int participant, int round, const QString &droppe
     Message summary;
     summary.id = QUuid::createUuid();
     summary.sessionId = m_session.id;
-    summary.seq = nextSeq();
+    summary.seq = TurnPlan::nextSeq(m_session);
     summary.round = round;
     // Said for this participant's context only: no participant receives it as a message.
     summary.speaker = m_session.participants.at(participant).name;
@@ -581,7 +494,7 @@ void SessionRun::settleFailures()
 
 void SessionRun::checkBudget()
 {
-    if (currentRound() >= m_session.rounds)
+    if (TurnPlan::currentRound(m_session) >= m_session.rounds)
         return; // nothing left to spend on
     const SessionOptions &options = m_session.options;
     const Usage &usage = m_session.usage;

@@ -14,10 +14,10 @@ namespace Crosstalk {
 class ChatCall;
 class Engine;
 
-// Drives one session from round to round: decides which turns can start (all of a round at
-// once, or in turns), builds each request, streams the replies into messages, and moves the
-// session through its statuses. A failed reply never discards the transcript: the round's
-// other replies are kept and the session pauses with the reason.
+// Drives one session from round to round: starts the turns TurnPlan says can start (all of a
+// round at once, or in turns), builds each request, streams the replies into messages, and
+// moves the session through its statuses. A failed reply never discards the transcript: the
+// round's other replies are kept and the session pauses with the reason.
 class SessionRun : public QObject
 {
     Q_OBJECT
@@ -64,19 +64,9 @@ Q_SIGNALS:
     void event(const Crosstalk::EngineEvent &event);
 
 private:
-    struct PlannedTurn
-    {
-        int participant = 0;
-        MessageType type = MessageType::Opening;
-    };
-
+    // Carries out what TurnPlan::next says.
     void advance();
-    int currentRound() const;
-    bool hasSpoken(int participant, int round) const;
-    int nextSeq() const;
-    int roundStartSeq(int round) const;
-    MessageType turnType(int participant, int round) const;
-    void startTurn(int participant, int round, int visibleBeforeSeq);
+    void startTurn(const ContextBuilder::Turn &turn);
     void startModeratorTurn(int round, const QList<int> &pending);
     QUuid startSummary(int participant, int round, const QString &droppedTranscript);
     void continueAfterSummary(const QUuid &summaryId, const QString &summary);
