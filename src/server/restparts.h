@@ -17,6 +17,7 @@
 #include "mcpserver.h"
 #include "persona/personalibrary.h"
 #include "requestgate.h"
+#include "runwaiter.h"
 #include "sessionapi.h"
 #include "setuprequest.h"
 
@@ -132,19 +133,18 @@ struct RestServer::Call
     QUuid id; // the {id} of the path, when it has one
 };
 
+// A run request waiting for its session to settle. QHttpServerResponder can only be moved,
+// and answering later needs it alive: it lives here until the answer, or until the client
+// leaves. It owns the request's wait in the RunWaiter.
 class RestServer::PendingRun : public QObject
 {
 public:
-    PendingRun(QHttpServerResponder &&responder, const QUuid &id, QObject *parent)
+    PendingRun(QHttpServerResponder &&responder, QObject *parent)
         : QObject(parent)
         , responder(std::move(responder))
-        , id(id)
     {}
 
     QHttpServerResponder responder;
-    QUuid id;
-    // Why the session stopped, when the engine said (a failed reply, a budget cap).
-    QString reason;
 };
 
 // One POST to /mcp: the MCP server's answer goes back as the response, as JSON, or as a
