@@ -4,7 +4,7 @@
 #include "config/appidentity.h"
 #include "engine/engine.h"
 #include "jsonschema.h"
-#include "legacyapi.h"
+#include "oldtooloperations.h"
 #include "setuprequest.h"
 
 #include <QJsonDocument>
@@ -235,14 +235,14 @@ QJsonObject McpServer::run(const QJsonValue &id, const QJsonObject &arguments,
     if (!session)
         return refusal;
     bool finished = false;
-    const LegacyApi::Result started =
-        LegacyApi::start(*m_engine, *session, &finished, m_maxRunning);
+    const OldToolOperations::Result started =
+        OldToolOperations::start(*m_engine, *session, &finished, m_maxRunning);
     if (!started)
         return McpTools::error(*started.error);
     if (finished)
         return McpTools::result(McpTools::runText(started.value), started.value);
     if (!arguments.value(u"wait"_s).toBool(true)) {
-        const QJsonObject reply = LegacyApi::runReply(*m_engine->session(*session), {});
+        const QJsonObject reply = OldToolOperations::runReply(*m_engine->session(*session), {});
         return McpTools::result(
             u"Session %1 is running; crosstalk_status tells how far it got."_s.arg(
                 session->toString(QUuid::WithoutBraces)),
@@ -275,7 +275,7 @@ QJsonObject McpServer::run(const QJsonValue &id, const QJsonObject &arguments,
     *later = true;
     m_runWaiter.wait(
         *session, waiting,
-        [this, waiting](const LegacyApi::Result &result) {
+        [this, waiting](const OldToolOperations::Result &result) {
             const QJsonObject content =
                 result ? McpTools::result(McpTools::runText(result.value), result.value)
                        : McpTools::error(result.error->message);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "legacyapi.h"
 #include "mcptools.h"
+#include "oldtooloperations.h"
 #include "runwaiter.h"
 
 #include <QJsonArray>
@@ -96,7 +96,7 @@ private:
     McpTools m_tools;
     RunWaiter m_runWaiter;
     std::vector<std::unique_ptr<WaitingRun>> m_waiting;
-    int m_maxRunning = LegacyApi::defaultMaxRunning;
+    int m_maxRunning = OldToolOperations::defaultMaxRunning;
 };
 
 } // namespace Crosstalk

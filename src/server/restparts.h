@@ -6,19 +6,19 @@
 
 #include "restserver.h"
 
+#include "apilookups.h"
 #include "apitoken.h"
 #include "config/appidentity.h"
-#include "conversation/legacylayout.h"
+#include "conversation/oldtooljson.h"
 #include "conversation/sessiondocument.h"
 #include "engine/engine.h"
 #include "export/exporter.h"
 #include "httperror.h"
-#include "legacyapi.h"
 #include "mcpserver.h"
+#include "oldtooloperations.h"
 #include "persona/personalibrary.h"
 #include "requestgate.h"
 #include "runwaiter.h"
-#include "sessionapi.h"
 #include "setuprequest.h"
 
 #include <QAbstractHttpServer>
@@ -68,7 +68,7 @@ inline void addHeaders(QHttpServerResponse &response,
     response.setHeaders(std::move(all));
 }
 
-inline QHttpServerResponse reply(const LegacyApi::Result &result)
+inline QHttpServerResponse reply(const OldToolOperations::Result &result)
 {
     return result ? QHttpServerResponse(result.value) : HttpError::response(*result.error, kLegacy);
 }

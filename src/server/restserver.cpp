@@ -366,7 +366,8 @@ std::optional<QHttpServerResponse> RestServer::route(const QHttpServerRequest &r
     if (chosen->path.contains(u"{id}"_s)) {
         call.id = QUuid::fromString(idPart);
         if (call.id.isNull())
-            return HttpError::response(LegacyApi::noSession(idPart.left(64)), chosen->dialect);
+            return HttpError::response(OldToolOperations::noSession(idPart.left(64)),
+                                       chosen->dialect);
     }
     return (this->*chosen->handler)(call);
 }
@@ -381,11 +382,12 @@ std::optional<QHttpServerResponse> RestServer::run(const Call &call)
 
     const QUuid id = call.id;
     bool finished = false;
-    const LegacyApi::Result started = LegacyApi::start(*m_engine, id, &finished, m_maxRunning);
+    const OldToolOperations::Result started =
+        OldToolOperations::start(*m_engine, id, &finished, m_maxRunning);
     if (!started || finished)
         return reply(started);
     if (falseWait)
-        return QHttpServerResponse(LegacyLayout::status(*m_engine->session(id)), Status::Accepted);
+        return QHttpServerResponse(OldToolJson::status(*m_engine->session(id)), Status::Accepted);
 
     auto *pending = new PendingRun(std::move(call.responder), m_waitingRuns.get());
     // A client that gives up waiting is forgotten; the session runs on.
@@ -397,7 +399,7 @@ std::optional<QHttpServerResponse> RestServer::run(const Call &call)
             pending->deleteLater();
         });
     }
-    m_runWaiter->wait(id, pending, [pending](const LegacyApi::Result &result) {
+    m_runWaiter->wait(id, pending, [pending](const OldToolOperations::Result &result) {
         pending->responder.sendResponse(
             result ? QHttpServerResponse(result.value)
                    : errorResponse(result.error->code, result.error->message, Status::NotFound));

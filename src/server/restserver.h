@@ -3,7 +3,7 @@
 
 #include "common/error.h"
 #include "engine/engineevent.h"
-#include "legacyapi.h"
+#include "oldtooloperations.h"
 #include "ratelimiter.h"
 #include "requestgate.h"
 
@@ -151,7 +151,7 @@ private:
     RequestGate::Timeouts m_connectionTimeouts;
     QString m_token;
     RateLimiter m_limiter;
-    int m_maxRunning = LegacyApi::defaultMaxRunning;
+    int m_maxRunning = OldToolOperations::defaultMaxRunning;
     // The run requests waiting for their session (PendingRun), deleted first when the server
     // goes: their responders tell their connections, which live in the dispatcher.
     std::unique_ptr<QObject> m_waitingRuns;

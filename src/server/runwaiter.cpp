@@ -78,7 +78,7 @@ RunWaiter::Wait *RunWaiter::find(quint64 key)
     return found == m_waits.end() ? nullptr : &*found;
 }
 
-void RunWaiter::complete(quint64 key, const LegacyApi::Result &result)
+void RunWaiter::complete(quint64 key, const OldToolOperations::Result &result)
 {
     Wait *found = find(key);
     if (!found)
@@ -97,7 +97,7 @@ void RunWaiter::onEngineEvent(const EngineEvent &event)
         return;
     switch (event.type) {
     case EngineEventType::SessionDeleted: {
-        const auto deleted = LegacyApi::Result::failure(
+        const auto deleted = OldToolOperations::Result::failure(
             Error{ErrorCode::NotFound, u"The session was deleted while it ran."_s, {}});
         for (const quint64 key : keys)
             complete(key, deleted);
@@ -132,7 +132,8 @@ void RunWaiter::settle(const QUuid &id)
         return;
     for (const quint64 key : keysFor(id))
         if (const Wait *wait = find(key))
-            complete(key, {LegacyApi::runReply(*session, wait->reason, m_engine->storageFault(id)),
+            complete(key, {OldToolOperations::runReply(*session, wait->reason,
+                                                       m_engine->storageFault(id)),
                            std::nullopt});
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "legacyapi.h"
+#include "oldtooloperations.h"
 
 #include <QList>
 #include <QObject>
@@ -20,8 +20,8 @@ struct Message;
 // "Wait until the session settles, then answer", for every transport that runs a session and
 // answers when it is done (REST POST /run, MCP crosstalk_run). A wait is registered for a
 // session with a completion callback, called exactly once: with the run reply
-// (LegacyApi::runReply, with the reason the engine last gave and the session's storage fault)
-// once the session has stopped running and its replies in flight are in, or with not_found
+// (OldToolOperations::runReply, with the reason the engine last gave and the session's storage
+// fault) once the session has stopped running and its replies in flight are in, or with not_found
 // when the session is deleted first. A wait belongs to an owner object: when the owner goes,
 // or forget() is called for it, the wait is dropped without a callback, and the session runs
 // on. The transports keep only their own parts: the responder, the JSON-RPC reply.
@@ -31,7 +31,7 @@ class RunWaiter : public QObject
 
 public:
     // The settled run reply, or the error saying the session was deleted while it ran.
-    using Done = std::function<void(const LegacyApi::Result &)>;
+    using Done = std::function<void(const OldToolOperations::Result &)>;
     // A message of the session completed while it is waited for.
     using Progress = std::function<void(const Message &)>;
 
@@ -66,7 +66,7 @@ private:
     QList<quint64> keysFor(const QUuid &id) const;
     Wait *find(quint64 key);
     // Removes the wait and calls it back; nothing when it is gone already.
-    void complete(quint64 key, const LegacyApi::Result &result);
+    void complete(quint64 key, const OldToolOperations::Result &result);
 
     Engine *m_engine;
     std::vector<Wait> m_waits;
