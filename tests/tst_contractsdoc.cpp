@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "common/error.h"
-#include "conversation/legacylayout.h"
+#include "conversation/oldtooljson.h"
 #include "conversation/sessiondocument.h"
 #include "engine/engineevent.h"
 
@@ -112,12 +112,12 @@ private slots:
 
     void legacyFileIsWhatTheWriterGives()
     {
-        QCOMPARE(LegacyLayout::file(documentExample()), examplesOf(u"legacy-file"_s).first().json);
+        QCOMPARE(OldToolJson::file(documentExample()), examplesOf(u"legacy-file"_s).first().json);
     }
 
     void legacyStatusIsWhatTheWriterGives()
     {
-        QCOMPARE(LegacyLayout::status(documentExample()),
+        QCOMPARE(OldToolJson::status(documentExample()),
                  examplesOf(u"legacy-status"_s).first().json);
     }
 

@@ -4,7 +4,7 @@
 #include "config/appidentity.h"
 #include "engine/engine.h"
 #include "jsonschema.h"
-#include "legacyapi.h"
+#include "oldtooloperations.h"
 #include "setuprequest.h"
 
 #include <QJsonDocument>
@@ -49,16 +49,14 @@ struct McpServer::PendingReply : std::enable_shared_from_this<PendingReply>
     QJsonArray responses;
 };
 
-// A crosstalk_run call waiting for its session to settle.
-struct McpServer::WaitingRun
+// A crosstalk_run call waiting for its session to settle; it owns its wait in the RunWaiter.
+struct McpServer::WaitingRun : QObject
 {
-    QUuid sessionId;
     QJsonValue requestId;
     QString clientKey;
     std::shared_ptr<PendingReply> reply;
     QJsonValue progressToken;
     int progress = 0;
-    QString reason;
 };
 
 QStringList McpServer::supportedVersions()
@@ -80,9 +78,8 @@ McpServer::McpServer(Engine *engine, const PersonaLibrary *library, QObject *par
     : QObject(parent)
     , m_engine(engine)
     , m_tools(engine, library)
-{
-    connect(engine, &Engine::event, this, &McpServer::onEngineEvent);
-}
+    , m_runWaiter(engine)
+{}
 
 McpServer::~McpServer() = default;
 
@@ -238,31 +235,53 @@ QJsonObject McpServer::run(const QJsonValue &id, const QJsonObject &arguments,
     if (!session)
         return refusal;
     bool finished = false;
-    const LegacyApi::Result started =
-        LegacyApi::start(*m_engine, *session, &finished, m_maxRunning);
+    const OldToolOperations::Result started =
+        OldToolOperations::start(*m_engine, *session, &finished, m_maxRunning);
     if (!started)
         return McpTools::error(*started.error);
     if (finished)
         return McpTools::result(McpTools::runText(started.value), started.value);
     if (!arguments.value(u"wait"_s).toBool(true)) {
-        const QJsonObject reply = LegacyApi::runReply(*m_engine->session(*session), {});
+        const QJsonObject reply = OldToolOperations::runReply(*m_engine->session(*session), {});
         return McpTools::result(
             u"Session %1 is running; crosstalk_status tells how far it got."_s.arg(
                 session->toString(QUuid::WithoutBraces)),
             reply);
     }
-    auto waiting = std::make_unique<WaitingRun>();
-    waiting->sessionId = *session;
+    auto owned = std::make_unique<WaitingRun>();
+    WaitingRun *waiting = owned.get();
     waiting->requestId = id;
     waiting->clientKey = pending.channel->clientKey;
     waiting->reply = pending.shared_from_this();
-    if (token.isString() || token.isDouble())
+    RunWaiter::Progress progress;
+    if (token.isString() || token.isDouble()) {
         waiting->progressToken = token;
+        progress = [waiting](const Message &message) {
+            if (!waiting->reply->channel)
+                return;
+            waiting->reply->channel->notify(
+                {{u"jsonrpc"_s, u"2.0"_s},
+                 {u"method"_s, u"notifications/progress"_s},
+                 {u"params"_s,
+                  QJsonObject{{u"progressToken"_s, waiting->progressToken},
+                              {u"progress"_s, ++waiting->progress},
+                              {u"message"_s, u"%1 (round %2): %3"_s.arg(message.speaker)
+                                                 .arg(message.round + 1)
+                                                 .arg(message.content.left(200))}}}});
+        };
+    }
     ++pending.later;
-    m_waiting.push_back(std::move(waiting));
+    m_waiting.push_back(std::move(owned));
     *later = true;
-    // The session may have settled at once (nothing left to say).
-    settle(*session);
+    m_runWaiter.wait(
+        *session, waiting,
+        [this, waiting](const OldToolOperations::Result &result) {
+            const QJsonObject content =
+                result ? McpTools::result(McpTools::runText(result.value), result.value)
+                       : McpTools::error(result.error->message);
+            finish(waiting, resultResponse(waiting->requestId, content));
+        },
+        std::move(progress));
     return {};
 }
 
@@ -286,64 +305,6 @@ void McpServer::finish(WaitingRun *waiting, const QJsonValue &response)
     --pending->later;
     std::erase_if(m_waiting, [waiting](const auto &each) { return each.get() == waiting; });
     answer(*pending, response);
-}
-
-void McpServer::onEngineEvent(const EngineEvent &event)
-{
-    QList<WaitingRun *> waiting;
-    for (const std::unique_ptr<WaitingRun> &run : m_waiting)
-        if (run->sessionId == event.sessionId)
-            waiting.append(run.get());
-    if (waiting.isEmpty())
-        return;
-    switch (event.type) {
-    case EngineEventType::SessionDeleted:
-        for (WaitingRun *run : waiting)
-            finish(run,
-                   resultResponse(run->requestId,
-                                  McpTools::error(u"The session was deleted while it ran."_s)));
-        return;
-    case EngineEventType::SessionStatus:
-        if (!event.reason.isEmpty())
-            for (WaitingRun *run : waiting)
-                run->reason = event.reason;
-        break;
-    case EngineEventType::MessageCompleted:
-        for (WaitingRun *run : waiting) {
-            if (run->progressToken.isNull() || !run->reply->channel)
-                continue;
-            run->reply->channel->notify(
-                {{u"jsonrpc"_s, u"2.0"_s},
-                 {u"method"_s, u"notifications/progress"_s},
-                 {u"params"_s,
-                  QJsonObject{{u"progressToken"_s, run->progressToken},
-                              {u"progress"_s, ++run->progress},
-                              {u"message"_s, u"%1 (round %2): %3"_s.arg(event.message.speaker)
-                                                 .arg(event.message.round + 1)
-                                                 .arg(event.message.content.left(200))}}}});
-        }
-        break;
-    default:
-        break;
-    }
-    settle(event.sessionId);
-}
-
-void McpServer::settle(const QUuid &id)
-{
-    const Session *session = m_engine->session(id);
-    if (!session || !session->isSettled())
-        return;
-    QList<WaitingRun *> settled;
-    for (const std::unique_ptr<WaitingRun> &waiting : m_waiting)
-        if (waiting->sessionId == id)
-            settled.append(waiting.get());
-    for (WaitingRun *waiting : settled) {
-        const QJsonObject reply =
-            LegacyApi::runReply(*session, waiting->reason, m_engine->storageFault(id));
-        finish(waiting, resultResponse(waiting->requestId,
-                                       McpTools::result(McpTools::runText(reply), reply)));
-    }
 }
 
 } // namespace Crosstalk

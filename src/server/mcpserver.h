@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "engine/engineevent.h"
-#include "legacyapi.h"
 #include "mcptools.h"
+#include "oldtooloperations.h"
+#include "runwaiter.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -86,17 +86,17 @@ private:
                     PendingReply &pending, bool *later);
     void cancel(const QJsonObject &params, McpChannel *channel);
 
-    void onEngineEvent(const EngineEvent &event);
-    void settle(const QUuid &id);
     // Adds a response (null: none) and sends the receive()'s answer once it is complete.
     void answer(PendingReply &pending, const QJsonValue &response);
-    // Ends a wait: the run is forgotten and `response` (null: none) answers its request.
+    // Ends a wait: the run is forgotten (and with it its wait in the RunWaiter) and `response`
+    // (null: none) answers its request.
     void finish(WaitingRun *waiting, const QJsonValue &response);
 
     Engine *m_engine;
     McpTools m_tools;
+    RunWaiter m_runWaiter;
     std::vector<std::unique_ptr<WaitingRun>> m_waiting;
-    int m_maxRunning = LegacyApi::defaultMaxRunning;
+    int m_maxRunning = OldToolOperations::defaultMaxRunning;
 };
 
 } // namespace Crosstalk

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mcptools.h"
 
+#include "apilookups.h"
 #include "config/appidentity.h"
-#include "conversation/legacylayout.h"
+#include "conversation/oldtooljson.h"
 #include "conversation/preset.h"
 #include "engine/engine.h"
 #include "export/exporter.h"
-#include "legacyapi.h"
+#include "oldtooloperations.h"
 #include "persona/personalibrary.h"
-#include "sessionapi.h"
 #include "storage/sessionstore.h"
 
 #include <QBuffer>
@@ -135,7 +135,7 @@ std::optional<QUuid> McpTools::sessionId(const QJsonObject &arguments, QJsonObje
     const QString text = arguments.value(u"session_id"_s).toString();
     const QUuid id = QUuid::fromString(text);
     if (id.isNull()) {
-        *failure = error(LegacyApi::noSession(text));
+        *failure = error(OldToolOperations::noSession(text));
         return std::nullopt;
     }
     return id;
@@ -159,7 +159,8 @@ QString McpTools::runText(const QJsonObject &reply)
 
 QJsonObject McpTools::setup(const QJsonObject &arguments)
 {
-    const LegacyApi::Result created = LegacyApi::setup(*m_engine, *m_library, arguments);
+    const OldToolOperations::Result created =
+        OldToolOperations::setup(*m_engine, *m_library, arguments);
     if (!created)
         return error(*created.error);
     const QJsonObject &reply = created.value;
@@ -176,13 +177,13 @@ QJsonObject McpTools::status(const QJsonObject &arguments)
     const std::optional<QUuid> id = sessionId(arguments, &refusal);
     if (!id)
         return refusal;
-    const LegacyApi::Result found = LegacyApi::status(*m_engine, *id);
+    const OldToolOperations::Result found = OldToolOperations::status(*m_engine, *id);
     return found ? result(statusText(found.value), found.value) : error(*found.error);
 }
 
 QJsonObject McpTools::list()
 {
-    const LegacyApi::Result listed = LegacyApi::list(*m_engine);
+    const OldToolOperations::Result listed = OldToolOperations::list(*m_engine);
     if (!listed)
         return error(*listed.error);
     QStringList lines{u"%1 sessions."_s.arg(listed.value[u"total"_s].toInteger())};
@@ -197,7 +198,7 @@ QJsonObject McpTools::remove(const QJsonObject &arguments)
     const std::optional<QUuid> id = sessionId(arguments, &refusal);
     if (!id)
         return refusal;
-    const LegacyApi::Result removed = LegacyApi::remove(*m_engine, *id);
+    const OldToolOperations::Result removed = OldToolOperations::remove(*m_engine, *id);
     return removed ? result(u"Session %1 deleted."_s.arg(idText(*id)), removed.value)
                    : error(*removed.error);
 }
@@ -247,7 +248,7 @@ QJsonObject McpTools::health()
     for (const QUuid &id : m_engine->sessionIds())
         if (isRunning(m_engine->session(id)->status))
             ++running;
-    const LegacyApi::Result listed = LegacyApi::list(*m_engine);
+    const OldToolOperations::Result listed = OldToolOperations::list(*m_engine);
     if (!listed)
         return error(*listed.error);
     QJsonObject models;
@@ -282,7 +283,7 @@ QJsonObject McpTools::transcript(const QJsonObject &arguments)
     const ExportFormat format = *Exporter::formatFromName(formatName);
     std::optional<Session> stored;
     Error notFound;
-    const Session *session = SessionApi::find(*m_engine, *id, stored, &notFound);
+    const Session *session = ApiLookups::find(*m_engine, *id, stored, &notFound);
     if (!session)
         return error(notFound);
     QByteArray bytes;
@@ -293,13 +294,13 @@ QJsonObject McpTools::transcript(const QJsonObject &arguments)
     const QString content = QString::fromUtf8(bytes);
     return result(content, {{u"session_id"_s, idText(*id)},
                             {u"format"_s, formatName},
-                            {u"status"_s, LegacyLayout::statusName(session->status)},
+                            {u"status"_s, OldToolJson::statusName(session->status)},
                             {u"content"_s, content}});
 }
 
 QJsonObject McpTools::listModels()
 {
-    const QJsonArray models = SessionApi::models(m_engine->registry());
+    const QJsonArray models = ApiLookups::models(m_engine->registry());
     QStringList lines;
     for (const QJsonValue &model : models)
         lines.append(model[u"display_name"_s].toString());

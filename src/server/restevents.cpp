@@ -13,7 +13,7 @@ std::optional<QHttpServerResponse> RestServer::events(const Call &call)
     std::optional<Error> loadError;
     const Session *session = m_engine->load(call.id, &loadError);
     if (!session)
-        return failure(loadError ? *loadError : LegacyApi::noSession(idText(call.id)));
+        return failure(loadError ? *loadError : OldToolOperations::noSession(idText(call.id)));
 
     QHttpHeaders headers;
     headers.append(QHttpHeaders::WellKnownHeader::ContentType, "text/event-stream");

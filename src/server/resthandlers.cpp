@@ -33,22 +33,22 @@ std::optional<QHttpServerResponse> RestServer::setup(const Call &call)
     QJsonObject body;
     if (auto refused = readObject(call.request.body(), kLegacy, &body))
         return refused;
-    return reply(LegacyApi::setup(*m_engine, *m_library, body));
+    return reply(OldToolOperations::setup(*m_engine, *m_library, body));
 }
 
 std::optional<QHttpServerResponse> RestServer::status(const Call &call)
 {
-    return reply(LegacyApi::status(*m_engine, call.id));
+    return reply(OldToolOperations::status(*m_engine, call.id));
 }
 
 std::optional<QHttpServerResponse> RestServer::list(const Call &)
 {
-    return reply(LegacyApi::list(*m_engine));
+    return reply(OldToolOperations::list(*m_engine));
 }
 
 std::optional<QHttpServerResponse> RestServer::remove(const Call &call)
 {
-    return reply(LegacyApi::remove(*m_engine, call.id));
+    return reply(OldToolOperations::remove(*m_engine, call.id));
 }
 
 std::optional<QHttpServerResponse> RestServer::transcript(const Call &call)
@@ -61,7 +61,7 @@ std::optional<QHttpServerResponse> RestServer::transcript(const Call &call)
             {{u"format"_s, u"must be one of md, html, txt, pdf, json, legacy-json"_s}}));
     std::optional<Session> stored;
     Error error;
-    const Session *session = SessionApi::find(*m_engine, call.id, stored, &error);
+    const Session *session = ApiLookups::find(*m_engine, call.id, stored, &error);
     if (!session)
         return failure(error);
     // PDF lays text out with the fonts of a QGuiApplication (crosstalk serve and the window
@@ -104,7 +104,7 @@ std::optional<QHttpServerResponse> RestServer::resume(const Call &call)
     std::optional<Error> loadError;
     const Session *session = m_engine->load(call.id, &loadError);
     if (!session)
-        return failure(loadError ? *loadError : LegacyApi::noSession(idText(call.id)));
+        return failure(loadError ? *loadError : OldToolOperations::noSession(idText(call.id)));
     // Only what was paused or interrupted resumes; run starts a configured session, and a
     // completed one has nothing left to do.
     if (session->status == SessionStatus::Configured || session->status == SessionStatus::Completed)
@@ -114,7 +114,8 @@ std::optional<QHttpServerResponse> RestServer::resume(const Call &call)
                                  : u"The session is completed."_s,
                              {{u"status"_s, enumToString(session->status)}}});
     if (!isRunning(session->status))
-        if (const std::optional<Error> limited = LegacyApi::runningLimit(*m_engine, m_maxRunning))
+        if (const std::optional<Error> limited =
+                OldToolOperations::runningLimit(*m_engine, m_maxRunning))
             return failure(*limited);
     if (const std::optional<Error> error = m_engine->start(call.id))
         return failure(*error);
@@ -162,7 +163,7 @@ std::optional<QHttpServerResponse> RestServer::postMessage(const Call &call)
         return failure(Error::invalidInput(problems));
     std::optional<Error> loadError;
     if (!m_engine->load(call.id, &loadError))
-        return failure(loadError ? *loadError : LegacyApi::noSession(idText(call.id)));
+        return failure(loadError ? *loadError : OldToolOperations::noSession(idText(call.id)));
     if (std::optional<Error> error =
             m_engine->addHumanMessage(call.id, text.toString(), recipients)) {
         if (error->code == ErrorCode::InvalidArgument && !recipients.isEmpty())
@@ -181,7 +182,7 @@ std::optional<QHttpServerResponse> RestServer::document(const Call &call)
 {
     std::optional<Session> stored;
     Error error;
-    const Session *session = SessionApi::find(*m_engine, call.id, stored, &error);
+    const Session *session = ApiLookups::find(*m_engine, call.id, stored, &error);
     if (!session)
         return failure(error);
     return QHttpServerResponse(SessionDocument::toJson(*session));
@@ -190,12 +191,12 @@ std::optional<QHttpServerResponse> RestServer::document(const Call &call)
 std::optional<QHttpServerResponse> RestServer::models(const Call &)
 {
     return QHttpServerResponse(
-        QJsonObject{{u"models"_s, SessionApi::models(m_engine->registry())}});
+        QJsonObject{{u"models"_s, ApiLookups::models(m_engine->registry())}});
 }
 
 std::optional<QHttpServerResponse> RestServer::paradigms(const Call &)
 {
-    return QHttpServerResponse(QJsonObject{{u"paradigms"_s, SessionApi::paradigms()}});
+    return QHttpServerResponse(QJsonObject{{u"paradigms"_s, ApiLookups::paradigms()}});
 }
 
 } // namespace Crosstalk

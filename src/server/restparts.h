@@ -6,18 +6,19 @@
 
 #include "restserver.h"
 
+#include "apilookups.h"
 #include "apitoken.h"
 #include "config/appidentity.h"
-#include "conversation/legacylayout.h"
+#include "conversation/oldtooljson.h"
 #include "conversation/sessiondocument.h"
 #include "engine/engine.h"
 #include "export/exporter.h"
 #include "httperror.h"
-#include "legacyapi.h"
 #include "mcpserver.h"
+#include "oldtooloperations.h"
 #include "persona/personalibrary.h"
 #include "requestgate.h"
-#include "sessionapi.h"
+#include "runwaiter.h"
 #include "setuprequest.h"
 
 #include <QAbstractHttpServer>
@@ -67,7 +68,7 @@ inline void addHeaders(QHttpServerResponse &response,
     response.setHeaders(std::move(all));
 }
 
-inline QHttpServerResponse reply(const LegacyApi::Result &result)
+inline QHttpServerResponse reply(const OldToolOperations::Result &result)
 {
     return result ? QHttpServerResponse(result.value) : HttpError::response(*result.error, kLegacy);
 }
@@ -132,19 +133,18 @@ struct RestServer::Call
     QUuid id; // the {id} of the path, when it has one
 };
 
+// A run request waiting for its session to settle. QHttpServerResponder can only be moved,
+// and answering later needs it alive: it lives here until the answer, or until the client
+// leaves. It owns the request's wait in the RunWaiter.
 class RestServer::PendingRun : public QObject
 {
 public:
-    PendingRun(QHttpServerResponder &&responder, const QUuid &id, QObject *parent)
+    PendingRun(QHttpServerResponder &&responder, QObject *parent)
         : QObject(parent)
         , responder(std::move(responder))
-        , id(id)
     {}
 
     QHttpServerResponder responder;
-    QUuid id;
-    // Why the session stopped, when the engine said (a failed reply, a budget cap).
-    QString reason;
 };
 
 // One POST to /mcp: the MCP server's answer goes back as the response, as JSON, or as a

@@ -51,17 +51,18 @@ private:
     RestServer *m_server;
 };
 
-// A run request waiting for its session to end. QHttpServerResponder can only be moved, and
-// answering later needs it alive: it lives here until the answer, or until the client leaves.
 RestServer::RestServer(Engine *engine, const PersonaLibrary *library, QObject *parent)
     : QObject(parent)
     , m_engine(engine)
     , m_library(library)
     , m_dispatcher(new Dispatcher(this))
     , m_mcp(new McpServer(engine, library, this))
+    , m_waitingRuns(std::make_unique<QObject>())
     , m_keepAlive(new QTimer(this))
 {
-    connect(engine, &Engine::event, this, &RestServer::onEngineEvent);
+    connect(engine, &Engine::event, this, &RestServer::broadcast);
+    // After the streams, as before: a run's answer follows the event that settled it.
+    m_runWaiter = new RunWaiter(engine, this);
     // A session gone from memory keeps nothing here but what its open streams need.
     connect(engine, &Engine::sessionUnloaded, this, [this](const QUuid &id) {
         if (!m_streams.contains(id))
@@ -78,8 +79,7 @@ RestServer::RestServer(Engine *engine, const PersonaLibrary *library, QObject *p
 RestServer::~RestServer()
 {
     // Responders tell their connection when they go; the connections live in the dispatcher.
-    qDeleteAll(m_pending);
-    m_pending.clear();
+    m_waitingRuns.reset();
     for (EventStream *stream : m_streams.values()) {
         if (stream->connected())
             stream->responder.writeEndChunked(": the server stops\n\n"_ba);
@@ -366,7 +366,8 @@ std::optional<QHttpServerResponse> RestServer::route(const QHttpServerRequest &r
     if (chosen->path.contains(u"{id}"_s)) {
         call.id = QUuid::fromString(idPart);
         if (call.id.isNull())
-            return HttpError::response(LegacyApi::noSession(idPart.left(64)), chosen->dialect);
+            return HttpError::response(OldToolOperations::noSession(idPart.left(64)),
+                                       chosen->dialect);
     }
     return (this->*chosen->handler)(call);
 }
@@ -381,24 +382,29 @@ std::optional<QHttpServerResponse> RestServer::run(const Call &call)
 
     const QUuid id = call.id;
     bool finished = false;
-    const LegacyApi::Result started = LegacyApi::start(*m_engine, id, &finished, m_maxRunning);
+    const OldToolOperations::Result started =
+        OldToolOperations::start(*m_engine, id, &finished, m_maxRunning);
     if (!started || finished)
         return reply(started);
     if (falseWait)
-        return QHttpServerResponse(LegacyLayout::status(*m_engine->session(id)), Status::Accepted);
+        return QHttpServerResponse(OldToolJson::status(*m_engine->session(id)), Status::Accepted);
 
-    auto *pending = new PendingRun(std::move(call.responder), id, this);
-    m_pending.insert(id, pending);
+    auto *pending = new PendingRun(std::move(call.responder), m_waitingRuns.get());
     // A client that gives up waiting is forgotten; the session runs on.
     if (QTcpSocket *socket =
             m_gate->connection(call.request.remoteAddress(), call.request.remotePort())) {
         m_gate->holdOpen(socket, pending);
         connect(socket, &QAbstractSocket::disconnected, pending, [this, pending] {
-            m_pending.remove(pending->id, pending);
+            m_runWaiter->forget(pending);
             pending->deleteLater();
         });
     }
-    settle(id);
+    m_runWaiter->wait(id, pending, [pending](const OldToolOperations::Result &result) {
+        pending->responder.sendResponse(
+            result ? QHttpServerResponse(result.value)
+                   : errorResponse(result.error->code, result.error->message, Status::NotFound));
+        pending->deleteLater();
+    });
     return std::nullopt;
 }
 
@@ -441,44 +447,9 @@ std::optional<QHttpServerResponse> RestServer::mcp(const Call &call)
 qsizetype RestServer::sessionsHeld() const
 {
     QSet<QUuid> held(m_sequence.keyBegin(), m_sequence.keyEnd());
-    for (const QUuid &id : m_pending.uniqueKeys() + m_streams.uniqueKeys())
+    for (const QUuid &id : m_runWaiter->sessions() + m_streams.uniqueKeys())
         held.insert(id);
     return held.size();
-}
-
-void RestServer::onEngineEvent(const EngineEvent &event)
-{
-    broadcast(event);
-    if (!m_pending.contains(event.sessionId))
-        return;
-    if (event.type == EngineEventType::SessionDeleted) {
-        for (PendingRun *pending : m_pending.values(event.sessionId))
-            finish(pending,
-                   errorResponse(ErrorCode::NotFound, u"The session was deleted while it ran."_s,
-                                 Status::NotFound));
-        return;
-    }
-    if (event.type == EngineEventType::SessionStatus && !event.reason.isEmpty())
-        for (PendingRun *pending : m_pending.values(event.sessionId))
-            pending->reason = event.reason;
-    settle(event.sessionId);
-}
-
-void RestServer::settle(const QUuid &id)
-{
-    const Session *session = m_engine->session(id);
-    if (!session || !session->isSettled())
-        return;
-    for (PendingRun *pending : m_pending.values(id))
-        finish(pending, QHttpServerResponse(LegacyApi::runReply(*session, pending->reason,
-                                                                m_engine->storageFault(id))));
-}
-
-void RestServer::finish(PendingRun *pending, QHttpServerResponse &&response)
-{
-    m_pending.remove(pending->id, pending);
-    pending->responder.sendResponse(response);
-    pending->deleteLater();
 }
 
 } // namespace Crosstalk

@@ -3,7 +3,7 @@
 
 #include "common/error.h"
 #include "engine/engineevent.h"
-#include "legacyapi.h"
+#include "oldtooloperations.h"
 #include "ratelimiter.h"
 #include "requestgate.h"
 
@@ -14,7 +14,7 @@
 #include <QUrl>
 
 #include <chrono>
-
+#include <memory>
 #include <optional>
 
 class QHttpServerRequest;
@@ -27,6 +27,7 @@ namespace Crosstalk {
 class Engine;
 class McpServer;
 class PersonaLibrary;
+class RunWaiter;
 struct Session;
 
 // The local REST API (PRODUCT.md §4 "Local REST API", §6, docs/rest.md) on the process's one
@@ -133,11 +134,6 @@ private:
     std::optional<QHttpServerResponse> models(const Call &call);
     std::optional<QHttpServerResponse> paradigms(const Call &call);
 
-    void onEngineEvent(const EngineEvent &event);
-    // Answers the run requests waiting for a session once it has stopped running and its
-    // replies in flight are in.
-    void settle(const QUuid &id);
-    void finish(PendingRun *pending, QHttpServerResponse &&response);
     // Sends a session's event to its streams and ends those whose session has ended.
     void broadcast(const EngineEvent &event);
     // The `id:` of the session's latest event.
@@ -155,8 +151,11 @@ private:
     RequestGate::Timeouts m_connectionTimeouts;
     QString m_token;
     RateLimiter m_limiter;
-    int m_maxRunning = LegacyApi::defaultMaxRunning;
-    QMultiHash<QUuid, PendingRun *> m_pending;
+    int m_maxRunning = OldToolOperations::defaultMaxRunning;
+    // The run requests waiting for their session (PendingRun), deleted first when the server
+    // goes: their responders tell their connections, which live in the dispatcher.
+    std::unique_ptr<QObject> m_waitingRuns;
+    RunWaiter *m_runWaiter = nullptr;
     QMultiHash<QUuid, EventStream *> m_streams;
     // The `id:` of each session's events: one sequence per session, the same for every stream.
     // Kept while the session is in memory or streamed.

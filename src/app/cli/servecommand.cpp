@@ -7,7 +7,7 @@
 #include "cli/signalwatcher.h"
 #include "config/secretstore.h"
 #include "engine/engine.h"
-#include "legacyapi.h"
+#include "oldtooloperations.h"
 #include "restserver.h"
 
 #include <QCommandLineParser>
@@ -47,7 +47,7 @@ private:
     QString m_token;
     bool m_printToken = false;
     RateLimits m_limits;
-    int m_maxRunning = LegacyApi::defaultMaxRunning;
+    int m_maxRunning = OldToolOperations::defaultMaxRunning;
     bool m_shuttingDown = false;
 };
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "export/exporter.h"
 
-#include "conversation/legacylayout.h"
+#include "conversation/oldtooljson.h"
 #include "conversation/sessiondocument.h"
 #include "export/exportformats.h"
 
@@ -101,7 +101,7 @@ std::optional<Error> write(const Session &session, ExportFormat format, QIODevic
         out << QByteArrayView(SessionDocument::write(session));
         break;
     case ExportFormat::LegacyJson:
-        out << QByteArrayView(QJsonDocument(LegacyLayout::file(session)).toJson());
+        out << QByteArrayView(QJsonDocument(OldToolJson::file(session)).toJson());
         break;
     case ExportFormat::Pdf:
         Q_UNREACHABLE();

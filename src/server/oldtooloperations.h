@@ -17,7 +17,7 @@ struct Session;
 // The old tool's operations (PRODUCT.md appendix) on the process's one Engine, whatever the
 // transport: the REST API and MCP both answer with these objects, so their fields, defaults
 // and status names cannot drift apart.
-namespace LegacyApi {
+namespace OldToolOperations {
 
 // An operation's reply object, or why there is none.
 struct Result
@@ -58,6 +58,6 @@ Result start(Engine &engine, const QUuid &id, bool *finished, int maxRunning);
 QJsonObject runReply(const Session &session, const QString &reason,
                      const std::optional<Error> &error = std::nullopt);
 
-} // namespace LegacyApi
+} // namespace OldToolOperations
 
 } // namespace Crosstalk

@@ -16,7 +16,7 @@ class ModelRegistry;
 
 // What the REST API and MCP both read beyond the old tool's operations, so their answers
 // cannot drift apart.
-namespace SessionApi {
+namespace ApiLookups {
 
 // A session as it stands: the one this process has loaded, else read from the store without
 // adopting it, so a session another process runs is not frozen here (`stored` keeps that
@@ -29,5 +29,5 @@ QJsonArray models(const ModelRegistry &registry);
 // The paradigms of paradigmTable: [{name, topology, description}], in English.
 QJsonArray paradigms();
 
-} // namespace SessionApi
+} // namespace ApiLookups
 } // namespace Crosstalk

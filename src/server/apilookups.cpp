@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "sessionapi.h"
+#include "apilookups.h"
 
 #include "conversation/paradigm.h"
 #include "engine/engine.h"
-#include "legacyapi.h"
+#include "oldtooloperations.h"
 #include "storage/sessionstore.h"
 
 #include <QJsonObject>
 
 using namespace Qt::StringLiterals;
 
-namespace Crosstalk::SessionApi {
+namespace Crosstalk::ApiLookups {
 
 const Session *find(Engine &engine, const QUuid &id, std::optional<Session> &stored, Error *error)
 {
@@ -27,7 +27,7 @@ const Session *find(Engine &engine, const QUuid &id, std::optional<Session> &sto
             return nullptr;
         }
     }
-    *error = LegacyApi::noSession(id.toString(QUuid::WithoutBraces));
+    *error = OldToolOperations::noSession(id.toString(QUuid::WithoutBraces));
     return nullptr;
 }
 
@@ -57,4 +57,4 @@ QJsonArray paradigms()
     return list;
 }
 
-} // namespace Crosstalk::SessionApi
+} // namespace Crosstalk::ApiLookups

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "conversation/legacylayout.h"
+#include "conversation/oldtooljson.h"
 
 #include <QJsonArray>
 
@@ -8,7 +8,7 @@
 
 using namespace Qt::StringLiterals;
 
-namespace Crosstalk::LegacyLayout {
+namespace Crosstalk::OldToolJson {
 
 namespace {
 
@@ -108,4 +108,4 @@ double durationSeconds(const Session &session)
     return double(end - start) / 1000.0;
 }
 
-} // namespace Crosstalk::LegacyLayout
+} // namespace Crosstalk::OldToolJson

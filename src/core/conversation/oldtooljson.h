@@ -12,7 +12,7 @@ namespace Crosstalk {
 // The JSON shapes of the old Python tool (PRODUCT.md appendix), kept so that its scripts and
 // clients keep working: its message layout, its transcript file and its status object. Times
 // here are epoch seconds as a float, as the old tool wrote them.
-namespace LegacyLayout {
+namespace OldToolJson {
 
 // `{speaker, listener, content, iteration, timestamp, confidence, message_type}`.
 QJsonObject message(const Message &message, const Session &session);
@@ -31,5 +31,5 @@ QString statusName(SessionStatus status);
 // From the start of the first message to the end of the last, in seconds; 0 without messages.
 double durationSeconds(const Session &session);
 
-} // namespace LegacyLayout
+} // namespace OldToolJson
 } // namespace Crosstalk

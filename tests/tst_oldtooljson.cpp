@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "conversation/legacylayout.h"
+#include "conversation/oldtooljson.h"
 
 #include "samplesession.h"
 
@@ -16,7 +16,7 @@ constexpr double sampleEpoch = 1795615387.125;
 
 } // namespace
 
-class TestLegacyLayout : public QObject
+class TestOldToolJson : public QObject
 {
     Q_OBJECT
 
@@ -31,7 +31,7 @@ private slots:
         const Session session =
             Samples::session(SessionStatus::Completed, Samples::Optionals::Present);
         const Message &message = session.messages.at(1);
-        const QJsonObject legacy = LegacyLayout::message(message, session);
+        const QJsonObject legacy = OldToolJson::message(message, session);
 
         QCOMPARE(legacy.keys().size(), 7);
         QCOMPARE(legacy.value(u"speaker"_s).toString(), u"נועה"_s);
@@ -47,7 +47,7 @@ private slots:
     {
         const Session session =
             Samples::session(SessionStatus::Completed, Samples::Optionals::Absent);
-        const QJsonObject legacy = LegacyLayout::message(session.messages.at(7), session);
+        const QJsonObject legacy = OldToolJson::message(session.messages.at(7), session);
         QVERIFY(legacy.contains(u"confidence"_s));
         QVERIFY(legacy.value(u"confidence"_s).isNull());
         QCOMPARE(legacy.value(u"iteration"_s), QJsonValue(2));
@@ -82,7 +82,7 @@ private slots:
         Message message = session.messages.at(0);
         message.speaker = speaker;
         message.recipients = recipients;
-        const QJsonValue written = LegacyLayout::message(message, session).value(u"listener"_s);
+        const QJsonValue written = OldToolJson::message(message, session).value(u"listener"_s);
         QVERIFY(written.isString()); // the old format always has the key
         QCOMPARE(written.toString(), listener);
     }
@@ -91,7 +91,7 @@ private slots:
     {
         const Session session =
             Samples::session(SessionStatus::Completed, Samples::Optionals::Present);
-        const QJsonObject file = LegacyLayout::file(session);
+        const QJsonObject file = OldToolJson::file(session);
 
         QStringList keys = file.keys();
         keys.sort();
@@ -112,7 +112,7 @@ private slots:
         QCOMPARE(conversation.size(), 8);
         for (qsizetype i = 0; i < conversation.size(); ++i) {
             QCOMPARE(conversation.at(i).toObject(),
-                     LegacyLayout::message(session.messages.at(i), session));
+                     OldToolJson::message(session.messages.at(i), session));
         }
     }
 
@@ -120,7 +120,7 @@ private slots:
     {
         Session session = Samples::session(SessionStatus::Configured, Samples::Optionals::Absent);
         session.messages.clear();
-        QCOMPARE(LegacyLayout::durationSeconds(session), 0.0);
+        QCOMPARE(OldToolJson::durationSeconds(session), 0.0);
     }
 
     void statusName_data()
@@ -140,13 +140,13 @@ private slots:
     {
         QFETCH(SessionStatus, status);
         QFETCH(QString, name);
-        QCOMPARE(LegacyLayout::statusName(status), name);
+        QCOMPARE(OldToolJson::statusName(status), name);
     }
 
     void statusFields()
     {
         const Session session = Samples::session(SessionStatus::Failed, Samples::Optionals::Absent);
-        const QJsonObject status = LegacyLayout::status(session);
+        const QJsonObject status = OldToolJson::status(session);
         QStringList keys = status.keys();
         keys.sort();
         QCOMPARE(keys, (QStringList{u"created_at"_s, u"current_iteration"_s, u"iterations"_s,
@@ -165,5 +165,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestLegacyLayout)
-#include "tst_legacylayout.moc"
+QTEST_GUILESS_MAIN(TestOldToolJson)
+#include "tst_oldtooljson.moc"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "legacyapi.h"
+#include "oldtooloperations.h"
 
-#include "conversation/legacylayout.h"
+#include "conversation/oldtooljson.h"
 #include "engine/engine.h"
 #include "persona/personalibrary.h"
 #include "setuprequest.h"
@@ -12,7 +12,7 @@
 
 using namespace Qt::StringLiterals;
 
-namespace Crosstalk::LegacyApi {
+namespace Crosstalk::OldToolOperations {
 
 namespace {
 
@@ -26,7 +26,7 @@ QJsonObject statusOf(const SessionSummary &summary)
 {
     return {
         {u"session_id"_s, idText(summary.id)},
-        {u"status"_s, LegacyLayout::statusName(summary.status)},
+        {u"status"_s, OldToolJson::statusName(summary.status)},
         {u"models"_s, QJsonArray::fromStringList(summary.modelAliases)},
         {u"paradigm"_s, enumToString(summary.paradigm)},
         {u"iterations"_s, summary.rounds},
@@ -62,7 +62,7 @@ Result setup(Engine &engine, const PersonaLibrary &library, const QJsonObject &b
         models.append(participant.modelAlias);
     return {QJsonObject{
                 {u"session_id"_s, idText(session.id)},
-                {u"status"_s, LegacyLayout::statusName(session.status)},
+                {u"status"_s, OldToolJson::statusName(session.status)},
                 {u"models"_s, models},
                 {u"paradigm"_s, enumToString(session.paradigm)},
                 {u"iterations"_s, session.rounds},
@@ -73,11 +73,11 @@ Result setup(Engine &engine, const PersonaLibrary &library, const QJsonObject &b
 Result status(Engine &engine, const QUuid &id)
 {
     if (const Session *session = engine.session(id))
-        return {LegacyLayout::status(*session), std::nullopt};
+        return {OldToolJson::status(*session), std::nullopt};
     if (SessionStore *store = engine.store()) {
         StoreResult<Session> stored = store->loadSession(id);
         if (stored)
-            return {LegacyLayout::status(*stored), std::nullopt};
+            return {OldToolJson::status(*stored), std::nullopt};
         if (stored.error().code != ErrorCode::NotFound)
             return Result::failure(stored.error());
     }
@@ -94,14 +94,14 @@ Result list(Engine &engine)
             return Result::failure(stored.error());
         for (const SessionSummary &summary : stored->sessions) {
             const Session *loaded = engine.session(summary.id);
-            sessions.append(loaded ? LegacyLayout::status(*loaded) : statusOf(summary));
+            sessions.append(loaded ? OldToolJson::status(*loaded) : statusOf(summary));
             listed.insert(summary.id);
         }
     }
     // Created here but not written yet (or kept in memory only, without a store).
     for (const QUuid &id : engine.sessionIds())
         if (!listed.contains(id))
-            sessions.append(LegacyLayout::status(*engine.session(id)));
+            sessions.append(OldToolJson::status(*engine.session(id)));
     return {QJsonObject{{u"sessions"_s, sessions}, {u"total"_s, qint64(sessions.size())}},
             std::nullopt};
 }
@@ -164,12 +164,12 @@ QJsonObject runReply(const Session &session, const QString &reason,
 {
     QJsonArray conversation;
     for (const Message &message : session.messages)
-        conversation.append(LegacyLayout::message(message, session));
+        conversation.append(OldToolJson::message(message, session));
     QJsonObject reply{
         {u"session_id"_s, idText(session.id)},
-        {u"status"_s, LegacyLayout::statusName(session.status)},
+        {u"status"_s, OldToolJson::statusName(session.status)},
         {u"conversation"_s, conversation},
-        {u"duration_seconds"_s, LegacyLayout::durationSeconds(session)},
+        {u"duration_seconds"_s, OldToolJson::durationSeconds(session)},
     };
     if (!reason.isEmpty())
         reply.insert(u"reason"_s, reason);
@@ -179,4 +179,4 @@ QJsonObject runReply(const Session &session, const QString &reason,
     return reply;
 }
 
-} // namespace Crosstalk::LegacyApi
+} // namespace Crosstalk::OldToolOperations
