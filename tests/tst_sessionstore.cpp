@@ -13,10 +13,13 @@
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 using namespace Crosstalk;
@@ -173,6 +176,63 @@ private Q_SLOTS:
         QCOMPARE(list->total, 2);
         QCOMPARE(store.slotPersona(u"big"_s).value(), std::optional<QString>(u"path:alice.md"_s));
         QCOMPARE(pragma(path, u"PRAGMA integrity_check"_s).toString(), u"ok"_s);
+    }
+
+    void updateReportsProgress()
+    {
+        const QString path = freshPath();
+        QVERIFY(QFile::copy(QStringLiteral(CROSSTALK_TEST_DATA_DIR "/store-v1.sqlite"), path));
+        QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+        // Enough messages for the index rebuild of migration 2 to go in several steps.
+        constexpr int added = 9000;
+        const QString connection = QUuid::createUuid().toString();
+        QString sessionId;
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, connection);
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery query(db);
+            QVERIFY(query.exec(u"SELECT id FROM sessions LIMIT 1"_s) && query.next());
+            sessionId = query.value(0).toString();
+            query.finish();
+            QVERIFY(db.transaction());
+            QVERIFY(query.prepare(
+                u"INSERT INTO messages (id, session_id, seq, round, speaker, recipients, type, "
+                "content, tokens_in, tokens_out, usage_estimated, cost, status, error, request, "
+                "created_at) VALUES (?, ?, ?, 0, 'Ann', '[]', 'exchange', ?, 0, 0, 0, 0, "
+                "'complete', '', '{}', 0)"_s));
+            for (int i = 0; i < added; ++i) {
+                query.addBindValue(QUuid::createUuid().toString(QUuid::WithoutBraces));
+                query.addBindValue(sessionId);
+                query.addBindValue(1000 + i);
+                query.addBindValue(u"numbat%1 talks"_s.arg(i));
+                QVERIFY2(query.exec(), qPrintable(query.lastError().text()));
+            }
+            QVERIFY(db.commit());
+        }
+        QSqlDatabase::removeDatabase(connection);
+
+        QList<double> reported;
+        SessionStore store;
+        QVERIFY(store.open(path, [&](double done) { reported << done; }));
+        QVERIFY2(reported.size() >= 5, qPrintable(QString::number(reported.size())));
+        QVERIFY(std::is_sorted(reported.cbegin(), reported.cend()));
+        QVERIFY(reported.first() > 0);
+        QVERIFY(reported.at(reported.size() / 2) < 1);
+        QCOMPARE(reported.last(), 1.0);
+        // Every range of rows went into the index: the first, a middle and the last one.
+        for (const int i : {0, added / 2, added - 1}) {
+            const auto hits = store.search(u"numbat%1"_s.arg(i), 5);
+            QVERIFY(hits);
+            QCOMPARE(hits->size(), 1);
+        }
+        QCOMPARE(pragma(path, u"PRAGMA integrity_check"_s).toString(), u"ok"_s);
+
+        // An up-to-date store has nothing to update, and says nothing.
+        SessionStore again;
+        reported.clear();
+        QVERIFY(again.open(path, [&](double done) { reported << done; }));
+        QVERIFY(reported.isEmpty());
     }
 
     // Before the setup had one JSON form, the store wrote its own into the options and

@@ -10,16 +10,15 @@
 #include "newsessiondialog.h"
 #include "personaeditor.h"
 #include "personapanel.h"
+#include "storeupdatedialog.h"
 #include "transcriptmodel.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDateTime>
-#include <QElapsedTimer>
 #include <QGuiApplication>
 #include <QIcon>
 #include <QPlainTextEdit>
-#include <QProgressDialog>
 #include <QStyle>
 #include <QStyleFactory>
 #include <QTemporaryDir>
@@ -236,24 +235,13 @@ int runWindow(int argc, char **argv)
     if (demo)
         context.chatClient()->setDemoTokensPerSecond(400); // fast, yet with timings worth reading
     // Updating an older store rebuilds its search index once, which takes a while for a large
-    // one: say so instead of showing nothing until it is done.
-    std::unique_ptr<QProgressDialog> updating;
+    // one: it runs beside a progress bar instead of freezing an empty screen.
     if (context.storeNeedsUpdate() && !parser.isSet(screenshot)) {
-        updating = std::make_unique<QProgressDialog>(
-            QCoreApplication::translate("main",
-                                        "Updating your sessions for this version of Crosstalk. "
-                                        "This happens once; a large store takes a minute."),
-            QString(), 0, 0);
-        updating->setWindowTitle(Crosstalk::AppIdentity::displayName());
-        updating->setMinimumDuration(0);
-        updating->show();
-        QElapsedTimer shown; // the dialog is painted before the update blocks the thread
-        shown.start();
-        while (shown.elapsed() < 100)
-            QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+        Crosstalk::StoreUpdateDialog updating;
+        if (const std::optional<Crosstalk::Error> failed = updating.run(context))
+            context.warn(u"warning: the session store could not be updated: "_s + failed->message);
     }
     context.openStore();
-    updating.reset();
     Crosstalk::Engine &engine = *context.engine();
 
     Crosstalk::MainWindow window(&context);

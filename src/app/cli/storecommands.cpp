@@ -4,6 +4,7 @@
 #include "cli/commandline.h"
 #include "conversation/sessiondocument.h"
 #include "export/exporter.h"
+#include "storage/progresssteps.h"
 #include "storage/sessionstore.h"
 
 #include <QCommandLineParser>
@@ -62,10 +63,16 @@ struct Command
 // Opens the user's store, or says why not.
 bool openStore(SessionStore &store, const Command &command)
 {
-    if (SessionStore::needsUpdate())
+    std::function<void(double)> progress;
+    if (SessionStore::needsUpdate()) {
         QTextStream(stderr) << "crosstalk " << command.name << ": updating the session store for "
                             << "this version (once; a large store takes a minute)\n";
-    if (auto opened = store.open(); !opened) {
+        progress = progressInSteps(10, [&command](int percent) {
+            QTextStream(stderr) << "crosstalk " << command.name
+                                << ": updating the session store: " << percent << "%\n";
+        });
+    }
+    if (auto opened = store.open(SessionStore::defaultPath(), progress); !opened) {
         command.fail(opened.error().message, ExitFailure);
         return false;
     }

@@ -7,6 +7,7 @@
 #include "engine/sessionpersister.h"
 #include "llm/chatclient.h"
 #include "persona/personalibrary.h"
+#include "storage/progresssteps.h"
 #include "storage/sessionstore.h"
 
 #include <QDir>
@@ -68,13 +69,25 @@ bool AppContext::storeNeedsUpdate() const
     return SessionStore::needsUpdate(storePath());
 }
 
+std::optional<Error> AppContext::updateStore(const std::function<void(double done)> &progress) const
+{
+    SessionStore store;
+    if (auto opened = store.open(storePath(), progress); !opened)
+        return opened.error();
+    return std::nullopt;
+}
+
 bool AppContext::openStore()
 {
     auto store = std::make_unique<SessionStore>();
-    if (storeNeedsUpdate())
+    std::function<void(double)> progress;
+    if (storeNeedsUpdate()) {
         warn(u"updating the session store for this version (once; a large store takes a "
              "minute)"_s);
-    if (auto opened = store->open(storePath()); !opened) {
+        progress = progressInSteps(
+            10, [this](int percent) { warn(u"updating the session store: %1%"_s.arg(percent)); });
+    }
+    if (auto opened = store->open(storePath(), progress); !opened) {
         warn(u"warning: sessions will not be kept: "_s + opened.error().message);
         return false;
     }

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "common/error.h"
+
 #include <QObject>
 #include <QProcessEnvironment>
 #include <QString>
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace Crosstalk {
 
@@ -69,11 +72,16 @@ public:
     SessionStore *store() const { return m_store.get(); }
 
     QString storePath() const;
-    // True when the store exists with an older schema, so openStore() will update it first
-    // (which takes a while for a large store: a window can say so first).
+    // True when the store exists with an older schema, so openStore() would update it first
+    // (which takes a while for a large store: a window runs updateStore() first instead).
     bool storeNeedsUpdate() const;
-    // Opens the store, turns what a process that died left running into interrupted
-    // sessions, and keeps every session there from now on. False when it cannot be opened:
+    // Updates an older store to this version's schema, telling `progress` how far it got (0
+    // to 1). It uses a connection of its own, closed when done, so any thread may run it
+    // while the window's thread shows the progress. The error when it failed.
+    std::optional<Error> updateStore(const std::function<void(double done)> &progress) const;
+    // Opens the store (an update it needs is reported in steps through warn()), turns what a
+    // process that died left running into interrupted sessions, and keeps every session there
+    // from now on. False when it cannot be opened:
     // the engine then works without keeping sessions, and a warning said why.
     bool openStore();
     // Fills an empty persona library with the bundled personas, so that the old tool's

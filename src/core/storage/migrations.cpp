@@ -5,6 +5,7 @@
 #include <QSqlQuery>
 #include <QStringList>
 
+#include <algorithm>
 #include <array>
 
 using namespace Qt::StringLiterals;
@@ -32,7 +33,7 @@ StoreResult<void> run(QSqlDatabase &db, int version, const QStringList &statemen
 // their milliseconds. Nested values (options, participants, recipients, request) are JSON
 // text. Messages have an integer key of their own because the full-text index refers to rows
 // by integer, and an implicit rowid could be renumbered by VACUUM.
-StoreResult<void> createSchema(QSqlDatabase &db)
+StoreResult<void> createSchema(QSqlDatabase &db, const Progress &)
 {
     return run(
         db, 1,
@@ -129,21 +130,51 @@ StoreResult<void> createSchema(QSqlDatabase &db)
 // matching word before it could stop at the first page: 0.1–0.5 s over a million messages.
 // Longer prefixes match few words and stay fast without one. A reply that streams is indexed
 // once, when it stops streaming, instead of again at every checkpoint of its growing text.
-StoreResult<void> indexLongerPrefixes(QSqlDatabase &db)
+StoreResult<void> indexLongerPrefixes(QSqlDatabase &db, const Progress &progress)
 {
+    if (auto dropped = run(db, 2,
+                           {
+                               u"DROP TRIGGER messages_fts_insert"_s,
+                               u"DROP TRIGGER messages_fts_delete"_s,
+                               u"DROP TRIGGER messages_fts_update"_s,
+                               u"DROP TABLE message_fts"_s,
+                               uR"(CREATE VIRTUAL TABLE message_fts USING fts5 (
+                content, content = 'messages', content_rowid = 'mid', prefix = '2 3 4 5 6',
+                tokenize = 'unicode61 remove_diacritics 2'))"_s,
+                           });
+        !dropped) {
+        return dropped;
+    }
+    // Indexing is nearly all of the time this takes: it goes in ranges of rows, so a window
+    // can show how far it got. Not 'rebuild', which would index the streaming rows too.
+    QSqlQuery bounds(db);
+    if (!bounds.exec(u"SELECT min(mid), max(mid) FROM messages"_s) || !bounds.next()) {
+        return storeError(ErrorCode::Internal,
+                          u"Session store: migration to schema version 2 failed: %1"_s.arg(
+                              bounds.lastError().text()));
+    }
+    const qint64 first = bounds.value(0).toLongLong();
+    const qint64 last = bounds.value(1).toLongLong();
+    const bool empty = bounds.value(0).isNull();
+    bounds.finish();
+    constexpr qint64 rowsPerStep = 2000;
+    for (qint64 from = first; !empty && from <= last; from += rowsPerStep) {
+        const qint64 to = std::min(last, from + rowsPerStep - 1);
+        if (auto indexed = run(db, 2,
+                               {uR"(INSERT INTO message_fts (rowid, content)
+                SELECT mid, content FROM messages
+                WHERE mid BETWEEN %1 AND %2 AND status != 'streaming')"_s.arg(from)
+                                    .arg(to)});
+            !indexed) {
+            return indexed;
+        }
+        if (progress) {
+            progress(double(to - first + 1) / double(last - first + 1));
+        }
+    }
     return run(
         db, 2,
         {
-            u"DROP TRIGGER messages_fts_insert"_s,
-            u"DROP TRIGGER messages_fts_delete"_s,
-            u"DROP TRIGGER messages_fts_update"_s,
-            u"DROP TABLE message_fts"_s,
-            uR"(CREATE VIRTUAL TABLE message_fts USING fts5 (
-                content, content = 'messages', content_rowid = 'mid', prefix = '2 3 4 5 6',
-                tokenize = 'unicode61 remove_diacritics 2'))"_s,
-            // Not 'rebuild', which would index the streaming rows too.
-            uR"(INSERT INTO message_fts (rowid, content)
-                SELECT mid, content FROM messages WHERE status != 'streaming')"_s,
             uR"(CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages
                 WHEN new.status != 'streaming' BEGIN
                 INSERT INTO message_fts (rowid, content) VALUES (new.mid, new.content);

@@ -5,6 +5,7 @@
 
 #include <QSqlDatabase>
 
+#include <functional>
 #include <span>
 
 namespace Crosstalk::StoreMigrations {
@@ -13,7 +14,9 @@ namespace Crosstalk::StoreMigrations {
 // write transaction, which also sets `PRAGMA user_version`, so a migration that fails leaves
 // the database at the version before it. New versions are appended; a released migration is
 // never changed, because databases in the field already went through it.
-using Migration = StoreResult<void> (*)(QSqlDatabase &db);
+// A long migration works in steps and reports after each how far it got, from 0 to 1.
+using Progress = std::function<void(double done)>;
+using Migration = StoreResult<void> (*)(QSqlDatabase &db, const Progress &progress);
 
 // In order: element 0 is migration 1.
 std::span<const Migration> all();

@@ -85,7 +85,8 @@ SessionStore::~SessionStore()
     }
 }
 
-StoreResult<void> SessionStore::open(const QString &path)
+StoreResult<void> SessionStore::open(const QString &path,
+                                     const std::function<void(double done)> &progress)
 {
     const QString what = u"opening %1"_s.arg(path);
     if (m_db.isValid()) {
@@ -128,14 +129,14 @@ StoreResult<void> SessionStore::open(const QString &path)
             return close(done.error());
         }
     }
-    if (auto migrated = migrate(); !migrated) {
+    if (auto migrated = migrate(progress); !migrated) {
         return close(migrated.error());
     }
     m_checkpointer.start(path);
     return {};
 }
 
-StoreResult<void> SessionStore::migrate()
+StoreResult<void> SessionStore::migrate(const std::function<void(double done)> &progress)
 {
     const auto migrations = StoreMigrations::all();
     const int latest = int(migrations.size());
@@ -158,9 +159,15 @@ StoreResult<void> SessionStore::migrate()
                               .arg(latest));
     }
     for (int next = current + 1; next <= latest; ++next) {
-        if (auto done = migrations[next - 1](m_db); !done) {
+        const auto step = [&](double done) {
+            if (progress) {
+                progress((next - current - 1 + done) / (latest - current));
+            }
+        };
+        if (auto done = migrations[next - 1](m_db, step); !done) {
             return done;
         }
+        step(1);
     }
     if (current < latest) {
         if (auto done = execute(m_db, u"PRAGMA user_version = %1"_s.arg(latest),

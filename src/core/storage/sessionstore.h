@@ -132,8 +132,10 @@ public:
     SessionStore &operator=(const SessionStore &) = delete;
 
     // Opens the database at `path`, creating the file and its folder if needed, and migrates
-    // the schema to schemaVersion(). A database newer than this build is refused.
-    StoreResult<void> open(const QString &path = defaultPath());
+    // the schema to schemaVersion(), telling `progress` how far the update got (0 to 1) as it
+    // goes. A database newer than this build is refused.
+    StoreResult<void> open(const QString &path = defaultPath(),
+                           const std::function<void(double done)> &progress = {});
     bool isOpen() const;
     QString path() const;
 
@@ -213,7 +215,7 @@ public:
     StoreResult<void> setBusyTimeout(std::chrono::milliseconds timeout);
 
 private:
-    StoreResult<void> migrate();
+    StoreResult<void> migrate(const std::function<void(double done)> &progress);
     StoreResult<void> writeMessage(const Message &message, bool insert);
     // What a write may have changed of the counts the session list shows.
     enum class Recount
