@@ -20,6 +20,7 @@
 #include "mainwindow.h"
 #include "storage/sessionstore.h"
 #include "syntheticstore.h"
+#include "testtls.h"
 #include "transcriptmodel.h"
 #include "transcriptview.h"
 
@@ -54,11 +55,24 @@ constexpr int kReplyTokens = 500;
 
 using namespace Crosstalk::Bench;
 
-// Every reply exactly 500 filler tokens, sent at `tokensPerSecond` per stream (0: at once).
-bool startServer(FakeServer &server, double tokensPerSecond)
+// How the client reaches crosstalk-fakellm: plain HTTP (local servers) or HTTPS with the test
+// certificate (every cloud provider).
+enum class Transport
 {
-    return server.start({u"--tokens-per-second"_s, QString::number(tokensPerSecond)},
-                        R"({"rules": [{"reply": {"filler": 500}}]})");
+    Http,
+    Https
+};
+
+// Every reply exactly 500 filler tokens, sent at `tokensPerSecond` per stream (0: at once).
+bool startServer(FakeServer &server, double tokensPerSecond, Transport transport)
+{
+    QStringList arguments{u"--tokens-per-second"_s, QString::number(tokensPerSecond)};
+    if (transport == Transport::Https) {
+        if (!Fake::trustTestCertificate())
+            return false;
+        arguments << u"--tls"_s;
+    }
+    return server.start(arguments, R"({"rules": [{"reply": {"filler": 500}}]})");
 }
 
 // Sessions streaming against a fake server into a store-backed engine.
@@ -71,9 +85,10 @@ struct StreamingRun
     QList<QUuid> ids;
     QString error;
 
-    bool setUp(double tokensPerSecond, int sessions, int participants, int rounds)
+    bool setUp(double tokensPerSecond, int sessions, int participants, int rounds,
+               Transport transport = Transport::Http)
     {
-        if (!startServer(server, tokensPerSecond)) {
+        if (!startServer(server, tokensPerSecond, transport)) {
             error = u"crosstalk-fakellm did not start"_s;
             return false;
         }
@@ -137,11 +152,12 @@ struct CpuPerMessage
     QString error;
 };
 
-CpuPerMessage cpuPerMessage(double tokensPerSecond, int sessions, int participants, int rounds)
+CpuPerMessage cpuPerMessage(double tokensPerSecond, int sessions, int participants, int rounds,
+                            Transport transport)
 {
     CpuPerMessage out;
     StreamingRun run;
-    if (!run.setUp(tokensPerSecond, sessions, participants, rounds)) {
+    if (!run.setUp(tokensPerSecond, sessions, participants, rounds, transport)) {
         out.error = run.error;
         return out;
     }
@@ -167,12 +183,13 @@ CpuPerMessage cpuPerMessage(double tokensPerSecond, int sessions, int participan
     return out;
 }
 
-QJsonObject measureP2()
+// P2 over plain HTTP, P12 over HTTPS: the same runs, the same value.
+QJsonObject measureCpuPerMessage(Transport transport)
 {
     constexpr int sessions = 5, participants = 5, rounds = 4;
     constexpr double paced = 200; // tokens per second per stream, as fast providers stream
-    const CpuPerMessage burst = cpuPerMessage(0, sessions, participants, 2);
-    const CpuPerMessage streamed = cpuPerMessage(paced, sessions, participants, rounds);
+    const CpuPerMessage burst = cpuPerMessage(0, sessions, participants, 2, transport);
+    const CpuPerMessage streamed = cpuPerMessage(paced, sessions, participants, rounds, transport);
     if (!streamed.error.isEmpty() || !burst.error.isEmpty())
         return result(0, u"ms"_s, 1.0, false,
                       u"a run failed: "_s + streamed.error + u' ' + burst.error);
@@ -183,9 +200,9 @@ QJsonObject measureP2()
         "%4 participants × %5 rounds (memory, parallel) streaming at the same time at %6 "
         "tokens/s per stream (one SSE event per token, as providers send them) through "
         "ChatClient, Engine, a TranscriptModel per session and SessionPersister into a SQLite "
-        "store: %7 ms per message (%8 s wall); the same with every reply sent at once (%9 "
-        "messages): %10 ms. The worse of the two is the value. crosstalk-fakellm runs in its "
-        "own process and is not counted; load average %11"_s.arg(kReplyTokens)
+        "store, over %12: %7 ms per message (%8 s wall); the same with every reply sent at once "
+        "(%9 messages): %10 ms. The worse of the two is the value. crosstalk-fakellm runs in "
+        "its own process and is not counted; load average %11"_s.arg(kReplyTokens)
             .arg(streamed.messages)
             .arg(sessions)
             .arg(participants)
@@ -195,7 +212,11 @@ QJsonObject measureP2()
             .arg(streamed.wallMs / 1000, 0, 'f', 1)
             .arg(burst.messages)
             .arg(burst.cpuMs, 0, 'f', 3)
-            .arg(loadAverage()));
+            .arg(loadAverage())
+            .arg(transport == Transport::Https
+                     ? u"HTTPS (crosstalk-fakellm --tls, the test certificate's P-256 key; %1)"_s
+                           .arg(Fake::tlsBackendDescription())
+                     : u"plain HTTP"_s));
 }
 
 // Records the gaps between the turns of a 1 ms precise timer: a gap is how long the event
@@ -538,14 +559,16 @@ int main(int argc, char **argv)
     TimedApplication app(argc, argv);
     QStringList wanted = app.arguments().mid(1);
     if (wanted == QStringList{u"--ids"_s}) {
-        std::printf("P2 P3 P4 P6 P7\n");
+        std::printf("P2 P3 P4 P6 P7 P12\n");
         return 0;
     }
     if (wanted.isEmpty())
-        wanted = {u"P2"_s, u"P3"_s, u"P4"_s, u"P6"_s, u"P7"_s};
+        wanted = {u"P2"_s, u"P3"_s, u"P4"_s, u"P6"_s, u"P7"_s, u"P12"_s};
     QJsonObject out;
     if (wanted.contains(u"P2"_s))
-        out.insert(u"P2"_s, measureP2());
+        out.insert(u"P2"_s, measureCpuPerMessage(Transport::Http));
+    if (wanted.contains(u"P12"_s))
+        out.insert(u"P12"_s, measureCpuPerMessage(Transport::Https));
     if (wanted.contains(u"P3"_s))
         out.insert(u"P3"_s, measureP3());
     if (wanted.contains(u"P4"_s)) {

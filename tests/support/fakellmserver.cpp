@@ -8,6 +8,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSslServer>
 
 using namespace Qt::StringLiterals;
 
@@ -108,28 +109,44 @@ FakeLlmServer::FakeLlmServer(QObject *parent)
     : QObject(parent)
 {
     m_clock.start();
+    adopt(std::make_unique<QTcpServer>());
+}
+
+void FakeLlmServer::adopt(std::unique_ptr<QTcpServer> server)
+{
+    m_tcp = std::move(server);
     // Benchmarks open a hundred sessions at once against one server.
-    m_tcp.setListenBacklogSize(1024);
-    m_tcp.setMaxPendingConnections(1024);
-    connect(&m_tcp, &QTcpServer::pendingConnectionAvailable, this, [this] {
-        while (QTcpSocket *socket = m_tcp.nextPendingConnection()) {
+    m_tcp->setListenBacklogSize(1024);
+    m_tcp->setMaxPendingConnections(1024);
+    // A QSslServer offers a connection only once its handshake is done, so a FakeConnection
+    // reads plain HTTP either way.
+    connect(m_tcp.get(), &QTcpServer::pendingConnectionAvailable, this, [this] {
+        while (QTcpSocket *socket = m_tcp->nextPendingConnection()) {
             ++m_connections;
             new FakeConnection(socket, this);
         }
     });
 }
 
+void FakeLlmServer::setTls(const QSslConfiguration &configuration)
+{
+    auto server = std::make_unique<QSslServer>();
+    server->setSslConfiguration(configuration);
+    adopt(std::move(server));
+    m_tls = true;
+}
+
 bool FakeLlmServer::listen(const QHostAddress &address, quint16 port)
 {
-    return m_tcp.listen(address, port);
+    return m_tcp->listen(address, port);
 }
 
 QUrl FakeLlmServer::baseUrl() const
 {
     QUrl url;
-    url.setScheme(u"http"_s);
-    url.setHost(m_tcp.serverAddress().toString());
-    url.setPort(m_tcp.serverPort());
+    url.setScheme(m_tls ? u"https"_s : u"http"_s);
+    url.setHost(m_tcp->serverAddress().toString());
+    url.setPort(m_tcp->serverPort());
     return url;
 }
 

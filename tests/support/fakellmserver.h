@@ -12,8 +12,11 @@
 #include <QHttpHeaders>
 #include <QJsonObject>
 #include <QObject>
+#include <QSslConfiguration>
 #include <QTcpServer>
 #include <QUrl>
+
+#include <memory>
 
 namespace Crosstalk::Fake {
 
@@ -62,10 +65,16 @@ class FakeLlmServer : public QObject
 public:
     explicit FakeLlmServer(QObject *parent = nullptr);
 
+    // Serve HTTPS from the next listen() on: a QSslServer with this configuration's
+    // certificate and key (testtls.h has the committed test ones). Call before listen().
+    void setTls(const QSslConfiguration &configuration);
+    bool tls() const { return m_tls; }
+
     bool listen(const QHostAddress &address = QHostAddress::LocalHost, quint16 port = 0);
-    quint16 port() const { return m_tcp.serverPort(); }
+    quint16 port() const { return m_tcp->serverPort(); }
+    // http://127.0.0.1:PORT, or https:// with TLS.
     QUrl baseUrl() const;
-    QString errorString() const { return m_tcp.errorString(); }
+    QString errorString() const { return m_tcp->errorString(); }
 
     Timing timing() const { return m_timing; }
     void setTiming(const Timing &timing) { m_timing = timing; }
@@ -115,8 +124,10 @@ private:
     void noteFirstToken(int id);
     void noteToken(int id, int index, int count);
     void noteFinished(int id, bool clientGone);
+    void adopt(std::unique_ptr<QTcpServer> server);
 
-    QTcpServer m_tcp;
+    std::unique_ptr<QTcpServer> m_tcp;
+    bool m_tls = false;
     QElapsedTimer m_clock;
     Timing m_timing;
     ScriptEngine m_script;

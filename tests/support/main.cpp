@@ -2,6 +2,7 @@
 // crosstalk-fakellm: the fake LLM server as a program, for benchmarks, demos and trying a
 // client by hand. Options are described in tests/support/README.md.
 #include "fakellmserver.h"
+#include "testtls.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -42,7 +43,10 @@ int main(int argc, char *argv[])
         u"fault"_s,
         u"Inject a fault: NAME[:ARGS][@model=M,participant=P,round=R,nth=N] (repeatable)."_s,
         u"spec"_s);
-    parser.addOptions({host, port, script, latency, ttft, rate, seed, model, fault});
+    const QCommandLineOption tls(
+        u"tls"_s, u"Serve HTTPS with the committed test certificate (tests/support/tls); clients "
+                  u"must trust it as a CA."_s);
+    parser.addOptions({host, port, script, latency, ttft, rate, seed, model, fault, tls});
     parser.process(app);
 
     const auto fail = [](const QString &message) {
@@ -78,6 +82,12 @@ int main(int argc, char *argv[])
         if (!rule)
             return fail(error);
         server.addFaultRule(*rule);
+    }
+    if (parser.isSet(tls)) {
+        const auto configuration = testServerTlsConfiguration(&error);
+        if (!configuration)
+            return fail(u"--tls: "_s + error);
+        server.setTls(*configuration);
     }
     const quint16 portNumber = parser.value(port).toUShort(&ok);
     if (!ok)
