@@ -2,6 +2,7 @@
 // Run control at awkward moments (PRODUCT.md §3), against the fake LLM server.
 #include "config/settings.h"
 #include "engine/engine.h"
+#include "engine/sessionpersister.h"
 #include "fakellmserver.h"
 #include "llm/chatclient.h"
 #include "storage/sessionstore.h"
@@ -327,6 +328,7 @@ private slots:
         QCOMPARE(session(id).title, u"Breakfast drinks"_s);
         QCOMPARE(spy.size(), 1);
         QCOMPARE(spy.first().first().value<EngineEvent>().type, EngineEventType::SessionUpdated);
+        QTRY_VERIFY(!m_engine->persister()->holdsUnsaved(id));
         QCOMPARE(store.loadSession(id)->title, u"Breakfast drinks"_s);
         QCOMPARE(m_engine->rename(id, u"   "_s)->code, ErrorCode::InvalidArgument);
         QCOMPARE(m_engine->rename(id, QString(Session::maxTopicLength + 1, u'x'))->code,
@@ -349,9 +351,12 @@ private slots:
         other.setStore(&storeB, u"test B"_s);
 
         const QUuid id = create(draft(2));
+        // The store has all of it once the writes are made.
+        QTRY_VERIFY(!m_engine->persister()->holdsUnsaved(id));
         QCOMPARE(other.load(id)->status, SessionStatus::Configured);
         QVERIFY(!m_engine->start(id));
         QTRY_COMPARE_WITH_TIMEOUT(session(id).status, SessionStatus::Completed, 10000);
+        QTRY_VERIFY(!m_engine->persister()->holdsUnsaved(id));
         const Session *seen = other.load(id);
         QCOMPARE(seen->status, SessionStatus::Completed);
         QCOMPARE(seen->messages.size(), 4);

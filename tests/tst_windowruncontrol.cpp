@@ -188,8 +188,9 @@ private slots:
         QCOMPARE(f.window->currentSessionId(), id);
         QCOMPARE(session(id).messages.at(3).content,
                  u"Light is both, it depends on how you look."_s);
-        QCOMPARE(transcript()->index(3).data(TranscriptModel::ContentRole).toString(),
-                 u"Light is both, it depends on how you look."_s);
+        // Shown once the store has the corrected text.
+        QTRY_COMPARE(transcript()->index(3).data(TranscriptModel::ContentRole).toString(),
+                     u"Light is both, it depends on how you look."_s);
 
         // An earlier one: the session forks there, the fork opens and continues from the
         // change, the original stays as it was.

@@ -133,7 +133,13 @@ public:
         return nullptr;
     }
 
-    Crosstalk::SessionStatus status(const QUuid &id) const { return engine->session(id)->status; }
+    // The session's status once the window has heard it: events the engine holds back until
+    // the store has them are delivered first (Engine::hasUnpublished).
+    Crosstalk::SessionStatus status(const QUuid &id) const
+    {
+        (void)QTest::qWaitFor([&] { return !engine->hasUnpublished(id); }, 10000);
+        return engine->session(id)->status;
+    }
 
     int rowWithStatus(Crosstalk::MessageStatus wanted) const
     {

@@ -42,7 +42,7 @@ std::optional<QHttpServerResponse> RestServer::events(const Call &call)
                             {u"message_count"_s, qint64(session->messages.size())},
                             {u"streaming"_s, streaming}};
     stream->responder.writeChunk(sseEvent(lastEventId(call.id), u"hello"_s, hello));
-    if (hasEnded(session->status) && session->isSettled()) {
+    if (hasEnded(session->status) && session->isSettled() && !m_engine->hasUnpublished(call.id)) {
         endStream(stream, endEvent(call.id, enumToString(session->status)));
         return std::nullopt;
     }
@@ -83,7 +83,8 @@ void RestServer::broadcast(const EngineEvent &event)
     if (event.type == EngineEventType::SessionDeleted) {
         endStatus = u"deleted"_s;
     } else if (const Session *session = m_engine->session(event.sessionId);
-               session && hasEnded(session->status) && session->isSettled()) {
+               session && hasEnded(session->status) && session->isSettled() &&
+               !m_engine->hasUnpublished(event.sessionId)) {
         endStatus = enumToString(session->status);
     }
     if (endStatus.isEmpty())

@@ -128,7 +128,7 @@ void RunWaiter::onEngineEvent(const EngineEvent &event)
 void RunWaiter::settle(const QUuid &id)
 {
     const Session *session = m_engine->session(id);
-    if (!session || !session->isSettled())
+    if (!session || !session->isSettled() || m_engine->hasUnpublished(id))
         return;
     for (const quint64 key : keysFor(id))
         if (const Wait *wait = find(key))

@@ -50,7 +50,7 @@ AppContext::~AppContext()
     // What the persister still holds goes to the store before either is gone; the engine's
     // persister writes to the store, so the engine goes first.
     if (m_engine->persister())
-        m_engine->persister()->flush();
+        m_engine->persister()->finishWrites();
     m_engine.reset();
     m_store.reset();
 }

@@ -34,6 +34,71 @@ void Engine::touch(const QUuid &id)
         *it = now().toMSecsSinceEpoch();
 }
 
+void Engine::publish(const EngineEvent &event)
+{
+    if (!m_persister) {
+        Q_EMIT this->event(event);
+        return;
+    }
+    // A finished reply, or a session that stopped running, is reported once the store has it,
+    // so a crash after the report cannot lose it (PRODUCT.md §6) and another process reads
+    // what was reported. Other events are not held back, but keep their place behind those.
+    const bool waitsForStore =
+        event.type == EngineEventType::MessageCompleted ||
+        event.type == EngineEventType::MessageFailed ||
+        (event.type == EngineEventType::SessionStatus && event.newStatus != SessionStatus::Running);
+    if (!waitsForStore && !m_outbox.contains(event.sessionId)) {
+        m_persister->record(event, {});
+        Q_EMIT this->event(event);
+        return;
+    }
+    const quint64 ticket = ++m_lastTicket;
+    m_outbox[event.sessionId].push_back({ticket, event, !waitsForStore});
+    if (waitsForStore)
+        m_persister->record(event, [this, id = event.sessionId, ticket] { stored(id, ticket); });
+    else
+        m_persister->record(event, {});
+}
+
+void Engine::stored(const QUuid &sessionId, quint64 ticket)
+{
+    const auto queue = m_outbox.find(sessionId);
+    if (queue == m_outbox.end())
+        return;
+    for (Outgoing &outgoing : *queue) {
+        if (outgoing.ticket == ticket) {
+            outgoing.stored = true;
+            break;
+        }
+    }
+    m_readyToPublish.insert(sessionId);
+    publishReady();
+}
+
+void Engine::publishReady()
+{
+    // A listener may cause events, stored at once or not: the loop that is already
+    // publishing takes them, so each session's events keep their order.
+    if (m_publishing)
+        return;
+    m_publishing = true;
+    while (!m_readyToPublish.isEmpty()) {
+        const QUuid id = *m_readyToPublish.cbegin();
+        m_readyToPublish.remove(id);
+        for (;;) {
+            const auto it = m_outbox.find(id);
+            if (it == m_outbox.end() || it->empty() || !it->front().stored)
+                break;
+            const EngineEvent next = std::move(it->front().event);
+            it->pop_front();
+            if (it->empty())
+                m_outbox.erase(it);
+            Q_EMIT event(next);
+        }
+    }
+    m_publishing = false;
+}
+
 void Engine::setUnloadIdleAfter(std::chrono::milliseconds after)
 {
     m_unloadIdleAfter = after;
@@ -88,6 +153,14 @@ void Engine::setStore(SessionStore *store, const QString &processKind)
     m_store = store;
     m_processKind = processKind;
     delete m_persister;
+    // What the old persister was writing is written; its events go out.
+    for (auto it = m_outbox.begin(); it != m_outbox.end(); ++it) {
+        for (Outgoing &outgoing : *it)
+            outgoing.stored = true;
+        m_readyToPublish.insert(it.key());
+    }
+    m_persister = nullptr;
+    publishReady();
     m_persister = new SessionPersister(this, store, this);
     connect(m_persister, &SessionPersister::writeFailed, this,
             [this](const QUuid &id, const Error &error) {
@@ -105,7 +178,7 @@ std::optional<Error> Engine::storageFault(const QUuid &id) const
 SessionRun *Engine::adopt(const Session &session)
 {
     auto *run = new SessionRun(this, session);
-    connect(run, &SessionRun::event, this, &Engine::event);
+    connect(run, &SessionRun::event, this, &Engine::publish);
     m_runs.insert(session.id, run);
     m_order.append(session.id);
     m_touchedMs.insert(session.id, now().toMSecsSinceEpoch());
@@ -172,7 +245,10 @@ Parsed<QUuid> Engine::createSession(Session draft)
         return {std::nullopt, errors};
 
     adopt(draft);
-    Q_EMIT event(EngineEvent::forSession(EngineEventType::SessionCreated, draft.id));
+    publish(EngineEvent::forSession(EngineEventType::SessionCreated, draft.id));
+    // Whoever asked learns at once whether the store could keep it (storageFault()).
+    if (m_persister)
+        m_persister->settleNow();
     return {draft.id, {}};
 }
 
@@ -235,8 +311,8 @@ std::optional<Error> Engine::start(const QUuid &id)
             {}};
     Q_ASSERT(canStart(status));
     // One process at a time runs a session; the others show it read-only.
-    if (m_store)
-        if (auto leased = m_store->acquireLease(id, m_processKind); !leased)
+    if (m_persister)
+        if (auto leased = m_persister->acquireLease(id, m_processKind); !leased)
             return leased.error().code == ErrorCode::Conflict
                        ? leased.error()
                        : Error{ErrorCode::StorageError,
@@ -285,12 +361,18 @@ std::optional<Error> Engine::remove(const QUuid &id)
         return notFound(id);
     if (isRunning(r->session().status))
         r->stop();
+    // The session's last events (its cancellation) go out while it can still be read.
+    if (m_persister)
+        m_persister->settleNow();
     m_runs.remove(id);
     m_order.removeOne(id);
     m_touchedMs.remove(id);
     r->disconnect(this);
     r->deleteLater();
-    Q_EMIT event(EngineEvent::forSession(EngineEventType::SessionDeleted, id));
+    publish(EngineEvent::forSession(EngineEventType::SessionDeleted, id));
+    // Gone from the store too before whoever asked looks again.
+    if (m_persister)
+        m_persister->settleNow();
     return std::nullopt;
 }
 
@@ -384,7 +466,10 @@ std::optional<Error> Engine::forkAt(const QUuid &sessionId, const QUuid &message
         fork.usage.estimated = fork.usage.estimated || m.usage.estimated;
     }
     adopt(fork);
-    Q_EMIT event(EngineEvent::forSession(EngineEventType::SessionCreated, fork.id));
+    publish(EngineEvent::forSession(EngineEventType::SessionCreated, fork.id));
+    // Whoever asked learns at once whether the store could keep it (storageFault()).
+    if (m_persister)
+        m_persister->settleNow();
     *result = fork.id;
     return std::nullopt;
 }

@@ -9,8 +9,10 @@
 
 #include <QHash>
 #include <QObject>
+#include <QSet>
 
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <optional>
 
@@ -61,6 +63,11 @@ public:
     QList<QUuid> sessionIds() const;
     // A loaded session, or null.
     const Session *session(const QUuid &id) const;
+    // Whether events of the session wait for the store to confirm a finished reply or status:
+    // what
+    // session() shows is then ahead of what was reported. Who answers when a session has
+    // settled waits for its last event.
+    bool hasUnpublished(const QUuid &id) const { return m_outbox.contains(id); }
     // A session, loaded from the store if this process has not loaded it yet; null if it
     // exists nowhere. A store failure is reported through `error`.
     const Session *load(const QUuid &id, std::optional<Error> *error = nullptr);
@@ -123,6 +130,10 @@ public:
     void unloadIdle();
 
 Q_SIGNALS:
+    // What happened, in order for each session. With a store, a finished reply
+    // (MessageCompleted, MessageFailed) and a status other than running are reported once
+    // the store has them, or once storageFailed() said why it could not; the events after
+    // them wait their turn.
     void event(const Crosstalk::EngineEvent &event);
     // The store could not keep a session (storageFault() says why from now on); a running
     // session pauses.
@@ -145,6 +156,11 @@ private:
                                 QUuid *result);
     std::optional<Error> notFound(const QUuid &id) const;
     void touch(const QUuid &id);
+    // Every event of a session goes out through here, in order (see event()), after it was
+    // handed to the persister.
+    void publish(const EngineEvent &event);
+    void stored(const QUuid &sessionId, quint64 ticket);
+    void publishReady();
     bool unloadable(const QUuid &id, const SessionRun *run, qint64 idleSinceMs) const;
 
     ModelRegistry m_registry;
@@ -158,6 +174,17 @@ private:
     QHash<QUuid, qint64> m_touchedMs; // by session id, on m_clock
     std::chrono::milliseconds m_unloadIdleAfter{0};
     QTimer *m_sweep = nullptr;
+    // Events waiting for the store to confirm them, or for an earlier one of their session.
+    struct Outgoing
+    {
+        quint64 ticket;
+        EngineEvent event;
+        bool stored = false;
+    };
+    QHash<QUuid, std::deque<Outgoing>> m_outbox;
+    QSet<QUuid> m_readyToPublish;
+    quint64 m_lastTicket = 0;
+    bool m_publishing = false;
     std::function<QDateTime()> m_clock = [] { return QDateTime::currentDateTimeUtc(); };
 };
 

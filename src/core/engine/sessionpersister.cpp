@@ -3,6 +3,7 @@
 
 #include "engine/engine.h"
 #include "storage/sessionstore.h"
+#include "storage/storeworker.h"
 
 #include <QDebug>
 
@@ -10,18 +11,41 @@
 
 namespace Crosstalk {
 
+namespace {
+
+// The session as the store keeps its row: the messages are written one by one.
+Session withoutMessages(const Session &session)
+{
+    Session header = session;
+    header.messages.clear();
+    return header;
+}
+
+} // namespace
+
 SessionPersister::SessionPersister(Engine *engine, SessionStore *store, QObject *parent)
     : QObject(parent)
     , m_engine(engine)
     , m_store(store)
+    , m_worker(std::make_unique<StoreWorker>())
+    , m_stoppedOnWorker(std::make_shared<QSet<QUuid>>())
 {
+    if (auto opened = m_worker->open(*store); !opened) {
+        qWarning().noquote() << opened.error().message;
+        m_workerError = opened.error();
+    }
     m_checkpointTimer.setInterval(CheckpointInterval);
     m_checkpointTimer.setSingleShot(true);
     connect(&m_checkpointTimer, &QTimer::timeout, this, &SessionPersister::flush);
     m_heartbeatTimer.setInterval(HeartbeatInterval);
     connect(&m_heartbeatTimer, &QTimer::timeout, this, &SessionPersister::heartbeat);
     m_heartbeatTimer.start();
-    connect(engine, &Engine::event, this, &SessionPersister::onEvent);
+}
+
+SessionPersister::~SessionPersister()
+{
+    // Outcomes still on their way here are dropped with this object; the writes are made.
+    m_worker.reset();
 }
 
 std::optional<Error> SessionPersister::failure(const QUuid &sessionId) const
@@ -44,13 +68,84 @@ void SessionPersister::fail(const QUuid &sessionId, const Error &storeError, boo
     Q_EMIT writeFailed(sessionId, error);
 }
 
-template<typename Result>
-bool SessionPersister::check(const QUuid &sessionId, const Result &result)
+void SessionPersister::write(const QUuid &sessionId, Job job, std::function<void()> stored,
+                             Kind kind)
 {
-    if (result)
-        return true;
-    fail(sessionId, result.error(), false);
-    return false;
+    if (m_workerError) {
+        if (kind != Kind::Delete)
+            fail(sessionId, *m_workerError, false);
+        if (stored)
+            stored();
+        return;
+    }
+    ++m_inFlight[sessionId];
+    m_worker->post([this, stopped = m_stoppedOnWorker, sessionId, kind, job = std::move(job),
+                    stored = std::move(stored)](SessionStore &store) {
+        std::optional<Error> error;
+        if (kind == Kind::Delete || !stopped->contains(sessionId)) {
+            if (auto result = job(store); !result) {
+                error = result.error();
+                if (kind != Kind::Delete)
+                    stopped->insert(sessionId);
+            }
+        }
+        if (kind == Kind::Delete)
+            stopped->remove(sessionId);
+        {
+            const std::lock_guard lock(m_outcomesMutex);
+            m_outcomes.push_back({sessionId, error, kind, stored});
+        }
+        // Queued to this object's thread: the worker is drained before this object goes.
+        QMetaObject::invokeMethod(this, &SessionPersister::reportOutcomes, Qt::QueuedConnection);
+    });
+}
+
+void SessionPersister::reportOutcomes()
+{
+    // One at a time: a report may lead here again (settleNow() from a listener).
+    for (;;) {
+        Outcome outcome;
+        {
+            const std::lock_guard lock(m_outcomesMutex);
+            if (m_outcomes.empty())
+                return;
+            outcome = std::move(m_outcomes.front());
+            m_outcomes.pop_front();
+        }
+        written(outcome);
+    }
+}
+
+void SessionPersister::written(const Outcome &outcome)
+{
+    if (auto it = m_inFlight.find(outcome.sessionId); it != m_inFlight.end() && --*it <= 0)
+        m_inFlight.erase(it);
+    if (const std::optional<Error> &error = outcome.error) {
+        if (outcome.kind == Kind::Delete)
+            qWarning().noquote() << error->message;
+        else
+            fail(outcome.sessionId, *error,
+                 outcome.kind == Kind::Lease && error->code == ErrorCode::Conflict);
+    }
+    if (outcome.stored)
+        outcome.stored();
+}
+
+void SessionPersister::settleNow()
+{
+    m_worker->drain();
+    reportOutcomes();
+}
+
+StoreResult<void> SessionPersister::acquireLease(const QUuid &sessionId, const QString &processKind)
+{
+    if (m_workerError)
+        return *m_workerError;
+    StoreResult<void> acquired =
+        storeError(ErrorCode::Internal, QStringLiteral("the store's thread did not answer"));
+    m_worker->call(
+        [&](SessionStore &store) { acquired = store.acquireLease(sessionId, processKind); });
+    return acquired;
 }
 
 std::optional<Error> SessionPersister::saveHeld(const QUuid &sessionId)
@@ -58,6 +153,9 @@ std::optional<Error> SessionPersister::saveHeld(const QUuid &sessionId)
     const auto it = m_failed.constFind(sessionId);
     if (it == m_failed.cend())
         return std::nullopt;
+    // What was asked of the worker before is done (or skipped) first; this runs on the
+    // caller's connection, then the worker writes the session on.
+    m_worker->drain();
     if (it->leaseLost) {
         // The process that took the session goes on with it; this one waits until it lets
         // go, and then goes on from the store's copy.
@@ -79,12 +177,14 @@ std::optional<Error> SessionPersister::saveHeld(const QUuid &sessionId)
                          {}};
     }
     m_failed.remove(sessionId);
+    m_worker->post(
+        [stopped = m_stoppedOnWorker, sessionId](SessionStore &) { stopped->remove(sessionId); });
     return std::nullopt;
 }
 
 bool SessionPersister::holdsUnsaved(const QUuid &sessionId) const
 {
-    return m_failed.contains(sessionId) ||
+    return m_failed.contains(sessionId) || m_inFlight.contains(sessionId) ||
            std::any_of(m_dirtyStreaming.cbegin(), m_dirtyStreaming.cend(),
                        [&](const QUuid &messageId) {
                            return m_sessionOfMessage.value(messageId) == sessionId;
@@ -98,16 +198,28 @@ qsizetype SessionPersister::sessionsHeld() const
         held.insert(id);
     for (auto it = m_failed.keyBegin(); it != m_failed.keyEnd(); ++it)
         held.insert(*it);
+    for (auto it = m_inFlight.keyBegin(); it != m_inFlight.keyEnd(); ++it)
+        held.insert(*it);
     return held.size();
 }
 
-void SessionPersister::saveSession(const QUuid &id)
+void SessionPersister::saveSession(const QUuid &id, std::function<void()> stored)
 {
-    if (const Session *session = m_engine->session(id))
-        check(id, m_store->saveSession(*session));
+    const Session *session = m_engine->session(id);
+    if (!session) {
+        if (stored)
+            stored();
+        return;
+    }
+    write(
+        id,
+        [header = withoutMessages(*session)](SessionStore &store) {
+            return store.saveSession(header);
+        },
+        std::move(stored));
 }
 
-void SessionPersister::onEvent(const EngineEvent &event)
+void SessionPersister::record(const EngineEvent &event, std::function<void()> stored)
 {
     if (event.type == EngineEventType::MessageStarted)
         m_sessionOfMessage.insert(event.message.id, event.sessionId);
@@ -120,33 +232,53 @@ void SessionPersister::onEvent(const EngineEvent &event)
     }
     // Nothing of a session is written while its store fails: the engine holds it, and
     // saveHeld() writes all of it at once.
-    if (m_failed.contains(event.sessionId) && event.type != EngineEventType::SessionDeleted)
+    if (m_failed.contains(event.sessionId) && event.type != EngineEventType::SessionDeleted) {
+        if (stored)
+            stored();
         return;
+    }
 
     switch (event.type) {
     case EngineEventType::SessionCreated:
-        if (const Session *session = m_engine->session(event.sessionId))
-            check(event.sessionId, m_store->saveSession(*session, SessionStore::Messages::Replace));
-        break;
-    case EngineEventType::SessionUpdated:
-        saveSession(event.sessionId);
-        break;
-    case EngineEventType::SessionStatus:
-        saveSession(event.sessionId);
-        if (event.newStatus == SessionStatus::Running)
-            m_leased.insert(event.sessionId);
-        else if (!m_failed.contains(event.sessionId))
-            check(event.sessionId, m_store->releaseLease(event.sessionId));
-        break;
-    case EngineEventType::MessageStarted:
-        // A regenerated message starts again under its old id: it is stored already.
-        if (auto result = m_store->appendMessage(event.message); !result) {
-            if (result.error().code != ErrorCode::Conflict)
-                fail(event.sessionId, result.error(), false);
-            else
-                check(event.sessionId, m_store->updateMessage(event.message));
+        if (const Session *session = m_engine->session(event.sessionId)) {
+            write(
+                event.sessionId,
+                [session = *session](SessionStore &store) {
+                    return store.saveSession(session, SessionStore::Messages::Replace);
+                },
+                std::move(stored));
+            return;
         }
         break;
+    case EngineEventType::SessionUpdated:
+        saveSession(event.sessionId, std::move(stored));
+        return;
+    case EngineEventType::SessionStatus:
+        if (event.newStatus == SessionStatus::Running) {
+            m_leased.insert(event.sessionId);
+            saveSession(event.sessionId, std::move(stored));
+        } else {
+            saveSession(event.sessionId, {});
+            write(
+                event.sessionId,
+                [id = event.sessionId](SessionStore &store) { return store.releaseLease(id); },
+                std::move(stored));
+        }
+        return;
+    case EngineEventType::MessageStarted:
+        // A regenerated message starts again under its old id: it is stored already.
+        write(
+            event.sessionId,
+            [message = event.message](SessionStore &store) -> StoreResult<void> {
+                if (auto appended = store.appendMessage(message); !appended) {
+                    if (appended.error().code != ErrorCode::Conflict)
+                        return appended;
+                    return store.updateMessage(message);
+                }
+                return {};
+            },
+            std::move(stored));
+        return;
     case EngineEventType::MessageDelta:
         m_dirtyStreaming.insert(event.messageId);
         if (!m_checkpointTimer.isActive())
@@ -154,8 +286,19 @@ void SessionPersister::onEvent(const EngineEvent &event)
         break;
     case EngineEventType::MessageCompleted:
     case EngineEventType::MessageFailed:
-        if (check(event.sessionId, m_store->updateMessage(event.message)))
-            saveSession(event.sessionId); // usage totals, updated time
+        if (const Session *session = m_engine->session(event.sessionId)) {
+            // The message and the session's totals (usage, updated time) in one job.
+            write(
+                event.sessionId,
+                [message = event.message,
+                 header = withoutMessages(*session)](SessionStore &store) -> StoreResult<void> {
+                    if (auto updated = store.updateMessage(message); !updated)
+                        return updated;
+                    return store.saveSession(header);
+                },
+                std::move(stored));
+            return;
+        }
         break;
     case EngineEventType::SessionDeleted:
         m_leased.remove(event.sessionId);
@@ -167,10 +310,14 @@ void SessionPersister::onEvent(const EngineEvent &event)
             m_dirtyStreaming.remove(entry.key());
             return true;
         });
-        if (auto result = m_store->deleteSession(event.sessionId); !result)
-            qWarning().noquote() << result.error().message;
-        break;
+        write(
+            event.sessionId,
+            [id = event.sessionId](SessionStore &store) { return store.deleteSession(id); },
+            std::move(stored), Kind::Delete);
+        return;
     }
+    if (stored)
+        stored();
 }
 
 void SessionPersister::flush()
@@ -184,21 +331,29 @@ void SessionPersister::flush()
         for (auto it = session->messages.crbegin(); it != session->messages.crend(); ++it) {
             if (it->id != messageId)
                 continue;
-            check(sessionId, m_store->checkpointStreaming(messageId, it->content));
+            write(sessionId,
+                  [messageId, content = it->content](SessionStore &store) {
+                      return store.checkpointStreaming(messageId, content);
+                  },
+                  {});
             break;
         }
     }
 }
 
+void SessionPersister::finishWrites()
+{
+    flush();
+    m_worker->drain();
+}
+
 void SessionPersister::heartbeat()
 {
-    const QSet<QUuid> leased = m_leased;
-    for (const QUuid &id : leased) {
+    for (const QUuid &id : std::as_const(m_leased)) {
         if (m_failed.contains(id))
             continue;
-        if (auto result = m_store->renewLease(id); !result)
-            // Another process took the session: its run there goes on, this one stops.
-            fail(id, result.error(), result.error().code == ErrorCode::Conflict);
+        // Another process that took the session goes on with it there; this one stops.
+        write(id, [id](SessionStore &store) { return store.renewLease(id); }, {}, Kind::Lease);
     }
 }
 

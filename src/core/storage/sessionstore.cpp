@@ -73,6 +73,8 @@ SessionStore::SessionStore()
     : m_connectionName(u"crosstalk-store-"_s + QUuid::createUuid().toString(QUuid::WithoutBraces))
     , m_leaseToken(QUuid::createUuid().toString(QUuid::WithoutBraces))
     , m_clock([] { return QDateTime::currentDateTimeUtc(); })
+    , m_busyTimeoutMs(std::make_shared<std::atomic<qint64>>(busyTimeoutMs))
+    , m_appliedBusyTimeoutMs(busyTimeoutMs)
 {}
 
 SessionStore::~SessionStore()
@@ -214,8 +216,36 @@ StoreResult<void> SessionStore::setBusyTimeout(std::chrono::milliseconds timeout
     if (!isOpen()) {
         return notOpen();
     }
-    return execute(m_db, u"PRAGMA busy_timeout = %1"_s.arg(timeout.count()),
-                   u"setting the busy timeout"_s);
+    m_busyTimeoutMs->store(timeout.count());
+    return followBusyTimeout();
+}
+
+StoreResult<void> SessionStore::followBusyTimeout()
+{
+    const qint64 wanted = m_busyTimeoutMs->load();
+    if (!isOpen() || wanted == m_appliedBusyTimeoutMs) {
+        return {};
+    }
+    if (auto set =
+            execute(m_db, u"PRAGMA busy_timeout = %1"_s.arg(wanted), u"setting the busy timeout"_s);
+        !set) {
+        return set;
+    }
+    m_appliedBusyTimeoutMs = wanted;
+    return {};
+}
+
+StoreResult<void> SessionStore::openAlongside(const SessionStore &other)
+{
+    m_leaseToken = other.m_leaseToken;
+    m_leaseTimeout = other.m_leaseTimeout;
+    m_clock = other.m_clock;
+    m_busyTimeoutMs = other.m_busyTimeoutMs;
+    if (auto opened = open(other.path()); !opened) {
+        return opened;
+    }
+    m_checkpointer.stop(); // `other`'s checkpoints the file already
+    return followBusyTimeout();
 }
 
 void SessionStore::setClock(std::function<QDateTime()> clock)

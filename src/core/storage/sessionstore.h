@@ -12,8 +12,10 @@
 #include <QStringList>
 #include <QUuid>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace Crosstalk {
@@ -138,6 +140,10 @@ public:
                            const std::function<void(double done)> &progress = {});
     bool isOpen() const;
     QString path() const;
+    // Opens a second connection to the store `other` is open on, for another thread: it holds
+    // leases as `other` does (one lease holder per process) and follows the busy timeout set on
+    // either. Use it on the thread that opened it only.
+    StoreResult<void> openAlongside(const SessionStore &other);
 
     // The session's configuration, status, result, usage and times. It is created when new;
     // otherwise its messages stay as stored, unless `messages` is Replace: then they become
@@ -213,6 +219,9 @@ public:
     // How long a write waits for another connection's write lock before it fails (ten
     // seconds by default); tests shorten it instead of waiting.
     StoreResult<void> setBusyTimeout(std::chrono::milliseconds timeout);
+    // Takes a busy timeout set on a store opened alongside (StoreWorker calls it before each
+    // job).
+    StoreResult<void> followBusyTimeout();
 
 private:
     StoreResult<void> migrate(const std::function<void(double done)> &progress);
@@ -237,6 +246,10 @@ private:
     QString m_leaseToken;
     std::chrono::milliseconds m_leaseTimeout = defaultLeaseTimeout;
     std::function<QDateTime()> m_clock;
+    // The busy timeout in milliseconds, shared with the stores opened alongside; and the one
+    // this connection has applied.
+    std::shared_ptr<std::atomic<qint64>> m_busyTimeoutMs;
+    qint64 m_appliedBusyTimeoutMs = 0;
 };
 
 } // namespace Crosstalk
