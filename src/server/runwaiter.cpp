@@ -46,10 +46,10 @@ void RunWaiter::wait(const QUuid &id, QObject *owner, Done done, Progress progre
 
 void RunWaiter::forget(const QObject *owner)
 {
-    std::erase_if(m_waits, [this, owner](const Wait &each) {
+    std::erase_if(m_waits, [owner](const Wait &each) {
         if (each.owner != owner)
             return false;
-        disconnect(each.ownerGone);
+        QObject::disconnect(each.ownerGone);
         return true;
     });
 }
