@@ -38,32 +38,25 @@ StoreResult<void> StoreWorker::open(const SessionStore &store)
     return opened;
 }
 
+void StoreWorker::run(const std::function<void(SessionStore &)> &job)
+{
+    if (!m_store)
+        return;
+    // A busy timeout changed on the other connection applies here too; should the pragma
+    // fail, the job's own statements report the store's trouble.
+    (void)m_store->followBusyTimeout();
+    job(*m_store);
+}
+
 void StoreWorker::post(std::function<void(SessionStore &)> job)
 {
     QMetaObject::invokeMethod(
-        m_executor,
-        [this, job = std::move(job)] {
-            if (!m_store)
-                return;
-            // A busy timeout changed on the other connection applies here too; should the
-            // pragma fail, the job's own statements report the store's trouble.
-            (void)m_store->followBusyTimeout();
-            job(*m_store);
-        },
-        Qt::QueuedConnection);
+        m_executor, [this, job = std::move(job)] { run(job); }, Qt::QueuedConnection);
 }
 
 void StoreWorker::call(const std::function<void(SessionStore &)> &job)
 {
-    QMetaObject::invokeMethod(
-        m_executor,
-        [this, &job] {
-            if (!m_store)
-                return;
-            (void)m_store->followBusyTimeout();
-            job(*m_store);
-        },
-        Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(m_executor, [this, &job] { run(job); }, Qt::BlockingQueuedConnection);
 }
 
 void StoreWorker::drain()

@@ -40,6 +40,9 @@ public:
     void drain();
 
 private:
+    // On m_thread: `job` on the worker's connection, when it is open.
+    void run(const std::function<void(SessionStore &)> &job);
+
     QThread m_thread;
     QObject *m_executor;                   // lives on m_thread
     std::unique_ptr<SessionStore> m_store; // created, used and closed on m_thread
