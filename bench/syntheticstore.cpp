@@ -7,6 +7,9 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRandomGenerator>
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -83,6 +86,21 @@ QString messageText(QRandomGenerator &random, const QStringList &words,
     return content;
 }
 
+// The request a participant's reply was asked with: its persona and the `recent` messages.
+QString requestText(const QString &speaker, const QStringList &recent)
+{
+    QJsonArray messages{
+        QJsonObject{{u"role"_s, u"system"_s}, {u"content"_s, u"Be %1."_s.arg(speaker)}}};
+    for (const QString &text : recent)
+        messages.append(QJsonObject{{u"role"_s, u"user"_s}, {u"content"_s, text}});
+    const QJsonObject body{{u"model"_s, u"gpt-4o"_s},
+                           {u"messages"_s, messages},
+                           {u"max_completion_tokens"_s, 1024},
+                           {u"stream"_s, true},
+                           {u"stream_options"_s, QJsonObject{{u"include_usage"_s, true}}}};
+    return QString::fromUtf8(QJsonDocument(body).toJson(QJsonDocument::Compact));
+}
+
 } // namespace
 
 [[noreturn]] void fail(const QString &what)
@@ -154,7 +172,8 @@ void generateStore(const QString &path, const StoreShape &shape)
                         "type, content, model_alias, model_id, model_kind, tokens_in, tokens_out, "
                         "usage_estimated, cost, status, error, request, created_at) VALUES (?, ?, "
                         "?, ?, ?, '[]', 'exchange', ?, 'big', 'gpt-4o', 'openai', 0, ?, 0, 0, "
-                        "'complete', '', '{}', ?)"_s);
+                        "'complete', '', ?, ?)"_s);
+        QStringList recent; // the context window of the next request
         const qint64 start = QDateTime(QDate(2026, 1, 1), QTime(0, 0)).toMSecsSinceEpoch();
         QString sessionId;
         for (qint64 i = 0; i < total; ++i) {
@@ -179,10 +198,18 @@ void generateStore(const QString &path, const StoreShape &shape)
             message.addBindValue(sessionId);
             message.addBindValue(seq);
             message.addBindValue(seq / 2);
-            message.addBindValue(seq % 2 == 0 ? u"A"_s : u"B"_s);
-            message.addBindValue(messageText(random, words, cumulative, shape, int(i)));
+            const QString speaker = seq % 2 == 0 ? u"A"_s : u"B"_s;
+            const QString text = messageText(random, words, cumulative, shape, int(i));
+            if (seq == 0)
+                recent.clear();
+            message.addBindValue(speaker);
+            message.addBindValue(text);
             message.addBindValue(shape.wordsPerMessage * 4 / 3);
+            message.addBindValue(shape.requests ? requestText(speaker, recent) : u"{}"_s);
             message.addBindValue(start + i * 1000);
+            recent.append(text);
+            if (recent.size() > 10)
+                recent.removeFirst();
             if (!message.exec())
                 fail(message.lastError().text());
             if ((i + 1) % 100000 == 0) {

@@ -17,6 +17,9 @@ struct StoreShape
     int messagesPerSession = 100;
     int wordsPerMessage = 200;
     bool markdown = false;
+    // Each message stores the request that asked for it, as the engine does: an OpenAI chat
+    // body with the persona and the last ten messages (the sessions' context window).
+    bool requests = false;
 };
 
 // The synthetic vocabulary, most frequent word first.

@@ -211,6 +211,27 @@ private slots:
                             offending.join(u'\n')));
     }
 
+    // The window, the engine and the servers reach the store through its worker threads
+    // (Engine::reader(), the persister), never through a connection of the main thread: no
+    // SessionStore pointer is asked for and no Qt SQL is used there.
+    void noSqlOnTheMainThreadOfTheWindowEngineOrServers()
+    {
+        static const QRegularExpression direct(
+            uR"((store\(\)\s*(->|\.)|QSql(Query|Database)|<QtSql|<QSql))"_s);
+        QStringList offending;
+        const QHash<QString, QStringList> &files = m_tree.lines();
+        for (auto it = files.cbegin(); it != files.cend(); ++it) {
+            if (!it.key().startsWith(u"src/ui/"_s) && !it.key().startsWith(u"src/server/"_s) &&
+                !it.key().startsWith(u"src/core/engine/"_s))
+                continue;
+            for (qsizetype i = 0; i < it->size(); ++i)
+                if (direct.match(it->at(i)).hasMatch())
+                    offending << u"  %1:%2: %3"_s.arg(it.key()).arg(i + 1).arg(it->at(i).trimmed());
+        }
+        QVERIFY2(offending.isEmpty(), qPrintable(u"the store used outside its worker threads:\n"_s +
+                                                 offending.join(u'\n')));
+    }
+
     // A file a reader can hold in mind: past this, split it along its seams.
     void noFileIsOverSevenHundredLines()
     {

@@ -424,6 +424,74 @@ private Q_SLOTS:
         QCOMPARE(store.loadSession(session.id).value(), session);
     }
 
+    // A long transcript is read a page at a time, without the stored requests (the bulk of
+    // a row), and a request one at a time when it is to be shown.
+    void readsATranscriptByPages()
+    {
+        Session session = Samples::session(SessionStatus::Paused, Samples::Optionals::Absent);
+        session.messages.clear();
+        for (int seq = 0; seq < 10; ++seq) {
+            Message message = plainMessage(session, seq, u"Message %1"_s.arg(seq));
+            message.request = QJsonObject{{u"n"_s, seq}};
+            session.messages.append(message);
+        }
+        SessionStore store;
+        QVERIFY(store.open(freshPath()));
+        QVERIFY(store.saveSession(session, SessionStore::Messages::Replace));
+
+        const auto seqs = [](const QList<Message> &messages) {
+            QList<int> result;
+            for (const Message &m : messages) {
+                result.append(m.seq);
+                if (!m.request.isEmpty())
+                    result.append(-1); // a request read where none should be
+            }
+            return result;
+        };
+        auto last = store.loadTranscriptPage(session.id, 4);
+        QVERIFY(last);
+        QCOMPARE(last->messageCount, 10);
+        QCOMPARE(last->offset, 6);
+        QCOMPARE(seqs(last->session.messages), (QList<int>{6, 7, 8, 9}));
+        QCOMPARE(last->session.title, session.title);
+        QCOMPARE(last->session.participants, session.participants);
+
+        for (const auto &[around, offset] : {std::pair{3, 1}, {0, 0}, {9, 6}, {5, 3}}) {
+            auto page = store.loadTranscriptPage(session.id, 4, around);
+            QVERIFY(page);
+            QCOMPARE(page->offset, offset);
+            QCOMPARE(page->session.messages.first().seq, offset);
+            QCOMPARE(page->session.messages.size(), 4);
+        }
+        auto whole = store.loadTranscriptPage(session.id, 60);
+        QVERIFY(whole);
+        QCOMPARE(whole->offset, 0);
+        QCOMPARE(whole->session.messages.size(), 10);
+
+        auto skipped = store.loadMessages(session.id, 2, 3, SessionStore::Requests::Skip);
+        QVERIFY(skipped);
+        QCOMPARE(seqs(*skipped), (QList<int>{2, 3, 4}));
+        auto read = store.loadMessages(session.id, 2, 3);
+        QVERIFY(read);
+        QCOMPARE(read->at(1), session.messages.at(3));
+
+        auto request = store.loadRequest(session.messages.at(5).id);
+        QVERIFY(request);
+        QCOMPARE(*request, (QJsonObject{{u"n"_s, 5}}));
+        QCOMPARE(store.loadRequest(QUuid::createUuid()).error().code, ErrorCode::NotFound);
+        QCOMPARE(store.loadTranscriptPage(QUuid::createUuid(), 4).error().code,
+                 ErrorCode::NotFound);
+
+        Session empty = Samples::session(SessionStatus::Configured, Samples::Optionals::Absent);
+        empty.messages.clear();
+        QVERIFY(store.saveSession(empty, SessionStore::Messages::Replace));
+        auto none = store.loadTranscriptPage(empty.id, 4, 7);
+        QVERIFY(none);
+        QCOMPARE(none->messageCount, 0);
+        QCOMPARE(none->offset, 0);
+        QVERIFY(none->session.messages.isEmpty());
+    }
+
     void importKeepsWhatIsStored()
     {
         const Session exported =

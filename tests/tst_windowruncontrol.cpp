@@ -49,7 +49,9 @@ private:
         const QUuid id = f.create(u"Is light a wave or a particle?"_s, 2);
         f.openWindow();
         f.window->openSession(id);
+        f.settle();
         f.action(u"&Start"_s)->trigger();
+        f.settle();
         const bool completed =
             QTest::qWaitFor([&] { return f.status(id) == SessionStatus::Completed; }, 20000);
         return completed ? id : QUuid();
@@ -85,10 +87,12 @@ private slots:
         const QUuid id = f.create(u"Tea or coffee?"_s, 3);
         f.openWindow();
         f.window->openSession(id);
+        f.settle();
         auto *bar = f.window->findChild<QWidget *>(u"storageBar"_s);
         QVERIFY(bar);
         QVERIFY(!bar->isVisible());
         f.action(u"&Start"_s)->trigger();
+        f.settle();
         QTRY_VERIFY_WITH_TIMEOUT(f.server.requests().size() >= 2, 20000);
 
         StoreLock lock(f.dir.filePath(u"storageFailureShowsABarWithRetry.sqlite"_s));
@@ -101,12 +105,14 @@ private slots:
         auto *retry = bar->findChild<QPushButton *>(u"storageRetry"_s);
         const qsizetype requests = f.server.requests().size();
         retry->click();
+        f.settle();
         QVERIFY(bar->isVisible());
         QCOMPARE(f.status(id), SessionStatus::Paused);
         QCOMPARE(f.server.requests().size(), requests);
 
         lock.release();
         retry->click();
+        f.settle();
         QVERIFY(!bar->isVisible());
         QTRY_COMPARE_WITH_TIMEOUT(f.status(id), SessionStatus::Completed, 30000);
         f.server.setTiming({0, 20, 400});
@@ -121,7 +127,9 @@ private slots:
         const QUuid id = f.create(u"Will this fail once?"_s, 2);
         f.openWindow();
         f.window->openSession(id);
+        f.settle();
         f.action(u"&Start"_s)->trigger();
+        f.settle();
         QTRY_COMPARE_WITH_TIMEOUT(f.status(id), SessionStatus::Paused, 10000);
         QTRY_VERIFY(f.rowWithStatus(MessageStatus::Failed) >= 0 &&
                     f.rowWithStatus(MessageStatus::Streaming) < 0);
@@ -164,6 +172,7 @@ private slots:
         QVERIFY(!retry->isEnabled());
 
         f.action(u"&Resume"_s)->trigger();
+        f.settle();
         QTRY_COMPARE_WITH_TIMEOUT(f.status(id), SessionStatus::Completed, 20000);
         QCOMPARE(transcript()->rowCount(), 4);
         QCOMPARE(f.rowWithStatus(MessageStatus::Failed), -1);
@@ -185,6 +194,7 @@ private slots:
             dialog->accept();
         });
         edit->trigger();
+        f.settle();
         QCOMPARE(f.window->currentSessionId(), id);
         QCOMPARE(session(id).messages.at(3).content,
                  u"Light is both, it depends on how you look."_s);
@@ -200,6 +210,7 @@ private slots:
             dialog->accept();
         });
         edit->trigger();
+        f.settle();
         const QUuid fork = f.window->currentSessionId();
         QVERIFY(!fork.isNull() && fork != id);
         QCOMPARE(session(id).messages.at(1).content, earlier);
@@ -218,6 +229,7 @@ private slots:
             dialog->reject();
         });
         edit->trigger();
+        f.settle();
         QCOMPARE(f.window->currentSessionId(), fork);
         QCOMPARE(session(fork).messages.at(0).content, first);
     }
@@ -228,9 +240,11 @@ private slots:
         QVERIFY(!id.isNull());
         choose(2);
         f.action(u"&Copy Message"_s)->trigger();
+        f.settle();
         QCOMPARE(QGuiApplication::clipboard()->text(), session(id).messages.at(2).content);
 
         f.action(u"&Fork Here"_s)->trigger();
+        f.settle();
         const QUuid fork = f.window->currentSessionId();
         QVERIFY(!fork.isNull() && fork != id);
         QCOMPARE(f.status(fork), SessionStatus::Paused);
@@ -240,6 +254,7 @@ private slots:
         QCOMPARE(f.store->loadSession(fork)->messages.size(), 3);
         // Resuming the fork finishes the round it was cut in.
         f.action(u"&Resume"_s)->trigger();
+        f.settle();
         QTRY_COMPARE_WITH_TIMEOUT(f.status(fork), SessionStatus::Completed, 20000);
         QCOMPARE(transcript()->rowCount(), 4);
     }
@@ -249,6 +264,7 @@ private slots:
         const QUuid id = f.create(u"Tea or coffee?"_s, 2);
         f.openWindow();
         f.window->openSession(id);
+        f.settle();
         QAction *add = f.action(u"Add &Message…"_s);
         QVERIFY(add && add->isEnabled());
         bool sendWasOffEmpty = false;
@@ -261,12 +277,14 @@ private slots:
             send->click();
         });
         add->trigger();
+        f.settle();
         QVERIFY(sendWasOffEmpty);
         QCOMPARE(transcript()->rowCount(), 1);
         QCOMPARE(transcript()->index(0).data(TranscriptModel::SpeakerRole).toString(), u"human"_s);
         QCOMPARE(session(id).messages.at(0).recipients, QStringList{u"P1"_s});
 
         f.action(u"&Start"_s)->trigger();
+        f.settle();
         QTRY_COMPARE_WITH_TIMEOUT(f.status(id), SessionStatus::Completed, 20000);
         QVERIFY(!add->isEnabled()); // nothing would read it any more
         // Only P1's requests (model-0) carry it.
@@ -285,11 +303,14 @@ private slots:
         const QUuid id = f.create(u"Tea or coffee?"_s, 3);
         f.openWindow();
         f.window->openSession(id);
+        f.settle();
         QAction *change = f.action(u"Change &Model…"_s);
         QVERIFY(change);
         f.action(u"&Start"_s)->trigger();
+        f.settle();
         QVERIFY(!change->isEnabled());
         f.action(u"&Pause"_s)->trigger();
+        f.settle();
         QTRY_VERIFY(f.status(id) == SessionStatus::Paused &&
                     f.rowWithStatus(MessageStatus::Streaming) < 0);
         QVERIFY(change->isEnabled());
@@ -305,10 +326,12 @@ private slots:
             dialog->accept();
         });
         change->trigger();
+        f.settle();
         QCOMPARE(shownFirst, u"m1"_s); // the participant's own model to start with
         QCOMPARE(session(id).participants.at(1).modelAlias, u"m2"_s);
 
         f.action(u"&Resume"_s)->trigger();
+        f.settle();
         QTRY_COMPARE_WITH_TIMEOUT(f.status(id), SessionStatus::Completed, 20000);
         const QList<Message> &messages = session(id).messages;
         QCOMPARE(messages.size(), 6);
@@ -334,6 +357,7 @@ private slots:
             dialog->accept();
         });
         f.action(u"Re&name Session…"_s)->trigger();
+        f.settle();
         QCOMPARE(session(id).title, u"Light, renamed"_s);
         QTRY_COMPARE(list->index(list->rowOf(id)).data(SessionListModel::TitleRole).toString(),
                      u"Light, renamed"_s);
@@ -341,6 +365,7 @@ private slots:
         QVERIFY(f.window->windowTitle().startsWith(u"Light, renamed"_s));
 
         f.action(u"D&uplicate Session"_s)->trigger();
+        f.settle();
         const QUuid copy = f.window->currentSessionId();
         QVERIFY(!copy.isNull() && copy != id);
         QCOMPARE(session(copy).title, u"Light, renamed (copy)"_s);
@@ -350,7 +375,9 @@ private slots:
         QVERIFY(!f.action(u"F&ork Session"_s)->isEnabled()); // nothing said yet
 
         f.window->openSession(id);
+        f.settle();
         f.action(u"F&ork Session"_s)->trigger();
+        f.settle();
         const QUuid fork = f.window->currentSessionId();
         QVERIFY(fork != id && fork != copy);
         QCOMPARE(session(fork).messages.size(), 4);
@@ -361,10 +388,12 @@ private slots:
         WindowFixture::whenDialogShows<QMessageBox>(
             [](QMessageBox *box) { box->button(QMessageBox::Cancel)->click(); });
         f.action(u"&Delete Session…"_s)->trigger();
+        f.settle();
         QVERIFY(f.engine->session(fork));
         WindowFixture::whenDialogShows<QMessageBox>(
             [](QMessageBox *box) { box->button(QMessageBox::Yes)->click(); });
         f.action(u"&Delete Session…"_s)->trigger();
+        f.settle();
         QTRY_COMPARE(list->rowCount(), 2);
         QVERIFY(!f.engine->session(fork));
         QVERIFY(!f.store->loadSession(fork));
@@ -388,6 +417,7 @@ private slots:
         };
         chooseFile(path);
         f.action(u"Session &Document (JSON)…"_s)->trigger();
+        f.settle();
         QFile exported(path);
         QVERIFY(exported.open(QIODevice::ReadOnly));
         const Parsed<Session> read = SessionDocument::read(exported.readAll());
@@ -399,6 +429,7 @@ private slots:
         QTRY_COMPARE(f.window->sessionListModel()->rowCount(), 0);
         chooseFile(path);
         f.action(u"&Import Session…"_s)->trigger();
+        f.settle();
         QCOMPARE(f.window->currentSessionId(), id);
         QCOMPARE(transcript()->rowCount(), 4);
         QCOMPARE(f.store->loadSession(id)->messages, messages);
@@ -412,6 +443,7 @@ private slots:
         file.close();
         chooseFile(bad);
         f.action(u"&Import Session…"_s)->trigger();
+        f.settle();
         QVERIFY2(f.window->statusBar()->currentMessage().contains(u"not a session document"_s),
                  qPrintable(f.window->statusBar()->currentMessage()));
         QCOMPARE(f.window->sessionListModel()->rowCount(), 1);

@@ -9,6 +9,7 @@
 
 #include <QComboBox>
 #include <QElapsedTimer>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
@@ -65,12 +66,15 @@ private slots:
         auto *statusFilter = f.window->findChild<QComboBox *>(u"statusFilter"_s);
         statusFilter->setCurrentIndex(
             statusFilter->findData(QVariant::fromValue(SessionStatus::Completed)));
+        f.settle();
         QCOMPARE(list->rowCount(), 0);
         statusFilter->setCurrentIndex(0);
+        f.settle();
         QCOMPARE(list->rowCount(), 2);
 
         auto *sort = f.window->findChild<QComboBox *>(u"sessionSort"_s);
         sort->setCurrentIndex(1);
+        f.settle();
         QCOMPARE(list->index(0).data(SessionListModel::IdRole).toUuid(), light);
     }
 
@@ -98,6 +102,7 @@ private slots:
             !list->index(0).data(SessionListModel::RunningElsewhereRole).toString().isEmpty(),
             3000);
         f.window->openSession(s.id);
+        f.settle();
         auto *note = f.window->findChild<QLabel *>(u"readOnlyNote"_s);
         QTRY_VERIFY(note->isVisible());
         QVERIFY(note->text().contains(u"serve"_s));
@@ -124,6 +129,7 @@ private slots:
         const QUuid id = create(u"Is light a wave or a particle?"_s, 4);
         f.openWindow();
         f.window->openSession(id);
+        f.settle();
         TranscriptModel *transcript = f.window->transcriptModel();
         QCOMPARE(transcript->sessionId(), id);
         QCOMPARE(transcript->rowCount(), 0);
@@ -150,6 +156,7 @@ private slots:
         QAction *start = action(u"&Start"_s);
         QVERIFY(start && start->isEnabled());
         start->trigger();
+        f.settle();
         QCOMPARE(status(id), SessionStatus::Running);
         QVERIFY(action(u"&Pause"_s)->isEnabled());
         QTRY_VERIFY(transcript->rowCount() > 0);
@@ -160,6 +167,7 @@ private slots:
             !transcript->index(streaming).data(TranscriptModel::ContentRole).toString().isEmpty());
 
         action(u"&Pause"_s)->trigger();
+        f.settle();
         QTRY_COMPARE(status(id), SessionStatus::Paused);
         QTRY_VERIFY(rowWithStatus(MessageStatus::Streaming) < 0);
         const int pausedRows = transcript->rowCount();
@@ -167,6 +175,7 @@ private slots:
         QAction *resume = action(u"&Resume"_s);
         QTRY_VERIFY(resume && resume->isEnabled());
         resume->trigger();
+        f.settle();
         QTRY_COMPARE_WITH_TIMEOUT(status(id), SessionStatus::Completed, 20000);
         QCOMPARE(transcript->rowCount(), 8);
         QVERIFY(transcript->rowCount() > pausedRows);
@@ -233,7 +242,9 @@ private slots:
         const QUuid id = create(u"Will this fail?"_s, 2);
         f.openWindow();
         f.window->openSession(id);
+        f.settle();
         action(u"&Start"_s)->trigger();
+        f.settle();
         QTRY_VERIFY(rowWithStatus(MessageStatus::Failed) >= 0);
         const QModelIndex failed =
             f.window->transcriptModel()->index(rowWithStatus(MessageStatus::Failed));
@@ -277,6 +288,90 @@ private slots:
         auto *banner = f.window->findChild<QLabel *>(u"outcomeBanner"_s);
         QTRY_VERIFY(banner->isVisible());
         QVERIFY(banner->text().contains(u"Verdict"_s));
+    }
+
+    // PRODUCT.md §5, QUALITY.md P4: a long stored session opens at its last page at once, with
+    // a row for every message, and the rest comes a page at a time; the engine does not load
+    // it to show it; a stored request is read when the inspector shows it; a search hit opens
+    // the session at the hit.
+    void opensALongStoredSessionAPageAtATime()
+    {
+        Session stored = f.draft(u"A long talk"_s, 200);
+        stored.id = QUuid::createUuid();
+        stored.title = u"A long talk"_s;
+        stored.status = SessionStatus::Completed;
+        stored.createdAt = stored.updatedAt = QDateTime::currentDateTimeUtc();
+        constexpr int count = 300;
+        for (int seq = 0; seq < count; ++seq) {
+            Message m;
+            m.id = QUuid::createUuid();
+            m.sessionId = stored.id;
+            m.seq = seq;
+            m.round = seq / 2;
+            m.speaker = stored.participants.at(seq % 2).name;
+            m.content = u"Message %1 mentions marker%1."_s.arg(seq);
+            m.request = QJsonObject{{u"model"_s, u"model-0"_s}, {u"n"_s, seq}};
+            m.createdAt = stored.createdAt;
+            stored.messages.append(m);
+        }
+        QVERIFY(f.store->saveSession(stored, SessionStore::Messages::Replace));
+        QVERIFY(!create(u"Tea or coffee?"_s, 2).isNull()); // for the search to leave out
+        f.openWindow();
+        QCOMPARE(f.window->sessionListModel()->rowCount(), 2);
+        TranscriptModel *transcript = f.window->transcriptModel();
+        auto *view = f.window->findChild<TranscriptView *>();
+
+        // A search hit: the session opens at the message that matched.
+        auto *search = f.window->findChild<QLineEdit *>(u"sessionSearch"_s);
+        search->setText(u"marker150"_s);
+        QTRY_COMPARE(f.window->sessionListModel()->rowCount(), 1);
+        QCOMPARE(f.window->sessionListModel()->index(0).data(SessionListModel::IdRole).toUuid(),
+                 stored.id);
+        QSignalSpy opened(transcript, &TranscriptModel::opened);
+        auto *list = f.window->findChild<QListView *>(u"sessionList"_s);
+        QVERIFY(list);
+        list->setCurrentIndex(f.window->sessionListModel()->index(0));
+        QVERIFY(opened.wait());
+        QCOMPARE(opened.first().at(0).toUuid(), stored.id);
+        QCOMPARE(opened.first().at(1).toInt(), 150);
+        QCOMPARE(transcript->rowCount(), count);
+        QVERIFY(transcript->unloadedRows() > 0);
+        QVERIFY(!transcript->isLoaded(0));
+        QCOMPARE(view->currentIndex().row(), 150);
+        f.settle();
+        QCOMPARE(transcript->unloadedRows(), 0);
+        QCOMPARE(transcript->index(0).data(TranscriptModel::ContentRole).toString(),
+                 stored.messages.at(0).content);
+        QCOMPARE(transcript->index(count - 1).data(TranscriptModel::ContentRole).toString(),
+                 stored.messages.at(count - 1).content);
+        // Still at the hit once the pages above it came.
+        QTRY_VERIFY(view->viewport()->rect().intersects(view->visualRect(view->currentIndex())));
+        QVERIFY(!f.engine->session(stored.id));
+
+        // Opened again from nothing: the last page first, at the end.
+        search->clear();
+        f.window->openSession(QUuid());
+        opened.clear();
+        f.window->openSession(stored.id);
+        QCOMPARE(transcript->rowCount(), 0); // nothing read on this thread
+        QVERIFY(opened.wait());
+        QCOMPARE(opened.first().at(1).toInt(), -1);
+        QCOMPARE(transcript->rowCount(), count);
+        QVERIFY(transcript->isLoaded(count - 1));
+        QVERIFY(!transcript->isLoaded(0));
+        // Requests are not read with the pages, but when the inspector shows one.
+        QVERIFY(transcript->index(count - 1)
+                    .data(TranscriptModel::RequestRole)
+                    .toJsonObject()
+                    .isEmpty());
+        f.settle();
+        view->setCurrentIndex(transcript->index(10));
+        auto *inspector = f.window->findChild<QPlainTextEdit *>(u"inspectorText"_s);
+        QVERIFY(inspector);
+        f.settle();
+        QVERIFY2(inspector->toPlainText().contains(u"\"n\": 10"_s),
+                 qPrintable(inspector->toPlainText()));
+        QVERIFY(!f.engine->session(stored.id));
     }
 
     void relativeTimes()

@@ -13,12 +13,14 @@
 #include "mainwindow.h"
 #include "sessionlistmodel.h"
 #include "storage/sessionstore.h"
+#include "storage/storeworker.h"
 #include "transcriptmodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QApplication>
 #include <QMenu>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -99,6 +101,7 @@ public:
             window->transcriptModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         window->show();
         QVERIFY(QTest::qWaitForWindowExposed(window.get()));
+        settle();
     }
 
     // Two physicists on m0 and m1.
@@ -133,10 +136,25 @@ public:
         return nullptr;
     }
 
-    // The session's status once the window has heard it: events the engine holds back until
-    // the store has them are delivered first (Engine::hasUnpublished).
+    // Waits until the window's reads of the store have answered: the lists, the transcript's
+    // pages, and the sessions an action asked the engine for (Engine::whenLoaded) before it
+    // goes on. An answer may ask for more; those are waited for too.
+    void settle() const
+    {
+        Crosstalk::StoreWorker *reader = engine->reader();
+        while (reader && reader->isReading()) {
+            QSignalSpy answered(reader, &Crosstalk::StoreWorker::readsAnswered);
+            if (!answered.wait(10000))
+                return;
+        }
+    }
+
+    // The session's status once the window has heard it: the action that changed it has read
+    // the session (settle()), and events the engine holds back until the store has them are
+    // delivered (Engine::hasUnpublished).
     Crosstalk::SessionStatus status(const QUuid &id) const
     {
+        settle();
         (void)QTest::qWaitFor([&] { return !engine->hasUnpublished(id); }, 10000);
         return engine->session(id)->status;
     }

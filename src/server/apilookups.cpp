@@ -5,6 +5,7 @@
 #include "engine/engine.h"
 #include "oldtooloperations.h"
 #include "storage/sessionstore.h"
+#include "storage/storeworker.h"
 
 #include <QJsonObject>
 
@@ -16,8 +17,9 @@ const Session *find(Engine &engine, const QUuid &id, std::optional<Session> &sto
 {
     if (const Session *session = engine.session(id))
         return session;
-    if (SessionStore *store = engine.store()) {
-        StoreResult<Session> loaded = store->loadSession(id);
+    if (StoreWorker *store = engine.reader()) {
+        StoreResult<Session> loaded =
+            store->fetch([id](SessionStore &s) { return s.loadSession(id); });
         if (loaded) {
             stored = std::move(*loaded);
             return &*stored;

@@ -10,6 +10,7 @@
 #include "oldtooloperations.h"
 #include "persona/personalibrary.h"
 #include "storage/sessionstore.h"
+#include "storage/storeworker.h"
 
 #include <QBuffer>
 #include <QFile>
@@ -207,11 +208,13 @@ QJsonObject McpTools::loadSystemPrompt(const QJsonObject &arguments)
 {
     const QString slot = arguments.value(u"model"_s).toString();
     const bool enable = arguments.value(u"enable"_s).toBool(true);
-    SessionStore *store = m_engine->store();
+    StoreWorker *store = m_engine->reader();
     if (!store)
         return error(u"There is no session store to keep the choice in."_s);
     if (!enable) {
-        if (auto cleared = store->setSlotPersona(slot, std::nullopt); !cleared)
+        if (auto cleared =
+                store->fetch([&](SessionStore &s) { return s.setSlotPersona(slot, std::nullopt); });
+            !cleared)
             return error(cleared.error());
         return result(u"The %1 slot has no chosen persona now."_s.arg(slot),
                       {{u"model"_s, slot},
@@ -233,7 +236,9 @@ QJsonObject McpTools::loadSystemPrompt(const QJsonObject &arguments)
         return error(Error::invalidInput(problems));
     }
     const QString reference = u"path:"_s + file;
-    if (auto stored = store->setSlotPersona(slot, reference); !stored)
+    if (auto stored =
+            store->fetch([&](SessionStore &s) { return s.setSlotPersona(slot, reference); });
+        !stored)
         return error(stored.error());
     return result(u"Later sessions give the %1 slot the persona in %2."_s.arg(slot, file),
                   {{u"model"_s, slot},

@@ -6,6 +6,7 @@
 #include "persona/personalibrary.h"
 #include "setuprequest.h"
 #include "storage/sessionstore.h"
+#include "storage/storeworker.h"
 
 #include <QJsonArray>
 #include <QSet>
@@ -46,7 +47,7 @@ Error noSession(const QString &id)
 Result setup(Engine &engine, const PersonaLibrary &library, const QJsonObject &body)
 {
     const Parsed<Session> draft =
-        SetupRequest::read(body, engine.registry(), library, engine.store());
+        SetupRequest::read(body, engine.registry(), library, engine.reader());
     if (!draft)
         return Result::failure(Error::invalidInput(draft.errors));
     const Parsed<QUuid> created = engine.createSession(*draft.value);
@@ -74,8 +75,9 @@ Result status(Engine &engine, const QUuid &id)
 {
     if (const Session *session = engine.session(id))
         return {OldToolJson::status(*session), std::nullopt};
-    if (SessionStore *store = engine.store()) {
-        StoreResult<Session> stored = store->loadSession(id);
+    if (StoreWorker *store = engine.reader()) {
+        StoreResult<Session> stored =
+            store->fetch([id](SessionStore &s) { return s.loadSession(id); });
         if (stored)
             return {OldToolJson::status(*stored), std::nullopt};
         if (stored.error().code != ErrorCode::NotFound)
@@ -88,8 +90,9 @@ Result list(Engine &engine)
 {
     QJsonArray sessions;
     QSet<QUuid> listed;
-    if (SessionStore *store = engine.store()) {
-        StoreResult<SessionList> stored = store->listSessions();
+    if (StoreWorker *store = engine.reader()) {
+        StoreResult<SessionList> stored =
+            store->fetch([](SessionStore &s) { return s.listSessions(); });
         if (!stored)
             return Result::failure(stored.error());
         for (const SessionSummary &summary : stored->sessions) {
@@ -109,10 +112,11 @@ Result list(Engine &engine)
 Result remove(Engine &engine, const QUuid &id)
 {
     const Session *here = engine.session(id);
-    SessionStore *store = engine.store();
+    StoreWorker *store = engine.reader();
     if (store && !(here && isRunning(here->status))) {
         // Deleting a session under the process that runs it would pull its transcript away.
-        if (auto holder = store->leaseHolder(id); holder && holder.value())
+        if (auto holder = store->fetch([id](SessionStore &s) { return s.leaseHolder(id); });
+            holder && holder.value())
             return Result::failure(Error{ErrorCode::Conflict,
                                          u"The session runs in %1; stop it there first."_s.arg(
                                              holder.value()->description()),

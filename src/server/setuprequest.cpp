@@ -6,6 +6,7 @@
 #include "llm/modelregistry.h"
 #include "persona/personalibrary.h"
 #include "storage/sessionstore.h"
+#include "storage/storeworker.h"
 
 #include <QJsonArray>
 
@@ -42,11 +43,13 @@ void applyPersona(const Parsed<Persona> &persona, const QString &field, Particip
 // A slot's persona when the request gave none: the choice made with load_system_prompt (in
 // the store, from a remote client), then the environment's, then the default.
 void applyDefaultPersona(Entry &entry, const ModelRegistry &registry, const PersonaLibrary &library,
-                         SessionStore *store, QList<FieldError> &errors)
+                         StoreWorker *store, QList<FieldError> &errors)
 {
     Participant &p = entry.participant;
     if (store && ModelRegistry::slotAliases().contains(p.modelAlias)) {
-        if (auto chosen = store->slotPersona(p.modelAlias); chosen && chosen.value()) {
+        if (auto chosen =
+                store->fetch([&](SessionStore &s) { return s.slotPersona(p.modelAlias); });
+            chosen && chosen.value()) {
             applyPersona(library.resolve(*chosen.value(), PersonaTrust::Remote), entry.path, p,
                          errors);
             return;
@@ -132,7 +135,7 @@ int nestingDepth(QByteArrayView json)
 }
 
 Parsed<Session> read(const QJsonObject &body, const ModelRegistry &registry,
-                     const PersonaLibrary &library, SessionStore *store)
+                     const PersonaLibrary &library, StoreWorker *store)
 {
     QList<FieldError> errors;
     Session draft;

@@ -11,7 +11,7 @@ namespace Crosstalk {
 
 class ModelRegistry;
 class PersonaLibrary;
-class SessionStore;
+class StoreWorker;
 
 // The body of `POST /v1/crosstalk/setup`: the old tool's fields and defaults (PRODUCT.md
 // appendix) and Crosstalk's extensions.
@@ -33,7 +33,7 @@ int nestingDepth(QByteArrayView json);
 // the environment apply to participants given none. Unknown top-level fields are ignored, as
 // the old tool did.
 Parsed<Session> read(const QJsonObject &body, const ModelRegistry &registry,
-                     const PersonaLibrary &library, SessionStore *store);
+                     const PersonaLibrary &library, StoreWorker *store);
 
 // Engine::createSession() names fields as the session document does; this names them as the
 // request did (`participants[1].model` → `models[1].model`, `rounds` → `iterations`).

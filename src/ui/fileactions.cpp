@@ -4,6 +4,7 @@
 #include "conversation/sessiondocument.h"
 #include "engine/engine.h"
 #include "storage/sessionstore.h"
+#include "storage/storeworker.h"
 #include "transcriptmodel.h"
 
 #include <QAction>
@@ -52,10 +53,10 @@ void FileActions::setSessionOpen(bool open)
 
 void FileActions::exportSession(ExportFormat format)
 {
-    const Session &session = m_transcript->session();
-    if (session.id.isNull())
+    const Session &shown = m_transcript->session();
+    if (shown.id.isNull())
         return;
-    QString name = session.title;
+    QString name = shown.title;
     name.replace(QRegularExpression(u"[^\\p{L}\\p{N} _-]+"_s), u" "_s);
     name = name.simplified().left(60);
     const QString extension = Exporter::fileExtension(format);
@@ -66,10 +67,20 @@ void FileActions::exportSession(ExportFormat format)
         tr("%1 files (*.%2)").arg(extension.toUpper(), extension));
     if (path.isEmpty())
         return;
-    if (const auto error = Exporter::writeFile(session, format, path))
-        Q_EMIT errorOccurred(error->message);
-    else
-        Q_EMIT noteReady(tr("Exported to %1").arg(path));
+    // The window may show only some pages of a stored session, without the stored requests;
+    // the engine's copy is whole.
+    m_engine->whenLoaded(
+        shown.id, this, [this, id = shown.id, format, path](const std::optional<Error> &loaded) {
+            const Session *session = loaded ? nullptr : m_engine->session(id);
+            if (!session) {
+                Q_EMIT errorOccurred(loaded ? loaded->message : tr("The session is gone."));
+                return;
+            }
+            if (const auto error = Exporter::writeFile(*session, format, path))
+                Q_EMIT errorOccurred(error->message);
+            else
+                Q_EMIT noteReady(tr("Exported to %1").arg(path));
+        });
 }
 
 void FileActions::importSession()
@@ -94,19 +105,24 @@ void FileActions::importSession()
                                  .arg(path, problems.join(u'\n')));
         return;
     }
-    SessionStore *store = m_engine->store();
+    StoreWorker *store = m_engine->reader();
     if (!store) {
         Q_EMIT errorOccurred(tr("Sessions cannot be kept: the session store is not open."));
         return;
     }
-    const auto imported = store->importSession(*parsed.value);
-    if (!imported) {
-        Q_EMIT errorOccurred(imported.error().message);
-        return;
-    }
-    Q_EMIT sessionOpened(parsed.value->id);
-    if (*imported == SessionStore::Imported::AlreadyStored)
-        Q_EMIT noteReady(tr("This session is already here."));
+    // The user's own rare write goes through the reader thread: it answers by callback, and the
+    // window shows the session once the store has it.
+    store->read(
+        this, [session = *parsed.value](SessionStore &s) { return s.importSession(session); },
+        [this, id = parsed.value->id](const StoreResult<SessionStore::Imported> &imported) {
+            if (!imported) {
+                Q_EMIT errorOccurred(imported.error().message);
+                return;
+            }
+            Q_EMIT sessionOpened(id);
+            if (*imported == SessionStore::Imported::AlreadyStored)
+                Q_EMIT noteReady(tr("This session is already here."));
+        });
 }
 
 } // namespace Crosstalk

@@ -20,6 +20,7 @@
 #include "settingsdialog.h"
 #include "storage/sessionstore.h"
 #include "storage/storewatcher.h"
+#include "storage/storeworker.h"
 #include "transcriptarea.h"
 #include "transcriptmodel.h"
 #include "transcriptview.h"
@@ -64,9 +65,34 @@ MainWindow::MainWindow(AppContext *context, QWidget *parent)
             updateSessionState();
     });
     connect(m_transcript, &TranscriptModel::sessionChanged, this, &MainWindow::updateSessionState);
-    if (SessionStore *store = m_engine->store()) {
+    connect(m_transcript, &TranscriptModel::opened, this, &MainWindow::showOpened);
+    connect(m_transcript, &TranscriptModel::openFailed, this,
+            [this](const QUuid &id, const Error &error) {
+                if (id != m_currentId)
+                    return;
+                m_currentId = QUuid();
+                m_transcript->clear();
+                if (error.code != ErrorCode::NotFound)
+                    showError(error.message);
+            });
+    // Pages read above the message opened at keep it in place until the whole transcript is in
+    // (at the end, the view follows the bottom by itself).
+    connect(m_transcript, &TranscriptModel::pageLoaded, this, [this] {
+        if (m_anchorRow >= 0)
+            m_transcriptArea->view()->scrollTo(m_transcript->index(m_anchorRow),
+                                               QAbstractItemView::PositionAtCenter);
+        if (m_transcript->unloadedRows() == 0)
+            m_anchorRow = -1;
+    });
+    connect(m_transcript, &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex &topLeft, const QModelIndex &, const QList<int> &roles) {
+                if (roles.contains(TranscriptModel::RequestRole) &&
+                    topLeft == m_transcriptArea->view()->currentIndex())
+                    m_inspector->showRequestOf(topLeft);
+            });
+    if (m_engine->reader()) {
         m_watcher = new StoreWatcher(this);
-        if (m_watcher->start(store->path()))
+        if (m_watcher->start(context->storePath()))
             connect(m_watcher, &StoreWatcher::changed, this, &MainWindow::onStoreChanged);
         else
             showError(tr("Changes by other Crosstalk processes will not show: %1")
@@ -157,7 +183,7 @@ void MainWindow::createPanels()
     m_sessionsPanel->sessionList()->addAction(m_sessionActions->renameAction());
     connect(m_sessionsPanel, &SessionsPanel::sessionChosen, this, [this](const QUuid &id) {
         if (id != m_currentId)
-            openSession(id);
+            openSession(id, m_sessionsPanel->hitIn(id));
     });
     connect(m_sessionsPanel, &SessionsPanel::contextMenuRequested, this,
             &MainWindow::showSessionContextMenu);
@@ -298,22 +324,39 @@ void MainWindow::showError(const QString &message)
     m_statusBar->showError(message);
 }
 
-void MainWindow::openSession(const QUuid &id)
+void MainWindow::openSession(const QUuid &id, std::optional<int> atSeq)
 {
     m_currentId = id;
-    std::optional<Error> error;
-    const Session *session = id.isNull() ? nullptr : m_engine->load(id, &error);
-    if (!session) {
-        m_currentId = QUuid();
+    m_runningElsewhere.clear();
+    if (id.isNull()) {
         m_transcript->clear();
-        if (error)
-            showError(error->message);
         return;
     }
-    m_transcript->setSession(*session);
     m_sessionsPanel->select(id);
-    m_transcriptArea->view()->scrollToBottom();
+    // The engine's copy is the latest (a session that runs here, or one the store failed to
+    // keep); any other is read from the store a page at a time.
+    if (const Session *session = m_engine->session(id)) {
+        m_transcript->setSession(*session);
+        showOpened(id, atSeq ? m_transcript->rowOfSeq(*atSeq) : -1);
+    } else {
+        m_transcript->openStored(id, atSeq);
+    }
     onStoreChanged();
+}
+
+void MainWindow::showOpened(const QUuid &id, int row)
+{
+    if (id != m_currentId)
+        return;
+    TranscriptView *view = m_transcriptArea->view();
+    m_anchorRow = row;
+    if (row < 0) {
+        view->scrollToBottom();
+    } else {
+        view->setCurrentIndex(m_transcript->index(row));
+        view->scrollTo(m_transcript->index(row), QAbstractItemView::PositionAtCenter);
+    }
+    updateSessionState();
 }
 
 void MainWindow::showCreated(const QUuid &id)
@@ -362,11 +405,14 @@ void MainWindow::retryStorage()
     if (m_currentId.isNull())
         return;
     // Saves what is held, then resumes; while the store still fails, the bar says why.
-    const std::optional<Error> error = m_engine->start(m_currentId);
-    m_storageRetryError = error ? error->message : QString();
-    if (error && error->code != ErrorCode::StorageError)
-        QMessageBox::warning(this, AppIdentity::displayName(), error->message);
-    forgetStatusReason(m_currentId);
+    m_engine->whenLoaded(m_currentId, this, [this, id = m_currentId](std::optional<Error> error) {
+        if (!error)
+            error = m_engine->start(id);
+        m_storageRetryError = error ? error->message : QString();
+        if (error && error->code != ErrorCode::StorageError)
+            QMessageBox::warning(this, AppIdentity::displayName(), error->message);
+        forgetStatusReason(id);
+    });
 }
 
 void MainWindow::showSessionContextMenu(const QPoint &globalPosition)
@@ -427,22 +473,31 @@ void MainWindow::onEngineEvent(const EngineEvent &event)
 void MainWindow::onStoreChanged()
 {
     m_sessions->refresh();
-    SessionStore *store = m_engine->store();
-    if (m_currentId.isNull() || !store)
+    StoreWorker *reader = m_engine->reader();
+    if (m_currentId.isNull() || !reader)
         return;
-    QString elsewhere;
-    if (!m_sessions->runsHere(m_currentId))
-        if (auto holder = store->leaseHolder(m_currentId); holder && holder->has_value())
-            elsewhere = (*holder)->description();
-    // A session another process runs grows in the store, not in this engine.
-    if (!elsewhere.isEmpty() || (!m_runningElsewhere.isEmpty() && elsewhere.isEmpty())) {
-        if (auto loaded = store->loadSession(m_currentId))
-            m_transcript->setSession(*loaded);
+    if (m_sessions->runsHere(m_currentId)) {
+        if (!m_runningElsewhere.isEmpty()) {
+            m_runningElsewhere.clear();
+            updateSessionState();
+        }
+        return;
     }
-    if (elsewhere != m_runningElsewhere) {
-        m_runningElsewhere = elsewhere;
-        updateSessionState();
-    }
+    reader->read(
+        this, [id = m_currentId](SessionStore &store) { return store.leaseHolder(id); },
+        [this, id = m_currentId](const StoreResult<std::optional<LeaseHolder>> &holder) {
+            if (id != m_currentId)
+                return;
+            const QString elsewhere =
+                holder && holder->has_value() ? (*holder)->description() : QString();
+            // A session another process runs grows in the store, not in this engine.
+            if (!elsewhere.isEmpty() || !m_runningElsewhere.isEmpty())
+                m_transcript->reloadStored();
+            if (elsewhere != m_runningElsewhere) {
+                m_runningElsewhere = elsewhere;
+                updateSessionState();
+            }
+        });
 }
 
 QList<QUuid> MainWindow::sessionsRunningHere() const
@@ -510,6 +565,8 @@ void MainWindow::updateInspector()
 {
     const QModelIndex current = m_transcriptArea->view()->currentIndex();
     m_inspectAction->setEnabled(current.isValid());
+    // A stored request is read when it is to be shown; dataChanged brings it here.
+    m_transcript->fetchRequest(current.row());
     m_inspector->showRequestOf(current);
 }
 

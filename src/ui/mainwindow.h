@@ -9,6 +9,8 @@
 #include <QTimer>
 #include <QUuid>
 
+#include <optional>
+
 class QAction;
 class QDockWidget;
 
@@ -54,7 +56,8 @@ public:
     ~MainWindow() override;
 
     // Shows a session as if it had been chosen in the list.
-    void openSession(const QUuid &id);
+    // Shows a session: at its end, or with `atSeq` at that message (a search hit).
+    void openSession(const QUuid &id, std::optional<int> atSeq = std::nullopt);
     QUuid currentSessionId() const { return m_currentId; }
     // Creates a session on the demo model, shows it and starts it; null on failure.
     QUuid startDemoSession();
@@ -104,6 +107,8 @@ private:
     void showTranscriptContextMenu(const QPoint &position);
     void onEngineEvent(const EngineEvent &event);
     void onStoreChanged();
+    // The session's transcript is shown: at `row`, or at its end for -1.
+    void showOpened(const QUuid &id, int row);
     void forgetStatusReason(const QUuid &id);
     void updateSessionState();
     void updateInspector();
@@ -137,6 +142,8 @@ private:
     QUuid m_currentId;
     // Another process's description when it runs the current session.
     QString m_runningElsewhere;
+    // The row opened at (a search hit) while pages above it are still being read, or -1.
+    int m_anchorRow = -1;
     // Why each session last changed status, when the engine said (a failure, a budget cap).
     QHash<QUuid, QString> m_statusReasons;
     // Why the last Retry of the storage bar failed, when it did.

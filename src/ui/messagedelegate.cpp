@@ -30,6 +30,7 @@ constexpr int kPadding = 12;
 constexpr int kColourBar = 4;
 constexpr int kLineGap = 4;
 constexpr int kHeadingHeight = 28;
+constexpr int kPlaceholderLines = 8;
 // Documents rendered recently enough to be painted again without layout.
 constexpr int kDocumentCacheSize = 200;
 // A message longer than this shows its beginning as plain text, with Show all for the rest:
@@ -407,6 +408,11 @@ QSize MessageDelegate::sizeHint(const QStyleOptionViewItem &option, const QModel
     // The delegate paints TranscriptModel rows only; the fields are read without QVariants.
     const auto *model = static_cast<const TranscriptModel *>(index.model());
     const Message &message = model->message(index.row());
+    // A row whose page is still being read takes the space of a typical reply, so the scroll
+    // bar spans the transcript as it will be.
+    if (!model->isLoaded(index.row()))
+        return {m_view->viewport()->width(),
+                chromeHeight(option, index) + kPlaceholderLines * option.fontMetrics.lineSpacing()};
     const bool firstOfRound = model->firstOfRound(index.row());
     const int width = bodyWidth();
     Layout &layout = m_layouts[message.id];
@@ -443,6 +449,14 @@ int MessageDelegate::chromeHeight(const QStyleOptionViewItem &option,
 void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
                             const QModelIndex &index) const
 {
+    if (!static_cast<const TranscriptModel *>(index.model())->isLoaded(index.row())) {
+        painter->save();
+        painter->setPen(option.palette.color(QPalette::PlaceholderText));
+        painter->drawText(option.rect.adjusted(kPadding, kPadding, -kPadding, -kPadding),
+                          Qt::AlignLeft | Qt::AlignTop, tr("Loading…"));
+        painter->restore();
+        return;
+    }
     const QUuid id = index.data(TranscriptModel::IdRole).toUuid();
     const QPalette &palette = option.palette;
     QTextDocument *doc = document(index, palette);

@@ -91,15 +91,23 @@ TranscriptModel *RunActions::model() const
 const Message *RunActions::currentMessage() const
 {
     const QModelIndex current = m_view->currentIndex();
-    const Session &session = model()->session();
-    if (!current.isValid() || current.row() >= session.messages.size())
+    if (!current.isValid() || current.row() >= model()->rowCount() ||
+        !model()->isLoaded(current.row()))
         return nullptr;
-    return &session.messages.at(current.row());
+    return &model()->message(current.row());
+}
+
+const Session *RunActions::shownSession() const
+{
+    if (const Session *held = m_engine->session(model()->sessionId()))
+        return held;
+    const Session &shown = model()->session();
+    return !shown.id.isNull() && model()->unloadedRows() == 0 ? &shown : nullptr;
 }
 
 bool RunActions::sessionIdle() const
 {
-    const Session *session = m_engine->session(model()->sessionId());
+    const Session *session = shownSession();
     return session && !m_readOnly && session->isSettled();
 }
 
@@ -111,7 +119,7 @@ void RunActions::setReadOnly(bool readOnly)
 
 void RunActions::update()
 {
-    const Session *session = m_engine->session(model()->sessionId());
+    const Session *session = shownSession();
     const Message *m = currentMessage();
     const bool idle = sessionIdle();
     const SessionStatus status = session ? session->status : SessionStatus::Configured;
@@ -141,6 +149,15 @@ bool RunActions::report(const std::optional<Error> &error)
     return !error;
 }
 
+void RunActions::whenLoaded(const QUuid &sessionId, std::function<void()> command)
+{
+    m_engine->whenLoaded(sessionId, this,
+                         [this, command = std::move(command)](const std::optional<Error> &error) {
+                             if (report(error))
+                                 command();
+                         });
+}
+
 void RunActions::continueIn(const QUuid &sessionId)
 {
     if (sessionId != model()->sessionId())
@@ -154,8 +171,10 @@ void RunActions::retry()
     if (!m || !m_retry->isEnabled())
         return;
     const QUuid sessionId = model()->sessionId();
-    if (report(m_engine->retry(sessionId, m->id)))
-        Q_EMIT steered(sessionId);
+    whenLoaded(sessionId, [this, sessionId, messageId = m->id] {
+        if (report(m_engine->retry(sessionId, messageId)))
+            Q_EMIT steered(sessionId);
+    });
 }
 
 void RunActions::regenerate()
@@ -164,13 +183,15 @@ void RunActions::regenerate()
     if (!m || !m_regenerate->isEnabled())
         return;
     const QUuid sessionId = model()->sessionId();
-    QUuid result;
-    if (!report(m_engine->regenerate(sessionId, m->id, &result)))
-        return;
-    if (result == sessionId)
-        Q_EMIT steered(sessionId); // asked again in place; resuming goes on from it
-    else
-        continueIn(result); // the fork ends before the reply: resuming asks for it again
+    whenLoaded(sessionId, [this, sessionId, messageId = m->id] {
+        QUuid result;
+        if (!report(m_engine->regenerate(sessionId, messageId, &result)))
+            return;
+        if (result == sessionId)
+            Q_EMIT steered(sessionId); // asked again in place; resuming goes on from it
+        else
+            continueIn(result); // the fork ends before the reply: resuming asks for it again
+    });
 }
 
 void RunActions::edit()
@@ -185,11 +206,13 @@ void RunActions::edit()
     EditMessageDialog dialog(m->speaker, m->content, forks, m_window);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    QUuid result;
-    if (report(m_engine->editMessage(sessionId, messageId, dialog.text(), &result))) {
-        Q_EMIT steered(sessionId);
-        continueIn(result);
-    }
+    whenLoaded(sessionId, [this, sessionId, messageId, text = dialog.text()] {
+        QUuid result;
+        if (report(m_engine->editMessage(sessionId, messageId, text, &result))) {
+            Q_EMIT steered(sessionId);
+            continueIn(result);
+        }
+    });
 }
 
 void RunActions::fork()
@@ -197,9 +220,12 @@ void RunActions::fork()
     const Message *m = currentMessage();
     if (!m || !m_fork->isEnabled())
         return;
-    QUuid result;
-    if (report(m_engine->fork(model()->sessionId(), m->id, &result)))
-        Q_EMIT sessionOpened(result);
+    const QUuid sessionId = model()->sessionId();
+    whenLoaded(sessionId, [this, sessionId, messageId = m->id] {
+        QUuid result;
+        if (report(m_engine->fork(sessionId, messageId, &result)))
+            Q_EMIT sessionOpened(result);
+    });
 }
 
 void RunActions::copy()
@@ -210,26 +236,33 @@ void RunActions::copy()
 
 void RunActions::addHumanMessage()
 {
-    const Session *session = m_engine->session(model()->sessionId());
+    const Session *session = shownSession();
     if (!session || !m_humanMessage->isEnabled())
         return;
     const QUuid sessionId = session->id;
     HumanMessageDialog dialog(session->participants, m_window);
-    if (dialog.exec() == QDialog::Accepted)
-        report(m_engine->addHumanMessage(sessionId, dialog.text(), dialog.recipients()));
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    whenLoaded(sessionId, [this, sessionId, text = dialog.text(), to = dialog.recipients()] {
+        report(m_engine->addHumanMessage(sessionId, text, to));
+    });
 }
 
 void RunActions::changeModel()
 {
-    const Session *session = m_engine->session(model()->sessionId());
+    const Session *session = shownSession();
     if (!session || !m_changeModel->isEnabled())
         return;
     const QUuid sessionId = session->id;
     const Message *m = currentMessage();
     ParticipantModelDialog dialog(session->participants, m_engine->registry(),
                                   m ? m->speaker : QString(), m_window);
-    if (dialog.exec() == QDialog::Accepted)
-        report(m_engine->setParticipantModel(sessionId, dialog.participant(), dialog.modelAlias()));
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    whenLoaded(sessionId,
+               [this, sessionId, participant = dialog.participant(), alias = dialog.modelAlias()] {
+                   report(m_engine->setParticipantModel(sessionId, participant, alias));
+               });
 }
 
 } // namespace Crosstalk

@@ -6,6 +6,7 @@
 #include <QObject>
 #include <QUuid>
 
+#include <functional>
 #include <optional>
 
 class QAction;
@@ -15,6 +16,7 @@ namespace Crosstalk {
 
 class Engine;
 struct Message;
+struct Session;
 class TranscriptModel;
 class TranscriptView;
 
@@ -57,8 +59,14 @@ Q_SIGNALS:
 private:
     TranscriptModel *model() const;
     const Message *currentMessage() const;
+    // The session as the engine holds it, or as the window shows it once every page is read;
+    // null before.
+    const Session *shownSession() const;
     bool sessionIdle() const;
     bool report(const std::optional<Error> &error);
+    // Runs `command` once the engine holds the session, read from the store first when the
+    // window only shows it; a failure to read it is reported instead.
+    void whenLoaded(const QUuid &sessionId, std::function<void()> command);
     void continueIn(const QUuid &sessionId);
 
     void retry();

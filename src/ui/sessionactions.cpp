@@ -132,13 +132,27 @@ void SessionActions::runControl(std::optional<Error> (Engine::*control)(const QU
     const QUuid id = currentId();
     if (id.isNull())
         return;
-    if (const std::optional<Error> error = (m_engine->*control)(id))
-        PlainTextBox::warning(m_window, AppIdentity::displayName(), error->message);
-    // The user knows why they paused or stopped; the banner is for reasons they do not.
-    if (control != &Engine::start)
-        Q_EMIT steered(id);
-    else
-        Q_EMIT changed();
+    whenLoaded(id, AppIdentity::displayName(), [this, id, control] {
+        if (const std::optional<Error> error = (m_engine->*control)(id))
+            PlainTextBox::warning(m_window, AppIdentity::displayName(), error->message);
+        // The user knows why they paused or stopped; the banner is for reasons they do not.
+        if (control != &Engine::start)
+            Q_EMIT steered(id);
+        else
+            Q_EMIT changed();
+    });
+}
+
+void SessionActions::whenLoaded(const QUuid &id, const QString &caption,
+                                std::function<void()> command)
+{
+    m_engine->whenLoaded(
+        id, this, [this, caption, command = std::move(command)](const std::optional<Error> &error) {
+            if (error)
+                PlainTextBox::warning(m_window, caption, error->message);
+            else
+                command();
+        });
 }
 
 void SessionActions::rename()
@@ -151,10 +165,12 @@ void SessionActions::rename()
                                                 QLineEdit::Normal, session.title, &ok);
     if (!ok || title.trimmed() == session.title)
         return;
-    if (const std::optional<Error> error = m_engine->rename(session.id, title))
-        PlainTextBox::warning(m_window, tr("Rename Session"), error->message);
-    else
-        Q_EMIT changed();
+    whenLoaded(session.id, tr("Rename Session"), [this, id = session.id, title] {
+        if (const std::optional<Error> error = m_engine->rename(id, title))
+            PlainTextBox::warning(m_window, tr("Rename Session"), error->message);
+        else
+            Q_EMIT changed();
+    });
 }
 
 void SessionActions::duplicate()
@@ -188,12 +204,14 @@ void SessionActions::fork()
             at = it->id;
     if (at.isNull())
         return;
-    QUuid fork;
-    if (const std::optional<Error> error = m_engine->fork(session.id, at, &fork)) {
-        PlainTextBox::warning(m_window, tr("Fork Session"), error->message);
-        return;
-    }
-    Q_EMIT sessionOpened(fork);
+    whenLoaded(session.id, tr("Fork Session"), [this, id = session.id, at] {
+        QUuid fork;
+        if (const std::optional<Error> error = m_engine->fork(id, at, &fork)) {
+            PlainTextBox::warning(m_window, tr("Fork Session"), error->message);
+            return;
+        }
+        Q_EMIT sessionOpened(fork);
+    });
 }
 
 void SessionActions::remove()
@@ -216,8 +234,10 @@ void SessionActions::remove()
         QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
     if (answer != QMessageBox::Yes)
         return;
-    if (const std::optional<Error> error = m_engine->remove(id))
-        Q_EMIT errorOccurred(error->message);
+    whenLoaded(id, tr("Delete Session"), [this, id] {
+        if (const std::optional<Error> error = m_engine->remove(id))
+            Q_EMIT errorOccurred(error->message);
+    });
 }
 
 } // namespace Crosstalk

@@ -6,6 +6,7 @@
 #include <QObject>
 #include <QUuid>
 
+#include <functional>
 #include <optional>
 
 class QAction;
@@ -66,6 +67,9 @@ private:
     QUuid currentId() const;
     void showAndStart(const QUuid &id);
     void runControl(std::optional<Error> (Engine::*control)(const QUuid &));
+    // Runs `command` once the engine holds the session, read from the store first when the
+    // window only shows it; a failure to read it is shown under `caption`.
+    void whenLoaded(const QUuid &id, const QString &caption, std::function<void()> command);
     void rename();
     void duplicate();
     void fork();

@@ -2,6 +2,7 @@
 #include "sessionlistmodel.h"
 
 #include "engine/engine.h"
+#include "storage/storeworker.h"
 
 #include <QTextDocument>
 
@@ -102,30 +103,56 @@ int SessionListModel::rowOf(const QUuid &id) const
 void SessionListModel::refresh()
 {
     m_refreshTimer.stop();
-    SessionStore *store = m_engine->store();
-    if (!store)
+    StoreWorker *reader = m_engine->reader();
+    if (!reader)
         return;
-    StoreResult<SessionList> listed = store->listSessions(m_filter);
-    if (!listed) {
-        m_error = listed.error().message;
+    // One read at a time: what changes while it runs is read once it is in.
+    if (m_reading) {
+        m_readAgain = true;
+        return;
+    }
+    m_reading = true;
+    reader->read(
+        this,
+        [filter = m_filter, here = m_runningHere](SessionStore &store) -> StoreResult<Listing> {
+            StoreResult<SessionList> listed = store.listSessions(filter);
+            if (!listed)
+                return listed.error();
+            Listing listing{std::move(listed).value(), {}};
+            // Only a running session can run elsewhere; asking for every row would cost a
+            // query per stored session.
+            for (const SessionSummary &summary : std::as_const(listing.list.sessions))
+                if (summary.status == SessionStatus::Running && !here.contains(summary.id))
+                    if (auto holder = store.leaseHolder(summary.id); holder && holder->has_value())
+                        listing.elsewhere.insert(summary.id, (*holder)->description());
+            return listing;
+        },
+        [this](StoreResult<Listing> listing) {
+            m_reading = false;
+            if (m_readAgain) {
+                m_readAgain = false;
+                refresh();
+                return;
+            }
+            show(listing);
+        });
+}
+
+void SessionListModel::show(const StoreResult<Listing> &listing)
+{
+    if (!listing) {
+        m_error = listing.error().message;
+        Q_EMIT refreshed();
         return;
     }
     m_error.clear();
     const QSet<QUuid> only = m_only ? QSet<QUuid>(m_only->begin(), m_only->end()) : QSet<QUuid>();
     QList<Row> rows;
-    rows.reserve(listed->sessions.size());
-    for (const SessionSummary &summary : std::as_const(listed->sessions)) {
+    rows.reserve(listing->list.sessions.size());
+    for (const SessionSummary &summary : std::as_const(listing->list.sessions)) {
         if (m_only && !only.contains(summary.id))
             continue;
-        Row row{summary, {}};
-        // Only a running session can run elsewhere; asking for every row would cost a query
-        // per stored session.
-        if (summary.status == SessionStatus::Running) {
-            if (!runsHere(summary.id))
-                if (auto holder = store->leaseHolder(summary.id); holder && holder->has_value())
-                    row.runningElsewhere = (*holder)->description();
-        }
-        rows.append(row);
+        rows.append(Row{summary, listing->elsewhere.value(summary.id)});
     }
 
     bool sameIds = rows.size() == m_rows.size();
@@ -135,6 +162,7 @@ void SessionListModel::refresh()
         beginResetModel();
         m_rows = rows;
         endResetModel();
+        Q_EMIT refreshed();
         return;
     }
     for (qsizetype i = 0; i < rows.size(); ++i) {
@@ -143,6 +171,7 @@ void SessionListModel::refresh()
         m_rows[i] = rows.at(i);
         Q_EMIT dataChanged(index(int(i)), index(int(i)));
     }
+    Q_EMIT refreshed();
 }
 
 void SessionListModel::onEngineEvent(const EngineEvent &event)

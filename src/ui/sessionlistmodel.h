@@ -57,13 +57,18 @@ public:
     // Restricts the list to these sessions (full-text search hits); nullopt lifts it.
     void setOnly(const std::optional<QList<QUuid>> &ids);
 
-    // Reads the list again; rows whose session is unchanged emit nothing.
+    // Reads the list again on the store's reader thread; rows whose session is unchanged emit
+    // nothing. refreshed() says when the rows are in.
     void refresh();
     int rowOf(const QUuid &id) const;
     // Whether this process's engine runs the session now. A session loaded from the store
     // while another process ran it reads `running` too, so the engine's copy cannot tell.
     bool runsHere(const QUuid &id) const { return m_runningHere.contains(id); }
     QString errorString() const { return m_error; }
+
+Q_SIGNALS:
+    // A refresh() is done: the rows are as the store had them (or errorString() says why not).
+    void refreshed();
 
 private:
     struct Row
@@ -73,6 +78,13 @@ private:
         bool operator==(const Row &) const = default;
     };
 
+    // What a read found: the list, and who runs the running sessions that do not run here.
+    struct Listing
+    {
+        SessionList list;
+        QHash<QUuid, QString> elsewhere;
+    };
+    void show(const StoreResult<Listing> &listing);
     void onEngineEvent(const EngineEvent &event);
 
     Engine *m_engine;
@@ -81,6 +93,8 @@ private:
     QList<Row> m_rows;
     QSet<QUuid> m_runningHere;
     QString m_error;
+    bool m_reading = false;
+    bool m_readAgain = false;
     // Engine events arrive in bursts (every message of a parallel round); one read serves them.
     QTimer m_refreshTimer;
 };

@@ -5,6 +5,7 @@
 #include "sessionlistdelegate.h"
 #include "sessionlistmodel.h"
 #include "storage/sessionstore.h"
+#include "storage/storeworker.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -110,22 +111,51 @@ void SessionsPanel::applyFilter()
     if (m_statusFilter->currentIndex() > 0)
         filter.statuses = {m_statusFilter->currentData().value<SessionStatus>()};
     const QString text = m_search->text().trimmed();
-    std::optional<QList<QUuid>> only;
-    if (!text.isEmpty() && m_engine->store()) {
-        SessionFilter byText = filter;
-        byText.text = text;
-        QList<QUuid> ids;
-        if (auto listed = m_engine->store()->listSessions(byText))
-            for (const SessionSummary &s : std::as_const(listed->sessions))
-                ids.append(s.id);
-        if (auto hits = m_engine->store()->search(text, 200))
-            for (const SearchHit &hit : std::as_const(*hits))
-                if (!ids.contains(hit.sessionId))
-                    ids.append(hit.sessionId);
-        only = ids;
+    const int search = ++m_searches; // a search answered late gives way to a newer one
+    StoreWorker *reader = m_engine->reader();
+    if (text.isEmpty() || !reader) {
+        m_hitSeq.clear();
+        m_sessions->setOnly(std::nullopt);
+        m_sessions->setFilter(filter);
+        return;
     }
-    m_sessions->setOnly(only);
-    m_sessions->setFilter(filter);
+    struct Found
+    {
+        QList<QUuid> ids;
+        QHash<QUuid, int> hitSeq;
+    };
+    reader->read(
+        this,
+        [filter, text](SessionStore &store) -> StoreResult<Found> {
+            SessionFilter byText = filter;
+            byText.text = text;
+            Found found;
+            if (auto listed = store.listSessions(byText))
+                for (const SessionSummary &s : std::as_const(listed->sessions))
+                    found.ids.append(s.id);
+            // Hits come newest first: a session opens at its newest hit.
+            if (auto hits = store.search(text, 200))
+                for (const SearchHit &hit : std::as_const(*hits)) {
+                    if (!found.ids.contains(hit.sessionId))
+                        found.ids.append(hit.sessionId);
+                    if (!found.hitSeq.contains(hit.sessionId))
+                        found.hitSeq.insert(hit.sessionId, hit.seq);
+                }
+            return found;
+        },
+        [this, search, filter](const StoreResult<Found> &found) {
+            if (search != m_searches)
+                return;
+            m_hitSeq = found ? found->hitSeq : QHash<QUuid, int>();
+            m_sessions->setOnly(found ? found->ids : QList<QUuid>());
+            m_sessions->setFilter(filter);
+        });
+}
+
+std::optional<int> SessionsPanel::hitIn(const QUuid &id) const
+{
+    const auto it = m_hitSeq.constFind(id);
+    return it == m_hitSeq.cend() ? std::nullopt : std::optional<int>(*it);
 }
 
 void SessionsPanel::updateEmptyState()

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <QHash>
 #include <QTimer>
 #include <QUuid>
 #include <QWidget>
+
+#include <optional>
 
 class QComboBox;
 class QLabel;
@@ -30,6 +33,9 @@ public:
     void select(const QUuid &id);
     // Puts the cursor into the search box, its text selected.
     void focusSearch();
+    // The seq of the newest message of the session that the search text matched, if any: the
+    // session opens there.
+    std::optional<int> hitIn(const QUuid &id) const;
 
 Q_SIGNALS:
     // The user chose a session in the list.
@@ -45,6 +51,8 @@ private:
 
     Engine *m_engine;
     SessionListModel *m_sessions;
+    int m_searches = 0;
+    QHash<QUuid, int> m_hitSeq;
     QLineEdit *m_search = nullptr;
     QComboBox *m_statusFilter = nullptr;
     QComboBox *m_sort = nullptr;

@@ -2,6 +2,8 @@
 #include "transcriptmodel.h"
 
 #include "engine/engine.h"
+#include "storage/sessionstore.h"
+#include "storage/storeworker.h"
 
 using namespace Qt::StringLiterals;
 
@@ -116,6 +118,9 @@ void TranscriptModel::clear()
     m_session = Session();
     m_rowById.clear();
     m_pending.clear();
+    m_requestsAsked.clear();
+    m_unloaded = 0;
+    ++m_generation;
     endResetModel();
     Q_EMIT sessionChanged();
 }
@@ -123,40 +128,213 @@ void TranscriptModel::clear()
 void TranscriptModel::setSession(const Session &session)
 {
     m_pending.clear();
+    // This copy is whole: pages still being read for the rows shown before are not needed.
+    ++m_generation;
     const bool sameSession = session.id == m_session.id;
+    // Rows not read yet match whatever message comes for them.
     bool isExtension = sameSession && session.messages.size() >= m_session.messages.size();
     for (qsizetype i = 0; isExtension && i < m_session.messages.size(); ++i)
-        isExtension = session.messages.at(i).id == m_session.messages.at(i).id;
+        isExtension = !isLoaded(int(i)) || session.messages.at(i).id == m_session.messages.at(i).id;
     if (!isExtension) {
         beginResetModel();
         m_session = session;
+        m_unloaded = 0;
+        m_requestsAsked.clear();
+        ++m_generation;
         m_rowById.clear();
-        for (int i = 0; i < m_session.messages.size(); ++i)
-            m_rowById.insert(m_session.messages.at(i).id, i);
+        indexRows(0);
         endResetModel();
         Q_EMIT sessionChanged();
         return;
     }
-    const QList<Message> old = m_session.messages;
-    const int oldCount = int(old.size());
     QList<Message> messages = session.messages;
-    m_session = session;
-    m_session.messages = old;
-    for (int i = 0; i < oldCount; ++i) {
-        if (messages.at(i) == old.at(i))
-            continue;
-        m_session.messages[i] = messages.at(i);
-        Q_EMIT dataChanged(index(i), index(i));
-    }
-    if (messages.size() > oldCount) {
-        beginInsertRows({}, oldCount, int(messages.size()) - 1);
-        for (int i = oldCount; i < messages.size(); ++i) {
-            m_session.messages.append(messages.at(i));
-            m_rowById.insert(messages.at(i).id, i);
-        }
+    messages.resize(m_session.messages.size());
+    Session header = session;
+    header.messages = std::move(m_session.messages);
+    m_session = std::move(header);
+    fill(0, messages);
+    if (session.messages.size() > m_session.messages.size()) {
+        const int oldCount = int(m_session.messages.size());
+        beginInsertRows({}, oldCount, int(session.messages.size()) - 1);
+        m_session.messages.append(session.messages.mid(oldCount));
+        indexRows(oldCount);
         endInsertRows();
     }
     Q_EMIT sessionChanged();
+}
+
+void TranscriptModel::indexRows(int from)
+{
+    for (int i = from; i < m_session.messages.size(); ++i)
+        if (isLoaded(i))
+            m_rowById.insert(m_session.messages.at(i).id, i);
+}
+
+void TranscriptModel::fill(int row, const QList<Message> &messages)
+{
+    int firstChanged = -1;
+    int lastChanged = -1;
+    for (int i = 0; i < messages.size() && row + i < m_session.messages.size(); ++i) {
+        Message incoming = messages.at(i);
+        Message &current = m_session.messages[row + i];
+        // A page carries no requests: one read before stays.
+        if (incoming.request.isEmpty() && incoming.id == current.id)
+            incoming.request = current.request;
+        if (incoming == current)
+            continue;
+        if (current.id.isNull())
+            --m_unloaded;
+        else if (current.id != incoming.id)
+            m_rowById.remove(current.id);
+        current = std::move(incoming);
+        m_rowById.insert(current.id, row + i);
+        if (firstChanged < 0)
+            firstChanged = row + i;
+        lastChanged = row + i;
+    }
+    if (firstChanged < 0)
+        return;
+    Q_EMIT dataChanged(index(firstChanged), index(lastChanged));
+    // The row after may have stopped being the first of its round.
+    if (lastChanged + 1 < m_session.messages.size())
+        Q_EMIT dataChanged(index(lastChanged + 1), index(lastChanged + 1),
+                           {FirstOfRoundRole, RoundHeadingRole});
+}
+
+void TranscriptModel::openStored(const QUuid &id, std::optional<int> aroundSeq)
+{
+    clear();
+    StoreWorker *reader = m_engine->reader();
+    if (!reader) {
+        Q_EMIT openFailed(id,
+                          Error{ErrorCode::StorageError, tr("The session store is not open."), {}});
+        return;
+    }
+    reader->read(
+        this,
+        [id, aroundSeq](SessionStore &store) {
+            return store.loadTranscriptPage(id, firstPageSize, aroundSeq);
+        },
+        [this, id, aroundSeq, generation = m_generation](const StoreResult<TranscriptPage> &page) {
+            if (generation != m_generation)
+                return;
+            if (!page) {
+                Q_EMIT openFailed(id, page.error());
+                return;
+            }
+            showPage(*page);
+            Q_EMIT opened(id, aroundSeq ? rowOfSeq(*aroundSeq) : -1);
+            loadNextPage();
+        });
+}
+
+void TranscriptModel::showPage(const TranscriptPage &page)
+{
+    beginResetModel();
+    m_session = page.session;
+    m_session.messages = QList<Message>(page.messageCount);
+    for (int i = 0; i < page.session.messages.size() && page.offset + i < page.messageCount; ++i)
+        m_session.messages[page.offset + i] = page.session.messages.at(i);
+    m_unloaded = page.messageCount - int(page.session.messages.size());
+    m_loadedFrom = page.offset;
+    m_loadedTo = page.offset + int(page.session.messages.size());
+    m_rowById.clear();
+    indexRows(m_loadedFrom);
+    endResetModel();
+    Q_EMIT sessionChanged();
+}
+
+void TranscriptModel::loadNextPage()
+{
+    StoreWorker *reader = m_engine->reader();
+    if (m_unloaded <= 0 || !reader)
+        return;
+    const bool older = m_loadedFrom > 0;
+    const int from = older ? std::max(0, m_loadedFrom - pageSize) : m_loadedTo;
+    const int count = older ? m_loadedFrom - from : pageSize;
+    reader->read(
+        this,
+        [id = m_session.id, from, count](SessionStore &store) {
+            return store.loadMessages(id, from, count, SessionStore::Requests::Skip);
+        },
+        [this, from, older, generation = m_generation](const StoreResult<QList<Message>> &page) {
+            if (generation != m_generation || !page)
+                return;
+            fill(from, *page);
+            if (older)
+                m_loadedFrom = from;
+            else
+                m_loadedTo = from + int(page->size());
+            Q_EMIT pageLoaded();
+            // A short page at the end: the store holds fewer than the rows (a message went).
+            if (!older && page->isEmpty())
+                return;
+            loadNextPage();
+        });
+}
+
+void TranscriptModel::reloadStored()
+{
+    StoreWorker *reader = m_engine->reader();
+    if (m_session.id.isNull() || !reader)
+        return;
+    reader->read(
+        this,
+        [id = m_session.id](SessionStore &store) {
+            return store.loadTranscriptPage(id, firstPageSize);
+        },
+        [this, generation = m_generation](const StoreResult<TranscriptPage> &page) {
+            if (generation != m_generation || !page)
+                return;
+            const int rows = int(m_session.messages.size());
+            if (page->messageCount < rows) {
+                openStored(m_session.id); // messages went: show it afresh
+                return;
+            }
+            QList<Message> messages = std::move(m_session.messages);
+            m_session = page->session;
+            m_session.messages = std::move(messages);
+            if (page->messageCount > rows) {
+                beginInsertRows({}, rows, page->messageCount - 1);
+                m_session.messages.resize(page->messageCount);
+                m_unloaded += page->messageCount - rows;
+                endInsertRows();
+            }
+            fill(page->offset, page->session.messages);
+            m_loadedTo = std::max(m_loadedTo, page->offset + int(page->session.messages.size()));
+            Q_EMIT sessionChanged();
+            loadNextPage();
+        });
+}
+
+int TranscriptModel::rowOfSeq(int seq) const
+{
+    for (int i = int(m_session.messages.size()) - 1; i >= 0; --i)
+        if (isLoaded(i) && m_session.messages.at(i).seq == seq)
+            return i;
+    return -1;
+}
+
+void TranscriptModel::fetchRequest(int row)
+{
+    StoreWorker *reader = m_engine->reader();
+    if (row < 0 || row >= m_session.messages.size() || !isLoaded(row) || !reader)
+        return;
+    const Message &message = m_session.messages.at(row);
+    if (!message.request.isEmpty() || message.status == MessageStatus::Streaming ||
+        m_requestsAsked.contains(message.id))
+        return;
+    m_requestsAsked.insert(message.id);
+    reader->read(
+        this, [id = message.id](SessionStore &store) { return store.loadRequest(id); },
+        [this, id = message.id,
+         generation = m_generation](const StoreResult<QJsonObject> &request) {
+            const int at = rowOf(id);
+            if (generation != m_generation || !request || request->isEmpty() || at < 0)
+                return;
+            m_session.messages[at].request = *request;
+            Q_EMIT dataChanged(index(at), index(at), {RequestRole});
+        });
 }
 
 int TranscriptModel::rowOf(const QUuid &messageId) const

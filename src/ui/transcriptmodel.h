@@ -3,20 +3,28 @@
 
 #include "conversation/session.h"
 #include "engine/engineevent.h"
+#include "storage/storeresult.h"
 
 #include <QAbstractListModel>
 #include <QHash>
+#include <QSet>
 #include <QTimer>
 
 namespace Crosstalk {
 
 class Engine;
+struct TranscriptPage;
 
 // The messages of one session, one row each, in transcript order. Fed from the engine's
 // events while the session runs here, and from setSession() when it is opened or when another
 // process changed it. While a reply streams, its deltas are gathered and applied at most
 // maxUpdatesPerSecond times a second, each application emitting dataChanged for that row and
 // ContentRole only.
+//
+// A session the engine does not hold is read from the store a page at a time (openStored()):
+// every message has its row at once, so a view's scroll bar spans the whole transcript, but
+// a row not read yet holds an empty message (isLoaded() false) until its page comes; stored
+// requests are read one at a time, when asked for (fetchRequest()).
 class TranscriptModel : public QAbstractListModel
 {
     Q_OBJECT
@@ -73,7 +81,22 @@ public:
     // Shows `session`. For the session already shown, only what changed is signalled, so a
     // view keeps its place and selection.
     void setSession(const Session &session);
+    // Shows the stored session `id`, read on the store's reader thread: first the page of
+    // its last messages (or of those around the message of `aroundSeq`), then the rest, a page
+    // at a time. opened() or openFailed() tell how the first page went.
+    void openStored(const QUuid &id, std::optional<int> aroundSeq = std::nullopt);
+    // Reads the stored session shown again (another process changed it), keeping the rows
+    // that did not change.
+    void reloadStored();
     void clear();
+    bool isLoaded(int row) const { return !m_session.messages.at(row).id.isNull(); }
+    // Rows still waiting for their page.
+    int unloadedRows() const { return m_unloaded; }
+    // The row of the message of `seq` among those read, or -1.
+    int rowOfSeq(int seq) const;
+    // Reads the stored request of the message of `row` if this model lacks it; dataChanged()
+    // with RequestRole says when it is in.
+    void fetchRequest(int row);
     QUuid sessionId() const { return m_session.id; }
     // The message of `row`, for a delegate that measures every row at each layout: its
     // fields without a QVariant for each.
@@ -84,9 +107,23 @@ public:
 Q_SIGNALS:
     // The session's status, result or usage changed (from an engine event).
     void sessionChanged();
+    // openStored() shows the session's first page; `row` is the message of `aroundSeq`, or -1
+    // for the end.
+    void opened(const QUuid &sessionId, int row);
+    void openFailed(const QUuid &sessionId, const Crosstalk::Error &error);
+    // A page of rows not read before is in; with unloadedRows() zero, the whole transcript.
+    void pageLoaded();
 
 private:
+    static constexpr int firstPageSize = 60;
+    static constexpr int pageSize = 1000;
+
     void onEngineEvent(const EngineEvent &event);
+    void showPage(const TranscriptPage &page);
+    // Reads the next page of rows not read yet: older ones first, then newer.
+    void loadNextPage();
+    void fill(int row, const QList<Message> &messages);
+    void indexRows(int from);
     void flushDeltas();
     void upsert(const Message &message);
     int rowOf(const QUuid &messageId) const;
@@ -97,6 +134,13 @@ private:
     // Streamed text not applied yet, per message.
     QHash<QUuid, QString> m_pending;
     QTimer m_flushTimer;
+    int m_unloaded = 0;
+    // The rows [m_loadedFrom, m_loadedTo) of a stored session have been read.
+    int m_loadedFrom = 0;
+    int m_loadedTo = 0;
+    // Each opening or clearing starts a new one; reads answering an older one are dropped.
+    quint64 m_generation = 0;
+    QSet<QUuid> m_requestsAsked;
 };
 
 } // namespace Crosstalk

@@ -6,6 +6,7 @@
 #include "engine/sessionpersister.h"
 #include "engine/sessionrun.h"
 #include "storage/sessionstore.h"
+#include "storage/storeworker.h"
 
 #include <QTimer>
 
@@ -126,7 +127,7 @@ bool Engine::unloadable(const QUuid &id, const SessionRun *run, qint64 idleSince
 
 void Engine::unloadIdle()
 {
-    if (m_unloadIdleAfter.count() <= 0 || !m_store || !m_persister)
+    if (m_unloadIdleAfter.count() <= 0 || !m_reader || !m_persister)
         return;
     const qint64 idleSinceMs = now().toMSecsSinceEpoch() - m_unloadIdleAfter.count();
     QSet<QUuid> gone;
@@ -150,7 +151,11 @@ void Engine::unloadIdle()
 
 void Engine::setStore(SessionStore *store, const QString &processKind)
 {
-    m_store = store;
+    m_reader = std::make_unique<StoreWorker>();
+    if (auto opened = m_reader->open(*store); !opened) {
+        qWarning().noquote() << opened.error().message;
+        m_reader.reset();
+    }
     m_processKind = processKind;
     delete m_persister;
     // What the old persister was writing is written; its events go out.
@@ -185,27 +190,69 @@ SessionRun *Engine::adopt(const Session &session)
     return run;
 }
 
+bool Engine::mayBeStale(const QUuid &id) const
+{
+    const SessionRun *r = sessionRun(id);
+    return r && !isRunning(r->session().status) && !r->hasCallsInFlight() &&
+           !m_currentThisTurn.contains(id);
+}
+
 const Session *Engine::load(const QUuid &id, std::optional<Error> *error)
 {
     if (SessionRun *r = sessionRun(id)) {
         touch(id);
+        if (!m_reader || !mayBeStale(id))
+            return &r->session();
+    }
+    if (!m_reader)
+        return nullptr;
+    return adoptStored(
+        id, m_reader->fetch([id](SessionStore &store) { return store.loadSession(id); }), error);
+}
+
+const Session *Engine::adoptStored(const QUuid &id, StoreResult<Session> stored,
+                                   std::optional<Error> *error)
+{
+    if (SessionRun *r = sessionRun(id)) {
         // Idle here, it may have moved on in another process since it was loaded.
-        if (m_store && !isRunning(r->session().status) && !r->hasCallsInFlight()) {
-            if (StoreResult<Session> stored = m_store->loadSession(id);
-                stored && stored->updatedAt > r->session().updatedAt)
-                r->reload(std::move(stored).value());
-        }
+        if (stored && mayBeStale(id) && stored->updatedAt > r->session().updatedAt)
+            r->reload(std::move(stored).value());
         return &r->session();
     }
-    if (!m_store)
-        return nullptr;
-    StoreResult<Session> stored = m_store->loadSession(id);
     if (!stored) {
         if (error && stored.error().code != ErrorCode::NotFound)
             *error = stored.error();
         return nullptr;
     }
     return &adopt(std::move(stored).value())->session();
+}
+
+void Engine::whenLoaded(const QUuid &id, QObject *context,
+                        std::function<void(const std::optional<Error> &error)> done)
+{
+    const auto answer = [this, id, done](const Session *session, std::optional<Error> error) {
+        if (!session && !error)
+            error = notFound(id);
+        if (session) {
+            touch(id);
+            // What `done` asks of the engine now finds the session current.
+            if (m_currentThisTurn.isEmpty())
+                QTimer::singleShot(0, this, [this] { m_currentThisTurn.clear(); });
+            m_currentThisTurn.insert(id);
+        }
+        done(error);
+    };
+    if (!m_reader || (sessionRun(id) && !mayBeStale(id))) {
+        answer(session(id), std::nullopt);
+        return;
+    }
+    m_reader->read(
+        context, [id](SessionStore &store) { return store.loadSession(id); },
+        [this, id, answer](StoreResult<Session> stored) {
+            std::optional<Error> error;
+            const Session *session = adoptStored(id, std::move(stored), &error);
+            answer(session, error);
+        });
 }
 
 Parsed<QUuid> Engine::createSession(Session draft)
@@ -351,7 +398,7 @@ std::optional<Error> Engine::stop(const QUuid &id)
 std::optional<Error> Engine::remove(const QUuid &id)
 {
     SessionRun *r = sessionRun(id);
-    if (!r && m_store) {
+    if (!r && m_reader) {
         // Known only to the store: the persister deletes it when it hears of the deletion.
         if (!load(id))
             return notFound(id);

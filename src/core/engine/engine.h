@@ -6,6 +6,7 @@
 #include "conversation/session.h"
 #include "engine/engineevent.h"
 #include "llm/modelregistry.h"
+#include "storage/storeresult.h"
 
 #include <QHash>
 #include <QObject>
@@ -14,6 +15,7 @@
 #include <chrono>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <optional>
 
 class QTimer;
@@ -25,11 +27,13 @@ class SecretStore;
 class SessionPersister;
 class SessionRun;
 class SessionStore;
+class StoreWorker;
 
 // The one engine of a process: it owns the sessions, runs any number of them at once, and
 // tells the window, the REST event stream and MCP what happens through event(). It lives on
-// the main thread. Provider calls are asynchronous, but the store is not: loading a session
-// and the persister's writes run SQLite on the caller's thread.
+// the main thread. Provider calls are asynchronous, and the store is worked on two threads of
+// its own: the persister's writes go to one, the reads (loading a session, the window's
+// lists) to the other, so no SQLite statement runs on the main thread.
 class Engine : public QObject
 {
     Q_OBJECT
@@ -43,7 +47,10 @@ public:
     // has not loaded yet. `processKind` ("window", "crosstalk run"…) tells other processes
     // where a session runs.
     void setStore(SessionStore *store, const QString &processKind);
-    SessionStore *store() const { return m_store; }
+    // Reads of the store, on a thread of their own: StoreWorker::read() answers without
+    // waiting, call() for a caller that must have the answer before it returns. Null without
+    // a store.
+    StoreWorker *reader() const { return m_reader.get(); }
     SessionPersister *persister() const { return m_persister; }
 
     const ModelRegistry &registry() const { return m_registry; }
@@ -68,9 +75,16 @@ public:
     // session() shows is then ahead of what was reported. Who answers when a session has
     // settled waits for its last event.
     bool hasUnpublished(const QUuid &id) const { return m_outbox.contains(id); }
-    // A session, loaded from the store if this process has not loaded it yet; null if it
-    // exists nowhere. A store failure is reported through `error`.
+    // A session, loaded from the store if this process has not loaded it yet (or, idle here,
+    // read again in case another process changed it); null if it exists nowhere. A store
+    // failure is reported through `error`. It waits for the store's reader thread.
     const Session *load(const QUuid &id, std::optional<Error> *error = nullptr);
+    // load() without waiting: `done` is called on `context`'s thread once the session is
+    // loaded and current (not_found, or the store's error, when it is not), unless `context`
+    // is gone by then. What `done` asks of the engine at once finds the session loaded and
+    // does not read it again. A window calls it before each command on a session.
+    void whenLoaded(const QUuid &id, QObject *context,
+                    std::function<void(const std::optional<Error> &error)> done);
 
     // Start or continue a session. A completed session stays as it is; one already running
     // is refused (conflict). A session paused because the store failed is first saved as it
@@ -145,6 +159,12 @@ private:
     // The run of a session this process has loaded; null otherwise.
     SessionRun *sessionRun(const QUuid &id) const;
     SessionRun *adopt(const Session &session);
+    // Whether the session's copy here may be behind the store's (it is idle here), so that
+    // loading it reads the store again.
+    bool mayBeStale(const QUuid &id) const;
+    // load()'s outcome once the store answered.
+    const Session *adoptStored(const QUuid &id, StoreResult<Session> stored,
+                               std::optional<Error> *error);
     // The session's run, loaded from the store first if needed.
     std::optional<Error> loadedRun(const QUuid &id, SessionRun **run);
     // Why the session cannot be changed now (not found, running); otherwise nothing, with
@@ -166,8 +186,10 @@ private:
     ModelRegistry m_registry;
     ChatClient *m_chatClient;
     SecretStore *m_secrets;
-    SessionStore *m_store = nullptr;
+    std::unique_ptr<StoreWorker> m_reader;
     SessionPersister *m_persister = nullptr;
+    // Sessions whenLoaded() brought up to date in this turn of the event loop.
+    QSet<QUuid> m_currentThisTurn;
     QString m_processKind;
     QHash<QUuid, SessionRun *> m_runs;
     QList<QUuid> m_order;             // creation order, for stable listings

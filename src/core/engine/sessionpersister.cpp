@@ -26,7 +26,6 @@ Session withoutMessages(const Session &session)
 SessionPersister::SessionPersister(Engine *engine, SessionStore *store, QObject *parent)
     : QObject(parent)
     , m_engine(engine)
-    , m_store(store)
     , m_worker(std::make_unique<StoreWorker>())
     , m_stoppedOnWorker(std::make_shared<QSet<QUuid>>())
 {
@@ -153,29 +152,40 @@ std::optional<Error> SessionPersister::saveHeld(const QUuid &sessionId)
     const auto it = m_failed.constFind(sessionId);
     if (it == m_failed.cend())
         return std::nullopt;
-    // What was asked of the worker before is done (or skipped) first; this runs on the
-    // caller's connection, then the worker writes the session on.
-    m_worker->drain();
-    if (it->leaseLost) {
-        // The process that took the session goes on with it; this one waits until it lets
-        // go, and then goes on from the store's copy.
-        auto holder = m_store->leaseHolder(sessionId);
-        if (!holder)
-            return Error{ErrorCode::StorageError,
-                         tr("The transcript cannot be saved: %1").arg(holder.error().message),
-                         {}};
-        if (holder->has_value())
-            return Error{ErrorCode::Conflict,
-                         tr("The session runs in %1 now.").arg((*holder)->description()),
-                         {}};
-    }
+    if (m_workerError)
+        return Error{ErrorCode::StorageError,
+                     tr("The transcript cannot be saved: %1").arg(m_workerError->message),
+                     {}};
+    // After what was asked of the worker before is done (or skipped); this thread waits, so
+    // the job may read the engine's copy of the session.
+    const bool leaseLost = it->leaseLost;
     const Session *session = m_engine->session(sessionId);
-    if (session && !it->leaseLost) {
-        if (auto saved = m_store->saveSession(*session, SessionStore::Messages::Replace); !saved)
-            return Error{ErrorCode::StorageError,
-                         tr("The transcript cannot be saved: %1").arg(saved.error().message),
-                         {}};
-    }
+    std::optional<Error> refused;
+    m_worker->call([&](SessionStore &store) {
+        if (leaseLost) {
+            // The process that took the session goes on with it; this one waits until it lets
+            // go, and then goes on from the store's copy.
+            auto holder = store.leaseHolder(sessionId);
+            if (!holder)
+                refused =
+                    Error{ErrorCode::StorageError,
+                          tr("The transcript cannot be saved: %1").arg(holder.error().message),
+                          {}};
+            else if (holder->has_value())
+                refused = Error{ErrorCode::Conflict,
+                                tr("The session runs in %1 now.").arg((*holder)->description()),
+                                {}};
+            return;
+        }
+        if (!session)
+            return;
+        if (auto saved = store.saveSession(*session, SessionStore::Messages::Replace); !saved)
+            refused = Error{ErrorCode::StorageError,
+                            tr("The transcript cannot be saved: %1").arg(saved.error().message),
+                            {}};
+    });
+    if (refused)
+        return refused;
     m_failed.remove(sessionId);
     m_worker->post(
         [stopped = m_stoppedOnWorker, sessionId](SessionStore &) { stopped->remove(sessionId); });

@@ -119,7 +119,6 @@ private:
     void fail(const QUuid &sessionId, const Error &storeError, bool leaseLost);
 
     Engine *m_engine;
-    SessionStore *m_store;
     std::unique_ptr<StoreWorker> m_worker;
     std::optional<Error> m_workerError; // why the worker's connection could not be opened
     // Sessions whose writes stopped at a failure, as the worker sees them: writes asked for

@@ -188,8 +188,11 @@ Message messageFrom(const StoreSql::Statement &row, QStringList &problems)
     message.status = enumFrom<MessageStatus>(row.value(19), what + u" status"_s, problems)
                          .value_or(MessageStatus::Complete);
     message.error = row.value(20).toString();
-    if (const auto request = parseJson(row.value(21), what + u" request"_s, problems)) {
-        message.request = request->object();
+    // NULL where the request was not read (Requests::Skip).
+    if (!row.value(21).isNull()) {
+        if (const auto request = parseJson(row.value(21), what + u" request"_s, problems)) {
+            message.request = request->object();
+        }
     }
     message.createdAt = timeFrom(row.value(22));
     return message;
@@ -201,10 +204,13 @@ Error unreadable(const QString &what, const QStringList &problems)
 }
 
 StoreResult<QList<Message>> readMessages(const QSqlDatabase &db, const QUuid &sessionId, int offset,
-                                         int limit)
+                                         int limit, Requests requests)
 {
     const QString what = u"loading the messages of session %1"_s.arg(idText(sessionId));
-    Statement query(db, u"SELECT "_s + messageColumns +
+    static const QString withoutRequest =
+        QString(messageColumns).replace(u", request,"_s, u", NULL,"_s);
+    Statement query(db, u"SELECT "_s +
+                            (requests == Requests::Read ? messageColumns : withoutRequest) +
                             u" FROM messages WHERE session_id = :session ORDER BY seq "
                             "LIMIT :limit OFFSET :offset"_s);
     query.bind(u":session"_s, idText(sessionId))

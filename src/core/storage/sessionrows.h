@@ -45,8 +45,14 @@ Session sessionFrom(const StoreSql::Statement &row, QStringList &problems);
 // A row of messageColumns; what cannot be read is added to `problems`.
 Message messageFrom(const StoreSql::Statement &row, QStringList &problems);
 Error unreadable(const QString &what, const QStringList &problems);
+// Whether readMessages() reads each message's stored request, its largest column by far.
+enum class Requests
+{
+    Read,
+    Skip,
+};
 StoreResult<QList<Message>> readMessages(const QSqlDatabase &db, const QUuid &sessionId, int offset,
-                                         int limit);
+                                         int limit, Requests requests = Requests::Read);
 bool sessionExists(const QSqlDatabase &db, const QUuid &sessionId, QSqlError *error);
 Error sessionNotFound(const QUuid &sessionId);
 

@@ -14,6 +14,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStandardPaths>
+#include <QThread>
 
 using namespace Qt::StringLiterals;
 
@@ -102,6 +103,7 @@ StoreResult<void> SessionStore::open(const QString &path,
     PrivateFiles::makeFile(path, true);
     for (const char *suffix : {"-wal", "-shm"})
         PrivateFiles::makeFile(path + QLatin1StringView(suffix), false);
+    m_thread = QThread::currentThread();
     m_db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);
     if (!m_db.isValid()) {
         m_db = QSqlDatabase();
@@ -183,6 +185,11 @@ StoreResult<void> SessionStore::migrate(const std::function<void(double done)> &
 
 bool SessionStore::isOpen() const
 {
+    // Every entry point asks this first. A connection belongs to the thread that opened it
+    // (Qt SQL's rule): the window and the engine work through the StoreWorker threads, which
+    // own theirs, and a store used from elsewhere is a bug.
+    Q_ASSERT_X(!m_db.isValid() || QThread::currentThread() == m_thread, "SessionStore",
+               "used on a thread other than the one that opened it");
     return m_db.isValid() && m_db.isOpen();
 }
 
@@ -575,53 +582,6 @@ StoreResult<void> SessionStore::checkpointStreaming(const QUuid &messageId,
         }
         return {};
     });
-}
-
-StoreResult<Session> SessionStore::loadSession(const QUuid &sessionId)
-{
-    if (!isOpen()) {
-        return notOpen();
-    }
-    const QString what = u"loading session %1"_s.arg(idText(sessionId));
-    // One snapshot for the session and its messages, so a concurrent write cannot tear them.
-    Transaction transaction(m_db);
-    if (auto begun = transaction.begin(Transaction::Read); !begun) {
-        return begun.error();
-    }
-    Session session;
-    {
-        Statement query(m_db, u"SELECT "_s + sessionColumns + u" FROM sessions WHERE id = :id"_s);
-        query.bind(u":id"_s, idText(sessionId));
-        if (!query.exec()) {
-            return failure(what, query.error());
-        }
-        if (!query.next()) {
-            return sessionNotFound(sessionId);
-        }
-        QStringList problems;
-        session = sessionFrom(query, problems);
-        if (!problems.isEmpty()) {
-            return unreadable(what, problems);
-        }
-    }
-    auto messages = readMessages(m_db, sessionId, 0, -1);
-    if (!messages) {
-        return messages.error();
-    }
-    session.messages = std::move(messages).value();
-    if (auto committed = transaction.commit(); !committed) {
-        return committed.error();
-    }
-    return session;
-}
-
-StoreResult<QList<Message>> SessionStore::loadMessages(const QUuid &sessionId, int offset,
-                                                       int limit)
-{
-    if (!isOpen()) {
-        return notOpen();
-    }
-    return readMessages(m_db, sessionId, offset, limit);
 }
 
 StoreResult<void> SessionStore::setSlotPersona(const QString &slot,

@@ -18,6 +18,8 @@
 #include <memory>
 #include <optional>
 
+class QThread;
+
 namespace Crosstalk {
 
 // A session as the session list shows it, read without its messages.
@@ -82,6 +84,18 @@ struct SearchHit
     bool operator==(const SearchHit &) const = default;
 };
 
+// A page of a session's transcript, for a view that shows a long session before all of it
+// is read.
+struct TranscriptPage
+{
+    // The session's fields; `messages` holds the page only, without their stored requests.
+    Session session;
+    // The index of the page's first message in the whole transcript.
+    int offset = 0;
+    // How many messages the whole transcript has.
+    int messageCount = 0;
+};
+
 // The process that holds a session's lease.
 struct LeaseHolder
 {
@@ -110,7 +124,8 @@ struct Recovery
 // The SQLite session store (PRODUCT.md §6): sessions, messages, full-text search, leases and
 // per-slot persona choices, shared by every Crosstalk process on the machine.
 //
-// Each instance owns one connection and must be used from one thread. Every write runs in its
+// Each instance owns one connection and must be used from the thread that opened it (a debug
+// assertion checks each call). Every write runs in its
 // own `BEGIN IMMEDIATE` transaction and is committed when the call returns, so a crash loses
 // nothing a call reported as done; a failing write changes nothing. Several processes may
 // open the same file at once: writers queue on the busy timeout, readers never wait.
@@ -179,8 +194,21 @@ public:
     // The whole session with its messages; not_found for an unknown id.
     StoreResult<Session> loadSession(const QUuid &sessionId);
     // Messages by seq, for loading a long transcript lazily. A negative limit means all.
-    StoreResult<QList<Message>> loadMessages(const QUuid &sessionId, int offset = 0,
-                                             int limit = -1);
+    // Without their stored requests (the bulk of a row) when `requests` is Skip: a view reads
+    // one with loadRequest() when it shows it.
+    enum class Requests
+    {
+        Read,
+        Skip,
+    };
+    StoreResult<QList<Message>> loadMessages(const QUuid &sessionId, int offset = 0, int limit = -1,
+                                             Requests requests = Requests::Read);
+    // The session with `limit` of its messages, without requests, in one snapshot: the last
+    // ones, or with `aroundSeq` those around the message of that seq (a search hit).
+    StoreResult<TranscriptPage> loadTranscriptPage(const QUuid &sessionId, int limit,
+                                                   std::optional<int> aroundSeq = std::nullopt);
+    // The request stored with a message; not_found for an unknown id.
+    StoreResult<QJsonObject> loadRequest(const QUuid &messageId);
     StoreResult<SessionList> listSessions(const SessionFilter &filter = {});
 
     // Full-text search over message content; newest messages first. Every word of `query`
@@ -241,6 +269,7 @@ private:
     QString m_connectionName;
     QString m_path;
     QSqlDatabase m_db;
+    QThread *m_thread = nullptr; // the one that opened m_db, the only one that may use it
     WalCheckpointer m_checkpointer;
     // Identifies this instance as a lease holder.
     QString m_leaseToken;

@@ -35,7 +35,13 @@ StoreResult<void> StoreWorker::open(const SessionStore &store)
                 m_store = std::move(connection);
         },
         Qt::BlockingQueuedConnection);
+    m_open = opened.ok();
     return opened;
+}
+
+Error StoreWorker::notOpenError()
+{
+    return storeError(ErrorCode::StorageError, tr("The session store is not open."));
 }
 
 void StoreWorker::run(const std::function<void(SessionStore &)> &job)
