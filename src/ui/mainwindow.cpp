@@ -34,6 +34,7 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScrollBar>
 #include <QToolBar>
 
 using namespace Qt::StringLiterals;
@@ -75,14 +76,14 @@ MainWindow::MainWindow(AppContext *context, QWidget *parent)
                 if (error.code != ErrorCode::NotFound)
                     showError(error.message);
             });
-    // Pages read above the message opened at keep it in place until the whole transcript is in
-    // (at the end, the view follows the bottom by itself).
+    // Pages read above the place opened at (the end, or a search hit) change the heights of
+    // the rows there: the view stays at that place until the whole transcript is in, or until
+    // the reader scrolls.
     connect(m_transcript, &TranscriptModel::pageLoaded, this, [this] {
-        if (m_anchorRow >= 0)
-            m_transcriptArea->view()->scrollTo(m_transcript->index(m_anchorRow),
-                                               QAbstractItemView::PositionAtCenter);
+        if (m_anchored)
+            keepOpenedPlace();
         if (m_transcript->unloadedRows() == 0)
-            m_anchorRow = -1;
+            m_anchored = false;
     });
     connect(m_transcript, &QAbstractItemModel::dataChanged, this,
             [this](const QModelIndex &topLeft, const QModelIndex &, const QList<int> &roles) {
@@ -152,6 +153,11 @@ void MainWindow::createPanels()
             &MainWindow::retryStorage);
     connect(view->selectionModel(), &QItemSelectionModel::currentChanged, this,
             &MainWindow::updateInspector);
+    // The reader scrolled: the place opened at is theirs to leave.
+    connect(view->verticalScrollBar(), &QAbstractSlider::actionTriggered, this,
+            [this] { m_anchored = false; });
+    connect(view->verticalScrollBar(), &QAbstractSlider::sliderMoved, this,
+            [this] { m_anchored = false; });
     connect(view, &QWidget::customContextMenuRequested, this,
             &MainWindow::showTranscriptContextMenu);
     m_runActions = new RunActions(m_engine, view, this);
@@ -348,15 +354,21 @@ void MainWindow::showOpened(const QUuid &id, int row)
 {
     if (id != m_currentId)
         return;
-    TranscriptView *view = m_transcriptArea->view();
     m_anchorRow = row;
-    if (row < 0) {
-        view->scrollToBottom();
-    } else {
-        view->setCurrentIndex(m_transcript->index(row));
-        view->scrollTo(m_transcript->index(row), QAbstractItemView::PositionAtCenter);
-    }
+    m_anchored = m_transcript->unloadedRows() > 0;
+    if (row >= 0)
+        m_transcriptArea->view()->setCurrentIndex(m_transcript->index(row));
+    keepOpenedPlace();
     updateSessionState();
+}
+
+void MainWindow::keepOpenedPlace()
+{
+    TranscriptView *view = m_transcriptArea->view();
+    if (m_anchorRow < 0)
+        view->scrollToBottom();
+    else
+        view->scrollTo(m_transcript->index(m_anchorRow), QAbstractItemView::PositionAtCenter);
 }
 
 void MainWindow::showCreated(const QUuid &id)

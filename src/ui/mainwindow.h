@@ -109,6 +109,7 @@ private:
     void onStoreChanged();
     // The session's transcript is shown: at `row`, or at its end for -1.
     void showOpened(const QUuid &id, int row);
+    void keepOpenedPlace();
     void forgetStatusReason(const QUuid &id);
     void updateSessionState();
     void updateInspector();
@@ -142,8 +143,10 @@ private:
     QUuid m_currentId;
     // Another process's description when it runs the current session.
     QString m_runningElsewhere;
-    // The row opened at (a search hit) while pages above it are still being read, or -1.
+    // The row the session opened at (a search hit), or -1 for its end; m_anchored while the
+    // view keeps it in place as pages come in.
     int m_anchorRow = -1;
+    bool m_anchored = false;
     // Why each session last changed status, when the engine said (a failure, a budget cap).
     QHash<QUuid, QString> m_statusReasons;
     // Why the last Retry of the storage bar failed, when it did.
