@@ -14,6 +14,7 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QElapsedTimer>
 #include <QFileDialog>
 #include <QInputDialog>
 #include <QLabel>
@@ -22,6 +23,7 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QStatusBar>
 
 using namespace Qt::StringLiterals;
@@ -116,6 +118,32 @@ private slots:
         QVERIFY(!bar->isVisible());
         QTRY_COMPARE_WITH_TIMEOUT(f.status(id), SessionStatus::Completed, 30000);
         f.server.setTiming({0, 20, 400});
+    }
+
+    // Start takes the session's lease, a write: while another process holds the store's write
+    // lock it waits on the store's thread, and the window goes on meanwhile (QUALITY.md P11).
+    void startDoesNotWaitForALockedStore()
+    {
+        QVERIFY(f.store->setBusyTimeout(std::chrono::milliseconds(5000)));
+        const QUuid id = f.create(u"Tea or coffee?"_s, 2);
+        f.openWindow();
+        f.window->openSession(id);
+        f.settle();
+        StoreLock lock(f.dir.filePath(u"startDoesNotWaitForALockedStore.sqlite"_s));
+        QVERIFY(lock.take());
+        QElapsedTimer clock;
+        clock.start();
+        f.action(u"&Start"_s)->trigger();
+        QVERIFY2(clock.elapsed() < 2000, qPrintable(QString::number(clock.elapsed())));
+        QCOMPARE(f.engine->session(id)->status, SessionStatus::Configured);
+        // The window still answers: the session list reads while the lock is held.
+        QSignalSpy refreshed(f.window->sessionListModel(), &SessionListModel::refreshed);
+        f.window->sessionListModel()->refresh();
+        QVERIFY(refreshed.wait());
+        QVERIFY(clock.elapsed() < 4000);
+        QCOMPARE(f.engine->session(id)->status, SessionStatus::Configured);
+        lock.release();
+        QTRY_COMPARE_WITH_TIMEOUT(f.status(id), SessionStatus::Completed, 20000);
     }
 
     void retryAFailedReply()

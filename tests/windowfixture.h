@@ -8,6 +8,7 @@
 #include "config/settings.h"
 #include "context/appcontext.h"
 #include "engine/engine.h"
+#include "engine/sessionpersister.h"
 #include "fakellmserver.h"
 #include "llm/chatclient.h"
 #include "mainwindow.h"
@@ -136,14 +137,19 @@ public:
         return nullptr;
     }
 
-    // Waits until the window's reads of the store have answered: the lists, the transcript's
-    // pages, and the sessions an action asked the engine for (Engine::whenLoaded) before it
-    // goes on. An answer may ask for more; those are waited for too.
+    // Waits until what the window asked of the store's threads has answered: the lists, the
+    // transcript's pages, the sessions an action asked the engine for (Engine::whenLoaded)
+    // and the leases Start takes. An answer may ask for more; those are waited for too.
     void settle() const
     {
-        Crosstalk::StoreWorker *reader = engine->reader();
-        while (reader && reader->isReading()) {
-            QSignalSpy answered(reader, &Crosstalk::StoreWorker::readsAnswered);
+        for (;;) {
+            Crosstalk::StoreWorker *pending = nullptr;
+            for (Crosstalk::StoreWorker *worker : {engine->reader(), engine->persister()->writer()})
+                if (worker && worker->hasPending())
+                    pending = worker;
+            if (!pending)
+                return;
+            QSignalSpy answered(pending, &Crosstalk::StoreWorker::allAnswered);
             if (!answered.wait(10000))
                 return;
         }

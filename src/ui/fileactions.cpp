@@ -112,7 +112,7 @@ void FileActions::importSession()
     }
     // The user's own rare write goes through the reader thread: it answers by callback, and the
     // window shows the session once the store has it.
-    store->read(
+    store->submit(
         this, [session = *parsed.value](SessionStore &s) { return s.importSession(session); },
         [this, id = parsed.value->id](const StoreResult<SessionStore::Imported> &imported) {
             if (!imported) {

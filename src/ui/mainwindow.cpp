@@ -417,14 +417,13 @@ void MainWindow::retryStorage()
     if (m_currentId.isNull())
         return;
     // Saves what is held, then resumes; while the store still fails, the bar says why.
-    m_engine->whenLoaded(m_currentId, this, [this, id = m_currentId](std::optional<Error> error) {
-        if (!error)
-            error = m_engine->start(id);
-        m_storageRetryError = error ? error->message : QString();
-        if (error && error->code != ErrorCode::StorageError)
-            QMessageBox::warning(this, AppIdentity::displayName(), error->message);
-        forgetStatusReason(id);
-    });
+    m_engine->startWhenReady(
+        m_currentId, this, [this, id = m_currentId](const std::optional<Error> &error) {
+            m_storageRetryError = error ? error->message : QString();
+            if (error && error->code != ErrorCode::StorageError)
+                QMessageBox::warning(this, AppIdentity::displayName(), error->message);
+            forgetStatusReason(id);
+        });
 }
 
 void MainWindow::showSessionContextMenu(const QPoint &globalPosition)
@@ -495,7 +494,7 @@ void MainWindow::onStoreChanged()
         }
         return;
     }
-    reader->read(
+    reader->submit(
         this, [id = m_currentId](SessionStore &store) { return store.leaseHolder(id); },
         [this, id = m_currentId](const StoreResult<std::optional<LeaseHolder>> &holder) {
             if (id != m_currentId)

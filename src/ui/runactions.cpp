@@ -162,7 +162,8 @@ void RunActions::continueIn(const QUuid &sessionId)
 {
     if (sessionId != model()->sessionId())
         Q_EMIT sessionOpened(sessionId);
-    report(m_engine->start(sessionId));
+    m_engine->startWhenReady(sessionId, this,
+                             [this](const std::optional<Error> &error) { report(error); });
 }
 
 void RunActions::retry()

@@ -132,14 +132,20 @@ void SessionActions::runControl(std::optional<Error> (Engine::*control)(const QU
     const QUuid id = currentId();
     if (id.isNull())
         return;
+    if (control == &Engine::start) {
+        // Taking the lease may wait for another process's write lock: the window does not.
+        m_engine->startWhenReady(id, this, [this](const std::optional<Error> &error) {
+            if (error)
+                PlainTextBox::warning(m_window, AppIdentity::displayName(), error->message);
+            Q_EMIT changed();
+        });
+        return;
+    }
     whenLoaded(id, AppIdentity::displayName(), [this, id, control] {
         if (const std::optional<Error> error = (m_engine->*control)(id))
             PlainTextBox::warning(m_window, AppIdentity::displayName(), error->message);
         // The user knows why they paused or stopped; the banner is for reasons they do not.
-        if (control != &Engine::start)
-            Q_EMIT steered(id);
-        else
-            Q_EMIT changed();
+        Q_EMIT steered(id);
     });
 }
 

@@ -112,7 +112,7 @@ void SessionListModel::refresh()
         return;
     }
     m_reading = true;
-    reader->read(
+    reader->submit(
         this,
         [filter = m_filter, here = m_runningHere](SessionStore &store) -> StoreResult<Listing> {
             StoreResult<SessionList> listed = store.listSessions(filter);

@@ -124,7 +124,7 @@ void SessionsPanel::applyFilter()
         QList<QUuid> ids;
         QHash<QUuid, int> hitSeq;
     };
-    reader->read(
+    reader->submit(
         this,
         [filter, text](SessionStore &store) -> StoreResult<Found> {
             SessionFilter byText = filter;

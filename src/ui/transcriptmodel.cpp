@@ -170,13 +170,15 @@ void TranscriptModel::indexRows(int from)
             m_rowById.insert(m_session.messages.at(i).id, i);
 }
 
-void TranscriptModel::fill(int row, const QList<Message> &messages)
+void TranscriptModel::fill(int row, const QList<Message> &messages, Rows rows)
 {
     int firstChanged = -1;
     int lastChanged = -1;
     for (int i = 0; i < messages.size() && row + i < m_session.messages.size(); ++i) {
         Message incoming = messages.at(i);
         Message &current = m_session.messages[row + i];
+        if (rows == Rows::Unread && !current.id.isNull())
+            continue;
         // A page carries no requests: one read before stays.
         if (incoming.request.isEmpty() && incoming.id == current.id)
             incoming.request = current.request;
@@ -210,7 +212,7 @@ void TranscriptModel::openStored(const QUuid &id, std::optional<int> aroundSeq)
                           Error{ErrorCode::StorageError, tr("The session store is not open."), {}});
         return;
     }
-    reader->read(
+    reader->submit(
         this,
         [id, aroundSeq](SessionStore &store) {
             return store.loadTranscriptPage(id, firstPageSize, aroundSeq);
@@ -252,7 +254,7 @@ void TranscriptModel::loadNextPage()
     const bool older = m_loadedFrom > 0;
     const int from = older ? std::max(0, m_loadedFrom - pageSize) : m_loadedTo;
     const int count = older ? m_loadedFrom - from : pageSize;
-    reader->read(
+    reader->submit(
         this,
         [id = m_session.id, from, count](SessionStore &store) {
             return store.loadMessages(id, from, count, SessionStore::Requests::Skip);
@@ -260,7 +262,8 @@ void TranscriptModel::loadNextPage()
         [this, from, older, generation = m_generation](const StoreResult<QList<Message>> &page) {
             if (generation != m_generation || !page)
                 return;
-            fill(from, *page);
+            // Rows the engine's events brought meanwhile are newer than the store's.
+            fill(from, *page, Rows::Unread);
             if (older)
                 m_loadedFrom = from;
             else
@@ -278,7 +281,7 @@ void TranscriptModel::reloadStored()
     StoreWorker *reader = m_engine->reader();
     if (m_session.id.isNull() || !reader)
         return;
-    reader->read(
+    reader->submit(
         this,
         [id = m_session.id](SessionStore &store) {
             return store.loadTranscriptPage(id, firstPageSize);
@@ -325,7 +328,7 @@ void TranscriptModel::fetchRequest(int row)
         m_requestsAsked.contains(message.id))
         return;
     m_requestsAsked.insert(message.id);
-    reader->read(
+    reader->submit(
         this, [id = message.id](SessionStore &store) { return store.loadRequest(id); },
         [this, id = message.id,
          generation = m_generation](const StoreResult<QJsonObject> &request) {

@@ -122,7 +122,13 @@ private:
     void showPage(const TranscriptPage &page);
     // Reads the next page of rows not read yet: older ones first, then newer.
     void loadNextPage();
-    void fill(int row, const QList<Message> &messages);
+    // Which rows fill() replaces: every one that differs, or only those not read yet.
+    enum class Rows
+    {
+        Changed,
+        Unread,
+    };
+    void fill(int row, const QList<Message> &messages, Rows rows = Rows::Changed);
     void indexRows(int from);
     void flushDeltas();
     void upsert(const Message &message);

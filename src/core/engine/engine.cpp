@@ -246,7 +246,7 @@ void Engine::whenLoaded(const QUuid &id, QObject *context,
         answer(session(id), std::nullopt);
         return;
     }
-    m_reader->read(
+    m_reader->submit(
         context, [id](SessionStore &store) { return store.loadSession(id); },
         [this, id, answer](StoreResult<Session> stored) {
             std::optional<Error> error;
@@ -333,11 +333,9 @@ std::optional<Error> Engine::loadedRun(const QUuid &id, SessionRun **result)
     return std::nullopt;
 }
 
-std::optional<Error> Engine::start(const QUuid &id)
+std::optional<Error> Engine::startable(const QUuid &id, SessionRun *r, bool *go)
 {
-    SessionRun *r = nullptr;
-    if (auto error = loadedRun(id, &r))
-        return error;
+    *go = false;
     // What followed a failed write is only in memory: it is saved before anything else.
     if (m_persister && !isRunning(r->session().status) && !r->hasCallsInFlight())
         if (std::optional<Error> unsaved = m_persister->saveHeld(id))
@@ -357,16 +355,65 @@ std::optional<Error> Engine::start(const QUuid &id)
             tr("Replies of the paused round are still arriving; try again when they are in."),
             {}};
     Q_ASSERT(canStart(status));
+    *go = true;
+    return std::nullopt;
+}
+
+Error Engine::leaseRefused(const Error &storeError) const
+{
     // One process at a time runs a session; the others show it read-only.
+    return storeError.code == ErrorCode::Conflict
+               ? storeError
+               : Error{ErrorCode::StorageError,
+                       tr("The transcript cannot be saved: %1").arg(storeError.message),
+                       {}};
+}
+
+std::optional<Error> Engine::start(const QUuid &id)
+{
+    SessionRun *r = nullptr;
+    if (auto error = loadedRun(id, &r))
+        return error;
+    bool go = false;
+    if (auto refused = startable(id, r, &go); refused || !go)
+        return refused;
     if (m_persister)
         if (auto leased = m_persister->acquireLease(id, m_processKind); !leased)
-            return leased.error().code == ErrorCode::Conflict
-                       ? leased.error()
-                       : Error{ErrorCode::StorageError,
-                               tr("The transcript cannot be saved: %1").arg(leased.error().message),
-                               {}};
+            return leaseRefused(leased.error());
     r->start();
     return std::nullopt;
+}
+
+void Engine::startWhenReady(const QUuid &id, QObject *context,
+                            std::function<void(const std::optional<Error> &error)> done)
+{
+    whenLoaded(id, context, [this, id, context, done](const std::optional<Error> &loaded) {
+        SessionRun *r = sessionRun(id);
+        bool go = false;
+        if (loaded || !r) {
+            done(loaded ? loaded : notFound(id));
+            return;
+        }
+        if (auto refused = startable(id, r, &go); refused || !go || !m_persister) {
+            if (go)
+                r->start();
+            done(refused);
+            return;
+        }
+        m_persister->acquireLease(
+            id, m_processKind, context, [this, id, done](const StoreResult<void> &leased) {
+                SessionRun *run = sessionRun(id);
+                bool stillGo = false;
+                std::optional<Error> refused =
+                    !leased ? std::optional(leaseRefused(leased.error()))
+                    : !run  ? notFound(id)
+                           // Another command may have started it while the lease was taken.
+                           : startable(id, run, &stillGo);
+                if (!refused && stillGo)
+                    run->start();
+                done(refused);
+            });
+    });
 }
 
 std::optional<Error> Engine::pause(const QUuid &id)

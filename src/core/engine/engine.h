@@ -47,8 +47,8 @@ public:
     // has not loaded yet. `processKind` ("window", "crosstalk run"…) tells other processes
     // where a session runs.
     void setStore(SessionStore *store, const QString &processKind);
-    // Reads of the store, on a thread of their own: StoreWorker::read() answers without
-    // waiting, call() for a caller that must have the answer before it returns. Null without
+    // Reads of the store, on a thread of their own: StoreWorker::submit() answers without
+    // waiting, fetch() for a caller that must have the answer before it returns. Null without
     // a store.
     StoreWorker *reader() const { return m_reader.get(); }
     SessionPersister *persister() const { return m_persister; }
@@ -90,6 +90,11 @@ public:
     // is refused (conflict). A session paused because the store failed is first saved as it
     // is held (the window's Retry), and stays paused with `storage_error` while that fails.
     std::optional<Error> start(const QUuid &id);
+    // start() without waiting (the window): the session is loaded (whenLoaded()) and its lease
+    // taken on the store's threads; `done` gets what start() would return, on `context`'s
+    // thread, unless `context` is gone by then.
+    void startWhenReady(const QUuid &id, QObject *context,
+                        std::function<void(const std::optional<Error> &error)> done);
     // Why the session's transcript cannot be saved (`storage_error`; QUALITY.md R14), or
     // nothing. Such a session is paused and kept in memory.
     std::optional<Error> storageFault(const QUuid &id) const;
@@ -167,6 +172,11 @@ private:
                                std::optional<Error> *error);
     // The session's run, loaded from the store first if needed.
     std::optional<Error> loadedRun(const QUuid &id, SessionRun **run);
+    // Why the session cannot start, or nothing, with `go` false when there is nothing to start
+    // (a completed session); a session the store failed to keep is saved first.
+    std::optional<Error> startable(const QUuid &id, SessionRun *run, bool *go);
+    // A lease not taken as start() reports it: `conflict` as it is, any other as storage_error.
+    Error leaseRefused(const Error &storeError) const;
     // Why the session cannot be changed now (not found, running); otherwise nothing, with
     // `run` set to its run, loaded from the store first if needed.
     std::optional<Error> whyNotIdle(const QUuid &id, SessionRun **run);

@@ -147,6 +147,23 @@ StoreResult<void> SessionPersister::acquireLease(const QUuid &sessionId, const Q
     return acquired;
 }
 
+void SessionPersister::acquireLease(const QUuid &sessionId, const QString &processKind,
+                                    QObject *context,
+                                    std::function<void(const StoreResult<void> &leased)> done)
+{
+    if (m_workerError) {
+        QMetaObject::invokeMethod(
+            context, [done, error = *m_workerError] { done(error); }, Qt::QueuedConnection);
+        return;
+    }
+    m_worker->submit(
+        context,
+        [sessionId, processKind](SessionStore &store) {
+            return store.acquireLease(sessionId, processKind);
+        },
+        std::move(done));
+}
+
 std::optional<Error> SessionPersister::saveHeld(const QUuid &sessionId)
 {
     const auto it = m_failed.constFind(sessionId);

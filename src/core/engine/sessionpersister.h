@@ -67,6 +67,11 @@ public:
     // session itself may be among them), and waits for the answer: `conflict` when another
     // process holds it.
     StoreResult<void> acquireLease(const QUuid &sessionId, const QString &processKind);
+    // acquireLease() without waiting: `done` gets the answer on `context`'s thread.
+    void acquireLease(const QUuid &sessionId, const QString &processKind, QObject *context,
+                      std::function<void(const StoreResult<void> &leased)> done);
+    // The thread the writes run on, for a test that waits until what it asked is answered.
+    StoreWorker *writer() const { return m_worker.get(); }
 
     // Why the session's transcript cannot be saved (`storage_error`), or nothing.
     std::optional<Error> failure(const QUuid &sessionId) const;

@@ -57,21 +57,22 @@ public:
 
     // Runs `job` (returning a StoreResult) on the worker's thread like post(), then `done` with
     // its result on this worker's thread, unless `context` is gone by then: the way a window
-    // reads without waiting. Without an open connection `done` gets the store's error.
+    // reads, or takes a lease, without waiting. Without an open connection `done` gets the
+    // store's error.
     template<typename Job, typename Done>
-    void read(QObject *context, Job job, Done done)
+    void submit(QObject *context, Job job, Done done)
     {
         using Result = std::invoke_result_t<Job &, SessionStore &>;
         QPointer<QObject> receiver(context);
-        ++m_readsInFlight;
+        ++m_submitted;
         auto answer = [this, receiver, done = std::move(done)](Result result) mutable {
             QMetaObject::invokeMethod(
                 this,
                 [this, receiver, result = std::move(result), done = std::move(done)]() mutable {
                     if (receiver)
                         done(std::move(result));
-                    if (--m_readsInFlight == 0)
-                        Q_EMIT readsAnswered();
+                    if (--m_submitted == 0)
+                        Q_EMIT allAnswered();
                 },
                 Qt::QueuedConnection);
         };
@@ -83,12 +84,12 @@ public:
             answer(job(store));
         });
     }
-    // Whether a read() has not answered yet.
-    bool isReading() const { return m_readsInFlight > 0; }
+    // Whether a submit() has not answered yet.
+    bool hasPending() const { return m_submitted > 0; }
 
 Q_SIGNALS:
-    // The last read() in flight has answered.
-    void readsAnswered();
+    // The last submit() in flight has answered.
+    void allAnswered();
 
 private:
     // On m_thread: `job` on the worker's connection, when it is open.
@@ -99,7 +100,7 @@ private:
     QObject *m_executor;                   // lives on m_thread
     std::unique_ptr<SessionStore> m_store; // created, used and closed on m_thread
     bool m_open = false;                   // whether open() succeeded; read on this thread
-    int m_readsInFlight = 0;               // on this thread
+    int m_submitted = 0;                   // on this thread
 };
 
 } // namespace Crosstalk
