@@ -121,15 +121,16 @@ private slots:
     }
 
     // Start takes the session's lease, a write: while another process holds the store's write
-    // lock it waits on the store's thread, and the window goes on meanwhile (QUALITY.md P11).
-    void startDoesNotWaitForALockedStore()
+    // lock it waits on the store's thread, and the window goes on meanwhile (QUALITY.md P11);
+    // so do a new session and a deletion.
+    void commandsDoNotWaitForALockedStore()
     {
         QVERIFY(f.store->setBusyTimeout(std::chrono::milliseconds(5000)));
         const QUuid id = f.create(u"Tea or coffee?"_s, 2);
         f.openWindow();
         f.window->openSession(id);
         f.settle();
-        StoreLock lock(f.dir.filePath(u"startDoesNotWaitForALockedStore.sqlite"_s));
+        StoreLock lock(f.dir.filePath(u"commandsDoNotWaitForALockedStore.sqlite"_s));
         QVERIFY(lock.take());
         QElapsedTimer clock;
         clock.start();
@@ -142,8 +143,24 @@ private slots:
         QVERIFY(refreshed.wait());
         QVERIFY(clock.elapsed() < 4000);
         QCOMPARE(f.engine->session(id)->status, SessionStatus::Configured);
+
+        // Neither do a new session and a deletion: the store has them once the lock is gone.
+        clock.restart();
+        f.action(u"D&uplicate Session"_s)->trigger();
+        const QUuid copy = f.window->currentSessionId();
+        QVERIFY(copy != id && f.engine->session(copy));
+        WindowFixture::whenDialogShows<QMessageBox>(
+            [](QMessageBox *box) { box->button(QMessageBox::Yes)->click(); });
+        f.action(u"&Delete Session…"_s)->trigger();
+        QTRY_VERIFY(!f.engine->session(copy));
+        QVERIFY2(clock.elapsed() < 2000, qPrintable(QString::number(clock.elapsed())));
+        QVERIFY(!f.engine->storageFault(copy));
+
         lock.release();
         QTRY_COMPARE_WITH_TIMEOUT(f.status(id), SessionStatus::Completed, 20000);
+        f.settle();
+        QCOMPARE(f.store->loadSession(copy).error().code, ErrorCode::NotFound);
+        QVERIFY(f.store->loadSession(id));
     }
 
     void retryAFailedReply()

@@ -138,8 +138,9 @@ public:
     }
 
     // Waits until what the window asked of the store's threads has answered: the lists, the
-    // transcript's pages, the sessions an action asked the engine for (Engine::whenLoaded)
-    // and the leases Start takes. An answer may ask for more; those are waited for too.
+    // transcript's pages, the sessions an action asked the engine for (Engine::whenLoaded),
+    // the leases Start takes and the writes of its commands. An answer may ask for more; those
+    // are waited for too.
     void settle() const
     {
         for (;;) {
@@ -147,8 +148,14 @@ public:
             for (Crosstalk::StoreWorker *worker : {engine->reader(), engine->persister()->writer()})
                 if (worker && worker->hasPending())
                     pending = worker;
-            if (!pending)
+            if (!pending) {
+                // The window's commands do not wait for the store's writes (a new session, a
+                // fork, a deletion): what they wrote is in once these are.
+                engine->persister()->settleNow();
+                if (engine->reader()->hasPending() || engine->persister()->writer()->hasPending())
+                    continue;
                 return;
+            }
             QSignalSpy answered(pending, &Crosstalk::StoreWorker::allAnswered);
             if (!answered.wait(10000))
                 return;

@@ -502,7 +502,8 @@ void NewSessionDialog::accept()
     if (session.topic.isEmpty())
         errors.prepend({u"topic"_s, tr("Say what the participants should talk about.")});
     if (errors.isEmpty()) {
-        const Parsed<QUuid> created = m_engine->createSession(session);
+        const Parsed<QUuid> created =
+            m_engine->createSession(session, Engine::StoreAnswer::Immediate);
         if (created) {
             m_created = *created.value;
             clearProblems();

@@ -186,7 +186,8 @@ void RunActions::regenerate()
     const QUuid sessionId = model()->sessionId();
     whenLoaded(sessionId, [this, sessionId, messageId = m->id] {
         QUuid result;
-        if (!report(m_engine->regenerate(sessionId, messageId, &result)))
+        if (!report(m_engine->regenerate(sessionId, messageId, &result,
+                                         Engine::StoreAnswer::Immediate)))
             return;
         if (result == sessionId)
             Q_EMIT steered(sessionId); // asked again in place; resuming goes on from it
@@ -209,7 +210,8 @@ void RunActions::edit()
         return;
     whenLoaded(sessionId, [this, sessionId, messageId, text = dialog.text()] {
         QUuid result;
-        if (report(m_engine->editMessage(sessionId, messageId, text, &result))) {
+        if (report(m_engine->editMessage(sessionId, messageId, text, &result,
+                                         Engine::StoreAnswer::Immediate))) {
             Q_EMIT steered(sessionId);
             continueIn(result);
         }
@@ -224,7 +226,7 @@ void RunActions::fork()
     const QUuid sessionId = model()->sessionId();
     whenLoaded(sessionId, [this, sessionId, messageId = m->id] {
         QUuid result;
-        if (report(m_engine->fork(sessionId, messageId, &result)))
+        if (report(m_engine->fork(sessionId, messageId, &result, Engine::StoreAnswer::Immediate)))
             Q_EMIT sessionOpened(result);
     });
 }

@@ -100,7 +100,8 @@ void SessionActions::update(bool open, const QString &runningElsewhere)
 
 QUuid SessionActions::startDemoSession()
 {
-    const Parsed<QUuid> created = m_engine->createSession(demoSessionDraft());
+    const Parsed<QUuid> created =
+        m_engine->createSession(demoSessionDraft(), Engine::StoreAnswer::Immediate);
     if (!created) {
         Q_EMIT errorOccurred(created.errors.isEmpty() ? tr("The demo session could not be created.")
                                                       : created.errors.first().toString());
@@ -185,7 +186,7 @@ void SessionActions::duplicate()
         return;
     Session copy = m_transcript->session();
     copy.title = tr("%1 (copy)").arg(copy.title);
-    const Parsed<QUuid> created = m_engine->createSession(copy);
+    const Parsed<QUuid> created = m_engine->createSession(copy, Engine::StoreAnswer::Immediate);
     if (!created) {
         QStringList problems;
         for (const FieldError &e : created.errors)
@@ -212,7 +213,8 @@ void SessionActions::fork()
         return;
     whenLoaded(session.id, tr("Fork Session"), [this, id = session.id, at] {
         QUuid fork;
-        if (const std::optional<Error> error = m_engine->fork(id, at, &fork)) {
+        if (const std::optional<Error> error =
+                m_engine->fork(id, at, &fork, Engine::StoreAnswer::Immediate)) {
             PlainTextBox::warning(m_window, tr("Fork Session"), error->message);
             return;
         }
@@ -241,7 +243,7 @@ void SessionActions::remove()
     if (answer != QMessageBox::Yes)
         return;
     whenLoaded(id, tr("Delete Session"), [this, id] {
-        if (const std::optional<Error> error = m_engine->remove(id))
+        if (const std::optional<Error> error = m_engine->remove(id, Engine::StoreAnswer::Immediate))
             Q_EMIT errorOccurred(error->message);
     });
 }

@@ -255,7 +255,7 @@ void Engine::whenLoaded(const QUuid &id, QObject *context,
         });
 }
 
-Parsed<QUuid> Engine::createSession(Session draft)
+Parsed<QUuid> Engine::createSession(Session draft, StoreAnswer answer)
 {
     const QDateTime now = this->now();
     draft.id = QUuid::createUuid();
@@ -293,10 +293,15 @@ Parsed<QUuid> Engine::createSession(Session draft)
 
     adopt(draft);
     publish(EngineEvent::forSession(EngineEventType::SessionCreated, draft.id));
-    // Whoever asked learns at once whether the store could keep it (storageFault()).
-    if (m_persister)
-        m_persister->settleNow();
+    // Whoever asked may learn at once whether the store could keep it (storageFault()).
+    settle(answer);
     return {draft.id, {}};
+}
+
+void Engine::settle(StoreAnswer answer)
+{
+    if (m_persister && answer == StoreAnswer::Confirmed)
+        m_persister->settleNow();
 }
 
 QList<QUuid> Engine::sessionIds() const
@@ -442,7 +447,7 @@ std::optional<Error> Engine::stop(const QUuid &id)
     return std::nullopt;
 }
 
-std::optional<Error> Engine::remove(const QUuid &id)
+std::optional<Error> Engine::remove(const QUuid &id, StoreAnswer answer)
 {
     SessionRun *r = sessionRun(id);
     if (!r && m_reader) {
@@ -456,8 +461,7 @@ std::optional<Error> Engine::remove(const QUuid &id)
     if (isRunning(r->session().status))
         r->stop();
     // The session's last events (its cancellation) go out while it can still be read.
-    if (m_persister)
-        m_persister->settleNow();
+    settle(answer);
     m_runs.remove(id);
     m_order.removeOne(id);
     m_touchedMs.remove(id);
@@ -465,8 +469,7 @@ std::optional<Error> Engine::remove(const QUuid &id)
     r->deleteLater();
     publish(EngineEvent::forSession(EngineEventType::SessionDeleted, id));
     // Gone from the store too before whoever asked looks again.
-    if (m_persister)
-        m_persister->settleNow();
+    settle(answer);
     return std::nullopt;
 }
 
@@ -523,7 +526,7 @@ std::optional<Error> Engine::retry(const QUuid &sessionId, const QUuid &messageI
 }
 
 std::optional<Error> Engine::forkAt(const QUuid &sessionId, const QUuid &messageId, bool inclusive,
-                                    QUuid *result)
+                                    QUuid *result, StoreAnswer answer)
 {
     std::optional<Error> error;
     const Session *original = load(sessionId, &error);
@@ -561,20 +564,20 @@ std::optional<Error> Engine::forkAt(const QUuid &sessionId, const QUuid &message
     }
     adopt(fork);
     publish(EngineEvent::forSession(EngineEventType::SessionCreated, fork.id));
-    // Whoever asked learns at once whether the store could keep it (storageFault()).
-    if (m_persister)
-        m_persister->settleNow();
+    // Whoever asked may learn at once whether the store could keep it (storageFault()).
+    settle(answer);
     *result = fork.id;
     return std::nullopt;
 }
 
-std::optional<Error> Engine::fork(const QUuid &sessionId, const QUuid &messageId, QUuid *result)
+std::optional<Error> Engine::fork(const QUuid &sessionId, const QUuid &messageId, QUuid *result,
+                                  StoreAnswer answer)
 {
-    return forkAt(sessionId, messageId, true, result);
+    return forkAt(sessionId, messageId, true, result, answer);
 }
 
 std::optional<Error> Engine::regenerate(const QUuid &sessionId, const QUuid &messageId,
-                                        QUuid *result)
+                                        QUuid *result, StoreAnswer answer)
 {
     SessionRun *r = nullptr;
     if (auto error = whyNotIdle(sessionId, &r))
@@ -594,11 +597,11 @@ std::optional<Error> Engine::regenerate(const QUuid &sessionId, const QUuid &mes
         return std::nullopt;
     }
     // The fork holds what came before the reply; resuming it asks for the reply again.
-    return forkAt(sessionId, messageId, false, result);
+    return forkAt(sessionId, messageId, false, result, answer);
 }
 
 std::optional<Error> Engine::editMessage(const QUuid &sessionId, const QUuid &messageId,
-                                         const QString &content, QUuid *result)
+                                         const QString &content, QUuid *result, StoreAnswer answer)
 {
     if (content.trimmed().isEmpty())
         return Error{ErrorCode::InvalidArgument, tr("A message cannot be empty."), {}};
@@ -614,7 +617,7 @@ std::optional<Error> Engine::editMessage(const QUuid &sessionId, const QUuid &me
         *result = sessionId;
         return std::nullopt;
     }
-    if (auto error = forkAt(sessionId, messageId, true, result))
+    if (auto error = forkAt(sessionId, messageId, true, result, answer))
         return error;
     SessionRun *forked = sessionRun(*result);
     forked->editMessage(forked->session().messages.constLast().id, content);

@@ -61,9 +61,19 @@ public:
     SecretStore *secrets() const { return m_secrets; }
     ChatClient *chatClient() const { return m_chatClient; }
 
+    // How a command that adds or deletes a session answers: once the store has it (a server,
+    // whose reply says whether the session is kept; storageFault() tells at once), or without
+    // waiting for the store (the window: a failure comes through storageFailed(), which
+    // pauses the session and shows why).
+    enum class StoreAnswer
+    {
+        Confirmed,
+        Immediate,
+    };
+
     // Checks a new session against the rules of PRODUCT.md §1 and the configured models,
     // gives it an id, a title and times, and keeps it, `configured`. Every problem is named.
-    Parsed<QUuid> createSession(Session draft);
+    Parsed<QUuid> createSession(Session draft, StoreAnswer answer = StoreAnswer::Confirmed);
 
     // The sessions this process has loaded, in the order they were created or loaded. A session
     // let go of while idle (setUnloadIdleAfter) is not among them until it is loaded again.
@@ -102,7 +112,7 @@ public:
     std::optional<Error> pause(const QUuid &id);
     // Aborts replies in flight, keeping what arrived; the session ends `cancelled`.
     std::optional<Error> stop(const QUuid &id);
-    std::optional<Error> remove(const QUuid &id);
+    std::optional<Error> remove(const QUuid &id, StoreAnswer answer = StoreAnswer::Confirmed);
     // Gives a session another title (trimmed; not empty, at most Session::maxTopicLength).
     std::optional<Error> rename(const QUuid &id, const QString &title);
 
@@ -115,14 +125,17 @@ public:
     // Asks again for any participant's reply. The last one is replaced in place; an earlier
     // one forks the session before it, so the original stays intact. `result` is the session
     // that continues (the same or the fork).
-    std::optional<Error> regenerate(const QUuid &sessionId, const QUuid &messageId, QUuid *result);
+    std::optional<Error> regenerate(const QUuid &sessionId, const QUuid &messageId, QUuid *result,
+                                    StoreAnswer answer = StoreAnswer::Confirmed);
     // Replaces a message's text: in place for the last message, else in a fork that ends at
     // the edited message.
     std::optional<Error> editMessage(const QUuid &sessionId, const QUuid &messageId,
-                                     const QString &content, QUuid *result);
+                                     const QString &content, QUuid *result,
+                                     StoreAnswer answer = StoreAnswer::Confirmed);
     // A new session with the transcript up to and including `messageId`, paused, ready to go
     // on; the original stays intact.
-    std::optional<Error> fork(const QUuid &sessionId, const QUuid &messageId, QUuid *result);
+    std::optional<Error> fork(const QUuid &sessionId, const QUuid &messageId, QUuid *result,
+                              StoreAnswer answer = StoreAnswer::Confirmed);
     // A human message to everyone (empty `recipients`) or to the named participants.
     std::optional<Error> addHumanMessage(const QUuid &sessionId, const QString &text,
                                          const QStringList &recipients);
@@ -183,7 +196,10 @@ private:
     // The fork of `sessionId` holding the messages up to (and with `inclusive`, including)
     // `messageId`.
     std::optional<Error> forkAt(const QUuid &sessionId, const QUuid &messageId, bool inclusive,
-                                QUuid *result);
+                                QUuid *result, StoreAnswer answer);
+    // With StoreAnswer::Confirmed, waits until the store has what was asked of it and reports
+    // the outcomes.
+    void settle(StoreAnswer answer);
     std::optional<Error> notFound(const QUuid &id) const;
     void touch(const QUuid &id);
     // Every event of a session goes out through here, in order (see event()), after it was
