@@ -482,6 +482,16 @@ private Q_SLOTS:
         QCOMPARE(store.loadTranscriptPage(QUuid::createUuid(), 4).error().code,
                  ErrorCode::NotFound);
 
+        // A copy held in memory is read again only when the store's changed after it.
+        const QDateTime updated = store.loadSession(session.id)->updatedAt;
+        QCOMPARE(store.loadSessionChangedAfter(session.id, updated).value(), std::nullopt);
+        auto newer = store.loadSessionChangedAfter(session.id, updated.addMSecs(-1));
+        QVERIFY(newer && newer->has_value());
+        QCOMPARE((*newer)->messages, session.messages);
+        QVERIFY(store.loadSessionChangedAfter(session.id, std::nullopt)->has_value());
+        QCOMPARE(store.loadSessionChangedAfter(QUuid::createUuid(), updated).error().code,
+                 ErrorCode::NotFound);
+
         Session empty = Samples::session(SessionStatus::Configured, Samples::Optionals::Absent);
         empty.messages.clear();
         QVERIFY(store.saveSession(empty, SessionStore::Messages::Replace));

@@ -197,6 +197,14 @@ bool Engine::mayBeStale(const QUuid &id) const
            !m_currentThisTurn.contains(id);
 }
 
+std::function<StoreResult<std::optional<Session>>(SessionStore &)>
+Engine::storedCopy(const QUuid &id) const
+{
+    const SessionRun *r = sessionRun(id);
+    const std::optional<QDateTime> held = r ? std::optional(r->session().updatedAt) : std::nullopt;
+    return [id, held](SessionStore &store) { return store.loadSessionChangedAfter(id, held); };
+}
+
 const Session *Engine::load(const QUuid &id, std::optional<Error> *error)
 {
     if (SessionRun *r = sessionRun(id)) {
@@ -206,25 +214,25 @@ const Session *Engine::load(const QUuid &id, std::optional<Error> *error)
     }
     if (!m_reader)
         return nullptr;
-    return adoptStored(
-        id, m_reader->fetch([id](SessionStore &store) { return store.loadSession(id); }), error);
+    return adoptStored(id, m_reader->fetch(storedCopy(id)), error);
 }
 
-const Session *Engine::adoptStored(const QUuid &id, StoreResult<Session> stored,
+const Session *Engine::adoptStored(const QUuid &id, StoreResult<std::optional<Session>> stored,
                                    std::optional<Error> *error)
 {
     if (SessionRun *r = sessionRun(id)) {
         // Idle here, it may have moved on in another process since it was loaded.
-        if (stored && mayBeStale(id) && stored->updatedAt > r->session().updatedAt)
-            r->reload(std::move(stored).value());
+        if (stored && stored->has_value() && mayBeStale(id) &&
+            (*stored)->updatedAt > r->session().updatedAt)
+            r->reload(*std::move(stored).value());
         return &r->session();
     }
-    if (!stored) {
-        if (error && stored.error().code != ErrorCode::NotFound)
+    if (!stored || !stored->has_value()) {
+        if (error && !stored && stored.error().code != ErrorCode::NotFound)
             *error = stored.error();
         return nullptr;
     }
-    return &adopt(std::move(stored).value())->session();
+    return &adopt(*std::move(stored).value())->session();
 }
 
 void Engine::whenLoaded(const QUuid &id, QObject *context,
@@ -246,13 +254,12 @@ void Engine::whenLoaded(const QUuid &id, QObject *context,
         answer(session(id), std::nullopt);
         return;
     }
-    m_reader->submit(
-        context, [id](SessionStore &store) { return store.loadSession(id); },
-        [this, id, answer](StoreResult<Session> stored) {
-            std::optional<Error> error;
-            const Session *session = adoptStored(id, std::move(stored), &error);
-            answer(session, error);
-        });
+    m_reader->submit(context, storedCopy(id),
+                     [this, id, answer](StoreResult<std::optional<Session>> stored) {
+                         std::optional<Error> error;
+                         const Session *session = adoptStored(id, std::move(stored), &error);
+                         answer(session, error);
+                     });
 }
 
 Parsed<QUuid> Engine::createSession(Session draft, StoreAnswer answer)

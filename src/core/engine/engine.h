@@ -180,8 +180,12 @@ private:
     // Whether the session's copy here may be behind the store's (it is idle here), so that
     // loading it reads the store again.
     bool mayBeStale(const QUuid &id) const;
+    // What load() reads: the whole session when it is not held here, otherwise only when the
+    // store's copy changed after the one held (nullopt when it did not).
+    std::function<StoreResult<std::optional<Session>>(SessionStore &)>
+    storedCopy(const QUuid &id) const;
     // load()'s outcome once the store answered.
-    const Session *adoptStored(const QUuid &id, StoreResult<Session> stored,
+    const Session *adoptStored(const QUuid &id, StoreResult<std::optional<Session>> stored,
                                std::optional<Error> *error);
     // The session's run, loaded from the store first if needed.
     std::optional<Error> loadedRun(const QUuid &id, SessionRun **run);

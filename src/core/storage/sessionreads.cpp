@@ -81,6 +81,32 @@ StoreResult<Session> SessionStore::loadSession(const QUuid &sessionId)
     });
 }
 
+StoreResult<std::optional<Session>>
+SessionStore::loadSessionChangedAfter(const QUuid &sessionId, std::optional<QDateTime> since)
+{
+    if (!isOpen()) {
+        return notOpen();
+    }
+    if (since) {
+        Statement query(m_db, u"SELECT updated_at FROM sessions WHERE id = :id"_s);
+        query.bind(u":id"_s, idText(sessionId));
+        if (!query.exec()) {
+            return failure(u"loading session %1"_s.arg(idText(sessionId)), query.error());
+        }
+        if (!query.next()) {
+            return sessionNotFound(sessionId);
+        }
+        if (timeFrom(query.value(0)) <= *since) {
+            return std::optional<Session>();
+        }
+    }
+    auto session = loadSession(sessionId);
+    if (!session) {
+        return session.error();
+    }
+    return std::optional<Session>(std::move(session).value());
+}
+
 StoreResult<QList<Message>> SessionStore::loadMessages(const QUuid &sessionId, int offset,
                                                        int limit, Requests requests)
 {

@@ -193,6 +193,10 @@ public:
 
     // The whole session with its messages; not_found for an unknown id.
     StoreResult<Session> loadSession(const QUuid &sessionId);
+    // loadSession(), or nullopt when the stored session changed no later than `since` (its
+    // updated_at): a copy held in memory is checked without reading every message.
+    StoreResult<std::optional<Session>> loadSessionChangedAfter(const QUuid &sessionId,
+                                                                std::optional<QDateTime> since);
     // Messages by seq, for loading a long transcript lazily. A negative limit means all.
     // Without their stored requests (the bulk of a row) when `requests` is Skip: a view reads
     // one with loadRequest() when it shows it.
