@@ -165,6 +165,22 @@ private slots:
         QVERIFY(!m_fixture->engine->registry().model(u"nowhere"_s));
     }
 
+    // A label's & marks its mnemonic; one with no field to give the focus to shows it as
+    // written ("&Model id:").
+    void labelsShowNoLiteralAmpersand()
+    {
+        SettingsDialog *dialog = m_fixture->window->openSettings();
+        ModelEditDialog *edit = dialog->editModel();
+        QStringList literal;
+        for (QWidget *window : {static_cast<QWidget *>(dialog), static_cast<QWidget *>(edit)})
+            for (const QLabel *label : window->findChildren<QLabel *>())
+                if (label->textFormat() != Qt::RichText && label->text().contains(u'&') &&
+                    !label->buddy() && label->isVisibleTo(window))
+                    literal << label->text();
+        QVERIFY2(literal.isEmpty(), qPrintable(literal.join(u" | "_s)));
+        edit->reject();
+    }
+
     void showsWhereValuesComeFrom()
     {
         SettingsDialog *dialog = m_fixture->window->openSettings();

@@ -78,7 +78,10 @@ ModelEditDialog::ModelEditDialog(Engine *engine, const std::optional<ModelConfig
     connect(fetch, &QPushButton::clicked, this, &ModelEditDialog::fetchModels);
     modelRow->addWidget(m_modelId, 1);
     modelRow->addWidget(fetch);
-    form->addRow(tr("&Model id:"), modelRow);
+    // A row of a layout gets a label without a buddy, whose & would show as written.
+    auto *modelLabel = new QLabel(tr("&Model id:"), connection);
+    modelLabel->setBuddy(m_modelId);
+    form->addRow(modelLabel, modelRow);
     auto *keyRow = new QHBoxLayout;
     m_keyMode = new QComboBox(connection);
     m_keyMode->setObjectName(u"keyMode"_s);
@@ -91,7 +94,9 @@ ModelEditDialog::ModelEditDialog(Engine *engine, const std::optional<ModelConfig
     m_key->setAccessibleName(tr("API key"));
     keyRow->addWidget(m_keyMode);
     keyRow->addWidget(m_key, 1);
-    form->addRow(tr("API &key:"), keyRow);
+    auto *keyLabel = new QLabel(tr("API &key:"), connection);
+    keyLabel->setBuddy(m_keyMode);
+    form->addRow(keyLabel, keyRow);
     auto *testRow = new QHBoxLayout;
     m_test =
         new QPushButton(QIcon::fromTheme(u"network-connect"_s), tr("&Test Connection"), connection);
