@@ -161,6 +161,11 @@ private slots:
         edit->findChild<QLineEdit *>(u"alias"_s)->setText(u"m0"_s);
         edit->accept();
         QVERIFY(edit->findChild<QLabel *>(u"aliasProblem"_s)->text().contains(u"exists"_s));
+        // The message follows the fields as they are corrected, before the next OK.
+        edit->findChild<QLineEdit *>(u"alias"_s)->setText(u"nowhere"_s);
+        QVERIFY(edit->findChild<QLabel *>(u"aliasProblem"_s)->text().contains(u"http"_s));
+        edit->findChild<QLineEdit *>(u"baseUrl"_s)->setText(u"http://127.0.0.1:9/v1"_s);
+        QVERIFY(edit->findChild<QLabel *>(u"aliasProblem"_s)->isHidden());
         edit->reject();
         QVERIFY(!m_fixture->engine->registry().model(u"nowhere"_s));
     }

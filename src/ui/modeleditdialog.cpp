@@ -207,6 +207,15 @@ ModelEditDialog::ModelEditDialog(Engine *engine, const std::optional<ModelConfig
     m_outputPrice->setValue(model.outputPricePerMillion);
     m_contextBudget->setValue(model.contextBudgetTokens);
     connect(m_keyMode, &QComboBox::currentIndexChanged, this, &ModelEditDialog::updateKeyField);
+    // A problem shown goes (or changes) as the fields are corrected, not at the next OK.
+    const auto recheck = [this] {
+        if (!m_aliasProblem->isHidden())
+            showProblem(formProblem());
+    };
+    for (QLineEdit *field : {m_alias, m_baseUrl, m_key})
+        connect(field, &QLineEdit::textChanged, this, recheck);
+    connect(m_modelId, &QComboBox::currentTextChanged, this, recheck);
+    connect(m_keyMode, &QComboBox::currentIndexChanged, this, recheck);
     updateKeyField();
     resize(620, sizeHint().height());
 }
@@ -303,21 +312,31 @@ QString ModelEditDialog::aliasProblem() const
     return {};
 }
 
-void ModelEditDialog::accept()
+QString ModelEditDialog::formProblem() const
 {
-    QString problem = aliasProblem();
+    if (QString problem = aliasProblem(); !problem.isEmpty())
+        return problem;
     const ModelConfig m = model();
-    if (problem.isEmpty() &&
-        (!m.baseUrl.isValid() || m.baseUrl.host().isEmpty() ||
-         (m.baseUrl.scheme() != u"http"_s && m.baseUrl.scheme() != u"https"_s)))
-        problem = tr("The server URL must be an http or https address.");
-    else if (problem.isEmpty() && m.modelId.isEmpty())
-        problem = tr("Name the model id the server knows, or choose it from the server.");
-    else if (problem.isEmpty() && keyMode() == KeyMode::Environment &&
-             m_key->text().trimmed().isEmpty())
-        problem = tr("Name the environment variable that holds the key.");
+    if (!m.baseUrl.isValid() || m.baseUrl.host().isEmpty() ||
+        (m.baseUrl.scheme() != u"http"_s && m.baseUrl.scheme() != u"https"_s))
+        return tr("The server URL must be an http or https address.");
+    if (m.modelId.isEmpty())
+        return tr("Name the model id the server knows, or choose it from the server.");
+    if (keyMode() == KeyMode::Environment && m_key->text().trimmed().isEmpty())
+        return tr("Name the environment variable that holds the key.");
+    return {};
+}
+
+void ModelEditDialog::showProblem(const QString &problem)
+{
     m_aliasProblem->setText(problem);
     m_aliasProblem->setVisible(!problem.isEmpty());
+}
+
+void ModelEditDialog::accept()
+{
+    const QString problem = formProblem();
+    showProblem(problem);
     if (problem.isEmpty())
         QDialog::accept();
 }

@@ -68,6 +68,9 @@ private:
     void updateKeyField();
     void applyRecommendedPolicy();
     void showResult(bool ok, const QString &text);
+    // What keeps the form from being saved, or empty.
+    QString formProblem() const;
+    void showProblem(const QString &problem);
 
     Engine *m_engine;
     std::optional<ModelConfig> m_existing;
