@@ -6,6 +6,7 @@
 #include "settingsdialog.h"
 #include "windowtest.h"
 
+#include <QApplication>
 #include <QComboBox>
 #include <QFile>
 #include <QLabel>
@@ -72,8 +73,14 @@ private slots:
 
         m_server.clearRequests();
         QSignalSpy tested(edit, &ModelEditDialog::testFinished);
-        QTest::mouseClick(edit->findChild<QPushButton *>(u"testConnection"_s), Qt::LeftButton);
+        auto *test = edit->findChild<QPushButton *>(u"testConnection"_s);
+        edit->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(edit));
+        test->setFocus();
+        QTest::mouseClick(test, Qt::LeftButton);
         QVERIFY(tested.wait(20000));
+        // The focus stays where the user left it.
+        QCOMPARE(QApplication::focusWidget(), test);
         QVERIFY2(tested.first().at(0).toBool(), qPrintable(tested.first().at(1).toString()));
         QVERIFY(edit->testResult().startsWith(u"Connected"_s));
         // A real request, with the typed key.

@@ -15,6 +15,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPointer>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSpinBox>
@@ -375,23 +376,27 @@ void ModelEditDialog::listModels(
     if (m_listing)
         m_listing->deleteLater();
     showResult(true, tr("Asking the server…"));
+    // Disabling the focused button moves the focus on; it comes back when the answer does.
+    QPointer<QWidget> focused = focusWidget();
     m_test->setEnabled(false);
-    withKey([this, done](const QString &key, const QString &error) {
+    const auto answer = [this, done, focused](bool ok, const QStringList &ids,
+                                              const QString &error) {
+        m_test->setEnabled(true);
+        if (focused)
+            focused->setFocus();
+        done(ok, ids, error);
+    };
+    withKey([this, answer](const QString &key, const QString &error) {
         if (!error.isEmpty()) {
-            m_test->setEnabled(true);
-            done(false, {}, error);
+            answer(false, {}, error);
             return;
         }
         m_listing =
             ModelListing::start(m_engine->chatClient()->http(), model(), key, kTestTimeout, this);
-        connect(m_listing, &ModelListing::finished, this, [this, done](const QStringList &ids) {
-            m_test->setEnabled(true);
-            done(true, ids, {});
-        });
-        connect(m_listing, &ModelListing::failed, this, [this, done](const QString &message) {
-            m_test->setEnabled(true);
-            done(false, {}, message);
-        });
+        connect(m_listing, &ModelListing::finished, this,
+                [answer](const QStringList &ids) { answer(true, ids, {}); });
+        connect(m_listing, &ModelListing::failed, this,
+                [answer](const QString &message) { answer(false, {}, message); });
     });
 }
 
