@@ -215,6 +215,25 @@ private slots:
         QVERIFY(Settings().modelAttributes(u"big"_s).isEmpty());
     }
 
+    // A new model starts at the server found here (LM Studio), not at Ollama's address.
+    void newModelStartsAtAServerFoundHere()
+    {
+        m_fixture->window->setLocalServerCandidates(
+            {{u"Ollama"_s, u"ollama"_s, Fake::FakeLlmServer::closedPort()},
+             {u"LM Studio"_s, u"lmstudio"_s, m_server.port()}});
+        SettingsDialog *dialog = m_fixture->window->openSettings();
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->probeFinished(), 20000);
+        ModelEditDialog *edit = dialog->editModel();
+        QCOMPARE(QUrl(edit->findChild<QLineEdit *>(u"baseUrl"_s)->text()),
+                 QUrl(u"http://127.0.0.1:%1/v1"_s.arg(m_server.port())));
+        edit->reject();
+        // An existing model keeps its own.
+        ModelEditDialog *existing = dialog->editModel(u"m0"_s);
+        QCOMPARE(QUrl(existing->findChild<QLineEdit *>(u"baseUrl"_s)->text()),
+                 m_fixture->engine->registry().model(u"m0"_s)->baseUrl);
+        existing->reject();
+    }
+
     void offersLocalServers()
     {
         // A second fake server stands for Ollama; the one m0 and m1 use stands for LM Studio,

@@ -297,6 +297,12 @@ ModelConfig ModelEditDialog::model() const
     return model;
 }
 
+void ModelEditDialog::suggestBaseUrl(const QUrl &url)
+{
+    if (!m_existing)
+        m_baseUrl->setText(url.toString());
+}
+
 QString ModelEditDialog::aliasProblem() const
 {
     if (m_existing)

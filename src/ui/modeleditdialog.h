@@ -45,6 +45,10 @@ public:
     // The key typed in (keychain mode); empty when left unchanged.
     QString typedKey() const;
 
+    // For a new model: the server URL to start from (a server found on this machine) instead
+    // of Ollama's default.
+    void suggestBaseUrl(const QUrl &url);
+
     // The alias problem, or empty when the alias can be used.
     QString aliasProblem() const;
 

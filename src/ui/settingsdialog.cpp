@@ -400,6 +400,9 @@ ModelEditDialog *SettingsDialog::editModel(const QString &alias)
 {
     auto *dialog = new ModelEditDialog(
         m_engine, alias.isEmpty() ? std::nullopt : m_engine->registry().model(alias), this);
+    // A new model starts at a server found on this machine, not at Ollama's address by rule.
+    if (!m_foundServers.isEmpty())
+        dialog->suggestBaseUrl(m_foundServers.first().baseUrl);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
         storeModel(dialog->model(), dialog->typedKey(), [this](const QString &error) {
@@ -437,6 +440,7 @@ void SettingsDialog::showEvent(QShowEvent *event)
 
 void SettingsDialog::onLocalServers(const QList<LocalServer> &servers)
 {
+    m_foundServers = servers;
     if (servers.isEmpty()) {
         m_localServersStatus->setText(
             tr("No local model server answered (Ollama on port 11434, LM Studio on 1234, "

@@ -96,6 +96,7 @@ private:
     QLabel *m_localServersStatus = nullptr;
     LocalServerProbe *m_probe = nullptr;
     QList<LocalServerProbe::Candidate> m_candidates = LocalServerProbe::defaultCandidates();
+    QList<LocalServer> m_foundServers; // by the probe, in the candidates' order
     bool m_probeStarted = false;
 
     QCheckBox *m_apiSwitch = nullptr;
