@@ -372,6 +372,12 @@ private slots:
         QVERIFY2(inspector->toPlainText().contains(u"\"n\": 10"_s),
                  qPrintable(inspector->toPlainText()));
         QVERIFY(!f.engine->session(stored.id));
+        // The message shown changes (read again after another process's change): so does the
+        // inspector, without choosing the message again.
+        stored.messages[10].request = QJsonObject{{u"n"_s, u"changed"_s}};
+        transcript->setSession(stored);
+        QVERIFY2(inspector->toPlainText().contains(u"changed"_s),
+                 qPrintable(inspector->toPlainText()));
     }
 
     void relativeTimes()

@@ -85,11 +85,15 @@ MainWindow::MainWindow(AppContext *context, QWidget *parent)
         if (m_transcript->unloadedRows() == 0)
             m_anchored = false;
     });
+    // The inspector follows the message it shows: its request read from the store, or the
+    // message replaced (a retry, a reload); streamed text alone changes nothing there.
     connect(m_transcript, &QAbstractItemModel::dataChanged, this,
-            [this](const QModelIndex &topLeft, const QModelIndex &, const QList<int> &roles) {
-                if (roles.contains(TranscriptModel::RequestRole) &&
-                    topLeft == m_transcriptArea->view()->currentIndex())
-                    m_inspector->showRequestOf(topLeft);
+            [this](const QModelIndex &topLeft, const QModelIndex &bottomRight,
+                   const QList<int> &roles) {
+                const int current = m_transcriptArea->view()->currentIndex().row();
+                if (current >= topLeft.row() && current <= bottomRight.row() &&
+                    (roles.isEmpty() || roles.contains(TranscriptModel::RequestRole)))
+                    updateInspector();
             });
     if (m_engine->reader()) {
         m_watcher = new StoreWatcher(this);
