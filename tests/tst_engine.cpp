@@ -373,7 +373,12 @@ private slots:
         QCOMPARE(session.messages.size(), 3);
         QCOMPARE(session.messages.at(0).status, MessageStatus::Complete);
         QCOMPARE(session.messages.at(1).status, MessageStatus::Failed);
-        QVERIFY(!session.messages.at(1).error.isEmpty());
+        // Which participant, which model and which server: a bare "HTTP 500" does not say.
+        const Message &failed = session.messages.at(1);
+        const QString server = m_server.baseUrl().toString() + u"/v1"_s;
+        QVERIFY2(failed.error.startsWith(u"%1 (model %2 at %3): "_s.arg(
+                     failed.speaker, session.participants.at(1).modelAlias, server)),
+                 qPrintable(failed.error));
         QCOMPARE(session.messages.at(2).status, MessageStatus::Complete);
 
         // Resuming retries the failed turn and continues.

@@ -10,6 +10,7 @@
 #include <QAction>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QFile>
 #include <QJsonArray>
 #include <QLabel>
 #include <QPlainTextEdit>
@@ -61,6 +62,15 @@ private slots:
 
     void init()
     {
+        // Each test starts from m0 and m1 only, untested, and no remembered setup.
+        QFile::remove(NewSessionDialog::lastSetupPath());
+        QFile::remove(Settings().filePath());
+        openWindow();
+    }
+
+    void openWindow()
+    {
+        m_fixture.reset();
         m_fixture = std::make_unique<WindowFixture>();
         QVERIFY(m_fixture->open(
             m_server,
@@ -120,6 +130,135 @@ private slots:
         persona->setCurrentIndex(persona->findText(u"sceptic.md"_s));
         QCOMPARE(table->item(2, 0)->text(), u"Referee"_s);
         dialog->reject();
+    }
+
+    // The case: a model whose test failed sorts first by alias. It is never chosen for
+    // the user; a model that passed its test is, and the demo comes last.
+    void defaultsAvoidAModelWhoseTestFailed()
+    {
+        Settings settings;
+        settings.setConnectionTestPassed(u"m0"_s, false);
+        settings.setConnectionTestPassed(u"m1"_s, true);
+        settings.sync();
+        NewSessionDialog *dialog = openDialog();
+        QVERIFY(dialog);
+        auto *table = dialog->findChild<QTableWidget *>(u"participants"_s);
+        for (int row = 0; row < 2; ++row) {
+            auto *model = qobject_cast<QComboBox *>(table->cellWidget(row, 1));
+            QCOMPARE(model->currentData().toString(), u"m1"_s);
+            // The failed one is still offered, marked, after the ones expected to answer.
+            const int failed = model->findData(u"m0"_s);
+            QVERIFY(model->itemText(failed).endsWith(u"last test failed"_s));
+            QVERIFY(failed > model->findData(u"demo"_s));
+            QCOMPARE(model->itemData(0).toString(), u"m1"_s);
+        }
+        dialog->reject();
+    }
+
+    // Every model a server on this computer lists is offered, and chosen before the rest;
+    // Start makes the chosen one a configured model.
+    void offersEveryModelOfAServerFoundHere()
+    {
+        Fake::FakeLlmServer local;
+        QVERIFY(local.listen());
+        local.setModels({u"qwen-7b"_s, u"llama-8b"_s});
+        m_fixture->window->setLocalServerCandidates(
+            {{u"LM Studio"_s, u"lmstudio"_s, local.port()}});
+        NewSessionDialog *dialog = openDialog();
+        QVERIFY(dialog);
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->probeFinished(), 20000);
+        auto *table = dialog->findChild<QTableWidget *>(u"participants"_s);
+        auto *first = qobject_cast<QComboBox *>(table->cellWidget(0, 1));
+        QStringList offered;
+        for (int i = 0; i < first->count(); ++i)
+            offered << first->itemText(i);
+        QVERIFY2(offered.filter(u"on LM Studio"_s).size() == 2, qPrintable(offered.join(u" | "_s)));
+        QVERIFY(first->currentText().startsWith(u"qwen-7b on LM Studio"_s));
+        // The second participant takes the other model.
+        auto *second = qobject_cast<QComboBox *>(table->cellWidget(1, 1));
+        second->setCurrentIndex(second->findText(u"llama-8b on LM Studio"_s, Qt::MatchStartsWith));
+        second->setProperty("chosenModel", true);
+        dialog->findChild<QPlainTextEdit *>(u"topic"_s)->setPlainText(u"Local models"_s);
+        clickStart(dialog);
+        const QUuid id = dialog->createdSession();
+        QVERIFY2(!id.isNull(), qPrintable(dialog->problemText(u"participants"_s)));
+        const Session &session = *m_fixture->engine->session(id);
+        const ModelRegistry &registry = m_fixture->engine->registry();
+        QCOMPARE(registry.model(session.participants.at(0).modelAlias)->modelId, u"qwen-7b"_s);
+        QCOMPARE(registry.model(session.participants.at(1).modelAlias)->modelId, u"llama-8b"_s);
+        QCOMPARE(registry.model(session.participants.at(1).modelAlias)->baseUrl.port(),
+                 local.port());
+        QTRY_COMPARE_WITH_TIMEOUT(m_fixture->engine->session(id)->status, SessionStatus::Completed,
+                                  60000);
+    }
+
+    // The next New Session starts from the setup last started (not its topic); a participant
+    // whose remembered model failed its test since gets a working one instead.
+    void remembersTheLastSetup()
+    {
+        NewSessionDialog *dialog = openDialog();
+        QVERIFY(dialog);
+        dialog->findChild<QPlainTextEdit *>(u"topic"_s)->setPlainText(u"First topic"_s);
+        dialog->setParticipantCount(3);
+        dialog->setParticipant(0, u"Ann"_s, u"m1"_s, u"sceptic.md"_s);
+        dialog->setParticipant(1, u"Ben"_s, u"m0"_s, {});
+        dialog->setParticipant(2, u"Cy"_s, u"m1"_s, u"judge.md"_s);
+        dialog->findChild<QSpinBox *>(u"rounds"_s)->setValue(3);
+        auto *paradigm = dialog->findChild<QComboBox *>(u"paradigm"_s);
+        paradigm->setCurrentIndex(paradigm->findData(u"relay"_s));
+        clickStart(dialog);
+        QVERIFY(!dialog->createdSession().isNull());
+        QVERIFY(m_fixture->engine->stop(dialog->createdSession()) == std::nullopt);
+
+        // Remembered across starts: a new window reads the file.
+        Settings settings;
+        settings.setConnectionTestPassed(u"m0"_s, false);
+        settings.sync();
+        openWindow();
+        NewSessionDialog *next = openDialog();
+        QVERIFY(next);
+        auto *table = next->findChild<QTableWidget *>(u"participants"_s);
+        QCOMPARE(table->rowCount(), 3);
+        QCOMPARE(table->item(0, 0)->text(), u"Ann"_s);
+        QCOMPARE(table->item(2, 0)->text(), u"Cy"_s);
+        QCOMPARE(qobject_cast<QComboBox *>(table->cellWidget(0, 2))->currentText(),
+                 u"sceptic.md"_s);
+        QCOMPARE(qobject_cast<QComboBox *>(table->cellWidget(1, 2))->currentIndex(), 0);
+        QCOMPARE(qobject_cast<QComboBox *>(table->cellWidget(0, 1))->currentData().toString(),
+                 u"m1"_s);
+        // Ben's m0 failed its test since: he gets the best working model.
+        QCOMPARE(qobject_cast<QComboBox *>(table->cellWidget(1, 1))->currentData().toString(),
+                 u"m1"_s);
+        QCOMPARE(next->findChild<QSpinBox *>(u"rounds"_s)->value(), 3);
+        paradigm = next->findChild<QComboBox *>(u"paradigm"_s);
+        QCOMPARE(paradigm->currentData().toString(), u"relay"_s);
+        QVERIFY(next->findChild<QPlainTextEdit *>(u"topic"_s)->toPlainText().isEmpty());
+        next->reject();
+    }
+
+    // A participant left on the default persona speaks with its slot's (BIG_SYSTEM_PROMPT), as
+    // in the old tool; one with a persona chosen keeps it.
+    void aSlotModelBringsItsPersona()
+    {
+        QProcessEnvironment environment;
+        environment.insert(u"OPENAI_API_KEY"_s, u"sk-slot"_s);
+        environment.insert(u"OPENAI_BASE_URL"_s, m_server.baseUrl().toString() + u"/v1"_s);
+        environment.insert(u"ENABLE_CUSTOM_BIG_PROMPT"_s, u"true"_s);
+        environment.insert(u"BIG_SYSTEM_PROMPT"_s, u"You are Big, and you are brief."_s);
+        Settings settings;
+        m_fixture->engine->setRegistry(ModelRegistry::load(environment, &settings));
+        NewSessionDialog *dialog = openDialog();
+        QVERIFY(dialog);
+        dialog->findChild<QPlainTextEdit *>(u"topic"_s)->setPlainText(u"Slots"_s);
+        dialog->setParticipant(0, u"Big"_s, u"big"_s, {});
+        dialog->setParticipant(1, u"Bob"_s, u"big"_s, u"bob.md"_s);
+        clickStart(dialog);
+        const QUuid id = dialog->createdSession();
+        QVERIFY(!id.isNull());
+        const Session &session = *m_fixture->engine->session(id);
+        QCOMPARE(session.participants.at(0).persona, u"You are Big, and you are brief."_s);
+        QCOMPARE(session.participants.at(1).personaSource, u"bob.md"_s);
+        QVERIFY(m_fixture->engine->stop(id) == std::nullopt);
     }
 
     void presetsSaveAndLoad()

@@ -361,19 +361,41 @@ private slots:
         QVERIFY(change->isEnabled());
         const qsizetype before = session(id).messages.size();
 
-        QString shownFirst;
+        // Several participants at once, from the list New Session offers, with its markers.
+        {
+            Settings settings;
+            settings.setConnectionTestPassed(u"m0"_s, false);
+            settings.sync();
+        }
+        QStringList shownFirst;
+        QString failedMarker;
+        bool okAtFirst = true;
+        bool titleFits = false;
         WindowFixture::whenDialogShows<ParticipantModelDialog>([&](ParticipantModelDialog *dialog) {
-            auto *participant = dialog->findChild<QComboBox *>(u"participant"_s);
-            participant->setCurrentIndex(participant->findText(u"P2"_s));
-            auto *model = dialog->findChild<QComboBox *>(u"model"_s);
-            shownFirst = model->currentData().toString();
-            model->setCurrentIndex(model->findData(u"m2"_s));
+            QComboBox *p1 = dialog->modelCombo(u"P1"_s);
+            QComboBox *p2 = dialog->modelCombo(u"P2"_s);
+            shownFirst = {p1->currentData().toString(), p2->currentData().toString()};
+            failedMarker = p1->itemText(p1->findData(u"m0"_s));
+            auto *ok = dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+            okAtFirst = ok->isEnabled(); // nothing changed yet
+            titleFits = dialog->width() >
+                        dialog->fontMetrics().horizontalAdvance(dialog->windowTitle()) * 2;
+            p1->setCurrentIndex(p1->findData(u"m2"_s));
+            p2->setCurrentIndex(p2->findData(u"m2"_s));
             dialog->accept();
         });
         change->trigger();
         f.settle();
-        QCOMPARE(shownFirst, u"m1"_s); // the participant's own model to start with
+        // Each participant's own model to start with.
+        QCOMPARE(shownFirst, (QStringList{u"m0"_s, u"m1"_s}));
+        QVERIFY2(failedMarker.endsWith(u"last test failed"_s), qPrintable(failedMarker));
+        QVERIFY(!okAtFirst);
+        QVERIFY(titleFits);
+        QCOMPARE(session(id).participants.at(0).modelAlias, u"m2"_s);
         QCOMPARE(session(id).participants.at(1).modelAlias, u"m2"_s);
+        // The window says what changed.
+        QVERIFY2(f.window->statusBar()->currentMessage().contains(u"P2 now answers with m2"_s),
+                 qPrintable(f.window->statusBar()->currentMessage()));
 
         f.action(u"&Resume"_s)->trigger();
         f.settle();
@@ -381,8 +403,7 @@ private slots:
         const QList<Message> &messages = session(id).messages;
         QCOMPARE(messages.size(), 6);
         for (qsizetype i = before; i < messages.size(); ++i)
-            if (messages.at(i).speaker == u"P2"_s)
-                QCOMPARE(messages.at(i).model->modelId, u"model-2"_s);
+            QCOMPARE(messages.at(i).model->modelId, u"model-2"_s);
     }
 
     void sessionListActions()

@@ -57,6 +57,8 @@ struct WindowFixture
     bool showWindow()
     {
         window = std::make_unique<MainWindow>(context.get());
+        // Nothing listening on this machine's ports is probed unless a test says where.
+        window->setLocalServerCandidates({});
         window->setLocalApi(new LocalApi(engine, context->personaLibrary(), window.get()));
         window->show();
         return QTest::qWaitForWindowExposed(window.get());

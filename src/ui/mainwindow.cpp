@@ -167,6 +167,8 @@ void MainWindow::createPanels()
     m_runActions = new RunActions(m_engine, view, this);
     connect(m_runActions, &RunActions::sessionOpened, this, &MainWindow::showCreated);
     connect(m_runActions, &RunActions::steered, this, &MainWindow::forgetStatusReason);
+    connect(m_runActions, &RunActions::noteReady, this,
+            [this](const QString &note) { m_statusBar->showNote(note); });
     connect(view->messageDelegate(), &MessageDelegate::retryRequested, this,
             [this, view](const QModelIndex &index) {
                 view->setCurrentIndex(index);
@@ -384,6 +386,12 @@ void MainWindow::showCreated(const QUuid &id)
 QUuid MainWindow::startDemoSession()
 {
     return m_sessionActions->startDemoSession();
+}
+
+void MainWindow::setLocalServerCandidates(const QList<LocalServerProbe::Candidate> &candidates)
+{
+    m_localCandidates = candidates;
+    m_sessionActions->setLocalServerCandidates(candidates);
 }
 
 NewSessionDialog *MainWindow::openNewSessionDialog()

@@ -70,10 +70,7 @@ public:
     // Shows the first-run welcome unless it was shown before; returns it, or null.
     WelcomeDialog *showWelcomeIfFirstRun();
     // Where Settings and the welcome look for model servers on this computer.
-    void setLocalServerCandidates(const QList<LocalServerProbe::Candidate> &candidates)
-    {
-        m_localCandidates = candidates;
-    }
+    void setLocalServerCandidates(const QList<LocalServerProbe::Candidate> &candidates);
 
     // Chooses a message of the open session and shows its request in the inspector.
     void inspectMessage(int row);

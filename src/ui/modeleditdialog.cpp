@@ -4,7 +4,9 @@
 #include "config/secretstore.h"
 #include "engine/engine.h"
 #include "llm/chatclient.h"
+#include "llm/connectiontest.h"
 #include "llm/modellisting.h"
+#include "llm/modelregistry.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -19,6 +21,7 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSpinBox>
+#include <QStandardItemModel>
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
@@ -26,6 +29,11 @@ using namespace Qt::StringLiterals;
 namespace Crosstalk {
 
 namespace {
+
+bool isSecret(ModelEditDialog::KeyMode mode)
+{
+    return mode == ModelEditDialog::KeyMode::Keychain || mode == ModelEditDialog::KeyMode::ThisRun;
+}
 
 constexpr auto kTestTimeout = std::chrono::seconds(15);
 const QColor kNegative(0xda, 0x44, 0x53);
@@ -90,6 +98,9 @@ ModelEditDialog::ModelEditDialog(Engine *engine, const std::optional<ModelConfig
     m_keyMode->addItem(tr("No key"), int(KeyMode::None));
     m_keyMode->addItem(tr("System keychain"), int(KeyMode::Keychain));
     m_keyMode->addItem(tr("Environment variable"), int(KeyMode::Environment));
+    m_keyMode->addItem(tr("This run only"), int(KeyMode::ThisRun));
+    m_keyMode->setItemData(3, tr("The model and its key are kept in memory until Crosstalk quits"),
+                           Qt::ToolTipRole);
     m_key = new QLineEdit(connection);
     m_key->setObjectName(u"apiKey"_s);
     m_key->setAccessibleName(tr("API key"));
@@ -98,6 +109,36 @@ ModelEditDialog::ModelEditDialog(Engine *engine, const std::optional<ModelConfig
     auto *keyLabel = new QLabel(tr("API &key:"), connection);
     keyLabel->setBuddy(m_keyMode);
     form->addRow(keyLabel, keyRow);
+    m_keychainProblem = new QLabel(connection);
+    m_keychainProblem->setObjectName(u"keychainProblem"_s);
+    m_keychainProblem->setWordWrap(true);
+    m_keychainProblem->setTextFormat(Qt::PlainText);
+    m_keychainProblem->hide();
+    form->addRow(QString(), m_keychainProblem);
+    // What works when the keychain does not: offered once it failed to keep a key.
+    m_keychainAlternatives = new QWidget(connection);
+    auto *alternatives = new QHBoxLayout(m_keychainAlternatives);
+    alternatives->setContentsMargins(0, 0, 0, 0);
+    auto *thisRun = new QPushButton(tr("Keep for This &Run Only"), m_keychainAlternatives);
+    thisRun->setObjectName(u"keepForThisRun"_s);
+    thisRun->setToolTip(tr("Keep the model and its key in memory until Crosstalk quits"));
+    auto *environment =
+        new QPushButton(tr("Read From an &Environment Variable"), m_keychainAlternatives);
+    environment->setObjectName(u"useEnvironment"_s);
+    connect(thisRun, &QPushButton::clicked, this, [this] {
+        m_keyMode->setCurrentIndex(m_keyMode->findData(int(KeyMode::ThisRun)));
+        accept();
+    });
+    connect(environment, &QPushButton::clicked, this, [this] {
+        m_keyMode->setCurrentIndex(m_keyMode->findData(int(KeyMode::Environment)));
+        m_keychainAlternatives->hide();
+        m_key->setFocus();
+    });
+    alternatives->addWidget(thisRun);
+    alternatives->addWidget(environment);
+    alternatives->addStretch(1);
+    m_keychainAlternatives->hide();
+    form->addRow(QString(), m_keychainAlternatives);
     auto *testRow = new QHBoxLayout;
     m_test =
         new QPushButton(QIcon::fromTheme(u"network-connect"_s), tr("&Test Connection"), connection);
@@ -175,6 +216,7 @@ ModelEditDialog::ModelEditDialog(Engine *engine, const std::optional<ModelConfig
     layout->addWidget(parameters);
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    m_ok = buttons->button(QDialogButtonBox::Ok);
     connect(buttons, &QDialogButtonBox::accepted, this, &ModelEditDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &ModelEditDialog::reject);
     layout->addWidget(buttons);
@@ -194,6 +236,8 @@ ModelEditDialog::ModelEditDialog(Engine *engine, const std::optional<ModelConfig
         mode = KeyMode::Keychain;
     else if (model.apiKeyRef.startsWith(u"env:"_s))
         mode = KeyMode::Environment;
+    else if (model.apiKeyRef.startsWith(u"run:"_s))
+        mode = KeyMode::ThisRun;
     m_keyMode->setCurrentIndex(m_keyMode->findData(int(mode)));
     if (mode == KeyMode::Environment)
         m_key->setText(model.apiKeyRef.mid(4));
@@ -218,7 +262,43 @@ ModelEditDialog::ModelEditDialog(Engine *engine, const std::optional<ModelConfig
     connect(m_modelId, &QComboBox::currentTextChanged, this, recheck);
     connect(m_keyMode, &QComboBox::currentIndexChanged, this, recheck);
     updateKeyField();
+    // Say up front when keys cannot go to the keychain, rather than after one was typed.
+    const auto noKeychain = [this](const QString &problem) {
+        if (problem.isEmpty())
+            return;
+        if (keyMode() != KeyMode::Keychain)
+            if (auto *items = qobject_cast<QStandardItemModel *>(m_keyMode->model()))
+                items->item(m_keyMode->findData(int(KeyMode::Keychain)))->setEnabled(false);
+        showKeychainProblem(problem, false);
+    };
+    if (SecretStore *secrets = engine->secrets())
+        secrets->checkAvailable(this, noKeychain);
+    else
+        noKeychain(tr("Keys cannot be kept in a keychain here."));
     resize(620, sizeHint().height());
+}
+
+QString ModelEditDialog::keychainProblem() const
+{
+    return m_keychainProblem->isHidden() ? QString() : m_keychainProblem->text();
+}
+
+void ModelEditDialog::showKeychainProblem(const QString &problem, bool offerAlternatives)
+{
+    m_keychainProblem->setText(
+        offerAlternatives
+            ? tr("%1 Keep the key for this run of Crosstalk only, or read it from an environment "
+                 "variable.")
+                  .arg(problem)
+            : tr("%1 Name an environment variable that holds the key, or keep it for this run "
+                 "only.")
+                  .arg(problem));
+    QPalette palette = m_keychainProblem->palette();
+    palette.setColor(QPalette::WindowText,
+                     offerAlternatives ? kNegative : QPalette().color(QPalette::WindowText));
+    m_keychainProblem->setPalette(palette);
+    m_keychainProblem->setVisible(!problem.isEmpty());
+    m_keychainAlternatives->setVisible(offerAlternatives);
 }
 
 ModelEditDialog::KeyMode ModelEditDialog::keyMode() const
@@ -228,20 +308,27 @@ ModelEditDialog::KeyMode ModelEditDialog::keyMode() const
 
 QString ModelEditDialog::typedKey() const
 {
-    return keyMode() == KeyMode::Keychain ? m_key->text().trimmed() : QString();
+    return isSecret(keyMode()) ? m_key->text().trimmed() : QString();
 }
 
 void ModelEditDialog::updateKeyField()
 {
     const KeyMode mode = keyMode();
+    // A key typed in a hidden field never shows as a variable name, nor a name as a key.
+    if (isSecret(mode) != isSecret(m_shownMode))
+        m_key->clear();
+    m_shownMode = mode;
     m_key->setEnabled(mode != KeyMode::None);
-    m_key->setEchoMode(mode == KeyMode::Keychain ? QLineEdit::Password : QLineEdit::Normal);
+    m_key->setEchoMode(isSecret(mode) ? QLineEdit::Password : QLineEdit::Normal);
+    const QString ref = m_existing.value_or(ModelConfig{}).apiKeyRef;
     if (mode == KeyMode::Keychain) {
-        const bool stored = m_existing && m_existing->apiKeyRef.startsWith(u"keychain:"_s);
-        m_key->setPlaceholderText(stored ? tr("kept in the keychain; type to replace")
-                                         : tr("the API key, kept in the system keychain"));
-        if (m_key->text() == m_existing.value_or(ModelConfig{}).apiKeyRef.mid(4))
-            m_key->clear();
+        m_key->setPlaceholderText(ref.startsWith(u"keychain:"_s)
+                                      ? tr("kept in the keychain; type to replace")
+                                      : tr("the API key, kept in the system keychain"));
+    } else if (mode == KeyMode::ThisRun) {
+        m_key->setPlaceholderText(ref.startsWith(u"run:"_s)
+                                      ? tr("kept until Crosstalk quits; type to replace")
+                                      : tr("the API key, kept in memory until Crosstalk quits"));
     } else if (mode == KeyMode::Environment) {
         m_key->setPlaceholderText(tr("variable name, e.g. OPENAI_API_KEY"));
     } else {
@@ -279,6 +366,9 @@ ModelConfig ModelEditDialog::model() const
         break;
     case KeyMode::Environment:
         model.apiKeyRef = u"env:"_s + m_key->text().trimmed();
+        break;
+    case KeyMode::ThisRun:
+        model.apiKeyRef = u"run:"_s + model.alias;
         break;
     }
     model.maxOutputTokens =
@@ -331,7 +421,15 @@ QString ModelEditDialog::formProblem() const
         return tr("Name the model id the server knows, or choose it from the server.");
     if (keyMode() == KeyMode::Environment && m_key->text().trimmed().isEmpty())
         return tr("Name the environment variable that holds the key.");
+    // A model never points at a key that is not there.
+    if (isSecret(keyMode()) && typedKey().isEmpty() && !hasStoredKey())
+        return tr("Type the API key.");
     return {};
+}
+
+bool ModelEditDialog::hasStoredKey() const
+{
+    return m_existing && m_existing->apiKeyRef == model().apiKeyRef;
 }
 
 void ModelEditDialog::showProblem(const QString &problem)
@@ -344,8 +442,27 @@ void ModelEditDialog::accept()
 {
     const QString problem = formProblem();
     showProblem(problem);
-    if (problem.isEmpty())
+    if (!problem.isEmpty() || m_saving)
+        return;
+    if (!m_saver) {
         QDialog::accept();
+        return;
+    }
+    m_saving = true;
+    m_ok->setEnabled(false);
+    m_saver(model(), typedKey(), [self = QPointer(this)](const QString &error) {
+        if (!self)
+            return;
+        self->m_saving = false;
+        self->m_ok->setEnabled(true);
+        if (error.isEmpty()) {
+            self->QDialog::accept();
+            return;
+        }
+        // Nothing was saved; the form keeps what was typed.
+        self->showKeychainProblem(tr("The system keychain could not keep the key: %1").arg(error),
+                                  true);
+    });
 }
 
 void ModelEditDialog::withKey(std::function<void(QString key, QString error)> done)
@@ -363,11 +480,12 @@ void ModelEditDialog::withKey(std::function<void(QString key, QString error)> do
         return;
     }
     case KeyMode::Keychain:
+    case KeyMode::ThisRun:
         if (!typedKey().isEmpty()) {
             done(typedKey(), {});
             return;
         }
-        if (!m_existing || !m_existing->apiKeyRef.startsWith(u"keychain:"_s)) {
+        if (!hasStoredKey()) {
             done({}, tr("Type the API key first."));
             return;
         }
@@ -376,20 +494,26 @@ void ModelEditDialog::withKey(std::function<void(QString key, QString error)> do
     }
 }
 
-void ModelEditDialog::listModels(
-    std::function<void(bool ok, const QStringList &ids, const QString &error)> done)
+std::function<void()> ModelEditDialog::startAsking()
 {
-    if (m_listing)
-        m_listing->deleteLater();
+    delete m_asking; // a newer question replaces an unanswered one
     showResult(true, tr("Asking the server…"));
     // Disabling the focused button moves the focus on; it comes back when the answer does.
     QPointer<QWidget> focused = focusWidget();
     m_test->setEnabled(false);
-    const auto answer = [this, done, focused](bool ok, const QStringList &ids,
-                                              const QString &error) {
+    return [this, focused] {
         m_test->setEnabled(true);
         if (focused)
             focused->setFocus();
+    };
+}
+
+void ModelEditDialog::listModels(
+    std::function<void(bool ok, const QStringList &ids, const QString &error)> done)
+{
+    const auto answer = [done, finished = startAsking()](bool ok, const QStringList &ids,
+                                                         const QString &error) {
+        finished();
         done(ok, ids, error);
     };
     withKey([this, answer](const QString &key, const QString &error) {
@@ -397,31 +521,43 @@ void ModelEditDialog::listModels(
             answer(false, {}, error);
             return;
         }
-        m_listing =
+        auto *listing =
             ModelListing::start(m_engine->chatClient()->http(), model(), key, kTestTimeout, this);
-        connect(m_listing, &ModelListing::finished, this,
+        m_asking = listing;
+        connect(listing, &ModelListing::finished, this,
                 [answer](const QStringList &ids) { answer(true, ids, {}); });
-        connect(m_listing, &ModelListing::failed, this,
+        connect(listing, &ModelListing::failed, this,
                 [answer](const QString &message) { answer(false, {}, message); });
     });
 }
 
 void ModelEditDialog::testConnection()
 {
-    listModels([this](bool ok, const QStringList &ids, const QString &error) {
-        QString text;
-        if (!ok) {
-            text = tr("Failed: %1").arg(error);
-        } else {
-            const QString id = m_modelId->currentText().trimmed();
-            text = ids.contains(id) || id.isEmpty() || ids.isEmpty()
-                       ? tr("Connected: the server lists %n model(s).", nullptr, int(ids.size()))
-                       : tr("Connected, but the server does not list %1 (it lists %2).")
-                             .arg(id, QStringList(ids.mid(0, 5)).join(u", "_s));
-        }
+    const ModelConfig tested = model();
+    const auto answer = [this, tested, finished = startAsking()](bool ok, const QString &text) {
+        finished();
+        m_lastTest = {ModelRegistry::attributesOf(tested), typedKey(), ok};
         showResult(ok, text);
         Q_EMIT testFinished(ok, text);
+    };
+    withKey([this, tested, answer](const QString &key, const QString &error) {
+        if (!error.isEmpty()) {
+            answer(false, tr("Failed: %1").arg(error));
+            return;
+        }
+        auto *test = ConnectionTest::start(m_engine->chatClient(), tested, key, kTestTimeout, this);
+        m_asking = test;
+        connect(test, &ConnectionTest::finished, this,
+                [answer](bool ok, const QString &message) { answer(ok, message); });
     });
+}
+
+std::optional<bool> ModelEditDialog::testOutcome() const
+{
+    if (!m_lastTest || m_lastTest->attributes != ModelRegistry::attributesOf(model()) ||
+        m_lastTest->key != typedKey())
+        return std::nullopt;
+    return m_lastTest->passed;
 }
 
 void ModelEditDialog::fetchModels()

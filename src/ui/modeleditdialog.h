@@ -5,6 +5,7 @@
 
 #include <QDialog>
 #include <QPointer>
+#include <QVariantMap>
 
 class QCheckBox;
 class QComboBox;
@@ -17,12 +18,13 @@ class QSpinBox;
 namespace Crosstalk {
 
 class Engine;
-class ModelListing;
 
 // Adds or edits one model: server, protocol, model id (typed, or chosen from the server's
 // list), key, parameters and their policy, prices. "Test connection" asks the server for its
 // model list with the values as they are in the form, which proves URL, protocol and key.
-// The key typed here goes to the keychain, never to the settings file.
+// The key typed here goes to the keychain, never to the settings file. When the keychain
+// cannot keep it, the dialog stays open, says why, and offers what works: this run only, or
+// an environment variable.
 class ModelEditDialog : public QDialog
 {
     Q_OBJECT
@@ -32,8 +34,12 @@ public:
     {
         None,
         Keychain,
-        Environment
+        Environment,
+        ThisRun // model and key in memory until the program ends
     };
+    // Saves the model (and the typed key); `done` gets the keychain's error, empty on success.
+    using Saver = std::function<void(const ModelConfig &model, const QString &key,
+                                     std::function<void(QString error)> done)>;
 
     // `existing` null: a new model.
     ModelEditDialog(Engine *engine, const std::optional<ModelConfig> &existing,
@@ -42,8 +48,12 @@ public:
     // The model as the form describes it (the key reference, not the key).
     ModelConfig model() const;
     KeyMode keyMode() const;
-    // The key typed in (keychain mode); empty when left unchanged.
+    // The key typed in (keychain or this-run mode); empty when left unchanged.
     QString typedKey() const;
+    // OK saves through `saver` and closes only once the model is saved.
+    void setSaver(Saver saver) { m_saver = std::move(saver); }
+    // Why keys cannot go to the keychain, shown under the key; empty when they can.
+    QString keychainProblem() const;
 
     // For a new model: the server URL to start from (a server found on this machine) instead
     // of Ollama's default.
@@ -52,8 +62,12 @@ public:
     // The alias problem, or empty when the alias can be used.
     QString aliasProblem() const;
 
-    // Runs the connection test; testFinished() tells the outcome, also shown in the form.
+    // Runs the connection test (the model list, then a one-token request to the model);
+    // testFinished() tells the outcome, also shown in the form.
     void testConnection();
+    // Whether the last test of the values now in the form passed; none when they were not
+    // tested as they are.
+    std::optional<bool> testOutcome() const;
     // Fetches the server's model list into the model id box.
     void fetchModels();
     QString testResult() const;
@@ -69,16 +83,31 @@ private:
     void withKey(std::function<void(QString key, QString error)> done);
     void
     listModels(std::function<void(bool ok, const QStringList &ids, const QString &error)> done);
+    // Shows that the server is being asked; the function returned ends that.
+    std::function<void()> startAsking();
     void updateKeyField();
     void applyRecommendedPolicy();
     void showResult(bool ok, const QString &text);
     // What keeps the form from being saved, or empty.
     QString formProblem() const;
+    // Whether the model being edited already has the key the form refers to.
+    bool hasStoredKey() const;
     void showProblem(const QString &problem);
+    void showKeychainProblem(const QString &problem, bool offerAlternatives);
 
     Engine *m_engine;
     std::optional<ModelConfig> m_existing;
-    QPointer<ModelListing> m_listing;
+    QPointer<QObject> m_asking; // the listing or test under way
+    struct Test
+    {
+        QVariantMap attributes;
+        QString key;
+        bool passed = false;
+    };
+    std::optional<Test> m_lastTest;
+    Saver m_saver;
+    KeyMode m_shownMode = KeyMode::None;
+    bool m_saving = false;
 
     QLineEdit *m_alias = nullptr;
     QComboBox *m_kind = nullptr;
@@ -98,6 +127,9 @@ private:
     QPushButton *m_test = nullptr;
     QLabel *m_result = nullptr;
     QLabel *m_aliasProblem = nullptr;
+    QLabel *m_keychainProblem = nullptr;
+    QWidget *m_keychainAlternatives = nullptr;
+    QPushButton *m_ok = nullptr;
 };
 
 } // namespace Crosstalk

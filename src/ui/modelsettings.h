@@ -25,14 +25,16 @@ public:
     ~ModelSettings() override;
 
     // Stores a model. A slot (big, middle, small) keeps following the environment except in
-    // the values that differ from it. `key`, when given, goes to the keychain; `done` gets
-    // the keychain's error (empty on success).
+    // the values that differ from it. `key`, when given, goes to the keychain first, and the
+    // model is saved only once it is kept there; `done` gets the keychain's error (empty on
+    // success). A model whose key reference is `run:` is kept for this run only.
     void store(const ModelConfig &model, const QString &key = {},
                std::function<void(QString error)> done = {});
     // Removes a user's model (and its keychain key), or a slot's overrides.
     void remove(const QString &alias);
-    // Adds a detected local server as a model without a key; returns its alias.
-    QString addLocalServer(const LocalServer &server);
+    // Adds a model of a detected local server (its first when `modelId` is empty), without a
+    // key; returns its alias.
+    QString addLocalServer(const LocalServer &server, const QString &modelId = {});
     // Whether the settings file holds values for the alias.
     bool isStored(const QString &alias) const;
 
@@ -43,6 +45,7 @@ Q_SIGNALS:
 
 private:
     void reload();
+    void writeAttributes(const ModelConfig &model);
 
     Engine *m_engine;
     std::unique_ptr<Settings> m_settings;

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "newsessiondialog.h"
 
+#include "config/settings.h"
 #include "conversation/preset.h"
 #include "engine/engine.h"
-#include "modelchoice.h"
+#include "modelsettings.h"
 #include "persona/personalibrary.h"
 #include "topologypicture.h"
 
@@ -11,6 +12,7 @@
 #include <QColorDialog>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QDir>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -34,21 +36,6 @@ namespace Crosstalk {
 
 namespace {
 
-enum Column
-{
-    NameColumn,
-    ModelColumn,
-    PersonaColumn,
-    ColourColumn
-};
-
-// Persona combo data: {source, text}. A library file has its name and no text (read when the
-// session is made, so the latest saved version is used); text from a preset has both.
-QStringList personaData(const QString &source, const QString &text = {})
-{
-    return {source, text};
-}
-
 QIcon swatch(const QColor &colour)
 {
     QPixmap pixmap(16, 16);
@@ -59,22 +46,6 @@ QIcon swatch(const QColor &colour)
     painter.setBrush(colour);
     painter.drawRoundedRect(QRectF(0.5, 0.5, 15, 15), 3, 3);
     return QIcon(pixmap);
-}
-
-// "participants[1].name: …" as people read it: "Participant 2, name: …".
-QString readable(const FieldError &error)
-{
-    static const QRegularExpression participant(u"^participants\\[(\\d+)\\]\\.?"_s);
-    QString path = error.path;
-    const QRegularExpressionMatch match = participant.match(path);
-    if (match.hasMatch()) {
-        const QString rest = path.mid(match.capturedLength());
-        path = NewSessionDialog::tr("Participant %1").arg(match.captured(1).toInt() + 1) +
-               (rest.isEmpty() ? QString() : u", "_s + rest);
-    } else if (path.startsWith(u"options."_s)) {
-        path = path.mid(8).replace(u'_', u' ');
-    }
-    return path.isEmpty() ? error.problem : path + u": "_s + error.problem;
 }
 
 QString fieldOf(const QString &path)
@@ -93,6 +64,29 @@ QString fieldOf(const QString &path)
 }
 
 } // namespace
+
+// Persona combo data: {source, text}. A library file has its name and no text (read when the
+// session is made, so the latest saved version is used); text from a preset has both.
+QStringList NewSessionDialog::personaData(const QString &source, const QString &text)
+{
+    return {source, text};
+}
+
+// "participants[1].name: …" as people read it: "Participant 2, name: …".
+QString NewSessionDialog::readable(const FieldError &error)
+{
+    static const QRegularExpression participant(u"^participants\\[(\\d+)\\]\\.?"_s);
+    QString path = error.path;
+    const QRegularExpressionMatch match = participant.match(path);
+    if (match.hasMatch()) {
+        const QString rest = path.mid(match.capturedLength());
+        path = NewSessionDialog::tr("Participant %1").arg(match.captured(1).toInt() + 1) +
+               (rest.isEmpty() ? QString() : u", "_s + rest);
+    } else if (path.startsWith(u"options."_s)) {
+        path = path.mid(8).replace(u'_', u' ');
+    }
+    return path.isEmpty() ? error.problem : path + u": "_s + error.problem;
+}
 
 NewSessionDialog::NewSessionDialog(Engine *engine, const PersonaLibrary *library, QWidget *parent)
     : QDialog(parent)
@@ -249,19 +243,83 @@ NewSessionDialog::NewSessionDialog(Engine *engine, const PersonaLibrary *library
     bottom->addWidget(buttons);
     layout->addLayout(bottom);
 
-    ModelChoice::fill(m_moderator, engine->registry(), tr("First participant's model"));
+    m_health = ModelChoice::Health::fromSettings(Settings());
+    ModelChoice::fill(m_moderator, engine->registry(), m_health, false,
+                      tr("First participant's model"));
     connect(m_paradigm, &QComboBox::currentIndexChanged, this, &NewSessionDialog::updateParadigm);
     m_paradigm->setCurrentIndex(m_paradigm->findData(enumToString(Paradigm::Debate)));
 
-    // Two participants to begin with, Alice and Bob when the library has them.
+    // The last setup started; else two participants, Alice and Bob when the library has them.
     setParticipantCount(2);
     const QStringList files = library->fileNames();
     const QStringList suggested = {u"alice.md"_s, u"bob.md"_s};
     for (int row = 0; row < 2; ++row)
         if (files.contains(suggested.at(row)))
             personaCombo(row)->setCurrentIndex(personaCombo(row)->findText(suggested.at(row)));
+    restoreLastSetup();
     updateParadigm();
     resize(780, 660);
+}
+
+QString NewSessionDialog::defaultModel() const
+{
+    // A server found here answers now: its models come first, configured or not.
+    const ModelRegistry &registry = m_engine->registry();
+    const QString preferred = ModelChoice::preferred(registry, m_health);
+    const QList<ModelChoice::FoundModel> unconfigured =
+        ModelChoice::unconfiguredFound(registry, m_health);
+    if (ModelChoice::standing(registry, *registry.model(preferred), m_health) !=
+            ModelChoice::Standing::FoundHere &&
+        !unconfigured.isEmpty())
+        return unconfigured.first().data();
+    return preferred;
+}
+
+void NewSessionDialog::fillModels(int row)
+{
+    QComboBox *combo = modelCombo(row);
+    const QSignalBlocker blocker(combo);
+    ModelChoice::fill(combo, m_engine->registry(), m_health, true);
+    if (!combo->property(chosenProperty).toBool() || combo->currentIndex() < 0)
+        combo->setCurrentIndex(std::max(0, combo->findData(defaultModel())));
+}
+
+void NewSessionDialog::showEvent(QShowEvent *event)
+{
+    QDialog::showEvent(event);
+    if (m_probe)
+        return;
+    m_probe = new LocalServerProbe(this);
+    connect(m_probe, &LocalServerProbe::finished, this, &NewSessionDialog::onLocalServers);
+    m_probe->start(m_candidates);
+}
+
+void NewSessionDialog::onLocalServers(const QList<LocalServer> &servers)
+{
+    m_health.found = servers;
+    for (int row = 0; row < m_participants->rowCount(); ++row)
+        fillModels(row);
+}
+
+void NewSessionDialog::configureFoundModels()
+{
+    for (int row = 0; row < m_participants->rowCount(); ++row) {
+        QComboBox *combo = modelCombo(row);
+        const std::optional<ModelChoice::FoundModel> found =
+            ModelChoice::foundModel(combo->currentData().toString(), m_health);
+        if (!found)
+            continue;
+        ModelSettings settings(m_engine);
+        const QString alias = settings.addLocalServer(found->server, found->modelId);
+        // Every row offering the same found model now offers the configured one.
+        for (int r = 0; r < m_participants->rowCount(); ++r) {
+            QComboBox *other = modelCombo(r);
+            const bool same = other->currentData().toString() == found->data();
+            fillModels(r);
+            if (same)
+                other->setCurrentIndex(other->findData(alias));
+        }
+    }
 }
 
 QLabel *NewSessionDialog::problemLabel(const QString &field)
@@ -306,12 +364,10 @@ void NewSessionDialog::addRow()
 
     auto *model = new QComboBox(m_participants);
     model->setAccessibleName(tr("Model of participant %1").arg(row + 1));
-    ModelChoice::fill(model, m_engine->registry());
-    // The first configured model, so a user with a key does not start on the demo by mistake.
-    const QStringList configured = ModelChoice::configuredAliases(m_engine->registry());
-    model->setCurrentIndex(
-        model->findData(configured.isEmpty() ? ModelRegistry::demoAlias() : configured.first()));
+    connect(model, &QComboBox::activated, this,
+            [model] { model->setProperty(chosenProperty, true); });
     m_participants->setCellWidget(row, ModelColumn, model);
+    fillModels(row);
 
     auto *persona = new QComboBox(m_participants);
     persona->setAccessibleName(tr("Persona of participant %1").arg(row + 1));
@@ -368,6 +424,7 @@ void NewSessionDialog::setParticipant(int row, const QString &name, const QStrin
         personaFile.isEmpty() ? 0 : personaCombo(row)->findData(personaData(personaFile)));
     m_participants->item(row, NameColumn)->setText(name);
     modelCombo(row)->setCurrentIndex(modelCombo(row)->findData(modelAlias));
+    modelCombo(row)->setProperty(chosenProperty, true);
 }
 
 void NewSessionDialog::onPersonaChosen(int row)
@@ -449,7 +506,18 @@ Session NewSessionDialog::draft(QList<FieldError> *errors) const
         const QStringList data = personaCombo(row)->currentData().toStringList();
         p.personaSource = data.value(0);
         p.persona = data.value(1);
-        if (p.personaSource.isEmpty() && p.persona.isEmpty()) {
+        const std::optional<SlotPersona> slot = m_engine->registry().slotPersona(p.modelAlias);
+        if (p.personaSource.isEmpty() && p.persona.isEmpty() && slot) {
+            // No persona chosen: the slot's own (BIG_SYSTEM_PROMPT…), as the old tool did.
+            const Parsed<Persona> persona = m_library->resolveSlotPersona(p.modelAlias, *slot);
+            if (persona) {
+                p.persona = persona.value->prompt;
+                p.personaSource = persona.value->source;
+            } else if (errors) {
+                for (const FieldError &e : persona.errors)
+                    errors->append({u"participants[%1].persona"_s.arg(row), e.toString()});
+            }
+        } else if (p.personaSource.isEmpty() && p.persona.isEmpty()) {
             p.persona = Persona::defaultPrompt();
         } else if (p.persona.isEmpty()) {
             const Parsed<Persona> persona = m_library->read(p.personaSource);
@@ -497,6 +565,7 @@ void NewSessionDialog::showProblems(const QList<FieldError> &errors)
 
 void NewSessionDialog::accept()
 {
+    configureFoundModels();
     QList<FieldError> errors;
     const Session session = draft(&errors);
     if (session.topic.isEmpty())
@@ -506,6 +575,7 @@ void NewSessionDialog::accept()
             m_engine->createSession(session, Engine::StoreAnswer::Immediate);
         if (created) {
             m_created = *created.value;
+            rememberSetup(session);
             clearProblems();
             QDialog::accept();
             return;
@@ -513,112 +583,6 @@ void NewSessionDialog::accept()
         errors = created.errors;
     }
     showProblems(errors);
-}
-
-void NewSessionDialog::applyPreset(const Preset &preset)
-{
-    m_topic->setPlainText(preset.topic);
-    m_paradigm->setCurrentIndex(m_paradigm->findData(enumToString(preset.paradigm)));
-    m_rounds->setValue(preset.rounds);
-    m_answerMode->setChecked(preset.options.answerMode);
-    m_schedule->setCurrentIndex(m_schedule->findData(QVariant::fromValue(preset.options.schedule)));
-    m_contextWindow->setValue(preset.options.contextWindow);
-    m_summarise->setChecked(preset.options.summariseDropped);
-    m_moderator->setCurrentIndex(std::max(0, m_moderator->findData(preset.options.moderatorModel)));
-    m_budgetTokens->setValue(
-        int(std::min<qint64>(preset.options.budgetTokens.value_or(0), m_budgetTokens->maximum())));
-    m_budgetCost->setValue(preset.options.budgetCost.value_or(0));
-    if (preset.participants.isEmpty())
-        return;
-    setParticipantCount(int(preset.participants.size()));
-    for (int row = 0; row < preset.participants.size(); ++row) {
-        const Participant &p = preset.participants.at(row);
-        QComboBox *persona = personaCombo(row);
-        // A library file stays a reference; anything else keeps the preset's text.
-        QString source = p.personaSource;
-        if (source.startsWith(u"path:"_s) && persona->findData(personaData(source.mid(5))) >= 0)
-            source = source.mid(5); // the old tool's `path:alice.md` for a library file
-        int index = persona->findData(personaData(source));
-        if (p.personaSource.isEmpty() && p.persona.isEmpty())
-            index = 0;
-        if (index < 0) {
-            persona->addItem(p.personaSource.isEmpty() ? tr("Text from the preset")
-                                                       : p.personaSource,
-                             personaData(p.personaSource, p.persona));
-            index = persona->count() - 1;
-        }
-        persona->setCurrentIndex(index);
-        QTableWidgetItem *name = m_participants->item(row, NameColumn);
-        name->setText(p.name);
-        name->setData(Qt::UserRole, QString());
-        modelCombo(row)->setCurrentIndex(std::max(0, modelCombo(row)->findData(p.modelAlias)));
-        if (p.colour.isValid())
-            setRowColour(row, p.colour);
-    }
-}
-
-QStringList NewSessionDialog::loadPreset(const QString &path)
-{
-    const Parsed<Preset> preset = Preset::load(path, *m_library, m_engine->registry().aliases());
-    if (!preset) {
-        QList<FieldError> errors;
-        for (const FieldError &e : preset.errors)
-            errors.append({QString(), tr("%1: %2").arg(path, e.toString())});
-        showProblems(errors);
-        QStringList problems;
-        for (const FieldError &e : preset.errors)
-            problems << e.toString();
-        return problems;
-    }
-    clearProblems();
-    applyPreset(*preset.value);
-    return {};
-}
-
-QString NewSessionDialog::savePreset(const QString &path)
-{
-    QList<FieldError> errors;
-    const Session session = draft(&errors);
-    Preset preset;
-    preset.participants = session.participants;
-    // The default persona is the absence of one in a preset.
-    for (Participant &p : preset.participants)
-        if (p.personaSource.isEmpty() && p.persona == Persona::defaultPrompt())
-            p.persona.clear();
-    preset.paradigm = session.paradigm;
-    preset.rounds = session.rounds;
-    preset.topic = session.topic;
-    preset.options = session.options;
-    // Library names stay names: relative to the preset's folder they resolve in the library.
-    preset.baseFolder = QFileInfo(path).absolutePath();
-    QString problem;
-    if (!errors.isEmpty())
-        problem = readable(errors.first());
-    else if (const std::optional<FieldError> error = preset.save(path))
-        problem = error->toString();
-    if (!problem.isEmpty())
-        showProblems({{QString(), problem}});
-    return problem;
-}
-
-void NewSessionDialog::loadPresetInteractively()
-{
-    const QString path = QFileDialog::getOpenFileName(
-        this, tr("Load Preset"),
-        QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation),
-        tr("Presets (*.yaml *.yml)"));
-    if (!path.isEmpty())
-        loadPreset(path);
-}
-
-void NewSessionDialog::savePresetInteractively()
-{
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Save Preset"),
-        QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation) + u"/preset.yaml"_s,
-        tr("Presets (*.yaml *.yml)"));
-    if (!path.isEmpty())
-        savePreset(path);
 }
 
 } // namespace Crosstalk

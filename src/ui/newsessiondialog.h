@@ -3,6 +3,8 @@
 
 #include "common/parsed.h"
 #include "conversation/session.h"
+#include "localserverprobe.h"
+#include "modelchoice.h"
 
 #include <QDialog>
 #include <QHash>
@@ -28,6 +30,10 @@ struct Preset;
 // topology, rounds and options, presets to load and save. Start checks everything through the
 // Engine, shows each problem next to its field, and creates the session only when there are
 // none; the caller then shows and starts it.
+//
+// It starts from the last setup started (remembered in lastSetupPath()); a participant whose
+// model is gone or failed its last test, or a new one, gets the best model that is expected
+// to answer (ModelChoice), and every model a server on this computer lists is offered.
 class NewSessionDialog : public QDialog
 {
     Q_OBJECT
@@ -46,6 +52,17 @@ public:
     // Saves the fields as a preset file; returns the problem, empty on success.
     QString savePreset(const QString &path);
 
+    // Where to look for model servers on this computer; before the dialog is shown.
+    void setLocalServerCandidates(const QList<LocalServerProbe::Candidate> &candidates)
+    {
+        m_candidates = candidates;
+    }
+    bool probeFinished() const { return m_probe && m_probe->isFinished(); }
+    // The model a participant gets when nothing else chose one (combo data).
+    QString defaultModel() const;
+    // The last setup started: participants, paradigm, rounds and options, not the topic.
+    static QString lastSetupPath();
+
     void setParticipantCount(int count);
     // Chooses a row's model alias and persona file ("" for the default persona).
     void setParticipant(int row, const QString &name, const QString &modelAlias,
@@ -57,7 +74,16 @@ public:
 
     void accept() override;
 
+protected:
+    void showEvent(QShowEvent *event) override;
+
 private:
+    void onLocalServers(const QList<LocalServer> &servers);
+    void fillModels(int row);
+    // Turns the found models chosen into configured ones; false when one could not be.
+    void configureFoundModels();
+    void restoreLastSetup();
+    void rememberSetup(const Session &session);
     void addRow();
     void removeRow();
     void onPersonaChosen(int row);
@@ -66,16 +92,33 @@ private:
     void updateParadigm();
     void showProblems(const QList<FieldError> &errors);
     void clearProblems();
-    void applyPreset(const Preset &preset);
+    void applyPreset(const Preset &preset, bool withTopic = true);
     void loadPresetInteractively();
     void savePresetInteractively();
     QLabel *problemLabel(const QString &field);
     QComboBox *modelCombo(int row) const;
+    enum Column
+    {
+        NameColumn,
+        ModelColumn,
+        PersonaColumn,
+        ColourColumn
+    };
+    // Persona combo data: {source, text}. A library file has its name and no text (read when
+    // the session is made, so the latest saved version is used); text from a preset has both.
+    static QStringList personaData(const QString &source, const QString &text = {});
+    // "participants[1].name: …" as people read it: "Participant 2, name: …".
+    static QString readable(const FieldError &error);
+    // Set on a model combo the user (or the remembered setup) chose from: not re-chosen.
+    static constexpr char chosenProperty[] = "chosenModel";
     QComboBox *personaCombo(int row) const;
 
     Engine *m_engine;
     const PersonaLibrary *m_library;
     QUuid m_created;
+    ModelChoice::Health m_health;
+    QList<LocalServerProbe::Candidate> m_candidates = LocalServerProbe::defaultCandidates();
+    LocalServerProbe *m_probe = nullptr;
 
     QPlainTextEdit *m_topic = nullptr;
     QTableWidget *m_participants = nullptr;

@@ -3,6 +3,7 @@
 #include "plaintextbox.h"
 
 #include "config/appidentity.h"
+#include "config/settings.h"
 #include "engine/engine.h"
 #include "runcontroldialogs.h"
 #include "transcriptmodel.h"
@@ -259,13 +260,20 @@ void RunActions::changeModel()
     const QUuid sessionId = session->id;
     const Message *m = currentMessage();
     ParticipantModelDialog dialog(session->participants, m_engine->registry(),
+                                  ModelChoice::Health::fromSettings(Settings()),
                                   m ? m->speaker : QString(), m_window);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    whenLoaded(sessionId,
-               [this, sessionId, participant = dialog.participant(), alias = dialog.modelAlias()] {
-                   report(m_engine->setParticipantModel(sessionId, participant, alias));
-               });
+    whenLoaded(sessionId, [this, sessionId, changes = dialog.changes()] {
+        QStringList done;
+        for (const auto &[participant, alias] : changes) {
+            if (!report(m_engine->setParticipantModel(sessionId, participant, alias)))
+                return;
+            done << tr("%1 now answers with %2")
+                        .arg(participant, m_engine->registry().model(alias)->displayName());
+        }
+        Q_EMIT noteReady(done.join(u"; "_s) + u'.');
+    });
 }
 
 } // namespace Crosstalk

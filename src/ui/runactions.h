@@ -55,6 +55,8 @@ Q_SIGNALS:
     void sessionOpened(const QUuid &id);
     // The open session's reason for pausing no longer holds (a retried reply).
     void steered(const QUuid &sessionId);
+    // What a command did, for the status bar ("Bob now answers with m1 (gpt-4o).").
+    void noteReady(const QString &note);
 
 private:
     TranscriptModel *model() const;

@@ -2,6 +2,7 @@
 #include "runcontroldialogs.h"
 
 #include "llm/modelregistry.h"
+#include "modelchoice.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -129,50 +130,62 @@ void HumanMessageDialog::updateOk()
 
 ParticipantModelDialog::ParticipantModelDialog(const QList<Participant> &participants,
                                                const ModelRegistry &registry,
+                                               const ModelChoice::Health &health,
                                                const QString &preselected, QWidget *parent)
     : QDialog(parent)
 {
-    setWindowTitle(tr("Change Model"));
+    setWindowTitle(tr("Change Models"));
     setObjectName(u"participantModelDialog"_s);
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(caption(tr("The participant's next replies come from the model chosen; "
-                                 "what it said so far stays as it is."),
+    layout->addWidget(caption(tr("Each participant's next replies come from the model chosen "
+                                 "here; what they said so far stays as it is."),
                               this));
     auto *form = new QFormLayout;
-    m_participant = new QComboBox(this);
-    m_participant->setObjectName(u"participant"_s);
-    m_participant->setAccessibleName(tr("Participant"));
-    for (const Participant &p : participants)
-        m_participant->addItem(p.name, p.modelAlias);
-    m_model = new QComboBox(this);
-    m_model->setObjectName(u"model"_s);
-    m_model->setAccessibleName(tr("Model"));
-    for (const QString &alias : registry.aliases())
-        if (const auto model = registry.model(alias))
-            m_model->addItem(model->displayName(), alias);
-    form->addRow(tr("&Participant:"), m_participant);
-    form->addRow(tr("&Model:"), m_model);
+    m_box = buttons(tr("&Change"), this);
+    // One row a participant, offering models as New Session does: working ones first, marked.
+    for (const Participant &p : participants) {
+        auto *model = new QComboBox(this);
+        model->setObjectName(u"model_"_s + p.name);
+        model->setAccessibleName(tr("Model of %1").arg(p.name));
+        ModelChoice::fill(model, registry, health);
+        if (model->findData(p.modelAlias) < 0) // a model no longer configured
+            model->addItem(tr("%1 — not configured any more").arg(p.modelAlias), p.modelAlias);
+        model->setCurrentIndex(model->findData(p.modelAlias));
+        connect(model, &QComboBox::currentIndexChanged, this, &ParticipantModelDialog::updateOk);
+        auto *label = new QLabel(p.name + u':', this);
+        label->setTextFormat(Qt::PlainText);
+        form->addRow(label, model);
+        m_rows.append({p.name, p.modelAlias, model});
+        if (p.name == preselected)
+            model->setFocus();
+    }
     layout->addLayout(form);
-    // The model shown is the participant's own until another is chosen.
-    const auto showCurrent = [this] {
-        const int at = m_model->findData(m_participant->currentData());
-        if (at >= 0)
-            m_model->setCurrentIndex(at);
-    };
-    connect(m_participant, &QComboBox::currentIndexChanged, this, showCurrent);
-    m_participant->setCurrentIndex(std::max(0, m_participant->findText(preselected)));
-    showCurrent();
-    layout->addWidget(buttons(tr("&Change"), this));
+    layout->addWidget(m_box);
+    updateOk();
+    // Wide enough for the title and a model's full name.
+    resize(std::max(sizeHint().width(), 480), sizeHint().height());
 }
 
-QString ParticipantModelDialog::participant() const
+void ParticipantModelDialog::updateOk()
 {
-    return m_participant->currentText();
+    m_box->button(QDialogButtonBox::Ok)->setEnabled(!changes().isEmpty());
 }
 
-QString ParticipantModelDialog::modelAlias() const
+QList<std::pair<QString, QString>> ParticipantModelDialog::changes() const
 {
-    return m_model->currentData().toString();
+    QList<std::pair<QString, QString>> changed;
+    for (const Row &row : m_rows)
+        if (const QString alias = row.model->currentData().toString(); alias != row.was)
+            changed.append({row.participant, alias});
+    return changed;
+}
+
+QComboBox *ParticipantModelDialog::modelCombo(const QString &participant) const
+{
+    for (const Row &row : m_rows)
+        if (row.participant == participant)
+            return row.model;
+    return nullptr;
 }
 
 } // namespace Crosstalk

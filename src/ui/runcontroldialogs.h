@@ -2,6 +2,7 @@
 #pragma once
 
 #include "conversation/participant.h"
+#include "modelchoice.h"
 
 #include <QDialog>
 
@@ -48,20 +49,31 @@ private:
     QDialogButtonBox *m_buttons;
 };
 
-// Chooses a participant and the configured model it should use from now on.
+// Chooses the model each participant uses from now on, one or several at once, from the
+// models as New Session offers them; `preselected` (a participant's name) gets the focus.
 class ParticipantModelDialog : public QDialog
 {
     Q_OBJECT
 
 public:
     ParticipantModelDialog(const QList<Participant> &participants, const ModelRegistry &registry,
-                           const QString &preselected, QWidget *parent = nullptr);
-    QString participant() const;
-    QString modelAlias() const;
+                           const ModelChoice::Health &health, const QString &preselected,
+                           QWidget *parent = nullptr);
+    // Participant name → new model alias, for each participant whose model was changed.
+    QList<std::pair<QString, QString>> changes() const;
+    QComboBox *modelCombo(const QString &participant) const;
 
 private:
-    QComboBox *m_participant;
-    QComboBox *m_model;
+    void updateOk();
+
+    struct Row
+    {
+        QString participant;
+        QString was;
+        QComboBox *model;
+    };
+    QList<Row> m_rows;
+    QDialogButtonBox *m_box;
 };
 
 } // namespace Crosstalk

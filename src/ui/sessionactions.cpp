@@ -114,6 +114,7 @@ QUuid SessionActions::startDemoSession()
 NewSessionDialog *SessionActions::openNewSessionDialog()
 {
     auto *dialog = new NewSessionDialog(m_engine, m_library, m_window);
+    dialog->setLocalServerCandidates(m_localCandidates);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setWindowModality(Qt::WindowModal);
     connect(dialog, &QDialog::accepted, this,

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "common/error.h"
+#include "localserverprobe.h"
 
 #include <QObject>
 #include <QUuid>
@@ -33,6 +34,12 @@ class SessionActions : public QObject
 public:
     SessionActions(Engine *engine, PersonaLibrary *library, SessionListModel *sessions,
                    TranscriptModel *transcript, QWidget *window);
+
+    // Where New Session looks for model servers on this computer.
+    void setLocalServerCandidates(const QList<LocalServerProbe::Candidate> &candidates)
+    {
+        m_localCandidates = candidates;
+    }
 
     QAction *newSessionAction() const { return m_newSession; }
     QAction *newDemoAction() const { return m_newDemo; }
@@ -76,6 +83,7 @@ private:
     void remove();
 
     Engine *m_engine;
+    QList<LocalServerProbe::Candidate> m_localCandidates = LocalServerProbe::defaultCandidates();
     PersonaLibrary *m_library;
     SessionListModel *m_sessions;
     TranscriptModel *m_transcript;

@@ -13,6 +13,7 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QClipboard>
+#include <QComboBox>
 #include <QDesktopServices>
 #include <QDialogButtonBox>
 #include <QDir>
@@ -23,6 +24,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QPointer>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QStackedWidget>
@@ -61,6 +63,8 @@ QString sourcesText(const ModelConfig &model)
         parts << SettingsDialog::tr("settings: %1").arg(settings.join(u", "_s));
     if (model.kind == ApiKind::Demo)
         return SettingsDialog::tr("built in");
+    if (model.apiKeyRef.startsWith(u"run:"_s))
+        return SettingsDialog::tr("this run only, gone when Crosstalk quits");
     return parts.isEmpty() ? SettingsDialog::tr("defaults") : parts.join(u" · "_s);
 }
 
@@ -68,9 +72,18 @@ QString keyText(const ModelConfig &model)
 {
     if (model.apiKeyRef.startsWith(u"keychain:"_s))
         return SettingsDialog::tr("keychain");
+    if (model.apiKeyRef.startsWith(u"run:"_s))
+        return SettingsDialog::tr("this run only");
     if (model.apiKeyRef.startsWith(u"env:"_s))
         return model.apiKeyRef.mid(4);
     return SettingsDialog::tr("none");
+}
+
+// Whether two configurations reach the same model the same way.
+bool sameConnection(const ModelConfig &a, const ModelConfig &b)
+{
+    return a.kind == b.kind && a.baseUrl == b.baseUrl && a.modelId == b.modelId &&
+           a.apiKeyRef == b.apiKeyRef && a.azureApiVersion == b.azureApiVersion;
 }
 
 QLabel *hint(const QString &text, QWidget *parent)
@@ -147,6 +160,23 @@ QWidget *SettingsDialog::createModelsPage()
                               "says where each value comes from. Keys typed here are kept in "
                               "the system keychain, never in the settings file."),
                            page));
+    m_keychainStatus = new QLabel(page);
+    m_keychainStatus->setObjectName(u"keychainStatus"_s);
+    m_keychainStatus->setWordWrap(true);
+    m_keychainStatus->setTextFormat(Qt::PlainText);
+    m_keychainStatus->hide();
+    layout->addWidget(m_keychainStatus);
+    const auto showKeychainStatus = [this](const QString &problem) {
+        m_keychainStatus->setText(
+            tr("%1 Models can read their key from an environment variable, or keep it for this "
+               "run of Crosstalk only.")
+                .arg(problem));
+        m_keychainStatus->setVisible(!problem.isEmpty());
+    };
+    if (SecretStore *secrets = m_engine->secrets())
+        secrets->checkAvailable(this, showKeychainStatus);
+    else
+        showKeychainStatus(tr("Keys cannot be kept in a keychain here."));
     m_modelList = new QTreeWidget(page);
     m_modelList->setObjectName(u"modelList"_s);
     m_modelList->setAccessibleName(tr("Configured models"));
@@ -356,6 +386,11 @@ QString SettingsDialog::localApiStatus() const
     return m_apiStatus->text();
 }
 
+QString SettingsDialog::keychainStatus() const
+{
+    return m_keychainStatus->isHidden() ? QString() : m_keychainStatus->text();
+}
+
 QString SettingsDialog::shownToken() const
 {
     return m_apiToken->text();
@@ -404,13 +439,28 @@ ModelEditDialog *SettingsDialog::editModel(const QString &alias)
     if (!m_foundServers.isEmpty())
         dialog->suggestBaseUrl(m_foundServers.first().baseUrl);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this, [this, dialog] {
-        storeModel(dialog->model(), dialog->typedKey(), [this](const QString &error) {
-            if (!error.isEmpty()) {
-                m_problems->setText(tr("The key could not be kept in the keychain: %1").arg(error));
-                m_problems->show();
-            }
+    dialog->setSaver([this, dialog = QPointer(dialog)](const ModelConfig &model, const QString &key,
+                                                       std::function<void(QString error)> done) {
+        const std::optional<ModelConfig> before = m_engine->registry().model(model.alias);
+        const std::optional<bool> tested = dialog ? dialog->testOutcome() : std::nullopt;
+        storeModel(model, key, [this, model, key, before, tested, done](const QString &error) {
+            // New Session offers models by their last test; an untested change forgets it.
+            if (error.isEmpty() &&
+                (tested || !key.isEmpty() || !before || !sameConnection(*before, model)))
+                m_settings->setConnectionTestPassed(model.alias, tested);
+            m_settings->sync();
+            done(error);
         });
+    });
+    // A test of a model as it is saved counts without OK.
+    connect(dialog, &ModelEditDialog::testFinished, this, [this, dialog](bool ok) {
+        const ModelConfig tested = dialog->model();
+        const std::optional<ModelConfig> saved = m_engine->registry().model(tested.alias);
+        if (saved && dialog->typedKey().isEmpty() &&
+            ModelRegistry::attributesOf(*saved) == ModelRegistry::attributesOf(tested)) {
+            m_settings->setConnectionTestPassed(tested.alias, ok);
+            m_settings->sync();
+        }
     });
     dialog->setWindowModality(Qt::WindowModal);
     dialog->show();
@@ -450,25 +500,36 @@ void SettingsDialog::onLocalServers(const QList<LocalServer> &servers)
     m_localServersStatus->setText(tr("Found on 127.0.0.1; these need no key:"));
     for (const LocalServer &server : servers) {
         auto *row = new QHBoxLayout;
-        QString used;
-        for (const QString &alias : m_engine->registry().aliases())
-            if (m_engine->registry().model(alias)->baseUrl == server.baseUrl)
-                used = alias;
-        auto *label =
-            new QLabel(tr("%1 at %2 — %n model(s): %3", nullptr, int(server.models.size()))
-                           .arg(server.name, server.baseUrl.toDisplayString(),
-                                QStringList(server.models.mid(0, 3)).join(u", "_s)),
-                       m_localServers);
+        auto *label = new QLabel(tr("%1 at %2 — %n model(s)", nullptr, int(server.models.size()))
+                                     .arg(server.name, server.baseUrl.toDisplayString()),
+                                 m_localServers);
         label->setWordWrap(true);
-        auto *add = new QPushButton(
-            used.isEmpty() ? tr("Add as Model") : tr("Added as %1").arg(used), m_localServers);
+        // Every model the server lists can be added, each once.
+        auto *models = new QComboBox(m_localServers);
+        models->setObjectName(u"localModels_"_s + server.alias);
+        models->setAccessibleName(tr("Models of %1").arg(server.name));
+        models->addItems(server.models);
+        models->setEnabled(server.models.size() > 1);
+        auto *add = new QPushButton(m_localServers);
         add->setObjectName(u"addLocal_"_s + server.alias);
-        add->setEnabled(used.isEmpty());
-        connect(add, &QPushButton::clicked, this, [this, server, add] {
-            add->setText(tr("Added as %1").arg(m_modelSettings->addLocalServer(server)));
-            add->setEnabled(false);
+        const auto update = [this, server, models, add] {
+            QString used;
+            for (const QString &alias : m_engine->registry().aliases()) {
+                const ModelConfig model = *m_engine->registry().model(alias);
+                if (model.baseUrl == server.baseUrl && model.modelId == models->currentText())
+                    used = alias;
+            }
+            add->setText(used.isEmpty() ? tr("Add as Model") : tr("Added as %1").arg(used));
+            add->setEnabled(used.isEmpty());
+        };
+        connect(models, &QComboBox::currentIndexChanged, this, update);
+        connect(add, &QPushButton::clicked, this, [this, server, models, update] {
+            m_modelSettings->addLocalServer(server, models->currentText());
+            update();
         });
+        update();
         row->addWidget(label, 1);
+        row->addWidget(models);
         row->addWidget(add);
         m_localServersLayout->addLayout(row);
     }

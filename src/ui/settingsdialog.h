@@ -64,6 +64,9 @@ public:
     QSpinBox *localApiPort() const { return m_apiPort; }
     QString localApiStatus() const;
     QString shownToken() const;
+    // Why keys cannot be kept in the keychain, shown at the top of the Models page; empty when
+    // they can.
+    QString keychainStatus() const;
 
 Q_SIGNALS:
     // The Engine's models changed.
@@ -91,6 +94,7 @@ private:
     QPushButton *m_editButton = nullptr;
     QPushButton *m_removeButton = nullptr;
     QLabel *m_problems = nullptr;
+    QLabel *m_keychainStatus = nullptr;
     QWidget *m_localServers = nullptr;
     QVBoxLayout *m_localServersLayout = nullptr;
     QLabel *m_localServersStatus = nullptr;

@@ -3,6 +3,10 @@
 
 #include "config/appidentity.h"
 
+#include <QDBusConnection>
+#include <QDBusConnectionInterface>
+#include <QDBusPendingCallWatcher>
+#include <QDBusPendingReply>
 #include <QPointer>
 #include <QTimer>
 
@@ -13,6 +17,31 @@
 using namespace Qt::StringLiterals;
 
 namespace Crosstalk {
+
+namespace {
+
+// QtKeychain's messages ("Unknown error", "No keychain service available") say little to a
+// person; these say what happened and what it means.
+QString readableError(const QKeychain::Job *job)
+{
+    switch (job->error()) {
+    case QKeychain::NoBackendAvailable:
+        return QObject::tr("no secret service (such as KWallet or GNOME Keyring) is running.");
+    case QKeychain::AccessDeniedByUser:
+        return QObject::tr("access to the keychain was refused.");
+    case QKeychain::AccessDenied:
+        return QObject::tr("the keychain refused access (it may be locked).");
+    default:
+        return QObject::tr("the secret service failed (it said: \"%1\").").arg(job->errorString());
+    }
+}
+
+} // namespace
+
+void SecretStore::checkAvailable(QObject *context, DoneCallback done)
+{
+    QTimer::singleShot(0, context, [done] { done(QString()); });
+}
 
 KeychainSecretStore::KeychainSecretStore(QObject *parent)
     : SecretStore(parent)
@@ -40,7 +69,7 @@ void KeychainSecretStore::runJob(QKeychain::Job *job, QObject *context,
             if (done->error() == QKeychain::NoError || done->error() == QKeychain::EntryNotFound)
                 finish(done, QString());
             else
-                finish(done, done->errorString());
+                finish(done, readableError(done));
         });
     // A job outlives a stalled secret service: it deletes itself when it finally finishes.
     job->setAutoDelete(true);
@@ -79,6 +108,39 @@ void KeychainSecretStore::remove(const QString &name, QObject *context, DoneCall
     auto *job = new QKeychain::DeletePasswordJob(AppIdentity::id());
     job->setKey(name);
     runJob(job, context, [callback](QKeychain::Job *, const QString &error) { callback(error); });
+}
+
+void KeychainSecretStore::checkAvailable(QObject *context, DoneCallback done)
+{
+    QDBusConnection bus = QDBusConnection::sessionBus();
+    if (!bus.isConnected() || !bus.interface()) {
+        QTimer::singleShot(0, context, [done] {
+            done(QObject::tr("There is no desktop session bus, so no secret service (such as "
+                             "KWallet or GNOME Keyring) can keep keys."));
+        });
+        return;
+    }
+    // A service that runs, or one the bus starts on demand, can keep keys.
+    auto names = std::make_shared<QStringList>();
+    auto pending = std::make_shared<int>(2);
+    const auto answered = [names, pending, done](QDBusPendingCallWatcher *watcher) {
+        watcher->deleteLater();
+        const QDBusPendingReply<QStringList> reply = *watcher;
+        if (!reply.isError())
+            *names << reply.value();
+        if (--*pending > 0)
+            return;
+        const bool available = std::any_of(names->cbegin(), names->cend(), [](const QString &n) {
+            return n == u"org.freedesktop.secrets"_s || n.startsWith(u"org.kde.kwalletd"_s);
+        });
+        done(available ? QString()
+                       : QObject::tr("No secret service (such as KWallet or GNOME Keyring) is "
+                                     "running, so keys cannot be kept in the system keychain."));
+    };
+    for (const QString &method : {u"ListNames"_s, u"ListActivatableNames"_s}) {
+        auto *watcher = new QDBusPendingCallWatcher(bus.interface()->asyncCall(method), context);
+        QObject::connect(watcher, &QDBusPendingCallWatcher::finished, context, answered);
+    }
 }
 
 void MemorySecretStore::read(const QString &name, QObject *context, ReadCallback callback)

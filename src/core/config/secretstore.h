@@ -33,6 +33,10 @@ public:
     virtual void write(const QString &name, const QString &secret, QObject *context,
                        DoneCallback callback) = 0;
     virtual void remove(const QString &name, QObject *context, DoneCallback callback) = 0;
+
+    // Whether keys can be kept at all: `done` gets why not, in words for people (no secret
+    // service running…), or an empty string when they can.
+    virtual void checkAvailable(QObject *context, DoneCallback done);
 };
 
 // The system keychain through QtKeychain (Secret Service, KWallet). Without a secret service
@@ -51,6 +55,9 @@ public:
     void write(const QString &name, const QString &secret, QObject *context,
                DoneCallback callback) override;
     void remove(const QString &name, QObject *context, DoneCallback callback) override;
+    // Asks the session bus whether a secret service (GNOME Keyring, KeePassXC…) or KWallet
+    // runs or can be started, without waiting on the GUI thread.
+    void checkAvailable(QObject *context, DoneCallback done) override;
 
     // Keychain jobs still alive. A job outlives its timeout until the secret service answers
     // or fails; with none left, no answer can come any more.

@@ -19,6 +19,7 @@ const auto kLocalApiEnabled = u"local_api/enabled"_s;
 const auto kLocalApiPort = u"local_api/port"_s;
 const auto kLocalApiMaxRunning = u"local_api/max_running"_s;
 const auto kWelcomeShown = u"window/welcome_shown"_s;
+const auto kConnectionTests = u"connection_tests/"_s;
 // Named as the window wrote them before this facade held them, so an arrangement kept then is
 // still restored.
 const auto kWindowGeometry = u"MainWindow/geometry"_s;
@@ -77,6 +78,35 @@ void Settings::setModelAttributes(const QString &alias, const QVariantMap &attri
 void Settings::removeModel(const QString &alias)
 {
     m_settings.remove(modelGroup(alias));
+    m_settings.remove(kConnectionTests + alias);
+}
+
+std::optional<bool> Settings::connectionTestPassed(const QString &alias) const
+{
+    const QString outcome = m_settings.value(kConnectionTests + alias).toString();
+    if (outcome == u"passed"_s || outcome == u"failed"_s)
+        return outcome == u"passed"_s;
+    return std::nullopt;
+}
+
+QHash<QString, bool> Settings::connectionTests() const
+{
+    QHash<QString, bool> outcomes;
+    m_settings.beginGroup(kConnectionTests.chopped(1));
+    const QStringList aliases = m_settings.childKeys();
+    m_settings.endGroup();
+    for (const QString &alias : aliases)
+        if (const std::optional<bool> passed = connectionTestPassed(alias))
+            outcomes.insert(alias, *passed);
+    return outcomes;
+}
+
+void Settings::setConnectionTestPassed(const QString &alias, std::optional<bool> passed)
+{
+    if (passed)
+        m_settings.setValue(kConnectionTests + alias, *passed ? u"passed"_s : u"failed"_s);
+    else
+        m_settings.remove(kConnectionTests + alias);
 }
 
 QVariant Settings::requestTimeoutSeconds() const

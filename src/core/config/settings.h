@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <QHash>
 #include <QSettings>
 #include <QStringList>
 #include <QVariantMap>
+
+#include <optional>
 
 namespace Crosstalk {
 
@@ -41,6 +44,13 @@ public:
     static constexpr int defaultLocalApiMaxRunning = 16;
     int localApiMaxRunning() const;
     void setLocalApiMaxRunning(int maxRunning);
+
+    // The outcome of a model's last connection test in Settings (`connection_tests/ALIAS`:
+    // passed or failed); none when it was not tested as it is configured now.
+    std::optional<bool> connectionTestPassed(const QString &alias) const;
+    void setConnectionTestPassed(const QString &alias, std::optional<bool> passed);
+    // Every recorded outcome: alias → passed.
+    QHash<QString, bool> connectionTests() const;
 
     // Whether the window has shown its first-run welcome (it is shown once).
     bool welcomeShown() const;

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/engine.h"
 
-#include "config/secretstore.h"
 #include "conversation/sessiondocument.h"
 #include "engine/sessionpersister.h"
 #include "engine/sessionrun.h"
@@ -672,25 +671,6 @@ std::optional<Error> Engine::setParticipantModel(const QUuid &sessionId, const Q
         }
     }
     return Error{ErrorCode::NotFound, tr("No participant named %1.").arg(participant), {}};
-}
-
-void Engine::resolveKey(const ModelConfig &model, QObject *context,
-                        std::function<void(QString key, QString error)> done)
-{
-    if (model.apiKeyRef.startsWith(u"keychain:"_s) && m_secrets) {
-        m_secrets->read(
-            model.apiKeyRef.mid(9), context,
-            [done, alias = model.alias](std::optional<QString> secret, const QString &error) {
-                if (!error.isEmpty())
-                    done({}, tr("The key of model '%1' could not be read from the "
-                                "keychain: %2")
-                                 .arg(alias, error));
-                else
-                    done(secret.value_or(QString()), {});
-            });
-        return;
-    }
-    done(m_registry.environmentKey(model), {});
 }
 
 } // namespace Crosstalk

@@ -56,9 +56,16 @@ public:
     const ModelRegistry &registry() const { return m_registry; }
     // Takes the models as they are now configured (after Settings changed them). Running
     // sessions use the new configuration from their next request on.
-    void setRegistry(const ModelRegistry &registry) { m_registry = registry; }
+    void setRegistry(const ModelRegistry &registry);
+    // Keeps a model and its key for this run of the program only, for a user whose keychain
+    // could not keep the key: neither is written anywhere, both are gone when the program
+    // ends. An empty `key` keeps the one held for the alias.
+    void keepForThisRun(ModelConfig model, const QString &key);
+    void forgetForThisRun(const QString &alias);
     // Where keychain keys are read from; null when keys come from the environment only.
     SecretStore *secrets() const { return m_secrets; }
+    // Another place for keys (tests use one whose keychain fails); not owned.
+    void setSecrets(SecretStore *secrets) { m_secrets = secrets; }
     ChatClient *chatClient() const { return m_chatClient; }
 
     // How a command that adds or deletes a session answers: once the store has it (a server,
@@ -143,8 +150,8 @@ public:
     std::optional<Error> setParticipantModel(const QUuid &sessionId, const QString &participant,
                                              const QString &alias);
 
-    // Looks up a model's key: the environment first, then the keychain. Answers once, in
-    // `context`'s thread, possibly before returning.
+    // Looks up a model's key: the environment, the keychain, or the memory of this run. Answers
+    // once, in `context`'s thread, possibly before returning.
     void resolveKey(const ModelConfig &model, QObject *context,
                     std::function<void(QString key, QString error)> done);
 
@@ -214,6 +221,8 @@ private:
     bool unloadable(const QUuid &id, const SessionRun *run, qint64 idleSinceMs) const;
 
     ModelRegistry m_registry;
+    QList<ModelConfig> m_runOnlyModels;
+    QHash<QString, QString> m_runOnlyKeys; // by alias
     ChatClient *m_chatClient;
     SecretStore *m_secrets;
     std::unique_ptr<StoreWorker> m_reader;

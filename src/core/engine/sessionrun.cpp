@@ -371,9 +371,17 @@ void SessionRun::sendRequest(const QUuid &messageId, const ModelConfig &model, c
             [this, messageId](const QString &text) { onDelta(messageId, text); });
     connect(call, &ChatCall::finished, this,
             [this, messageId, model] { onFinished(messageId, model); });
-    connect(call, &ChatCall::failed, this, [this, messageId](const CallError &error) {
-        onFailed(messageId, error.message, error.contentArrived,
-                 error.kind == CallError::Kind::Cancelled);
+    connect(call, &ChatCall::failed, this, [this, messageId, model](const CallError &error) {
+        // "Connection refused" alone does not say which of several servers refused.
+        const Message *m = message(messageId);
+        const QString speaker = m ? m->speaker : QString();
+        const QString where =
+            model.baseUrl.isEmpty()
+                ? tr("%1 (model %2): %3").arg(speaker, model.alias, error.message)
+                : tr("%1 (model %2 at %3): %4")
+                      .arg(speaker, model.alias, model.baseUrl.toDisplayString(), error.message);
+        onFailed(messageId, error.kind == CallError::Kind::Cancelled ? error.message : where,
+                 error.contentArrived, error.kind == CallError::Kind::Cancelled);
     });
     call->start();
 }

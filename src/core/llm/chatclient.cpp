@@ -23,13 +23,16 @@ void ChatClient::setNetworkPolicy(const NetworkPolicy &policy)
 }
 
 ChatCall *ChatClient::createCall(const ModelConfig &model, const QString &apiKey,
-                                 const ChatRequest &request, QObject *parent)
+                                 const ChatRequest &request, QObject *parent,
+                                 std::optional<CallTiming> timing)
 {
     switch (model.kind) {
     case ApiKind::OpenAI:
-        return new OpenAIChatCall(m_http, model, apiKey, request, m_timing, parent);
+        return new OpenAIChatCall(m_http, model, apiKey, request, timing.value_or(m_timing),
+                                  parent);
     case ApiKind::Anthropic:
-        return new AnthropicChatCall(m_http, model, apiKey, request, m_timing, parent);
+        return new AnthropicChatCall(m_http, model, apiKey, request, timing.value_or(m_timing),
+                                     parent);
     case ApiKind::Demo:
         break;
     }

@@ -24,9 +24,11 @@ public:
     void setTiming(const CallTiming &timing) { m_timing = timing; }
     const CallTiming &timing() const { return m_timing; }
 
-    // The call is not started; connect to it, then call start(). `parent` owns it.
+    // The call is not started; connect to it, then call start(). `parent` owns it. `timing`
+    // replaces the client's for this call (a connection test does not retry).
     ChatCall *createCall(const ModelConfig &model, const QString &apiKey,
-                         const ChatRequest &request, QObject *parent);
+                         const ChatRequest &request, QObject *parent,
+                         std::optional<CallTiming> timing = std::nullopt);
 
     // The demo model's script (persona replies unless rules say otherwise) and pace.
     void setDemoScript(const ScriptEngine &script) { m_demoScript = script; }

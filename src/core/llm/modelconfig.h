@@ -49,7 +49,8 @@ struct ModelConfig
     ApiKind kind = ApiKind::OpenAI;
     QUrl baseUrl;    // e.g. https://api.openai.com/v1
     QString modelId; // e.g. gpt-4o
-    // "env:OPENAI_API_KEY", "keychain:ALIAS", or empty for servers that need no key.
+    // "env:OPENAI_API_KEY", "keychain:ALIAS", "run:ALIAS" (a model and key kept in memory for
+    // this run of the program only), or empty for servers that need no key.
     QString apiKeyRef;
     std::optional<double> temperature;
     std::optional<int> maxOutputTokens;

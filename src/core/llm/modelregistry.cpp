@@ -400,6 +400,12 @@ std::optional<ModelConfig> ModelRegistry::model(const QString &alias) const
     return std::nullopt;
 }
 
+void ModelRegistry::addForThisRun(const ModelConfig &model)
+{
+    m_models.removeIf([&](const ModelConfig &m) { return m.alias == model.alias; });
+    m_models.append(model);
+}
+
 std::optional<SlotPersona> ModelRegistry::slotPersona(const QString &alias) const
 {
     const auto it = m_slotPersonas.constFind(alias);

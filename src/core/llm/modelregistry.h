@@ -48,6 +48,10 @@ public:
     const NetworkPolicy &network() const { return m_network; }
     std::optional<SlotPersona> slotPersona(const QString &alias) const;
 
+    // Adds (or replaces) a model held for this run of the program only, after the
+    // configured ones; its `apiKeyRef` is `run:ALIAS`.
+    void addForThisRun(const ModelConfig &model);
+
     // The key for a model's `apiKeyRef`, if it refers to the environment; empty otherwise
     // (no key needed, or one the SecretStore holds).
     QString environmentKey(const ModelConfig &model) const;
