@@ -161,7 +161,7 @@ private slots:
     {
         Fake::FakeLlmServer local;
         QVERIFY(local.listen());
-        local.setModels({u"qwen-7b"_s, u"llama-8b"_s});
+        local.setModels({u"qwen-7b"_s, u"llama-8b"_s, u"phi-3"_s});
         m_fixture->window->setLocalServerCandidates(
             {{u"LM Studio"_s, u"lmstudio"_s, local.port()}});
         NewSessionDialog *dialog = openDialog();
@@ -172,9 +172,9 @@ private slots:
         QStringList offered;
         for (int i = 0; i < first->count(); ++i)
             offered << first->itemText(i);
-        QVERIFY2(offered.filter(u"on LM Studio"_s).size() == 2, qPrintable(offered.join(u" | "_s)));
+        QVERIFY2(offered.filter(u"on LM Studio"_s).size() == 3, qPrintable(offered.join(u" | "_s)));
         QVERIFY(first->currentText().startsWith(u"qwen-7b on LM Studio"_s));
-        // The second participant takes the other model.
+        // The second participant takes another.
         auto *second = qobject_cast<QComboBox *>(table->cellWidget(1, 1));
         second->setCurrentIndex(second->findText(u"llama-8b on LM Studio"_s, Qt::MatchStartsWith));
         second->setProperty("chosenModel", true);
@@ -190,6 +190,27 @@ private slots:
                  local.port());
         QTRY_COMPARE_WITH_TIMEOUT(m_fixture->engine->session(id)->status, SessionStatus::Completed,
                                   60000);
+
+        // A row left on a default keeps what it showed when Start configures another found
+        // model (phi-3), whichever model sorts first then.
+        NewSessionDialog *next = openDialog();
+        QVERIFY(next);
+        QTRY_VERIFY_WITH_TIMEOUT(next->probeFinished(), 20000);
+        table = next->findChild<QTableWidget *>(u"participants"_s);
+        first = qobject_cast<QComboBox *>(table->cellWidget(0, 1));
+        first->setProperty("chosenModel", false);
+        first->setCurrentIndex(first->findData(session.participants.at(1).modelAlias));
+        const QString shown = first->currentData().toString();
+        second = qobject_cast<QComboBox *>(table->cellWidget(1, 1));
+        second->setCurrentIndex(second->findText(u"phi-3 on LM Studio"_s, Qt::MatchStartsWith));
+        next->findChild<QPlainTextEdit *>(u"topic"_s)->setPlainText(u"Again"_s);
+        clickStart(next);
+        const QUuid again = next->createdSession();
+        QVERIFY(!again.isNull());
+        const Session &second_ = *m_fixture->engine->session(again);
+        QCOMPARE(second_.participants.at(0).modelAlias, shown);
+        QCOMPARE(registry.model(second_.participants.at(1).modelAlias)->modelId, u"phi-3"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(second_.status, SessionStatus::Completed, 60000);
     }
 
     // The next New Session starts from the setup last started (not its topic); a participant

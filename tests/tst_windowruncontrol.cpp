@@ -349,7 +349,7 @@ private slots:
         f.openWindow();
         f.window->openSession(id);
         f.settle();
-        QAction *change = f.action(u"Change &Model…"_s);
+        QAction *change = f.action(u"Change &Models…"_s);
         QVERIFY(change);
         f.action(u"&Start"_s)->trigger();
         f.settle();

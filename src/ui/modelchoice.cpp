@@ -74,11 +74,14 @@ Standing standing(const ModelRegistry &registry, const ModelConfig &model, const
 
 QStringList ranked(const ModelRegistry &registry, const Health &health)
 {
+    // By standing, and a model whose test passed before an untested one of the same standing.
+    const auto key = [&](const QString &alias) {
+        return std::pair(standing(registry, *registry.model(alias), health),
+                         !health.lastTest.value(alias, false));
+    };
     QStringList aliases = registry.aliases();
-    std::stable_sort(aliases.begin(), aliases.end(), [&](const QString &a, const QString &b) {
-        return standing(registry, *registry.model(a), health) <
-               standing(registry, *registry.model(b), health);
-    });
+    std::stable_sort(aliases.begin(), aliases.end(),
+                     [&](const QString &a, const QString &b) { return key(a) < key(b); });
     return aliases;
 }
 

@@ -16,7 +16,7 @@ class ModelRegistry;
 class Settings;
 struct ModelConfig;
 
-// How the windows offer models (New Session, Change Model): the ones that can be expected to
+// How the windows offer models (New Session, Change Models): the ones that can be expected to
 // answer first, each marked with what is known about it.
 namespace ModelChoice {
 

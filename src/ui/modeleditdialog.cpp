@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "modeleditdialog.h"
 
-#include "config/secretstore.h"
 #include "engine/engine.h"
 #include "llm/chatclient.h"
 #include "llm/connectiontest.h"
@@ -22,6 +21,7 @@
 #include <QRegularExpression>
 #include <QSpinBox>
 #include <QStandardItemModel>
+#include <QTimer>
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
@@ -52,7 +52,7 @@ ModelEditDialog::ModelEditDialog(Engine *engine, const std::optional<ModelConfig
     auto *layout = new QVBoxLayout(this);
 
     auto *connection = new QGroupBox(tr("Connection"), this);
-    auto *form = new QFormLayout(connection);
+    auto *form = m_form = new QFormLayout(connection);
     m_alias = new QLineEdit(connection);
     m_alias->setObjectName(u"alias"_s);
     m_alias->setPlaceholderText(tr("a short name, e.g. local-llama"));
@@ -64,8 +64,8 @@ ModelEditDialog::ModelEditDialog(Engine *engine, const std::optional<ModelConfig
     QPalette negative = m_aliasProblem->palette();
     negative.setColor(QPalette::WindowText, kNegative);
     m_aliasProblem->setPalette(negative);
-    m_aliasProblem->hide();
     form->addRow(QString(), m_aliasProblem);
+    form->setRowVisible(m_aliasProblem, false); // rows of messages show only with one
     m_kind = new QComboBox(connection);
     m_kind->setObjectName(u"kind"_s);
     m_kind->addItem(tr("OpenAI-compatible (Chat Completions)"), enumToString(ApiKind::OpenAI));
@@ -112,9 +112,11 @@ ModelEditDialog::ModelEditDialog(Engine *engine, const std::optional<ModelConfig
     m_keychainProblem = new QLabel(connection);
     m_keychainProblem->setObjectName(u"keychainProblem"_s);
     m_keychainProblem->setWordWrap(true);
+    // The form measures a wrapped label at its narrowest: give it a width to wrap at.
+    m_keychainProblem->setMinimumWidth(420);
     m_keychainProblem->setTextFormat(Qt::PlainText);
-    m_keychainProblem->hide();
     form->addRow(QString(), m_keychainProblem);
+    form->setRowVisible(m_keychainProblem, false);
     // What works when the keychain does not: offered once it failed to keep a key.
     m_keychainAlternatives = new QWidget(connection);
     auto *alternatives = new QHBoxLayout(m_keychainAlternatives);
@@ -131,14 +133,14 @@ ModelEditDialog::ModelEditDialog(Engine *engine, const std::optional<ModelConfig
     });
     connect(environment, &QPushButton::clicked, this, [this] {
         m_keyMode->setCurrentIndex(m_keyMode->findData(int(KeyMode::Environment)));
-        m_keychainAlternatives->hide();
+        m_form->setRowVisible(m_keychainAlternatives, false);
         m_key->setFocus();
     });
     alternatives->addWidget(thisRun);
     alternatives->addWidget(environment);
     alternatives->addStretch(1);
-    m_keychainAlternatives->hide();
     form->addRow(QString(), m_keychainAlternatives);
+    form->setRowVisible(m_keychainAlternatives, false);
     auto *testRow = new QHBoxLayout;
     m_test =
         new QPushButton(QIcon::fromTheme(u"network-connect"_s), tr("&Test Connection"), connection);
@@ -148,6 +150,7 @@ ModelEditDialog::ModelEditDialog(Engine *engine, const std::optional<ModelConfig
     m_result->setObjectName(u"testResult"_s);
     m_result->setAccessibleName(tr("Connection test result"));
     m_result->setWordWrap(true);
+    m_result->setMinimumWidth(300);
     m_result->setTextFormat(Qt::PlainText);
     testRow->addWidget(m_test);
     testRow->addWidget(m_result, 1);
@@ -262,20 +265,19 @@ ModelEditDialog::ModelEditDialog(Engine *engine, const std::optional<ModelConfig
     connect(m_modelId, &QComboBox::currentTextChanged, this, recheck);
     connect(m_keyMode, &QComboBox::currentIndexChanged, this, recheck);
     updateKeyField();
-    // Say up front when keys cannot go to the keychain, rather than after one was typed.
-    const auto noKeychain = [this](const QString &problem) {
-        if (problem.isEmpty())
-            return;
-        if (keyMode() != KeyMode::Keychain)
-            if (auto *items = qobject_cast<QStandardItemModel *>(m_keyMode->model()))
-                items->item(m_keyMode->findData(int(KeyMode::Keychain)))->setEnabled(false);
-        showKeychainProblem(problem, false);
-    };
-    if (SecretStore *secrets = engine->secrets())
-        secrets->checkAvailable(this, noKeychain);
-    else
-        noKeychain(tr("Keys cannot be kept in a keychain here."));
+    if (!engine->secrets())
+        setKeychainProblem(tr("Keys cannot be kept in a keychain here."));
     resize(620, sizeHint().height());
+}
+
+void ModelEditDialog::setKeychainProblem(const QString &problem)
+{
+    if (problem.isEmpty())
+        return;
+    if (keyMode() != KeyMode::Keychain)
+        if (auto *items = qobject_cast<QStandardItemModel *>(m_keyMode->model()))
+            items->item(m_keyMode->findData(int(KeyMode::Keychain)))->setEnabled(false);
+    showKeychainProblem(problem, false);
 }
 
 QString ModelEditDialog::keychainProblem() const
@@ -297,8 +299,9 @@ void ModelEditDialog::showKeychainProblem(const QString &problem, bool offerAlte
     palette.setColor(QPalette::WindowText,
                      offerAlternatives ? kNegative : QPalette().color(QPalette::WindowText));
     m_keychainProblem->setPalette(palette);
-    m_keychainProblem->setVisible(!problem.isEmpty());
-    m_keychainAlternatives->setVisible(offerAlternatives);
+    m_form->setRowVisible(m_keychainProblem, !problem.isEmpty());
+    m_form->setRowVisible(m_keychainAlternatives, offerAlternatives);
+    growToFit();
 }
 
 ModelEditDialog::KeyMode ModelEditDialog::keyMode() const
@@ -435,7 +438,34 @@ bool ModelEditDialog::hasStoredKey() const
 void ModelEditDialog::showProblem(const QString &problem)
 {
     m_aliasProblem->setText(problem);
-    m_aliasProblem->setVisible(!problem.isEmpty());
+    m_form->setRowVisible(m_aliasProblem, !problem.isEmpty());
+    growToFit();
+}
+
+void ModelEditDialog::growToFit()
+{
+    // A message shown later wraps over several lines: the dialog grows to show all of it
+    // rather than squeezing the rows, once the labels have their new text laid out. Before
+    // the dialog is shown, showEvent() does it.
+    QTimer::singleShot(0, this, [this] {
+        if (isVisible())
+            fitHeight();
+    });
+}
+
+void ModelEditDialog::fitHeight()
+{
+    layout()->activate();
+    const int wanted = layout()->hasHeightForWidth() ? layout()->totalHeightForWidth(width())
+                                                     : sizeHint().height();
+    if (height() < wanted)
+        resize(width(), wanted);
+}
+
+void ModelEditDialog::showEvent(QShowEvent *event)
+{
+    QDialog::showEvent(event);
+    fitHeight();
 }
 
 void ModelEditDialog::accept()
@@ -593,6 +623,7 @@ void ModelEditDialog::showResult(bool ok, const QString &text)
            : kNegative);
     m_result->setPalette(palette);
     m_result->setText(text);
+    growToFit();
 }
 
 } // namespace Crosstalk

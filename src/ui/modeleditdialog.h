@@ -10,6 +10,7 @@
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
+class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -52,7 +53,10 @@ public:
     QString typedKey() const;
     // OK saves through `saver` and closes only once the model is saved.
     void setSaver(Saver saver) { m_saver = std::move(saver); }
-    // Why keys cannot go to the keychain, shown under the key; empty when they can.
+    // Says up front (before a key is typed) why keys cannot go to the keychain, and takes the
+    // keychain out of the choices; Settings asked once when it opened.
+    void setKeychainProblem(const QString &problem);
+    // The keychain's problem shown under the key; empty when there is none.
     QString keychainProblem() const;
 
     // For a new model: the server URL to start from (a server found on this machine) instead
@@ -93,6 +97,9 @@ private:
     // Whether the model being edited already has the key the form refers to.
     bool hasStoredKey() const;
     void showProblem(const QString &problem);
+    void growToFit();
+    void fitHeight();
+    void showEvent(QShowEvent *event) override;
     void showKeychainProblem(const QString &problem, bool offerAlternatives);
 
     Engine *m_engine;
@@ -127,6 +134,7 @@ private:
     QPushButton *m_test = nullptr;
     QLabel *m_result = nullptr;
     QLabel *m_aliasProblem = nullptr;
+    QFormLayout *m_form = nullptr;
     QLabel *m_keychainProblem = nullptr;
     QWidget *m_keychainAlternatives = nullptr;
     QPushButton *m_ok = nullptr;

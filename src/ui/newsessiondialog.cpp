@@ -303,6 +303,9 @@ void NewSessionDialog::onLocalServers(const QList<LocalServer> &servers)
 
 void NewSessionDialog::configureFoundModels()
 {
+    // What the rows show is what starts: a new model must not re-choose a row's default.
+    for (int row = 0; row < m_participants->rowCount(); ++row)
+        modelCombo(row)->setProperty(chosenProperty, true);
     for (int row = 0; row < m_participants->rowCount(); ++row) {
         QComboBox *combo = modelCombo(row);
         const std::optional<ModelChoice::FoundModel> found =

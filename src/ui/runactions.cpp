@@ -58,8 +58,8 @@ RunActions::RunActions(Engine *engine, TranscriptView *view, QWidget *window)
         makeAction(u"mail-message-new"_s, tr("Add &Message…"), Qt::CTRL | Qt::Key_M,
                    tr("Write to everyone or chosen participants; later requests include it"), this);
     m_changeModel =
-        makeAction(u"exchange-positions"_s, tr("Change &Model…"), Qt::CTRL | Qt::SHIFT | Qt::Key_M,
-                   tr("Give a participant another model while the session is paused"), this);
+        makeAction(u"exchange-positions"_s, tr("Change &Models…"), Qt::CTRL | Qt::SHIFT | Qt::Key_M,
+                   tr("Give participants other models while the session is paused"), this);
 
     connect(m_retry, &QAction::triggered, this, &RunActions::retry);
     connect(m_regenerate, &QAction::triggered, this, &RunActions::regenerate);

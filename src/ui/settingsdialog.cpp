@@ -167,6 +167,7 @@ QWidget *SettingsDialog::createModelsPage()
     m_keychainStatus->hide();
     layout->addWidget(m_keychainStatus);
     const auto showKeychainStatus = [this](const QString &problem) {
+        m_keychainProblem = problem;
         m_keychainStatus->setText(
             tr("%1 Models can read their key from an environment variable, or keep it for this "
                "run of Crosstalk only.")
@@ -438,6 +439,7 @@ ModelEditDialog *SettingsDialog::editModel(const QString &alias)
     // A new model starts at a server found on this machine, not at Ollama's address by rule.
     if (!m_foundServers.isEmpty())
         dialog->suggestBaseUrl(m_foundServers.first().baseUrl);
+    dialog->setKeychainProblem(m_keychainProblem);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setSaver([this, dialog = QPointer(dialog)](const ModelConfig &model, const QString &key,
                                                        std::function<void(QString error)> done) {

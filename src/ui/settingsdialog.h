@@ -95,6 +95,7 @@ private:
     QPushButton *m_removeButton = nullptr;
     QLabel *m_problems = nullptr;
     QLabel *m_keychainStatus = nullptr;
+    QString m_keychainProblem; // why keys cannot go to the keychain; empty when they can
     QWidget *m_localServers = nullptr;
     QVBoxLayout *m_localServersLayout = nullptr;
     QLabel *m_localServersStatus = nullptr;
