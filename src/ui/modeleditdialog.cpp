@@ -492,6 +492,7 @@ void ModelEditDialog::accept()
         // Nothing was saved; the form keeps what was typed.
         self->showKeychainProblem(tr("The system keychain could not keep the key: %1").arg(error),
                                   true);
+        self->m_keychainAlternatives->findChild<QPushButton *>(u"keepForThisRun"_s)->setFocus();
     });
 }
 

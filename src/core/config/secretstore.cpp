@@ -32,7 +32,9 @@ QString readableError(const QKeychain::Job *job)
     case QKeychain::AccessDenied:
         return QObject::tr("the keychain refused access (it may be locked).");
     default:
-        return QObject::tr("the secret service failed (it said: \"%1\").").arg(job->errorString());
+        return QObject::tr("the secret service refused it (it said \"%1\"); its keyring may be "
+                           "locked or not set up yet.")
+            .arg(job->errorString());
     }
 }
 
