@@ -2,12 +2,16 @@
 #include "config/appidentity.h"
 #include "context/appcontext.h"
 #include "mainwindow.h"
+#include "personapanel.h"
 
 #include <QDockWidget>
+#include <QListWidget>
 #include <QMenu>
 #include <QMenuBar>
 #include <QSettings>
+#include <QSplitter>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -115,6 +119,37 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&reopened));
         QVERIFY(!reopened.findChild<QDockWidget *>(u"personasDock"_s)->isVisible());
         QVERIFY(reopened.findChild<QDockWidget *>(u"sessionsDock"_s)->isVisible());
+    }
+
+    // The persona editor has most of its panel, and the split the user drags is kept.
+    void personaEditorHasRoomAndKeepsItsSplit()
+    {
+        QFile::remove(AppIdentity::settingsFilePath()); // the layout of a first start
+        int listHeight = 0;
+        {
+            MainWindow window(m_context.get());
+            window.resize(1200, 900);
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            PersonaPanel *panel = window.personaPanel();
+            QVERIFY(panel->open(u"alice.md"_s));
+            QTRY_VERIFY2(panel->tabs()->height() >= 2 * panel->fileList()->height(),
+                     qPrintable(u"editor %1, list %2"_s.arg(panel->tabs()->height())
+                                    .arg(panel->fileList()->height())));
+            // The user drags the handle down: the list gets taller.
+            auto *splitter = qobject_cast<QSplitter *>(panel->tabs()->parentWidget());
+            QVERIFY(splitter);
+            const int total = splitter->sizes().at(0) + splitter->sizes().at(1);
+            splitter->setSizes({total / 2, total - total / 2});
+            listHeight = splitter->sizes().at(0);
+            window.close();
+        }
+        MainWindow reopened(m_context.get());
+        reopened.resize(1200, 900);
+        reopened.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&reopened));
+        auto *splitter = qobject_cast<QSplitter *>(reopened.personaPanel()->tabs()->parentWidget());
+        QCOMPARE(splitter->sizes().at(0), listHeight);
     }
 
     void cleanupTestCase() { QFile::remove(AppIdentity::settingsFilePath()); }

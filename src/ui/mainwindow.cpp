@@ -322,6 +322,7 @@ void MainWindow::restoreLayout()
     const Settings settings;
     restoreGeometry(settings.windowGeometry());
     restoreState(settings.windowState());
+    m_personaPanel->restoreSplitState(settings.personaSplit());
 }
 
 void MainWindow::saveLayout() const
@@ -329,6 +330,7 @@ void MainWindow::saveLayout() const
     Settings settings;
     settings.setWindowGeometry(saveGeometry());
     settings.setWindowState(saveState());
+    settings.setPersonaSplit(m_personaPanel->splitState());
 }
 
 void MainWindow::showError(const QString &message)

@@ -87,6 +87,10 @@ PersonaPanel::PersonaPanel(PersonaLibrary *library, QWidget *parent)
     connect(m_tabs, &QTabWidget::tabCloseRequested, this, &PersonaPanel::closeTab);
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 3);
+    // The editor gets most of the panel (the list's own size hint would take half of it);
+    // the window keeps the split the user drags (splitState()).
+    splitter->setSizes({1000, 3000});
+    m_splitter = splitter;
 
     auto *empty = new QLabel(tr("Persona prompts you open for editing appear here."), this);
     empty->setForegroundRole(QPalette::PlaceholderText);
@@ -104,6 +108,16 @@ PersonaPanel::PersonaPanel(PersonaLibrary *library, QWidget *parent)
 
     connect(library, &PersonaLibrary::personaChanged, this, &PersonaPanel::refreshList);
     refreshList();
+}
+
+QByteArray PersonaPanel::splitState() const
+{
+    return m_splitter->saveState();
+}
+
+void PersonaPanel::restoreSplitState(const QByteArray &state)
+{
+    m_splitter->restoreState(state);
 }
 
 void PersonaPanel::refreshList()

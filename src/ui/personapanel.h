@@ -4,6 +4,7 @@
 #include <QWidget>
 
 class QListWidget;
+class QSplitter;
 class QTabWidget;
 class QToolButton;
 
@@ -40,6 +41,10 @@ public:
 
     void refreshList();
 
+    // The split between the file list and the editors, kept by the window across starts.
+    QByteArray splitState() const;
+    void restoreSplitState(const QByteArray &state);
+
 private:
     void newPersona();
     void duplicatePersona();
@@ -51,6 +56,7 @@ private:
 
     PersonaLibrary *m_library;
     QListWidget *m_files = nullptr;
+    QSplitter *m_splitter = nullptr;
     QTabWidget *m_tabs = nullptr;
 };
 

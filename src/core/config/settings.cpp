@@ -24,6 +24,7 @@ const auto kConnectionTests = u"connection_tests/"_s;
 // still restored.
 const auto kWindowGeometry = u"MainWindow/geometry"_s;
 const auto kWindowState = u"MainWindow/state"_s;
+const auto kPersonaSplit = u"MainWindow/persona_split"_s;
 
 // QSettings replaces the file on each write and keeps the permissions of the one it replaces,
 // so an owner-only file stays owner-only. The folder is AppIdentity::protectLocations()'s.
@@ -182,6 +183,16 @@ QByteArray Settings::windowGeometry() const
 void Settings::setWindowGeometry(const QByteArray &geometry)
 {
     m_settings.setValue(kWindowGeometry, geometry);
+}
+
+QByteArray Settings::personaSplit() const
+{
+    return m_settings.value(kPersonaSplit).toByteArray();
+}
+
+void Settings::setPersonaSplit(const QByteArray &state)
+{
+    m_settings.setValue(kPersonaSplit, state);
 }
 
 QByteArray Settings::windowState() const

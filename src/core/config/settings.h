@@ -61,6 +61,9 @@ public:
     void setWindowGeometry(const QByteArray &geometry);
     QByteArray windowState() const;
     void setWindowState(const QByteArray &state);
+    // The split between the persona list and its editors (QSplitter::saveState()).
+    QByteArray personaSplit() const;
+    void setPersonaSplit(const QByteArray &state);
 
     QString filePath() const { return m_settings.fileName(); }
     void sync() { m_settings.sync(); }
