@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config/appidentity.h"
 #include "context/appcontext.h"
+#include "engine/engine.h"
 #include "mainwindow.h"
 #include "personapanel.h"
+#include "transcriptmodel.h"
 
 #include <QDockWidget>
 #include <QListWidget>
@@ -12,6 +14,7 @@
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QTabWidget>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -21,6 +24,7 @@ class TestMainWindow : public QObject
 {
     Q_OBJECT
 
+    QTemporaryDir m_dir;
     std::unique_ptr<AppContext> m_context;
 
 private slots:
@@ -32,7 +36,10 @@ private slots:
         AppOptions options(u"window"_s);
         options.secrets = AppOptions::Secrets::None;
         options.environment = QProcessEnvironment();
+        QVERIFY(m_dir.isValid());
+        options.storePath = m_dir.filePath(u"crosstalk.sqlite"_s);
         m_context = std::make_unique<AppContext>(options);
+        QVERIFY(m_context->openStore());
     }
 
     void hasTheThreeAreas()
@@ -134,8 +141,8 @@ private slots:
             PersonaPanel *panel = window.personaPanel();
             QVERIFY(panel->open(u"alice.md"_s));
             QTRY_VERIFY2(panel->tabs()->height() >= 2 * panel->fileList()->height(),
-                     qPrintable(u"editor %1, list %2"_s.arg(panel->tabs()->height())
-                                    .arg(panel->fileList()->height())));
+                         qPrintable(u"editor %1, list %2"_s.arg(panel->tabs()->height())
+                                        .arg(panel->fileList()->height())));
             // The user drags the handle down: the list gets taller.
             auto *splitter = qobject_cast<QSplitter *>(panel->tabs()->parentWidget());
             QVERIFY(splitter);
@@ -150,6 +157,37 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&reopened));
         auto *splitter = qobject_cast<QSplitter *>(reopened.personaPanel()->tabs()->parentWidget());
         QCOMPARE(splitter->sizes().at(0), listHeight);
+    }
+
+    // After a restart the window shows the session it showed when it was closed.
+    void reopensTheSessionThatWasOpen()
+    {
+        Session draft;
+        draft.topic = u"Reopened at the next start"_s;
+        for (const QString &name : {u"A"_s, u"B"_s}) {
+            Participant p;
+            p.name = name;
+            p.modelAlias = u"demo"_s;
+            p.persona = u"You are "_s + name;
+            draft.participants << p;
+        }
+        const Parsed<QUuid> created = m_context->engine()->createSession(draft);
+        QVERIFY(created);
+        {
+            MainWindow window(m_context.get());
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            window.openSession(*created.value);
+            window.close();
+        }
+        MainWindow reopened(m_context.get());
+        QCOMPARE(reopened.currentSessionId(), *created.value);
+        QTRY_COMPARE(reopened.transcriptModel()->session().topic, draft.topic);
+        // A session deleted since leaves the window empty, without an error.
+        QVERIFY(!m_context->engine()->remove(*created.value));
+        reopened.close();
+        MainWindow empty(m_context.get());
+        QTRY_VERIFY(empty.currentSessionId().isNull());
     }
 
     void cleanupTestCase() { QFile::remove(AppIdentity::settingsFilePath()); }

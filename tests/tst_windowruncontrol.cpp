@@ -493,9 +493,16 @@ private slots:
         // Gone from the store, then back from the file.
         QVERIFY(!f.engine->remove(id));
         QTRY_COMPARE(f.window->sessionListModel()->rowCount(), 0);
-        chooseFile(path);
+        // The next file dialog starts where the last file went, not in the working folder.
+        QString startedIn;
+        WindowFixture::whenDialogShows<QFileDialog>([&startedIn, path](QFileDialog *dialog) {
+            startedIn = dialog->directory().absolutePath();
+            dialog->findChild<QLineEdit *>(u"fileNameEdit"_s)->setText(path);
+            static_cast<QDialog *>(dialog)->accept();
+        });
         f.action(u"&Import Session…"_s)->trigger();
         f.settle();
+        QCOMPARE(startedIn, QFileInfo(path).absolutePath());
         QCOMPARE(f.window->currentSessionId(), id);
         QCOMPARE(transcript()->rowCount(), 4);
         QCOMPARE(f.store->loadSession(id)->messages, messages);

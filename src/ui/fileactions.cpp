@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "fileactions.h"
 
+#include "config/settings.h"
 #include "conversation/sessiondocument.h"
 #include "engine/engine.h"
 #include "storage/sessionstore.h"
@@ -12,7 +13,6 @@
 #include <QFileDialog>
 #include <QMenu>
 #include <QRegularExpression>
-#include <QStandardPaths>
 
 using namespace Qt::StringLiterals;
 
@@ -60,13 +60,14 @@ void FileActions::exportSession(ExportFormat format)
     name.replace(QRegularExpression(u"[^\\p{L}\\p{N} _-]+"_s), u" "_s);
     name = name.simplified().left(60);
     const QString extension = Exporter::fileExtension(format);
+    Settings settings;
     const QString path = QFileDialog::getSaveFileName(
         m_window, tr("Export Session"),
-        QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation) + u'/' +
-            (name.isEmpty() ? u"crosstalk"_s : name) + u'.' + extension,
+        settings.lastFolder() + u'/' + (name.isEmpty() ? u"crosstalk"_s : name) + u'.' + extension,
         tr("%1 files (*.%2)").arg(extension.toUpper(), extension));
     if (path.isEmpty())
         return;
+    settings.rememberFolderOf(path);
     // The window may show only some pages of a stored session, without the stored requests;
     // the engine's copy is whole.
     m_engine->whenLoaded(
@@ -85,12 +86,12 @@ void FileActions::exportSession(ExportFormat format)
 
 void FileActions::importSession()
 {
+    Settings settings;
     const QString path = QFileDialog::getOpenFileName(
-        m_window, tr("Import Session"),
-        QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation),
-        tr("Session documents (*.json)"));
+        m_window, tr("Import Session"), settings.lastFolder(), tr("Session documents (*.json)"));
     if (path.isEmpty())
         return;
+    settings.rememberFolderOf(path);
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
         Q_EMIT errorOccurred(tr("Cannot read %1: %2").arg(path, file.errorString()));

@@ -76,6 +76,7 @@ MainWindow::MainWindow(AppContext *context, QWidget *parent)
                 if (error.code != ErrorCode::NotFound)
                     showError(error.message);
             });
+
     // Pages read above the place opened at (the end, or a search hit) change the heights of
     // the rows there: the view stays at that place until the whole transcript is in, or until
     // the reader scrolls.
@@ -106,6 +107,9 @@ MainWindow::MainWindow(AppContext *context, QWidget *parent)
     m_elapsedTicker.setInterval(1000);
     connect(&m_elapsedTicker, &QTimer::timeout, this, &MainWindow::updateSessionState);
     updateSessionState();
+    // The session shown when the window was last closed; nothing if it is gone since.
+    if (const QUuid last = Settings().openSession(); !last.isNull())
+        openSession(last);
 }
 
 MainWindow::~MainWindow() = default;
@@ -331,6 +335,7 @@ void MainWindow::saveLayout() const
     settings.setWindowGeometry(saveGeometry());
     settings.setWindowState(saveState());
     settings.setPersonaSplit(m_personaPanel->splitState());
+    settings.setOpenSession(m_currentId);
 }
 
 void MainWindow::showError(const QString &message)

@@ -2,6 +2,7 @@
 // New Session's presets: loaded and saved by the user, and the last setup started, remembered.
 #include "newsessiondialog.h"
 
+#include "config/settings.h"
 #include "conversation/preset.h"
 #include "engine/engine.h"
 #include "persona/personalibrary.h"
@@ -156,22 +157,25 @@ QString NewSessionDialog::savePreset(const QString &path)
 
 void NewSessionDialog::loadPresetInteractively()
 {
+    Settings settings;
     const QString path = QFileDialog::getOpenFileName(
-        this, tr("Load Preset"),
-        QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation),
-        tr("Presets (*.yaml *.yml)"));
-    if (!path.isEmpty())
-        loadPreset(path);
+        this, tr("Load Preset"), settings.lastFolder(), tr("Presets (*.yaml *.yml)"));
+    if (path.isEmpty())
+        return;
+    settings.rememberFolderOf(path);
+    loadPreset(path);
 }
 
 void NewSessionDialog::savePresetInteractively()
 {
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Save Preset"),
-        QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation) + u"/preset.yaml"_s,
-        tr("Presets (*.yaml *.yml)"));
-    if (!path.isEmpty())
-        savePreset(path);
+    Settings settings;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save Preset"),
+                                                      settings.lastFolder() + u"/preset.yaml"_s,
+                                                      tr("Presets (*.yaml *.yml)"));
+    if (path.isEmpty())
+        return;
+    settings.rememberFolderOf(path);
+    savePreset(path);
 }
 
 } // namespace Crosstalk

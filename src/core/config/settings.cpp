@@ -6,6 +6,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QStandardPaths>
 
 using namespace Qt::StringLiterals;
 
@@ -25,6 +26,8 @@ const auto kConnectionTests = u"connection_tests/"_s;
 const auto kWindowGeometry = u"MainWindow/geometry"_s;
 const auto kWindowState = u"MainWindow/state"_s;
 const auto kPersonaSplit = u"MainWindow/persona_split"_s;
+const auto kLastFolder = u"window/last_folder"_s;
+const auto kOpenSession = u"MainWindow/open_session"_s;
 
 // QSettings replaces the file on each write and keeps the permissions of the one it replaces,
 // so an owner-only file stays owner-only. The folder is AppIdentity::protectLocations()'s.
@@ -183,6 +186,33 @@ QByteArray Settings::windowGeometry() const
 void Settings::setWindowGeometry(const QByteArray &geometry)
 {
     m_settings.setValue(kWindowGeometry, geometry);
+}
+
+QUuid Settings::openSession() const
+{
+    return QUuid::fromString(m_settings.value(kOpenSession).toString());
+}
+
+void Settings::setOpenSession(const QUuid &id)
+{
+    if (id.isNull())
+        m_settings.remove(kOpenSession);
+    else
+        m_settings.setValue(kOpenSession, id.toString(QUuid::WithoutBraces));
+}
+
+QString Settings::lastFolder() const
+{
+    const QString folder = m_settings.value(kLastFolder).toString();
+    if (!folder.isEmpty() && QFileInfo(folder).isDir())
+        return folder;
+    const QString documents = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    return QFileInfo(documents).isDir() ? documents : QDir::homePath();
+}
+
+void Settings::rememberFolderOf(const QString &filePath)
+{
+    m_settings.setValue(kLastFolder, QFileInfo(filePath).absolutePath());
 }
 
 QByteArray Settings::personaSplit() const

@@ -4,6 +4,7 @@
 #include <QHash>
 #include <QSettings>
 #include <QStringList>
+#include <QUuid>
 #include <QVariantMap>
 
 #include <optional>
@@ -61,6 +62,15 @@ public:
     void setWindowGeometry(const QByteArray &geometry);
     QByteArray windowState() const;
     void setWindowState(const QByteArray &state);
+    // The session the window showed when it was closed, opened again at the next start.
+    QUuid openSession() const;
+    void setOpenSession(const QUuid &id);
+
+    // Where file dialogs start: the folder of the last file exported, imported or saved as a
+    // preset; else Documents, else home.
+    QString lastFolder() const;
+    void rememberFolderOf(const QString &filePath);
+
     // The split between the persona list and its editors (QSplitter::saveState()).
     QByteArray personaSplit() const;
     void setPersonaSplit(const QByteArray &state);
