@@ -6,7 +6,9 @@
 #include "personapanel.h"
 #include "transcriptmodel.h"
 
+#include <QDialog>
 #include <QDockWidget>
+#include <QLabel>
 #include <QListWidget>
 #include <QMenu>
 #include <QMenuBar>
@@ -16,6 +18,7 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTreeWidget>
 
 using namespace Qt::StringLiterals;
 using namespace Crosstalk;
@@ -96,6 +99,37 @@ private slots:
         const QKeySequence fullScreen(Qt::CTRL | Qt::SHIFT | Qt::Key_F);
         QVERIFY2(taken.contains(fullScreen), "Full Screen has Ctrl+Shift+F");
         QCOMPARE(taken.value(fullScreen), u"&Full Screen Mode"_s);
+    }
+
+    // Help lists the keyboard shortcuts and leads to the documentation.
+    void helpShowsTheShortcuts()
+    {
+        MainWindow window(m_context.get());
+        QMenu *help = nullptr;
+        for (QAction *menu : window.menuBar()->actions())
+            if (menu->text() == u"&Help"_s)
+                help = menu->menu();
+        QVERIFY(help);
+        QAction *shortcuts = nullptr;
+        QStringList texts;
+        for (QAction *a : help->actions()) {
+            texts << a->text();
+            if (a->text() == u"&Keyboard Shortcuts"_s)
+                shortcuts = a;
+        }
+        QVERIFY2(texts.contains(u"Crosstalk &Handbook"_s), qPrintable(texts.join(u", "_s)));
+        QVERIFY(shortcuts);
+        shortcuts->trigger();
+        auto *dialog = window.findChild<QDialog *>(u"keyboardShortcuts"_s);
+        QVERIFY(dialog && dialog->isVisible());
+        auto *list = dialog->findChild<QTreeWidget *>(u"shortcutList"_s);
+        const QList<QTreeWidgetItem *> found =
+            list->findItems(u"New Session…"_s, Qt::MatchExactly | Qt::MatchRecursive);
+        QCOMPARE(found.size(), 1);
+        QCOMPARE(found.first()->text(1),
+                 QKeySequence(QKeySequence::New).toString(QKeySequence::NativeText));
+        QCOMPARE(found.first()->parent()->text(0), u"File"_s);
+        dialog->close();
     }
 
     void panelToggleHidesAndShows()
@@ -183,6 +217,8 @@ private slots:
         MainWindow reopened(m_context.get());
         QCOMPARE(reopened.currentSessionId(), *created.value);
         QTRY_COMPARE(reopened.transcriptModel()->session().topic, draft.topic);
+        // Its topic heads the transcript.
+        QTRY_COMPARE(reopened.findChild<QLabel *>(u"topicHeader"_s)->text(), draft.topic);
         // A session deleted since leaves the window empty, without an error.
         QVERIFY(!m_context->engine()->remove(*created.value));
         reopened.close();

@@ -8,6 +8,7 @@
 #include "engine/engine.h"
 #include "engine/localapicontrol.h"
 #include "fileactions.h"
+#include "helpdialogs.h"
 #include "inspectorpanel.h"
 #include "messagedelegate.h"
 #include "persona/personalibrary.h"
@@ -291,6 +292,15 @@ void MainWindow::createMenus()
     settingsMenu->addAction(m_settingsAction);
 
     QMenu *helpMenu = menuBar()->addMenu(tr("&Help"));
+    QAction *shortcuts =
+        helpMenu->addAction(QIcon::fromTheme(u"configure-shortcuts"_s), tr("&Keyboard Shortcuts"));
+    connect(shortcuts, &QAction::triggered, this,
+            [this] { HelpDialogs::showKeyboardShortcuts(this); });
+    QAction *documentation =
+        helpMenu->addAction(QIcon::fromTheme(u"help-contents"_s), tr("Crosstalk &Handbook"));
+    documentation->setShortcut(QKeySequence::HelpContents);
+    connect(documentation, &QAction::triggered, this, &HelpDialogs::openDocumentation);
+    helpMenu->addSeparator();
     QAction *about = helpMenu->addAction(QIcon::fromTheme(u"help-about"_s), tr("&About Crosstalk"));
     about->setMenuRole(QAction::AboutRole);
     connect(about, &QAction::triggered, this, &MainWindow::showAbout);

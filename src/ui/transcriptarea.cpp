@@ -40,6 +40,17 @@ TranscriptArea::TranscriptArea(TranscriptModel *transcript, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
+    m_topic = new QLabel(this);
+    m_topic->setObjectName(u"topicHeader"_s);
+    m_topic->setAccessibleName(tr("Topic"));
+    m_topic->setWordWrap(true);
+    m_topic->setTextFormat(Qt::PlainText);
+    m_topic->setMargin(10);
+    m_topic->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    QFont topicFont = m_topic->font();
+    topicFont.setBold(true);
+    m_topic->setFont(topicFont);
+    m_topic->hide();
     m_banner = new QLabel(this);
     m_banner->setObjectName(u"outcomeBanner"_s);
     m_banner->setAccessibleName(tr("Outcome"));
@@ -83,6 +94,7 @@ TranscriptArea::TranscriptArea(TranscriptModel *transcript, QWidget *parent)
     m_view->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_view->messageDelegate(), &MessageDelegate::showAllRequested, this,
             &TranscriptArea::showWholeMessage);
+    layout->addWidget(m_topic);
     layout->addWidget(m_storageBar);
     layout->addWidget(m_banner);
     layout->addWidget(m_note);
@@ -106,6 +118,12 @@ void TranscriptArea::showReadOnlyNote(bool visible, const QString &runningElsewh
 
 void TranscriptArea::showOutcome(const Session *session, const QString &pauseReason)
 {
+    // The topic heads the transcript; a long one shows its beginning, all of it on hover.
+    const QString topic = session ? session->topic.simplified() : QString();
+    m_topic->setText(topic.size() > 300 ? topic.left(300).section(u' ', 0, -2) + u'…' : topic);
+    m_topic->setToolTip(topic.size() > 300 ? Qt::convertFromPlainText(session->topic) : QString());
+    m_topic->setVisible(!topic.isEmpty());
+
     // The answer-mode result, else the debate's latest verdict.
     QString banner;
     if (session && session->result) {

@@ -31,7 +31,8 @@ public:
     void showStorageFault(const std::optional<QString> &reason);
     // The read-only note, naming the process that runs the session.
     void showReadOnlyNote(bool visible, const QString &runningElsewhere);
-    // The outcome of `session` (null: none is open) and, when not empty, why it paused.
+    // The topic and outcome of `session` (null: none is open) and, when not empty, why it
+    // paused.
     void showOutcome(const Session *session, const QString &pauseReason);
 
 Q_SIGNALS:
@@ -41,6 +42,7 @@ Q_SIGNALS:
 private:
     void showWholeMessage(const QModelIndex &index);
 
+    QLabel *m_topic;
     QLabel *m_banner;
     QLabel *m_note;
     QWidget *m_storageBar;
