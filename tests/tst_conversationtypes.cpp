@@ -6,6 +6,7 @@
 #include "samplesession.h"
 
 #include <QTest>
+#include <QTimeZone>
 
 using namespace Qt::StringLiterals;
 using namespace Crosstalk;
@@ -99,6 +100,31 @@ private slots:
         QCOMPARE(session.completedRounds(), 1);
         session.messages.clear();
         QCOMPARE(session.completedRounds(), 0);
+    }
+
+    // Replies in parallel count once; a pause between them does not count.
+    void activeTimeLeavesPausesOut()
+    {
+        Session session = Samples::session(SessionStatus::Paused, Samples::Optionals::Absent);
+        session.messages.clear();
+        const QDateTime t0 = QDateTime::fromMSecsSinceEpoch(1'700'000'000'000, QTimeZone::UTC);
+        const auto add = [&](qint64 atMs, std::optional<qint64> durationMs, MessageStatus status) {
+            Message m;
+            m.createdAt = t0.addMSecs(atMs);
+            m.durationMs = durationMs;
+            m.status = status;
+            session.messages.append(m);
+        };
+        add(0, 2000, MessageStatus::Complete);               // 0–2 s
+        add(500, 2500, MessageStatus::Complete);             // 0.5–3 s, beside the first
+        add(3000, 1000, MessageStatus::Partial);             // 3–4 s, then an hour's pause
+        add(3'604'000, std::nullopt, MessageStatus::Failed); // failed at once
+        QCOMPARE(session.activeMs(t0.addSecs(7200)), 4000);
+        // A reply still streaming counts until now.
+        add(3'605'000, std::nullopt, MessageStatus::Streaming);
+        QCOMPARE(session.activeMs(t0.addMSecs(3'606'500)), 5500);
+        session.messages.clear();
+        QCOMPARE(session.activeMs(t0), 0);
     }
 
     void completedRoundsStopsAtTheFirstGap()

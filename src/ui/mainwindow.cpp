@@ -585,7 +585,7 @@ void MainWindow::updateSessionState()
         m_elapsedTicker.start();
     else if (!running)
         m_elapsedTicker.stop();
-    m_statusBar->showSession(open ? &session : nullptr, running);
+    m_statusBar->showSession(open ? &session : nullptr);
     setWindowTitle(open ? tr("%1 — %2").arg(session.title, AppIdentity::displayName())
                         : AppIdentity::displayName());
 }

@@ -68,7 +68,7 @@ void SessionStatusBar::setFigure(QLabel *label, const QString &text)
                             hint.height());
 }
 
-void SessionStatusBar::showSession(const Session *session, bool running)
+void SessionStatusBar::showSession(const Session *session)
 {
     for (QWidget *figure :
          std::initializer_list<QWidget *>{m_round, m_tokens, m_cost, m_elapsed, m_progress})
@@ -85,19 +85,8 @@ void SessionStatusBar::showSession(const Session *session, bool running)
                                                  : tr("%L1 tokens").arg(tokens));
     setFigure(m_cost, session->usage.cost > 0 ? tr("$%L1").arg(session->usage.cost, 0, 'f', 4)
                                               : tr("no cost"));
-    qint64 elapsedMs = 0;
-    if (!session->messages.isEmpty()) {
-        const QDateTime start = session->messages.first().createdAt;
-        QDateTime end;
-        for (const Message &m : session->messages) {
-            const QDateTime finished = m.createdAt.addMSecs(m.durationMs.value_or(0));
-            if (!end.isValid() || finished > end)
-                end = finished;
-        }
-        if (running)
-            end = QDateTime::currentDateTimeUtc();
-        elapsedMs = std::max<qint64>(0, start.msecsTo(end));
-    }
+    // Time spent on replies: a pause, however long, adds nothing.
+    const qint64 elapsedMs = session->activeMs(QDateTime::currentDateTimeUtc());
     setFigure(m_elapsed, tr("%1 elapsed").arg(formatDuration(elapsedMs)));
     m_progress->setRange(0, std::max(1, session->rounds));
     m_progress->setValue(std::min(completed, session->rounds));

@@ -19,9 +19,9 @@ class SessionStatusBar : public QStatusBar
 public:
     explicit SessionStatusBar(QWidget *parent = nullptr);
 
-    // The figures of `session`, or none when it is null. While it runs, the elapsed time counts
-    // up to now.
-    void showSession(const Session *session, bool running);
+    // The figures of `session`, or none when it is null. The elapsed time is the time spent on
+    // replies (Session::activeMs), up to now for one still streaming.
+    void showSession(const Session *session);
     // Something that went wrong, shown for ten seconds.
     void showError(const QString &message);
     // Something done, shown for five seconds.

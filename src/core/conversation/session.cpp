@@ -4,6 +4,7 @@
 #include <QSet>
 
 #include <algorithm>
+#include <limits>
 
 namespace Crosstalk {
 
@@ -17,6 +18,31 @@ bool Session::isSettled() const
     return !isRunning(status) &&
            std::none_of(messages.cbegin(), messages.cend(),
                         [](const Message &m) { return m.status == MessageStatus::Streaming; });
+}
+
+qint64 Session::activeMs(const QDateTime &now) const
+{
+    QList<std::pair<qint64, qint64>> spans; // [start, end) in ms since the epoch
+    for (const Message &m : messages) {
+        if (!m.createdAt.isValid())
+            continue;
+        const qint64 start = m.createdAt.toMSecsSinceEpoch();
+        const qint64 end = m.status == MessageStatus::Streaming && !m.durationMs
+                               ? now.toMSecsSinceEpoch()
+                               : start + m.durationMs.value_or(0);
+        if (end > start)
+            spans.append({start, end});
+    }
+    std::sort(spans.begin(), spans.end());
+    qint64 total = 0;
+    qint64 coveredUntil = std::numeric_limits<qint64>::min();
+    for (const auto &[start, end] : std::as_const(spans)) {
+        const qint64 from = std::max(start, coveredUntil);
+        if (end > from)
+            total += end - from;
+        coveredUntil = std::max(coveredUntil, end);
+    }
+    return total;
 }
 
 int Session::completedRounds() const

@@ -130,6 +130,11 @@ struct Session
     // Not running and no reply still streaming: nothing in it changes until someone acts.
     bool isSettled() const;
 
+    // The time replies were being written, in milliseconds: the union of the messages' spans
+    // (a reply still streaming lasts until `now`). Time paused, or waiting on nobody, does not
+    // count.
+    qint64 activeMs(const QDateTime &now) const;
+
     bool operator==(const Session &) const = default;
 };
 
