@@ -327,6 +327,9 @@ private slots:
         QCOMPARE(transcript()->rowCount(), 1);
         QCOMPARE(transcript()->index(0).data(TranscriptModel::SpeakerRole).toString(), u"human"_s);
         QCOMPARE(session(id).messages.at(0).recipients, QStringList{u"P1"_s});
+        // The bubble says whom it was for.
+        QCOMPARE(transcript()->index(0).data(TranscriptModel::ModelLabelRole).toString(),
+                 u"to P1"_s);
 
         f.action(u"&Start"_s)->trigger();
         f.settle();

@@ -55,6 +55,10 @@ QVariant TranscriptModel::data(const QModelIndex &index, int role) const
         }
         return QColor();
     case ModelLabelRole:
+        // Beside the name: the model that wrote it, or whom a human message was for.
+        if (m.type == MessageType::Human)
+            return m.recipients.isEmpty() ? tr("to everyone")
+                                          : tr("to %1").arg(m.recipients.join(u", "_s));
         return m.model ? m.model->label() : QString();
     case StatusRole:
         return QVariant::fromValue(m.status);

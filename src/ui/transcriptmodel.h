@@ -40,8 +40,8 @@ public:
         SpeakerRole,
         // QColor: the participant's colour (invalid for speakers that are not participants).
         SpeakerColourRole,
-        // QString: ModelRef::label(), "Demo (offline, scripted)" for the demo model; empty for
-        // human messages.
+        // QString: ModelRef::label(), "Demo (offline, scripted)" for the demo model; for a
+        // human message whom it was for ("to Alice, Bob", "to everyone").
         ModelLabelRole,
         // QString: the text so far; also Qt::DisplayRole.
         ContentRole,
