@@ -421,12 +421,16 @@ private slots:
                                     u"F&ork Session"_s, u"&Export"_s, u"&Delete Session…"_s})
             QVERIFY2(menu.contains(text), qPrintable(menu.join(u", "_s)));
 
-        WindowFixture::whenDialogShows<QInputDialog>([](QInputDialog *dialog) {
+        bool titleFits = false;
+        WindowFixture::whenDialogShows<QInputDialog>([&titleFits](QInputDialog *dialog) {
+            titleFits = dialog->width() >
+                        dialog->fontMetrics().horizontalAdvance(dialog->windowTitle()) + 150;
             dialog->setTextValue(u"Light, renamed"_s);
             dialog->accept();
         });
         f.action(u"Re&name Session…"_s)->trigger();
         f.settle();
+        QVERIFY(titleFits); // the window manager's title bar shows all of "Rename Session"
         QCOMPARE(session(id).title, u"Light, renamed"_s);
         QTRY_COMPARE(list->index(list->rowOf(id)).data(SessionListModel::TitleRole).toString(),
                      u"Light, renamed"_s);

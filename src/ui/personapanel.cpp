@@ -9,7 +9,6 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QHBoxLayout>
-#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -204,11 +203,10 @@ bool PersonaPanel::closeAll()
 
 QString PersonaPanel::askFileName(const QString &title, const QString &suggestion)
 {
-    bool ok = false;
-    QString name = QInputDialog::getText(this, title, tr("File name in the persona library:"),
-                                         QLineEdit::Normal, suggestion, &ok)
-                       .trimmed();
-    if (!ok || name.isEmpty())
+    const std::optional<QString> asked =
+        PlainTextBox::askText(this, title, tr("File name in the persona library:"), suggestion);
+    QString name = asked.value_or(QString()).trimmed();
+    if (name.isEmpty())
         return {};
     if (!PersonaLibrary::isPersonaFileName(name))
         name += u".md"_s;

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "plaintextbox.h"
 
+#include <QInputDialog>
+#include <QLineEdit>
+
 namespace Crosstalk::PlainTextBox {
 
 namespace {
@@ -32,6 +35,23 @@ void information(QWidget *parent, const QString &title, const QString &text)
 void warning(QWidget *parent, const QString &title, const QString &text)
 {
     show(QMessageBox::Warning, parent, title, text, QMessageBox::Ok, QMessageBox::Ok);
+}
+
+std::optional<QString> askText(QWidget *parent, const QString &title, const QString &label,
+                               const QString &text)
+{
+    QInputDialog dialog(parent);
+    dialog.setWindowTitle(title);
+    dialog.setLabelText(label);
+    dialog.setTextValue(text);
+    // The title bar holds the title, its icon and three buttons. QInputDialog's layout sets
+    // its minimum size, so the field is what is made wide enough.
+    if (auto *field = dialog.findChild<QLineEdit *>())
+        field->setMinimumWidth(
+            std::max(340, dialog.fontMetrics().horizontalAdvance(title) * 3 / 2 + 120));
+    if (dialog.exec() != QDialog::Accepted)
+        return std::nullopt;
+    return dialog.textValue();
 }
 
 } // namespace Crosstalk::PlainTextBox

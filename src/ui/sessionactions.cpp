@@ -10,7 +10,6 @@
 #include "transcriptmodel.h"
 
 #include <QAction>
-#include <QInputDialog>
 #include <QMessageBox>
 
 using namespace Qt::StringLiterals;
@@ -168,11 +167,11 @@ void SessionActions::rename()
     const Session &session = m_transcript->session();
     if (session.id.isNull() || !m_rename->isEnabled())
         return;
-    bool ok = false;
-    const QString title = QInputDialog::getText(m_window, tr("Rename Session"), tr("&Title:"),
-                                                QLineEdit::Normal, session.title, &ok);
-    if (!ok || title.trimmed() == session.title)
+    const std::optional<QString> asked =
+        PlainTextBox::askText(m_window, tr("Rename Session"), tr("&Title:"), session.title);
+    if (!asked || asked->trimmed() == session.title)
         return;
+    const QString title = *asked;
     whenLoaded(session.id, tr("Rename Session"), [this, id = session.id, title] {
         if (const std::optional<Error> error = m_engine->rename(id, title))
             PlainTextBox::warning(m_window, tr("Rename Session"), error->message);
