@@ -3,15 +3,19 @@
 #include "context/appcontext.h"
 #include "engine/engine.h"
 #include "mainwindow.h"
+#include "personaeditor.h"
 #include "personapanel.h"
 #include "transcriptmodel.h"
 
+#include <QApplication>
 #include <QDialog>
 #include <QDockWidget>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QMenu>
 #include <QMenuBar>
+#include <QPlainTextEdit>
 #include <QSettings>
 #include <QSplitter>
 #include <QStandardPaths>
@@ -130,6 +134,42 @@ private slots:
                  QKeySequence(QKeySequence::New).toString(QKeySequence::NativeText));
         QCOMPARE(found.first()->parent()->text(0), u"File"_s);
         dialog->close();
+    }
+
+    // A keyboard user reaches every panel with Tab, the transcript included, and leaves the
+    // persona editor (where Tab types a tab) with Ctrl+Tab.
+    void keyboardReachesEveryPanel()
+    {
+        QFile::remove(AppIdentity::settingsFilePath()); // the layout of a first start
+        MainWindow window(m_context.get());
+        window.show();
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        PersonaEditor *editor = window.personaPanel()->open(u"alice.md"_s);
+        QVERIFY(editor);
+        window.findChild<QLineEdit *>(u"sessionSearch"_s)->setFocus();
+        QStringList order;
+        for (int i = 0; i < 14 && !order.contains(u"personaText"_s); ++i) {
+            QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+            order << QApplication::focusWidget()->objectName();
+        }
+        const qsizetype transcript = order.indexOf(u"transcriptView"_s);
+        QVERIFY2(transcript >= 0 && transcript < order.indexOf(u"personaFiles"_s) &&
+                     order.indexOf(u"sessionList"_s) < transcript &&
+                     order.contains(u"personaText"_s),
+                 qPrintable(order.join(u" → "_s)));
+        auto *text = editor->findChild<QPlainTextEdit *>(u"personaText"_s);
+        QCOMPARE(QApplication::focusWidget(), text);
+        QTest::keyClick(text, Qt::Key_Tab, Qt::ControlModifier);
+        QVERIFY(QApplication::focusWidget() != text);
+        QVERIFY(!editor->isDirty());
+        // Shift+Tab comes back; Ctrl+Shift+Tab goes back out.
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Backtab, Qt::ShiftModifier);
+        QCOMPARE(QApplication::focusWidget(), text);
+        QTest::keyClick(text, Qt::Key_Backtab, Qt::ControlModifier | Qt::ShiftModifier);
+        QVERIFY(QApplication::focusWidget() != text);
+        QVERIFY(!editor->isDirty());
+        window.personaPanel()->closeAll();
     }
 
     void panelToggleHidesAndShows()

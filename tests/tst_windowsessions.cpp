@@ -13,6 +13,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QPainter>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
 #include <QStatusBar>
@@ -378,6 +379,33 @@ private slots:
         transcript->setSession(stored);
         QVERIFY2(inspector->toPlainText().contains(u"changed"_s),
                  qPrintable(inspector->toPlainText()));
+    }
+
+    // The row the keyboard is on is drawn so, chosen or not.
+    void sessionListShowsWhereTheFocusIs()
+    {
+        QVERIFY(!f.create(u"Focus"_s, 1).isNull());
+        f.openWindow();
+        f.settle();
+        SessionListModel *list = f.window->sessionListModel();
+        QTRY_VERIFY(list->rowCount() > 0);
+        auto *view = f.window->findChild<QListView *>(u"sessionList"_s);
+        for (const bool selected : {false, true}) {
+            const auto render = [&](bool focus) {
+                QStyleOptionViewItem option;
+                option.initFrom(view);
+                option.rect = QRect(0, 0, 280, 64);
+                option.state |= QStyle::State_Active;
+                option.state.setFlag(QStyle::State_Selected, selected);
+                option.state.setFlag(QStyle::State_HasFocus, focus);
+                QImage image(280, 64, QImage::Format_ARGB32);
+                image.fill(Qt::transparent);
+                QPainter painter(&image);
+                view->itemDelegate()->paint(&painter, option, list->index(0));
+                return image;
+            };
+            QVERIFY2(render(true) != render(false), selected ? "selected" : "not selected");
+        }
     }
 
     void relativeTimes()

@@ -225,6 +225,10 @@ void MainWindow::createPanels()
     m_personasDock->raise();
 
     resizeDocks({m_sessionsDock, m_personasDock}, {300, 320}, Qt::Horizontal);
+    // Tab goes through the panels as they sit: the sessions, the transcript, then the personas
+    // and the inspector (by creation order the transcript would come before the search box).
+    QWidget::setTabOrder(m_sessionsPanel->sessionList(), view);
+    QWidget::setTabOrder(view, m_personaPanel->findChild<QWidget *>(u"newPersona"_s));
 }
 
 void MainWindow::addPanel(QDockWidget *dock, QWidget *panel, Qt::DockWidgetArea area,

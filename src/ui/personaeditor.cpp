@@ -16,6 +16,7 @@
 #include <QFileInfo>
 #include <QFontDatabase>
 #include <QHBoxLayout>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -88,6 +89,7 @@ PersonaEditor::PersonaEditor(const QString &libraryFolder, const QString &fileNa
     m_edit->setAccessibleName(tr("Persona text of %1").arg(fileName));
     m_edit->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_edit->setTabChangesFocus(false);
+    m_edit->installEventFilter(this);
     m_highlighter = new KSyntaxHighlighting::SyntaxHighlighter(m_edit->document());
     m_highlighter->setDefinition(repository().definitionForName(u"Crosstalk Persona"_s));
     applyTheme();
@@ -150,6 +152,21 @@ bool PersonaEditor::isDirty() const
 bool PersonaEditor::hasConflict() const
 {
     return !m_conflictBar->isHidden();
+}
+
+bool PersonaEditor::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_edit && event->type() == QEvent::KeyPress) {
+        const auto *key = static_cast<QKeyEvent *>(event);
+        if ((key->key() == Qt::Key_Tab || key->key() == Qt::Key_Backtab) &&
+            (key->modifiers() & Qt::ControlModifier)) {
+            const bool back =
+                key->key() == Qt::Key_Backtab || (key->modifiers() & Qt::ShiftModifier);
+            focusNextPrevChild(!back);
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 void PersonaEditor::changeEvent(QEvent *event)

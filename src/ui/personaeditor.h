@@ -50,6 +50,8 @@ Q_SIGNALS:
 
 protected:
     void changeEvent(QEvent *event) override;
+    // Ctrl+Tab and Ctrl+Shift+Tab leave the text, where Tab types a tab.
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     void applyTheme();

@@ -125,6 +125,15 @@ void SessionListDelegate::paint(QPainter *painter, const QStyleOptionViewItem &o
         style->drawPrimitive(QStyle::PE_PanelItemViewItem, &opt, painter, widget);
     }
 
+    // Where the keyboard is, chosen row or not: a frame in the highlight colour.
+    if (option.state & QStyle::State_HasFocus) {
+        painter->save();
+        painter->setPen(QPen(option.palette.color(group, QPalette::Highlight), 1));
+        painter->setBrush(Qt::NoBrush);
+        painter->drawRect(option.rect.adjusted(0, 0, -1, -1));
+        painter->restore();
+    }
+
     const QColor text = option.palette.color(group, QPalette::Text);
     const QColor muted = MessageDelegate::readableColour(
         option.palette.color(group, QPalette::PlaceholderText), background);
