@@ -198,8 +198,9 @@ private slots:
             << SessionStatus::Completed << false << false << false << false << true << false;
         QTest::newRow("failed") << SessionStatus::Failed << false << false << false << false << true
                                 << true;
+        // Stopped by the user: it goes on when resumed, like an interrupted one (PRODUCT.md §3).
         QTest::newRow("cancelled")
-            << SessionStatus::Cancelled << false << false << false << false << true << true;
+            << SessionStatus::Cancelled << false << true << true << false << true << false;
     }
 
     void statusRules()

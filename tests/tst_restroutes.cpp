@@ -116,7 +116,10 @@ private slots:
         QCOMPARE(reply.status, 200);
         QCOMPARE(reply.json()[u"status"_s].toString(), u"cancelled"_s);
         QCOMPARE(post(id, "stop").status, 409);
-        QCOMPARE(post(id, "resume").status, 409);
+        // A stopped session goes on when resumed (PRODUCT.md §3).
+        QCOMPARE(post(id, "resume").status, 200);
+        QCOMPARE(statusOf(id), u"running"_s);
+        QCOMPARE(post(id, "stop").status, 200);
         QCOMPARE(post(m_completed, "resume").status, 409);
 
         const QByteArray unknown = QUuid::createUuid().toByteArray(QUuid::WithoutBraces);

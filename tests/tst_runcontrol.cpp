@@ -144,7 +144,15 @@ private slots:
         QTRY_VERIFY(m_engine->findChildren<ChatCall *>().isEmpty());
         QCOMPARE(started(), startedBeforeStop);
         QVERIFY(m_server.requests().size() <= 2);
-        QCOMPARE(m_engine->start(id)->code, ErrorCode::Conflict);
+
+        // Stop can be undone: resuming asks again for the turns it cut off; the partial
+        // replies stay, marked partial (PRODUCT.md §3).
+        QCOMPARE(m_engine->stop(id)->code, ErrorCode::Conflict); // stopped already
+        const int partial = turns(id, MessageStatus::Partial);
+        QCOMPARE(m_engine->start(id), std::nullopt);
+        QTRY_COMPARE_WITH_TIMEOUT(session(id).status, SessionStatus::Completed, 30000);
+        QCOMPARE(turns(id, MessageStatus::Partial), partial);
+        QCOMPARE(turns(id, MessageStatus::Complete), 2 * 3);
     }
 
     void providerFaultsMidSession_data()

@@ -103,14 +103,16 @@ private slots:
         say(session, u"A"_s, 1, MessageStatus::Failed);
         say(session, u"B"_s, 1, MessageStatus::Partial);
         QCOMPARE(TurnPlan::nextSeq(session), 5);
-        // A failed turn does not count; a partial one does.
+        // Neither a failed nor a partial turn counts: both are asked again (PRODUCT.md §3).
         QVERIFY(!TurnPlan::hasSpoken(session, 0, 1));
-        QVERIFY(TurnPlan::hasSpoken(session, 1, 1));
+        QVERIFY(!TurnPlan::hasSpoken(session, 1, 1));
         QCOMPARE(TurnPlan::currentRound(session), 1);
         // Round 1 began with its first turn, not with the human's message.
         QCOMPARE(TurnPlan::roundStartSeq(session, 1), 3);
         QCOMPARE(TurnPlan::roundStartSeq(session, 2), 5);
         say(session, u"A"_s, 1, MessageStatus::Streaming);
+        QCOMPARE(TurnPlan::currentRound(session), 1);
+        say(session, u"B"_s, 1, MessageStatus::Complete);
         QCOMPARE(TurnPlan::currentRound(session), 2);
     }
 
@@ -187,8 +189,11 @@ private slots:
         // nothing in flight (the reply is left streaming).
         QCOMPARE(plan(session), u"wait"_s);
         QCOMPARE(plan(session, busy), u"wait"_s);
+        // Cut short (stopped, or left by a crash): C's opening is asked again first.
         session.messages.last().status = MessageStatus::Partial;
-        QCOMPARE(plan(session), u"start 0@1 exchange <3, 1@1 exchange <3, 2@1 exchange <3"_s);
+        QCOMPARE(plan(session), u"start 2@0 opening <0"_s);
+        say(session, u"C"_s, 0);
+        QCOMPARE(plan(session), u"start 0@1 exchange <4, 1@1 exchange <4, 2@1 exchange <4"_s);
     }
 
     void debateWithJudge()

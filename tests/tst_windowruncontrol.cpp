@@ -163,6 +163,45 @@ private slots:
         QVERIFY(f.store->loadSession(id));
     }
 
+    // Stop can be undone: Resume goes on, asking again for the turns the stop cut off; the
+    // partial replies stay, marked partial.
+    void resumeAfterStop()
+    {
+        f.server.setTiming({0, 20, 40}); // slow enough to stop in the middle of a reply
+        const QUuid id = f.create(u"Tea or coffee?"_s, 2);
+        f.openWindow();
+        f.window->openSession(id);
+        f.settle();
+        f.action(u"&Start"_s)->trigger();
+        f.settle();
+        QTRY_VERIFY_WITH_TIMEOUT(f.rowWithStatus(MessageStatus::Streaming) >= 0 &&
+                                     !transcript()
+                                          ->index(f.rowWithStatus(MessageStatus::Streaming))
+                                          .data(TranscriptModel::ContentRole)
+                                          .toString()
+                                          .isEmpty(),
+                                 20000);
+        f.action(u"S&top"_s)->trigger();
+        f.settle();
+        QTRY_COMPARE(f.status(id), SessionStatus::Cancelled);
+        QTRY_VERIFY(f.rowWithStatus(MessageStatus::Partial) >= 0);
+        QAction *resume = f.action(u"&Resume"_s);
+        QVERIFY(resume && resume->isEnabled());
+        QVERIFY(!f.action(u"S&top"_s)->isEnabled());
+        f.server.setTiming({0, 20, 400});
+        resume->trigger();
+        f.settle();
+        QTRY_COMPARE_WITH_TIMEOUT(f.status(id), SessionStatus::Completed, 30000);
+        int complete = 0;
+        int partial = 0;
+        for (const Message &m : session(id).messages) {
+            complete += m.status == MessageStatus::Complete;
+            partial += m.status == MessageStatus::Partial;
+        }
+        QCOMPARE(complete, 2 * 2);
+        QVERIFY(partial >= 1);
+    }
+
     void retryAFailedReply()
     {
         QString error;

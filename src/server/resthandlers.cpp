@@ -105,7 +105,7 @@ std::optional<QHttpServerResponse> RestServer::resume(const Call &call)
     const Session *session = m_engine->load(call.id, &loadError);
     if (!session)
         return failure(loadError ? *loadError : OldToolOperations::noSession(idText(call.id)));
-    // Only what was paused or interrupted resumes; run starts a configured session, and a
+    // What was paused, stopped or interrupted resumes; run starts a configured session, and a
     // completed one has nothing left to do.
     if (session->status == SessionStatus::Configured || session->status == SessionStatus::Completed)
         return failure(Error{ErrorCode::Conflict,

@@ -39,7 +39,7 @@ void configure(QCommandLineParser &parser)
     parser.addPositionalArgument(u"command"_s,
                                  u"What to do headless:\n"
                                  "  run     run a session; 'crosstalk run --help' for its flags\n"
-                                 "  resume  continue a paused or interrupted session\n"
+                                 "  resume  continue a paused, stopped or interrupted session\n"
                                  "  init    set up a session step by step, then run it\n"
                                  "  list    list the stored sessions\n"
                                  "  show    show a stored session\n"

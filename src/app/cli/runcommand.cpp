@@ -356,7 +356,8 @@ int RunCommand::parseResume(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        u"Continue a paused or interrupted session headless, as 'crosstalk run' does.\n\n"
+        u"Continue a paused, stopped or interrupted session headless, as 'crosstalk run' does; "
+        "the turns a stop or a crash cut off are asked again.\n\n"
         "Exit codes: 0 completed, 2 bad usage, 3 paused again, 4 no such session, 5 the store "
         "could not be written (the session paused), 130 interrupted by Ctrl-C."_s);
     parser.addHelpOption();

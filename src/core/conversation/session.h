@@ -57,32 +57,36 @@ constexpr bool isRunning(SessionStatus status)
 constexpr bool canStart(SessionStatus status)
 {
     return status == SessionStatus::Configured || status == SessionStatus::Paused ||
-           status == SessionStatus::Interrupted;
+           status == SessionStatus::Interrupted || status == SessionStatus::Cancelled;
 }
 
-// It started, then was paused or its process died; starting it goes on where it stopped.
+// It started, then was paused, stopped by the user or its process died; starting it goes on
+// where it stopped, asking again for the turns that were cut off (PRODUCT.md §3).
 constexpr bool canResume(SessionStatus status)
 {
-    return status == SessionStatus::Paused || status == SessionStatus::Interrupted;
+    return status == SessionStatus::Paused || status == SessionStatus::Interrupted ||
+           status == SessionStatus::Cancelled;
 }
 
 // It started and has not ended: running, paused or interrupted.
 constexpr bool isUnderway(SessionStatus status)
 {
-    return isRunning(status) || canResume(status);
+    return isRunning(status) || status == SessionStatus::Paused ||
+           status == SessionStatus::Interrupted;
 }
 
-// It will not go on: completed, failed or stopped by the user.
+// It will not go on by itself: completed, failed, or stopped by the user (which a resume
+// continues).
 constexpr bool hasEnded(SessionStatus status)
 {
     return status == SessionStatus::Completed || status == SessionStatus::Failed ||
            status == SessionStatus::Cancelled;
 }
 
-// It ended before its last round (failed, or stopped by the user): only a fork of it goes on.
+// It failed before its last round: only a fork of it goes on.
 constexpr bool needsFork(SessionStatus status)
 {
-    return status == SessionStatus::Failed || status == SessionStatus::Cancelled;
+    return status == SessionStatus::Failed;
 }
 
 // The outcome of answer mode: the majority answer and how many answers voted for it.

@@ -37,9 +37,10 @@ bool hasSpoken(const Session &session, int participant, int round)
 {
     const QString &name = session.participants.at(participant).name;
     return std::any_of(session.messages.cbegin(), session.messages.cend(), [&](const Message &m) {
+        // A partial reply (stopped, cut off, left by a crash) stays in the transcript, and the
+        // turn is asked again when the session goes on.
         return m.isTurn() && m.round == round && m.speaker == name &&
-               (m.status == MessageStatus::Complete || m.status == MessageStatus::Partial ||
-                m.status == MessageStatus::Streaming);
+               (m.status == MessageStatus::Complete || m.status == MessageStatus::Streaming);
     });
 }
 

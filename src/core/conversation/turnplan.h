@@ -44,8 +44,8 @@ struct Step
     QList<int> pending;
 };
 
-// Whether `participant` has a turn in `round` that counts: complete, partial or still
-// streaming (a failed one does not, and is asked for again).
+// Whether `participant` has a turn in `round` that counts: complete or still streaming (a
+// failed or partial one does not, and is asked for again).
 bool hasSpoken(const Session &session, int participant, int round);
 
 // The first round in which someone has not spoken; the session's `rounds` when all have.
