@@ -2,6 +2,8 @@
 // File → New Session against the fake LLM server: validation next to the fields, presets saved
 // and loaded, and a session set up by pointing and clicking that runs to its end in the window.
 #include "newsessiondialog.h"
+#include "persona/personalibrary.h"
+#include "personapanel.h"
 #include "sessionlistmodel.h"
 #include "topologypicture.h"
 #include "transcriptmodel.h"
@@ -13,9 +15,11 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QLabel>
+#include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QStandardItemModel>
 #include <QTableWidget>
 
 using namespace Qt::StringLiterals;
@@ -280,6 +284,51 @@ private slots:
         QCOMPARE(session.participants.at(0).persona, u"You are Big, and you are brief."_s);
         QCOMPARE(session.participants.at(1).personaSource, u"bob.md"_s);
         QVERIFY(m_fixture->engine->stop(id) == std::nullopt);
+    }
+
+    // A broken persona file is marked, with why, in the library and in New Session (where it
+    // cannot be chosen); a misspelt placeholder is said before Start, which it does not block.
+    void personaProblemsShowBeforeStart()
+    {
+        const QString folder = m_fixture->context->personaLibrary()->folder();
+        const auto write = [&](const QString &name, const QByteArray &bytes) {
+            QFile file(folder + u'/' + name);
+            return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size();
+        };
+        QVERIFY(write(u"broken.md"_s, "---\ncolour: blurple\n---\nYou are broken."));
+        QVERIFY(write(u"typo.md"_s, "You argue about {{topci}} as {{name}}."));
+        m_fixture->window->personaPanel()->refreshList();
+        QListWidget *files = m_fixture->window->personaPanel()->fileList();
+        const QList<QListWidgetItem *> broken = files->findItems(u"broken.md"_s, Qt::MatchExactly);
+        QCOMPARE(broken.size(), 1);
+        QVERIFY2(broken.first()->toolTip().contains(u"blurple"_s),
+                 qPrintable(broken.first()->toolTip()));
+        // A warning does not keep a file from being used.
+        QVERIFY(files->findItems(u"typo.md"_s, Qt::MatchExactly).first()->toolTip().isEmpty());
+
+        NewSessionDialog *dialog = openDialog();
+        QVERIFY(dialog);
+        auto *table = dialog->findChild<QTableWidget *>(u"participants"_s);
+        auto *persona = qobject_cast<QComboBox *>(table->cellWidget(1, 2));
+        const int brokenIndex = persona->findData(QStringList{u"broken.md"_s, QString()});
+        QVERIFY(brokenIndex > 0);
+        QVERIFY(persona->itemText(brokenIndex).contains(u"cannot be used"_s));
+        QVERIFY(persona->itemData(brokenIndex, Qt::ToolTipRole).toString().contains(u"blurple"_s));
+        QVERIFY(
+            !qobject_cast<QStandardItemModel *>(persona->model())->item(brokenIndex)->isEnabled());
+        auto *notes = dialog->findChild<QLabel *>(u"personaNotes"_s);
+        QVERIFY(notes->isHidden());
+        persona->setCurrentIndex(persona->findText(u"typo.md"_s));
+        QVERIFY(notes->isVisible());
+        QVERIFY2(notes->text().contains(u"Participant 2 (typo.md)"_s) &&
+                     notes->text().contains(u"{{topci}}"_s),
+                 qPrintable(notes->text()));
+        dialog->findChild<QPlainTextEdit *>(u"topic"_s)->setPlainText(u"Typos"_s);
+        clickStart(dialog);
+        QVERIFY(!dialog->createdSession().isNull());
+        QVERIFY(m_fixture->engine->stop(dialog->createdSession()) == std::nullopt);
+        QFile::remove(folder + u"/broken.md"_s);
+        QFile::remove(folder + u"/typo.md"_s);
     }
 
     void presetsSaveAndLoad()

@@ -158,10 +158,18 @@ private slots:
         QCOMPARE(count->text(), u"4 / 50,000 characters"_s);
         QVERIFY(editor->problems().isEmpty());
 
-        // An unknown placeholder is a warning, not an error.
+        // An unknown placeholder is a warning, not an error: shown apart, naming the known ones.
         editor->textEdit()->setPlainText(u"You discuss {{topci}}."_s);
         QVERIFY(editor->problems().isEmpty());
-        QVERIFY(editor->findChild<QLabel *>(u"personaProblems"_s)->text().contains(u"topci"_s));
+        QVERIFY(editor->findChild<QLabel *>(u"personaProblems"_s)->isHidden());
+        const QString warning = editor->findChild<QLabel *>(u"personaWarnings"_s)->text();
+        QVERIFY2(warning.contains(u"{{topci}}"_s) && warning.contains(u"topic"_s),
+                 qPrintable(warning));
+        QVERIFY(save->isEnabled());
+
+        // Every problem of a file is listed, not only the first.
+        editor->textEdit()->setPlainText(u"---\ncolour: blurple\n---\nHi"_s);
+        QVERIFY2(editor->problems().size() >= 2, qPrintable(editor->problems().join(u" | "_s)));
     }
 
     void invalidUtf8IsReported()

@@ -6,6 +6,7 @@
 #include "engine/engine.h"
 #include "modelsettings.h"
 #include "persona/personalibrary.h"
+#include "persona/placeholders.h"
 #include "topologypicture.h"
 
 #include <QCheckBox>
@@ -25,7 +26,9 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QSpinBox>
+#include <QStandardItemModel>
 #include <QStandardPaths>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -146,6 +149,16 @@ NewSessionDialog::NewSessionDialog(Engine *engine, const PersonaLibrary *library
     layout->addLayout(rowButtons);
     layout->addWidget(m_participants, 1);
     layout->addWidget(problemLabel(u"participants"_s));
+    // What a chosen persona would send as written (a misspelt placeholder), before Start.
+    m_personaNotes = new QLabel(this);
+    m_personaNotes->setObjectName(u"personaNotes"_s);
+    m_personaNotes->setWordWrap(true);
+    m_personaNotes->setTextFormat(Qt::PlainText);
+    QPalette notePalette = m_personaNotes->palette();
+    notePalette.setColor(QPalette::WindowText, QColor(0xf6, 0x74, 0x00)); // Breeze neutral
+    m_personaNotes->setPalette(notePalette);
+    m_personaNotes->hide();
+    layout->addWidget(m_personaNotes);
 
     // Paradigm and options, side by side.
     auto *middle = new QHBoxLayout;
@@ -244,6 +257,19 @@ NewSessionDialog::NewSessionDialog(Engine *engine, const PersonaLibrary *library
     layout->addLayout(bottom);
 
     m_health = ModelChoice::Health::fromSettings(Settings());
+    // Each library file read once: what keeps it from being used, or what it sends as written.
+    for (const QString &file : library->fileNames()) {
+        const Parsed<Persona> persona = library->read(file);
+        QStringList &notes = persona ? m_personaWarnings[file] : m_personaProblems[file];
+        if (!persona)
+            for (const FieldError &e : persona.errors)
+                notes << e.toString();
+        else
+            for (const QString &name : findUnknownPlaceholders(persona.value->prompt))
+                notes << tr("{{%1}} is not a placeholder Crosstalk fills (known: %2); it is sent "
+                            "as written")
+                             .arg(name, knownPlaceholders().join(u", "_s));
+    }
     ModelChoice::fill(m_moderator, engine->registry(), m_health, false,
                       tr("First participant's model"));
     connect(m_paradigm, &QComboBox::currentIndexChanged, this, &NewSessionDialog::updateParadigm);
@@ -375,8 +401,18 @@ void NewSessionDialog::addRow()
     auto *persona = new QComboBox(m_participants);
     persona->setAccessibleName(tr("Persona of participant %1").arg(row + 1));
     persona->addItem(tr("Default persona"), personaData({}));
-    for (const QString &file : m_library->fileNames())
+    for (const QString &file : m_library->fileNames()) {
         persona->addItem(file, personaData(file));
+        // A broken file is listed, with why, but cannot be chosen.
+        if (const QStringList problems = m_personaProblems.value(file); !problems.isEmpty()) {
+            const int index = persona->count() - 1;
+            persona->setItemText(index, tr("%1 — cannot be used").arg(file));
+            persona->setItemData(index, Qt::convertFromPlainText(problems.join(u'\n')),
+                                 Qt::ToolTipRole);
+            if (auto *items = qobject_cast<QStandardItemModel *>(persona->model()))
+                items->item(index)->setEnabled(false);
+        }
+    }
     m_participants->setCellWidget(row, PersonaColumn, persona);
     connect(persona, &QComboBox::currentIndexChanged, this, [this, persona] {
         for (int r = 0; r < m_participants->rowCount(); ++r)
@@ -399,6 +435,7 @@ void NewSessionDialog::addRow()
 
 void NewSessionDialog::removeRow()
 {
+    const auto notes = qScopeGuard([this] { updatePersonaNotes(); });
     int row = m_participants->currentRow();
     if (row < 0)
         row = m_participants->rowCount() - 1;
@@ -430,8 +467,21 @@ void NewSessionDialog::setParticipant(int row, const QString &name, const QStrin
     modelCombo(row)->setProperty(chosenProperty, true);
 }
 
+void NewSessionDialog::updatePersonaNotes()
+{
+    QStringList notes;
+    for (int row = 0; row < m_participants->rowCount(); ++row) {
+        const QString file = personaCombo(row)->currentData().toStringList().value(0);
+        for (const QString &warning : m_personaWarnings.value(file))
+            notes << tr("Participant %1 (%2): %3.").arg(row + 1).arg(file, warning);
+    }
+    m_personaNotes->setText(notes.join(u'\n'));
+    m_personaNotes->setVisible(!notes.isEmpty());
+}
+
 void NewSessionDialog::onPersonaChosen(int row)
 {
+    updatePersonaNotes();
     const QStringList data = personaCombo(row)->currentData().toStringList();
     if (data.value(0).isEmpty() || !data.value(1).isEmpty())
         return;

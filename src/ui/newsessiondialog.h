@@ -87,6 +87,7 @@ private:
     void addRow();
     void removeRow();
     void onPersonaChosen(int row);
+    void updatePersonaNotes();
     void chooseColour(int row);
     void setRowColour(int row, const QColor &colour);
     void updateParadigm();
@@ -134,6 +135,10 @@ private:
     QSpinBox *m_budgetTokens = nullptr;
     QDoubleSpinBox *m_budgetCost = nullptr;
     QHash<QString, QLabel *> m_problemLabels;
+    QLabel *m_personaNotes = nullptr;
+    // By library file: why it cannot be used; what it would send as written.
+    QHash<QString, QStringList> m_personaProblems;
+    QHash<QString, QStringList> m_personaWarnings;
 };
 
 } // namespace Crosstalk

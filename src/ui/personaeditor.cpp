@@ -50,6 +50,7 @@ QString promptPart(const QString &text)
 
 // Breeze's "negative" colour: readable on light and dark backgrounds alike.
 const QColor kProblemColour(0xda, 0x44, 0x53);
+const QColor kWarningColour(0xf6, 0x74, 0x00); // Breeze neutral: saved and used, but look
 
 } // namespace
 
@@ -117,9 +118,21 @@ PersonaEditor::PersonaEditor(const QString &libraryFolder, const QString &fileNa
     problemPalette.setColor(QPalette::WindowText, kProblemColour);
     m_status->setPalette(problemPalette);
 
+    // What would still be sent as written: the file can be saved and used.
+    m_warnings = new QLabel(this);
+    m_warnings->setObjectName(u"personaWarnings"_s);
+    m_warnings->setAccessibleName(tr("Warnings"));
+    m_warnings->setWordWrap(true);
+    m_warnings->setTextFormat(Qt::PlainText);
+    QPalette warningPalette = m_warnings->palette();
+    warningPalette.setColor(QPalette::WindowText, kWarningColour);
+    m_warnings->setPalette(warningPalette);
+    m_warnings->hide();
+
     layout->addWidget(m_conflictBar);
     layout->addWidget(m_edit, 1);
     layout->addWidget(m_status);
+    layout->addWidget(m_warnings);
     layout->addLayout(footer);
 
     auto *saveShortcut = new QAction(this);
@@ -232,15 +245,19 @@ void PersonaEditor::validate()
                              "writes it as UTF-8 with the bad bytes replaced.")
                               .arg(offset);
     }
-    QStringList notes = m_problems;
+    // Every problem of the file, then every warning.
+    m_status->setText(m_problems.join(u'\n'));
+    m_status->setVisible(!m_problems.isEmpty());
+    QStringList warnings;
     if (parsed) {
         for (const QString &name : findUnknownPlaceholders(parsed.value->prompt))
-            notes << tr("{{%1}} is not a placeholder Crosstalk fills (known: %2).")
-                         .arg(name, knownPlaceholders().join(u", "_s));
-        notes << parsed.value->warnings;
+            warnings << tr("{{%1}} is not a placeholder Crosstalk fills (known: %2); it is sent "
+                           "as written.")
+                            .arg(name, knownPlaceholders().join(u", "_s));
+        warnings << parsed.value->warnings;
     }
-    m_status->setText(notes.join(u'\n'));
-    m_status->setVisible(!notes.isEmpty());
+    m_warnings->setText(warnings.join(u'\n'));
+    m_warnings->setVisible(!warnings.isEmpty());
 
     // The limit counts the prompt without front matter, in code points, trimmed.
     const QString prompt = parsed ? parsed.value->prompt : promptPart(text);

@@ -74,6 +74,7 @@ private:
     QPlainTextEdit *m_edit = nullptr;
     KSyntaxHighlighting::SyntaxHighlighter *m_highlighter = nullptr;
     QLabel *m_count = nullptr;
+    QLabel *m_warnings = nullptr;
     QLabel *m_status = nullptr;
     QPushButton *m_saveButton = nullptr;
     QPushButton *m_revertButton = nullptr;

@@ -123,7 +123,21 @@ void PersonaPanel::refreshList()
 {
     const QString selected = selectedFileName();
     m_files->clear();
-    m_files->addItems(m_library->fileNames());
+    for (const QString &file : m_library->fileNames()) {
+        auto *item = new QListWidgetItem(file, m_files);
+        // A file that cannot be used says so here, not only when a session is started.
+        const Parsed<Persona> persona = m_library->read(file);
+        if (persona)
+            continue;
+        QStringList problems;
+        for (const FieldError &error : persona.errors)
+            problems << error.toString();
+        item->setIcon(QIcon::fromTheme(u"data-error"_s, QIcon::fromTheme(u"dialog-error"_s)));
+        item->setForeground(QColor(0xda, 0x44, 0x53));
+        item->setToolTip(Qt::convertFromPlainText(
+            tr("Cannot be used until fixed:\n%1").arg(problems.join(u'\n'))));
+        item->setData(Qt::AccessibleDescriptionRole, tr("cannot be used"));
+    }
     const auto matches = m_files->findItems(selected, Qt::MatchExactly);
     if (!matches.isEmpty())
         m_files->setCurrentItem(matches.first());
