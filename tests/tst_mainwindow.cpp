@@ -218,7 +218,7 @@ private slots:
                          qPrintable(u"editor %1, list %2"_s.arg(panel->tabs()->height())
                                         .arg(panel->fileList()->height())));
             // The user drags the handle down: the list gets taller.
-            auto *splitter = qobject_cast<QSplitter *>(panel->tabs()->parentWidget());
+            auto *splitter = panel->findChild<QSplitter *>();
             QVERIFY(splitter);
             const int total = splitter->sizes().at(0) + splitter->sizes().at(1);
             splitter->setSizes({total / 2, total - total / 2});
@@ -229,7 +229,7 @@ private slots:
         reopened.resize(1200, 900);
         reopened.show();
         QVERIFY(QTest::qWaitForWindowExposed(&reopened));
-        auto *splitter = qobject_cast<QSplitter *>(reopened.personaPanel()->tabs()->parentWidget());
+        auto *splitter = reopened.personaPanel()->findChild<QSplitter *>();
         QCOMPARE(splitter->sizes().at(0), listHeight);
     }
 

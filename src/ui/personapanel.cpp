@@ -15,6 +15,7 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QTabWidget>
 #include <QTextDocument>
 #include <QToolButton>
@@ -77,7 +78,15 @@ PersonaPanel::PersonaPanel(PersonaLibrary *library, QWidget *parent)
     connect(m_files, &QListWidget::itemActivated, this,
             [this](QListWidgetItem *item) { open(item->text()); });
 
-    m_tabs = new QTabWidget(splitter);
+    // The editors' place shows what goes there until a persona is opened.
+    auto *editors = new QStackedWidget(splitter);
+    auto *empty = new QLabel(tr("Persona prompts you open for editing appear here."), editors);
+    empty->setForegroundRole(QPalette::PlaceholderText);
+    empty->setWordWrap(true);
+    empty->setAlignment(Qt::AlignCenter);
+    m_tabs = new QTabWidget(editors);
+    editors->addWidget(empty);
+    editors->addWidget(m_tabs);
     m_tabs->setObjectName(u"personaTabs"_s);
     m_tabs->setAccessibleName(tr("Open personas"));
     m_tabs->setTabsClosable(true);
@@ -91,19 +100,15 @@ PersonaPanel::PersonaPanel(PersonaLibrary *library, QWidget *parent)
     splitter->setSizes({1000, 3000});
     m_splitter = splitter;
 
-    auto *empty = new QLabel(tr("Persona prompts you open for editing appear here."), this);
-    empty->setForegroundRole(QPalette::PlaceholderText);
-    empty->setWordWrap(true);
-    empty->setAlignment(Qt::AlignCenter);
-    const auto updateEmpty = [this, empty] { empty->setVisible(m_tabs->count() == 0); };
-    connect(m_tabs, &QTabWidget::currentChanged, empty, updateEmpty);
+    connect(m_tabs, &QTabWidget::currentChanged, editors, [this, editors] {
+        editors->setCurrentWidget(m_tabs->count() == 0 ? editors->widget(0) : m_tabs);
+    });
 
     auto *caption = new QLabel(tr("Persona &library:"), this);
     caption->setBuddy(m_files);
     layout->addWidget(caption);
     layout->addLayout(buttons);
     layout->addWidget(splitter, 1);
-    layout->addWidget(empty);
 
     connect(library, &PersonaLibrary::personaChanged, this, &PersonaPanel::refreshList);
     refreshList();
