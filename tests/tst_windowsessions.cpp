@@ -328,6 +328,12 @@ private slots:
         QTRY_COMPARE(f.window->sessionListModel()->rowCount(), 1);
         QCOMPARE(f.window->sessionListModel()->index(0).data(SessionListModel::IdRole).toUuid(),
                  stored.id);
+        // The list says where: a snippet with the match marked (drawn on a line of its own).
+        const QModelIndex hit = f.window->sessionListModel()->index(0);
+        QTRY_VERIFY(hit.data(SessionListModel::SnippetRole)
+                        .toString()
+                        .contains(SearchHit::matchStart + u"marker150"_s + SearchHit::matchEnd));
+        QVERIFY(hit.data(Qt::ToolTipRole).toString().contains(u"marker150"_s));
         QSignalSpy opened(transcript, &TranscriptModel::opened);
         auto *list = f.window->findChild<QListView *>(u"sessionList"_s);
         QVERIFY(list);

@@ -4,6 +4,7 @@
 #include "conversation/session.h"
 #include "messagedelegate.h"
 #include "sessionlistmodel.h"
+#include "storage/sessionstore.h"
 
 #include <QApplication>
 #include <QLocale>
@@ -97,6 +98,8 @@ QSize SessionListDelegate::sizeHint(const QStyleOptionViewItem &option,
     int height = 2 * kMargin + title.height() + kLineGap + small.height();
     if (!index.data(SessionListModel::RunningElsewhereRole).toString().isEmpty())
         height += kLineGap + small.height();
+    if (!index.data(SessionListModel::SnippetRole).toString().isEmpty())
+        height += kLineGap + small.height();
     return {option.rect.width(), height};
 }
 
@@ -185,13 +188,52 @@ void SessionListDelegate::paint(QPainter *painter, const QStyleOptionViewItem &o
     painter->drawText(detailsRect, Qt::AlignLeft | Qt::AlignVCenter,
                       smallMetrics.elidedText(details, Qt::ElideRight, detailsRect.width()));
 
+    int nextTop = line.bottom() + 1 + kLineGap;
     const QString elsewhere = index.data(SessionListModel::RunningElsewhereRole).toString();
     if (!elsewhere.isEmpty()) {
-        const QRect note(area.left(), line.bottom() + 1 + kLineGap, area.width(),
-                         smallMetrics.height());
+        const QRect note(area.left(), nextTop, area.width(), smallMetrics.height());
         painter->drawText(note, Qt::AlignLeft | Qt::AlignVCenter,
                           smallMetrics.elidedText(tr("Runs in %1 (read-only)").arg(elsewhere),
                                                   Qt::ElideRight, note.width()));
+        nextTop = note.bottom() + 1 + kLineGap;
+    }
+    // Where the search matched, the matched words in bold and in the text colour.
+    const QString snippet = index.data(SessionListModel::SnippetRole).toString();
+    if (!snippet.isEmpty()) {
+        QFont matchFont = small;
+        matchFont.setBold(true);
+        int x = area.left();
+        const int right = area.right();
+        const QFontMetrics matchMetrics(matchFont);
+        const QString ellipsis = u"…"_s;
+        // Plain and matched runs, from the markers the search put around the matches.
+        QList<std::pair<QString, bool>> runs;
+        const QStringList pieces = snippet.simplified().split(SearchHit::matchStart);
+        for (qsizetype p = 0; p < pieces.size(); ++p) {
+            const qsizetype end = p == 0 ? -1 : pieces.at(p).indexOf(SearchHit::matchEnd);
+            if (end < 0) {
+                runs.append({pieces.at(p), p > 0});
+                continue;
+            }
+            runs.append({pieces.at(p).left(end), true});
+            runs.append({pieces.at(p).mid(end + 1), false});
+        }
+        for (const auto &[run, match] : std::as_const(runs)) {
+            if (x >= right)
+                break;
+            painter->setFont(match ? matchFont : small);
+            painter->setPen(match ? text : muted);
+            const QFontMetrics &metrics = match ? matchMetrics : smallMetrics;
+            QString shown = run;
+            if (x + metrics.horizontalAdvance(shown) > right) {
+                shown = metrics.elidedText(shown, Qt::ElideRight, right - x);
+                if (shown.isEmpty())
+                    shown = ellipsis;
+            }
+            painter->drawText(QRect(x, nextTop, right - x, smallMetrics.height()),
+                              Qt::AlignLeft | Qt::AlignVCenter, shown);
+            x += metrics.horizontalAdvance(shown);
+        }
     }
     painter->restore();
 }

@@ -36,9 +36,15 @@ QVariant SessionListModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
     case TitleRole:
         return s.title;
-    case Qt::ToolTipRole:
+    case Qt::ToolTipRole: {
         // A tooltip that looks like HTML is shown as rich text: a topic shows as written.
-        return Qt::convertFromPlainText(s.topic);
+        QString snippet = m_snippets.value(s.id);
+        snippet.remove(SearchHit::matchStart).remove(SearchHit::matchEnd);
+        return Qt::convertFromPlainText(
+            snippet.isEmpty() ? s.topic : tr("%1\n\nMatch: %2").arg(s.topic, snippet));
+    }
+    case SnippetRole:
+        return m_snippets.value(s.id);
     case TopicRole:
         return s.topic;
     case Qt::AccessibleTextRole:
@@ -76,7 +82,8 @@ QHash<int, QByteArray> SessionListModel::roleNames() const
                   {CompletedRoundsRole, "completedRounds"},
                   {MessageCountRole, "messageCount"},
                   {UpdatedRole, "updated"},
-                  {RunningElsewhereRole, "runningElsewhere"}});
+                  {RunningElsewhereRole, "runningElsewhere"},
+                  {SnippetRole, "snippet"}});
     return names;
 }
 
@@ -86,9 +93,17 @@ void SessionListModel::setFilter(const SessionFilter &filter)
     refresh();
 }
 
-void SessionListModel::setOnly(const std::optional<QList<QUuid>> &ids)
+void SessionListModel::setOnly(const std::optional<QList<QUuid>> &ids,
+                               const QHash<QUuid, QString> &snippets)
 {
     m_only = ids;
+    if (m_snippets != snippets) {
+        m_snippets = snippets;
+        // Rows that stay say where they now match (and take a line more or less).
+        if (!m_rows.isEmpty())
+            Q_EMIT dataChanged(index(0), index(int(m_rows.size()) - 1),
+                               {SnippetRole, Qt::ToolTipRole, Qt::SizeHintRole});
+    }
     refresh();
 }
 

@@ -43,6 +43,9 @@ public:
         // QString: "crosstalk serve (pid 42 on laptop)" when another process runs the
         // session, empty otherwise.
         RunningElsewhereRole,
+        // QString: where the search matched, the matched words between SearchHit::matchStart
+        // and matchEnd; empty without a search, or when only the title or topic matched.
+        SnippetRole,
     };
     Q_ENUM(Role)
 
@@ -54,8 +57,10 @@ public:
 
     void setFilter(const SessionFilter &filter);
     SessionFilter filter() const { return m_filter; }
-    // Restricts the list to these sessions (full-text search hits); nullopt lifts it.
-    void setOnly(const std::optional<QList<QUuid>> &ids);
+    // Restricts the list to these sessions (full-text search hits), each with where it
+    // matched (SnippetRole); nullopt lifts it.
+    void setOnly(const std::optional<QList<QUuid>> &ids,
+                 const QHash<QUuid, QString> &snippets = {});
 
     // Reads the list again on the store's reader thread; rows whose session is unchanged emit
     // nothing. refreshed() says when the rows are in.
@@ -90,6 +95,7 @@ private:
     Engine *m_engine;
     SessionFilter m_filter;
     std::optional<QList<QUuid>> m_only;
+    QHash<QUuid, QString> m_snippets;
     QList<Row> m_rows;
     QSet<QUuid> m_runningHere;
     QString m_error;

@@ -123,6 +123,7 @@ void SessionsPanel::applyFilter()
     {
         QList<QUuid> ids;
         QHash<QUuid, int> hitSeq;
+        QHash<QUuid, QString> snippet;
     };
     reader->submit(
         this,
@@ -138,8 +139,10 @@ void SessionsPanel::applyFilter()
                 for (const SearchHit &hit : std::as_const(*hits)) {
                     if (!found.ids.contains(hit.sessionId))
                         found.ids.append(hit.sessionId);
-                    if (!found.hitSeq.contains(hit.sessionId))
+                    if (!found.hitSeq.contains(hit.sessionId)) {
                         found.hitSeq.insert(hit.sessionId, hit.seq);
+                        found.snippet.insert(hit.sessionId, hit.snippet);
+                    }
                 }
             return found;
         },
@@ -147,7 +150,8 @@ void SessionsPanel::applyFilter()
             if (search != m_searches)
                 return;
             m_hitSeq = found ? found->hitSeq : QHash<QUuid, int>();
-            m_sessions->setOnly(found ? found->ids : QList<QUuid>());
+            m_sessions->setOnly(found ? found->ids : QList<QUuid>(),
+                                found ? found->snippet : QHash<QUuid, QString>());
             m_sessions->setFilter(filter);
         });
 }
