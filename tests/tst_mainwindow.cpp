@@ -7,7 +7,10 @@
 #include "personapanel.h"
 #include "transcriptmodel.h"
 
+#include <QAbstractButton>
+#include <QAccessible>
 #include <QApplication>
+#include <QComboBox>
 #include <QDialog>
 #include <QDockWidget>
 #include <QLabel>
@@ -170,6 +173,37 @@ private slots:
         QVERIFY(QApplication::focusWidget() != text);
         QVERIFY(!editor->isDirty());
         window.personaPanel()->closeAll();
+    }
+
+    // Every command and control a screen reader meets has a name.
+    void everythingHasAnAccessibleName()
+    {
+        MainWindow window(m_context.get());
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QStringList unnamed;
+        int checked = 0;
+        for (const QAction *action : window.findChildren<QAction *>())
+            // Qt's own (the search box's clear button) are named by Qt.
+            if (!action->isSeparator() && !action->objectName().startsWith(u"_q_"_s) &&
+                action->text().remove(u'&').trimmed().isEmpty() &&
+                action->toolTip().trimmed().isEmpty() && !action->menu())
+                unnamed << u"action "_s + action->objectName();
+        for (QWidget *widget : window.findChildren<QWidget *>()) {
+            if (!widget->isVisibleTo(&window))
+                continue;
+            if (qobject_cast<QAbstractButton *>(widget) || qobject_cast<QLineEdit *>(widget) ||
+                qobject_cast<QComboBox *>(widget) || qobject_cast<QAbstractItemView *>(widget)) {
+                ++checked;
+                const QAccessibleInterface *accessible =
+                    QAccessible::queryAccessibleInterface(widget);
+                if (!accessible || accessible->text(QAccessible::Name).trimmed().isEmpty())
+                    unnamed << QString::fromLatin1(widget->metaObject()->className()) + u' ' +
+                                   widget->objectName();
+            }
+        }
+        QVERIFY2(unnamed.isEmpty(), qPrintable(unnamed.join(u", "_s)));
+        QVERIFY2(checked > 10, qPrintable(QString::number(checked)));
     }
 
     void panelToggleHidesAndShows()
