@@ -108,9 +108,9 @@ QString FoundModel::data() const
 QList<FoundModel> unconfiguredFound(const ModelRegistry &registry, const Health &health)
 {
     QList<FoundModel> found;
+    const QStringList aliases = registry.aliases();
     for (const LocalServer &server : health.found) {
         for (const QString &id : server.models) {
-            const QStringList aliases = registry.aliases();
             const bool configured =
                 std::any_of(aliases.cbegin(), aliases.cend(), [&](const QString &alias) {
                     const std::optional<ModelConfig> model = registry.model(alias);
