@@ -162,6 +162,8 @@ private slots:
         QVERIFY(!m_engine->start(id));
         QVERIFY(!m_engine->storageFault(id));
         QTRY_COMPARE_WITH_TIMEOUT(session(id).status, SessionStatus::Completed, 30000);
+        // The writes go to the store's thread: what the engine holds is there once they are in.
+        m_engine->persister()->finishWrites();
         StoreResult<Session> after = reader.loadSession(id);
         QVERIFY(after);
         QCOMPARE(after->status, SessionStatus::Completed);
