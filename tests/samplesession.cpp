@@ -118,6 +118,15 @@ Session session(SessionStatus status, Optionals optionals)
     }
     s.messages[7].status =
         status == SessionStatus::Running ? MessageStatus::Streaming : MessageStatus::Complete;
+    if (withOptionals) {
+        // Version 2: a reply and a human message a person edited, and the session a fork.
+        s.messages[2].originalContent = s.messages[2].content;
+        s.messages[2].content = u"Let us see — edited ✍️"_s;
+        s.messages[2].editedAt = time(30500);
+        s.messages[3].originalContent = u"Show work"_s;
+        s.messages[3].editedAt = time(31000);
+        s.forkedFrom = ForkOrigin{QUuid::createUuid(), QUuid::createUuid()};
+    }
     s.usage = Usage{1234, 567, true, 0.0123};
     s.createdAt = time();
     s.updatedAt = time(60000);

@@ -100,8 +100,13 @@ Session fixedSession()
             "The answer is 42."_s,
             big);
     opening.answer = u"42"_s;
-    add(0, u"נועה"_s, MessageType::Opening, u"כן, זה 42. نعم.\n\nThe answer is 42."_s, demo)
-        .answer = u"42"_s;
+    Message &edited =
+        add(0, u"נועה"_s, MessageType::Opening, u"כן, זה 42. نعم.\n\nThe answer is 42."_s, demo);
+    edited.answer = u"42"_s;
+    // A person replaced the model's text: exports say so and name the model only as its
+    // first author.
+    edited.originalContent = u"כן. The answer is 41."_s;
+    edited.editedAt = at(40);
     add(0, u"Judge 🧑‍⚖️"_s, MessageType::Opening,
         u"Let us see. <script>alert('x')</script> The answer is 41."_s, small)
         .answer = u"41"_s;
@@ -302,6 +307,8 @@ private slots:
             u"failed: HTTP 503: upstream overloaded"_s,
             u"partial: connection reset by peer"_s,
             u"verdict"_s,
+            u"first written by Demo (offline, scripted)"_s,
+            u"edited 2026-11-25 14:03:47 UTC"_s,
         };
         for (const QString &piece : expected) {
             QVERIFY2(text.contains(piece), qPrintable(piece + u" missing from:\n"_s + text));

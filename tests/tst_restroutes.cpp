@@ -68,7 +68,7 @@ private slots:
         QCOMPARE(reply.header("content-type"), contentType);
         QVERIFY2(reply.body.startsWith(start), reply.body.left(80).constData());
         if (query == "?format=json") {
-            QCOMPARE(reply.json()[u"format_version"_s].toInt(), 1);
+            QCOMPARE(reply.json()[u"format_version"_s].toInt(), 2);
             QCOMPARE(reply.json()[u"messages"_s].toArray().size(), 4);
         } else if (query == "?format=legacy-json") {
             QCOMPARE(reply.json()[u"conversation"_s].toArray().size(), 4);

@@ -160,7 +160,7 @@ private slots:
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY(r.out.contains("── Round 2 of 2 ──"));
         const QJsonObject doc = document(u"x.json"_s);
-        QCOMPARE(doc[u"format_version"_s].toInt(), 1);
+        QCOMPARE(doc[u"format_version"_s].toInt(), 2);
         QCOMPARE(doc[u"status"_s].toString(), u"completed"_s);
         QCOMPARE(doc[u"paradigm"_s].toString(), paradigm);
         const QJsonArray messages = doc[u"messages"_s].toArray();

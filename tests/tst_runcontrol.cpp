@@ -12,6 +12,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimeZone>
 
 using namespace Qt::StringLiterals;
 using namespace Crosstalk;
@@ -279,24 +280,42 @@ private slots:
 
     void editAndRegenerate()
     {
+        const QDateTime editTime = QDateTime(QDate(2026, 12, 1), QTime(9, 30), QTimeZone::UTC);
         const QUuid id = create(draft(2));
         QVERIFY(!m_engine->start(id));
         QTRY_COMPARE_WITH_TIMEOUT(session(id).status, SessionStatus::Completed, 10000);
         const Session original = session(id);
+        const Message &last = original.messages.last();
+        QVERIFY(!last.isEdited());
 
-        // The last message is edited in place.
+        // The last message is edited in place; it is marked edited and keeps the model's text
+        // (and the usage of that text) through every later edit.
+        m_engine->setClock([editTime] { return editTime; });
         QUuid result;
-        QVERIFY(!m_engine->editMessage(id, original.messages.last().id, u"Coffee."_s, &result));
+        QVERIFY(!m_engine->editMessage(id, last.id, u"Coffee."_s, &result));
         QCOMPARE(result, id);
         QCOMPARE(session(id).messages.last().content, u"Coffee."_s);
+        QCOMPARE(session(id).messages.last().editedAt, editTime);
+        QCOMPARE(session(id).messages.last().originalContent, last.content);
+        QCOMPARE(session(id).messages.last().usage, last.usage);
+        m_engine->setClock([editTime] { return editTime.addSecs(60); });
+        QVERIFY(!m_engine->editMessage(id, last.id, u"Coffee, black."_s, &result));
+        QCOMPARE(session(id).messages.last().editedAt, editTime.addSecs(60));
+        QCOMPARE(session(id).messages.last().originalContent, last.content);
+        QVERIFY(!session(id).forkedFrom);
 
-        // An earlier one forks: the fork ends with the edit and goes on from it.
+        // An earlier one forks: the fork ends with the edit, says where it came from, and goes
+        // on from it.
         QVERIFY(
             !m_engine->editMessage(id, original.messages.at(0).id, u"Tea, clearly."_s, &result));
         QVERIFY(result != id);
         QCOMPARE(session(result).messages.size(), 1);
         QCOMPARE(session(result).messages.at(0).content, u"Tea, clearly."_s);
+        QCOMPARE(session(result).messages.at(0).originalContent, original.messages.at(0).content);
+        QCOMPARE(session(result).forkedFrom,
+                 std::optional(ForkOrigin{id, original.messages.at(0).id}));
         QCOMPARE(session(id).messages.at(0).content, original.messages.at(0).content);
+        QVERIFY(!session(id).messages.at(0).isEdited());
         m_server.clearRequests();
         QVERIFY(!m_engine->start(result));
         QTRY_COMPARE_WITH_TIMEOUT(session(result).status, SessionStatus::Completed, 10000);
@@ -305,11 +324,38 @@ private slots:
             sawEdit = sawEdit || requestText(r).contains(u"Tea, clearly."_s);
         QVERIFY(sawEdit);
 
-        // Regenerating an earlier reply forks before it and asks again.
+        // Regenerating an earlier reply forks there and asks again for it alone; the fork then
+        // waits, paused, holding the new reply and counting its usage, not the old one's.
+        m_server.clearRequests();
+        const Message &earlier = original.messages.at(1);
         QUuid regenerated;
-        QVERIFY(!m_engine->regenerate(id, original.messages.at(1).id, &regenerated));
+        QVERIFY(!m_engine->regenerate(id, earlier.id, &regenerated));
         QVERIFY(regenerated != id);
-        QCOMPARE(session(regenerated).messages.size(), 1);
+        QCOMPARE(session(regenerated).forkedFrom, std::optional(ForkOrigin{id, earlier.id}));
+        QTRY_VERIFY_WITH_TIMEOUT(settled(regenerated), 10000);
+        const Session &fork = session(regenerated);
+        QCOMPARE(fork.status, SessionStatus::Paused);
+        QCOMPARE(fork.messages.size(), 2);
+        QCOMPARE(m_server.requests().size(), 1);
+        const Message &again = fork.messages.at(1);
+        QCOMPARE(again.speaker, earlier.speaker);
+        QCOMPARE(again.status, MessageStatus::Complete);
+        QVERIFY(!again.content.isEmpty());
+        QVERIFY(again.id != earlier.id);
+        QCOMPARE(fork.usage.tokensOut,
+                 original.messages.at(0).usage.tokensOut + again.usage.tokensOut);
+        QCOMPARE(session(id).messages.size(), original.messages.size());
+        // Resuming goes on from the regenerated reply.
+        QVERIFY(!m_engine->start(regenerated));
+        QTRY_COMPARE_WITH_TIMEOUT(session(regenerated).status, SessionStatus::Completed, 10000);
+        QCOMPARE(session(regenerated).messages.size(), 4);
+
+        // A regenerated reply is the model's again: an edit mark goes with the edited text.
+        QVERIFY(!m_engine->regenerate(id, last.id, &result));
+        QCOMPARE(result, id);
+        QTRY_VERIFY_WITH_TIMEOUT(settled(id), 10000);
+        QVERIFY(!session(id).messages.last().isEdited());
+        QVERIFY(session(id).messages.last().originalContent.isEmpty());
     }
 
     void changeModelWhilePaused()

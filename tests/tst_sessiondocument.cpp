@@ -77,16 +77,29 @@ private slots:
     void writesTheTopLevelKeysOfTheSpec()
     {
         const QStringList expected{
-            u"format_version"_s, u"id"_s,         u"title"_s,        u"topic"_s,    u"paradigm"_s,
-            u"rounds"_s,         u"options"_s,    u"participants"_s, u"status"_s,   u"result"_s,
-            u"usage"_s,          u"created_at"_s, u"updated_at"_s,   u"messages"_s,
+            u"format_version"_s,
+            u"id"_s,
+            u"title"_s,
+            u"topic"_s,
+            u"paradigm"_s,
+            u"rounds"_s,
+            u"options"_s,
+            u"participants"_s,
+            u"status"_s,
+            u"result"_s,
+            u"usage"_s,
+            u"created_at"_s,
+            u"updated_at"_s,
+            u"messages"_s,
+            // Version 2's, present in the sample.
+            u"forked_from"_s,
         };
         QStringList keys = sampleDocument().keys();
         QStringList sortedExpected = expected;
         keys.sort();
         sortedExpected.sort();
         QCOMPARE(keys, sortedExpected);
-        QCOMPARE(sampleDocument().value(u"format_version"_s).toInt(), 1);
+        QCOMPARE(sampleDocument().value(u"format_version"_s).toInt(), 2);
     }
 
     void writesTimesAsUtcWithMilliseconds()
@@ -160,10 +173,29 @@ private slots:
         QCOMPARE(session.usage.tokensIn, 600);
     }
 
+    // Version 1 documents have none of version 2's keys; they read as unedited, unforked.
+    void readsVersion1WithoutTheKeysOfVersion2()
+    {
+        const Session plain =
+            Samples::session(SessionStatus::Completed, Samples::Optionals::Absent);
+        QJsonObject document = SessionDocument::toJson(plain);
+        QVERIFY(!document.contains(u"forked_from"_s));
+        for (const QJsonValue &message : document.value(u"messages"_s).toArray()) {
+            QVERIFY(!message.toObject().contains(u"edited_at"_s));
+            QVERIFY(!message.toObject().contains(u"original_content"_s));
+        }
+        document.insert(u"format_version"_s, 1);
+        const Parsed<Session> read = SessionDocument::fromJson(document);
+        QVERIFY2(read, qPrintable(describe(read.errors)));
+        QVERIFY(!read.value->forkedFrom);
+        QVERIFY(std::none_of(read.value->messages.cbegin(), read.value->messages.cend(),
+                             [](const Message &m) { return m.isEdited(); }));
+    }
+
     void refusesANewerFormatVersion()
     {
         const Parsed<Session> read =
-            SessionDocument::fromJson(Testing::replaced(sampleDocument(), u"format_version", 2));
+            SessionDocument::fromJson(Testing::replaced(sampleDocument(), u"format_version", 3));
         QVERIFY(!read);
         QCOMPARE(read.errors.size(), 1);
         QCOMPARE(read.errors.first().path, u"format_version"_s);
@@ -340,6 +372,20 @@ private slots:
         row("message content null", u"messages[5].content", QJsonValue(), u"messages[5].content"_s,
             u"must not be null"_s);
         row("message unknown key", u"messages[5].mood", u"happy"_s, u"messages[5].mood"_s,
+            u"is not a known field"_s);
+        row("edited_at without the original", u"messages[2].original_content", absent,
+            u"messages[2].original_content"_s, u"must be given with edited_at"_s);
+        row("original without edited_at", u"messages[2].edited_at", QJsonValue(),
+            u"messages[2].edited_at"_s, u"must be given with original_content"_s);
+        row("edited_at not a time", u"messages[2].edited_at", u"yesterday"_s,
+            u"messages[2].edited_at"_s, u"must be a UTC time"_s);
+        row("forked_from not an object", u"forked_from", u"abc"_s, u"forked_from"_s,
+            u"must be an object"_s);
+        row("forked_from without its message", u"forked_from.message_id", absent,
+            u"forked_from.message_id"_s, u"is required"_s);
+        row("forked_from session not a uuid", u"forked_from.session_id", u"abc"_s,
+            u"forked_from.session_id"_s, u"UUID"_s);
+        row("forked_from unknown key", u"forked_from.seq", 3, u"forked_from.seq"_s,
             u"is not a known field"_s);
 
         QJsonObject outsideAnswerMode = Testing::replaced(good, u"options.answer_mode", false);

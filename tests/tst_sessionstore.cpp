@@ -741,6 +741,41 @@ private Q_SLOTS:
         QCOMPARE(store.listSessions()->sessions.at(0).completedRounds, 0);
     }
 
+    // A fork is listed with where it came from as that session is now: renamed, it says the
+    // new title; deleted, it says it is gone. Its message is counted by position there.
+    void summaryNamesWhereAForkCameFrom()
+    {
+        const Session original =
+            Samples::session(SessionStatus::Completed, Samples::Optionals::Absent);
+        Session fork = Samples::session(SessionStatus::Paused, Samples::Optionals::Absent);
+        fork.forkedFrom = ForkOrigin{original.id, original.messages.at(4).id};
+        fork.updatedAt = original.updatedAt.addSecs(1);
+        SessionStore store;
+        QVERIFY(store.open(freshPath()));
+        QVERIFY(store.saveSession(original, SessionStore::Messages::Replace));
+        QVERIFY(store.saveSession(fork, SessionStore::Messages::Replace));
+        const auto originOf = [&store](const QUuid &id) {
+            const auto list = store.listSessions();
+            for (const SessionSummary &summary : list->sessions)
+                if (summary.id == id)
+                    return summary.forkedFrom;
+            return std::optional<SessionSummary::Origin>();
+        };
+        QVERIFY(!originOf(original.id));
+        QCOMPARE(originOf(fork.id),
+                 std::optional(SessionSummary::Origin{original.id, original.title, 5}));
+
+        Session renamed = original;
+        renamed.title = u"Renamed"_s;
+        QVERIFY(store.saveSession(renamed));
+        QCOMPARE(originOf(fork.id)->title, u"Renamed"_s);
+
+        QVERIFY(store.deleteSession(original.id));
+        QCOMPARE(originOf(fork.id),
+                 std::optional(SessionSummary::Origin{original.id, QString(), 0}));
+        QCOMPARE(store.loadSession(fork.id)->forkedFrom, fork.forkedFrom);
+    }
+
     void search_data()
     {
         QTest::addColumn<QString>("query");

@@ -230,7 +230,7 @@ private slots:
         QVERIFY(retry->isEnabled());
         const QStringList menu = contextMenuOf(transcriptView(), failed);
         for (const QString &text :
-             {u"Re&try Reply"_s, u"Re&generate Reply"_s, u"&Edit and Continue…"_s, u"&Fork Here"_s,
+             {u"Re&try Reply"_s, u"Re&generate Reply…"_s, u"&Edit and Continue…"_s, u"&Fork Here"_s,
               u"&Copy Message"_s, u"Show &Request"_s})
             QVERIFY2(menu.contains(text), qPrintable(menu.join(u", "_s)));
         QCOMPARE(transcriptView()->currentIndex().row(), failed);
@@ -286,6 +286,33 @@ private slots:
         QTRY_COMPARE(transcript()->index(3).data(TranscriptModel::ContentRole).toString(),
                      u"Light is both, it depends on how you look."_s);
 
+        // Marked edited: the model is named only as the first author, its tokens and timings
+        // are not shown as this text's, and the text it replaced is a click away.
+        const QString modelText = session(id).messages.at(3).originalContent;
+        QVERIFY(!modelText.isEmpty() && modelText != session(id).messages.at(3).content);
+        const QModelIndex edited = transcript()->index(3);
+        QVERIFY2(edited.data(TranscriptModel::ModelLabelRole)
+                     .toString()
+                     .startsWith(u"edited; first written by "_s),
+                 qPrintable(edited.data(TranscriptModel::ModelLabelRole).toString()));
+        QVERIFY(edited.data(Qt::AccessibleTextRole).toString().contains(u"(edited)"_s));
+        auto *view = static_cast<TranscriptView *>(transcriptView());
+        QVERIFY(view->messageDelegate()->originalButtonRect(transcript()->index(2)).isEmpty());
+        const QRect original = view->messageDelegate()->originalButtonRect(edited);
+        QVERIFY(!original.isEmpty());
+        view->scrollTo(edited);
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {},
+                          view->messageDelegate()->originalButtonRect(edited).center());
+        QDialog *shown = nullptr;
+        QTRY_VERIFY((shown = f.window->findChild<QDialog *>(u"originalMessage"_s)));
+        QCOMPARE(shown->findChild<QPlainTextEdit *>()->toPlainText(), modelText);
+        shown->close();
+        QTRY_VERIFY(!f.window->findChild<QDialog *>(u"originalMessage"_s));
+        QAction *showOriginal = f.action(u"Show &Original Text"_s);
+        QVERIFY(showOriginal && showOriginal->isEnabled());
+        choose(2);
+        QVERIFY(!showOriginal->isEnabled());
+
         // An earlier one: the session forks there, the fork opens and continues from the
         // change, the original stays as it was.
         choose(1);
@@ -303,7 +330,20 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(f.status(fork), SessionStatus::Completed, 20000);
         QCOMPARE(session(fork).messages.size(), 4);
         QCOMPARE(session(fork).messages.at(1).content, u"Waves, surely."_s);
+        QVERIFY(session(fork).messages.at(1).isEdited());
+        QCOMPARE(session(fork).messages.at(1).originalContent, earlier);
+        QVERIFY(!session(fork).messages.at(2).isEdited());
         QTRY_VERIFY(f.window->sessionListModel()->rowOf(fork) >= 0);
+        // The list says what the fork is a fork of, and where.
+        const QModelIndex forkRow =
+            f.window->sessionListModel()->index(f.window->sessionListModel()->rowOf(fork));
+        QCOMPARE(forkRow.data(SessionListModel::ForkNoteRole).toString(),
+                 u"fork of “%1”, at message 2"_s.arg(session(id).title));
+        // (A tooltip is rich text: its spaces may be non-breaking ones.)
+        const QString tip =
+            forkRow.data(Qt::ToolTipRole).toString().replace(QChar::Nbsp, u' ').simplified();
+        QVERIFY2(tip.contains(u"Fork of “%1”, at message 2."_s.arg(session(id).title)),
+                 qPrintable(tip));
 
         // Cancelling changes nothing.
         choose(0);
@@ -316,6 +356,69 @@ private slots:
         f.settle();
         QCOMPARE(f.window->currentSessionId(), fork);
         QCOMPARE(session(fork).messages.at(0).content, first);
+    }
+
+    // Regenerating a reply later ones build on says a fork will be made; the fork opens, asks
+    // for that reply again and waits, paused, for the person to go on.
+    void regenerateAnEarlierReplyInAFork()
+    {
+        const QUuid id = completedSession();
+        QVERIFY(!id.isNull());
+        const qsizetype requests = f.server.requests().size();
+        QAction *regenerate = f.action(u"Re&generate Reply…"_s);
+        QVERIFY(regenerate);
+        choose(1);
+        QVERIFY(regenerate->isEnabled());
+
+        // Asked first; cancelling changes nothing.
+        QString question;
+        WindowFixture::whenDialogShows<QMessageBox>([&](QMessageBox *box) {
+            question = box->objectName() + u": "_s + box->text();
+            box->button(QMessageBox::Cancel)->click();
+        });
+        regenerate->trigger();
+        f.settle();
+        QVERIFY2(question.startsWith(u"regenerateInForkQuestion: "_s) &&
+                     question.contains(u"fork"_s) && question.contains(u"paused"_s),
+                 qPrintable(question));
+        QCOMPARE(f.window->currentSessionId(), id);
+        QCOMPARE(f.engine->sessionIds().size(), 1);
+        QCOMPARE(f.server.requests().size(), requests);
+
+        WindowFixture::whenDialogShows<QMessageBox>([](QMessageBox *box) {
+            for (QAbstractButton *button : box->buttons())
+                if (button->text() == u"Regenerate in a &Fork"_s)
+                    button->click();
+        });
+        regenerate->trigger();
+        f.settle();
+        const QUuid fork = f.window->currentSessionId();
+        QVERIFY(!fork.isNull() && fork != id);
+        QCOMPARE(session(fork).forkedFrom,
+                 std::optional(ForkOrigin{id, session(id).messages.at(1).id}));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            transcript()->rowCount() == 2 &&
+                transcript()->index(1).data(TranscriptModel::StatusRole).value<MessageStatus>() ==
+                    MessageStatus::Complete,
+            20000);
+        f.settle();
+        // One request, for that reply; then the fork waits.
+        QCOMPARE(f.server.requests().size(), requests + 1);
+        QCOMPARE(f.status(fork), SessionStatus::Paused);
+        QCOMPARE(transcript()->rowCount(), 2);
+        QCOMPARE(session(id).messages.size(), 4);
+        QTRY_VERIFY(f.window->sessionListModel()->rowOf(fork) >= 0);
+        QCOMPARE(f.window->sessionListModel()
+                     ->index(f.window->sessionListModel()->rowOf(fork))
+                     .data(SessionListModel::ForkNoteRole)
+                     .toString(),
+                 u"fork of “%1”, at message 2"_s.arg(session(id).title));
+        QAction *resume = f.action(u"&Resume"_s);
+        QVERIFY(resume->isEnabled());
+        resume->trigger();
+        f.settle();
+        QTRY_COMPARE_WITH_TIMEOUT(f.status(fork), SessionStatus::Completed, 20000);
+        QCOMPARE(transcript()->rowCount(), 4);
     }
 
     void forkHereAndCopy()

@@ -172,6 +172,8 @@ void MainWindow::createPanels()
     m_runActions = new RunActions(m_engine, view, this);
     connect(m_runActions, &RunActions::sessionOpened, this, &MainWindow::showCreated);
     connect(m_runActions, &RunActions::steered, this, &MainWindow::forgetStatusReason);
+    connect(m_runActions, &RunActions::originalRequested, m_transcriptArea,
+            &TranscriptArea::showOriginal);
     connect(m_runActions, &RunActions::noteReady, this,
             [this](const QString &note) { m_statusBar->showNote(note); });
     connect(view->messageDelegate(), &MessageDelegate::retryRequested, this,

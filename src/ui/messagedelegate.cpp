@@ -11,6 +11,7 @@
 
 #include <QAbstractItemView>
 #include <QAbstractTextDocumentLayout>
+#include <QLocale>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
@@ -110,6 +111,11 @@ bool offersRetry(const QModelIndex &index)
     return status == MessageStatus::Failed || status == MessageStatus::Partial;
 }
 
+bool isEdited(const QModelIndex &index)
+{
+    return index.data(TranscriptModel::EditedRole).toDateTime().isValid();
+}
+
 bool isLong(const QModelIndex &index)
 {
     return index.data(TranscriptModel::ContentRole).toString().size() > kLongMessage;
@@ -174,15 +180,22 @@ QString MessageDelegate::footerText(const QModelIndex &index) const
     } else if (status == MessageStatus::Partial) {
         parts << tr("Partial: the reply was cut short");
     }
-    if (const qint64 tokens = index.data(TranscriptModel::TokensRole).toLongLong(); tokens > 0)
-        parts << tr("%n tokens", nullptr, int(tokens));
-    if (const QVariant ttft = index.data(TranscriptModel::TtftRole); !ttft.isNull()) {
-        const qint64 ms = ttft.toLongLong();
-        parts << (ms < 1000 ? tr("first token %1 ms").arg(ms)
-                            : tr("first token %1 s").arg(ms / 1000.0, 0, 'f', 1));
+    if (const QDateTime edited = index.data(TranscriptModel::EditedRole).toDateTime();
+        edited.isValid()) {
+        // The tokens and timings are those of the text the person replaced.
+        parts
+            << tr("Edited %1").arg(QLocale().toString(edited.toLocalTime(), QLocale::ShortFormat));
+    } else {
+        if (const qint64 tokens = index.data(TranscriptModel::TokensRole).toLongLong(); tokens > 0)
+            parts << tr("%n tokens", nullptr, int(tokens));
+        if (const QVariant ttft = index.data(TranscriptModel::TtftRole); !ttft.isNull()) {
+            const qint64 ms = ttft.toLongLong();
+            parts << (ms < 1000 ? tr("first token %1 ms").arg(ms)
+                                : tr("first token %1 s").arg(ms / 1000.0, 0, 'f', 1));
+        }
+        if (const QVariant duration = index.data(TranscriptModel::DurationRole); !duration.isNull())
+            parts << tr("%1 s").arg(duration.toLongLong() / 1000.0, 0, 'f', 1);
     }
-    if (const QVariant duration = index.data(TranscriptModel::DurationRole); !duration.isNull())
-        parts << tr("%1 s").arg(duration.toLongLong() / 1000.0, 0, 'f', 1);
     if (const QVariant answer = index.data(TranscriptModel::AnswerRole); !answer.isNull())
         parts << tr("answer: %1").arg(answer.toString());
     if (const QVariant confidence = index.data(TranscriptModel::ConfidenceRole);
@@ -325,7 +338,8 @@ MessageDelegate::FooterButtons MessageDelegate::footerButtons(const QStyleOption
     FooterButtons buttons;
     const bool retry = offersRetry(index);
     const bool showAll = isLong(index);
-    if (!retry && !showAll)
+    const bool original = isEdited(index);
+    if (!retry && !showAll && !original)
         return buttons;
     const Geometry g = geometry(option, index);
     const QFontMetrics metrics(smallFont(option.font));
@@ -341,6 +355,8 @@ MessageDelegate::FooterButtons MessageDelegate::footerButtons(const QStyleOption
         buttons.retry = place(tr("Retry"));
     if (showAll)
         buttons.showAll = place(tr("Show all"));
+    if (original)
+        buttons.original = place(tr("Original"));
     return buttons;
 }
 
@@ -362,6 +378,11 @@ QRect MessageDelegate::showAllButtonRect(const QModelIndex &index) const
     return footerButtons(index).showAll;
 }
 
+QRect MessageDelegate::originalButtonRect(const QModelIndex &index) const
+{
+    return footerButtons(index).original;
+}
+
 bool MessageDelegate::editorEvent(QEvent *event, QAbstractItemModel *model,
                                   const QStyleOptionViewItem &option, const QModelIndex &index)
 {
@@ -376,6 +397,11 @@ bool MessageDelegate::editorEvent(QEvent *event, QAbstractItemModel *model,
         if (mouse->button() == Qt::LeftButton &&
             buttons.showAll.contains(mouse->position().toPoint())) {
             Q_EMIT showAllRequested(index);
+            return true;
+        }
+        if (mouse->button() == Qt::LeftButton &&
+            buttons.original.contains(mouse->position().toPoint())) {
+            Q_EMIT originalRequested(index);
             return true;
         }
     }
@@ -417,7 +443,8 @@ QSize MessageDelegate::sizeHint(const QStyleOptionViewItem &option, const QModel
     const int width = bodyWidth();
     Layout &layout = m_layouts[message.id];
     if (layout.width != width || layout.contentSize != message.content.size() ||
-        layout.status != message.status || layout.firstOfRound != firstOfRound) {
+        layout.status != message.status || layout.firstOfRound != firstOfRound ||
+        layout.edited != message.isEdited()) {
         // The streaming row and rows still rendered are measured exactly; others estimated
         // until they are painted.
         const bool cheap =
@@ -426,6 +453,7 @@ QSize MessageDelegate::sizeHint(const QStyleOptionViewItem &option, const QModel
         layout.contentSize = message.content.size();
         layout.status = message.status;
         layout.firstOfRound = firstOfRound;
+        layout.edited = message.isEdited();
         layout.exact = cheap;
         layout.height = cheap ? exactHeight(option, index) : estimatedHeight(option, index);
         layout.chrome = chromeHeight(option, index);
@@ -598,6 +626,8 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
                                                        : neutralColour(palette));
         if (!buttons.showAll.isEmpty())
             drawButton(buttons.showAll, tr("Show all"), palette.color(QPalette::Link));
+        if (!buttons.original.isEmpty())
+            drawButton(buttons.original, tr("Original"), palette.color(QPalette::Link));
         painter->setFont(small);
         painter->setPen(status == MessageStatus::Failed ? negativeColour(palette)
                                                         : palette.color(QPalette::PlaceholderText));

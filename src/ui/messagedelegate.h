@@ -55,6 +55,8 @@ public:
     QRect retryButtonRect(const QModelIndex &index) const;
     // Where a long message's Show all button is in the view; empty for others.
     QRect showAllButtonRect(const QModelIndex &index) const;
+    // Where an edited message's Original button is in the view; empty for others.
+    QRect originalButtonRect(const QModelIndex &index) const;
 
     // Forgets cached layouts, e.g. when the palette or font changed.
     void clearCache();
@@ -68,6 +70,8 @@ Q_SIGNALS:
     void retryRequested(const QModelIndex &index);
     // The Show all button of a long message was clicked.
     void showAllRequested(const QModelIndex &index);
+    // The Original button of an edited message was clicked.
+    void originalRequested(const QModelIndex &index);
 
 private:
     struct Layout
@@ -76,6 +80,7 @@ private:
         qsizetype contentSize = -1;
         MessageStatus status = MessageStatus::Complete;
         bool firstOfRound = false;
+        bool edited = false;
         int height = 0; // of the text
         int chrome = 0; // of the rest: heading, padding, header and footer
         bool exact = false;
@@ -94,6 +99,7 @@ private:
     {
         QRect showAll;
         QRect retry;
+        QRect original;
     };
 
     Geometry geometry(const QStyleOptionViewItem &option, const QModelIndex &index) const;

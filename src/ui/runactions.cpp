@@ -13,6 +13,7 @@
 #include <QClipboard>
 #include <QGuiApplication>
 #include <QMessageBox>
+#include <QPushButton>
 
 using namespace Qt::StringLiterals;
 
@@ -40,9 +41,11 @@ RunActions::RunActions(Engine *engine, TranscriptView *view, QWidget *window)
 {
     m_retry = makeAction(u"view-refresh"_s, tr("Re&try Reply"), Qt::CTRL | Qt::SHIFT | Qt::Key_R,
                          tr("Ask again for the chosen failed or partial reply"), this);
-    m_regenerate = makeAction(
-        u"view-refresh"_s, tr("Re&generate Reply"), Qt::CTRL | Qt::SHIFT | Qt::Key_G,
-        tr("Ask again for the chosen reply; an earlier one is regenerated in a fork"), this);
+    m_regenerate =
+        makeAction(u"view-refresh"_s, tr("Re&generate Reply…"), Qt::CTRL | Qt::SHIFT | Qt::Key_G,
+                   tr("Ask again for the chosen reply; an earlier one is asked again "
+                      "in a fork, which then waits for you"),
+                   this);
     m_edit = makeAction(u"document-edit"_s, tr("&Edit and Continue…"), Qt::CTRL | Qt::Key_E,
                         tr("Change the chosen message and continue from it; an earlier one is "
                            "changed in a fork"),
@@ -51,6 +54,9 @@ RunActions::RunActions(Engine *engine, TranscriptView *view, QWidget *window)
                         tr("A new session with the transcript up to the chosen message"), this);
     m_copy = makeAction(u"edit-copy"_s, tr("&Copy Message"), QKeySequence::Copy,
                         tr("Copy the chosen message's text"), this);
+    m_original = makeAction(u"document-preview"_s, tr("Show &Original Text"),
+                            Qt::CTRL | Qt::SHIFT | Qt::Key_O,
+                            tr("The chosen edited message's text before it was edited"), this);
     // Copy acts on the transcript only, so the search box and the inspector keep their own.
     m_copy->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     view->addAction(m_copy);
@@ -66,6 +72,10 @@ RunActions::RunActions(Engine *engine, TranscriptView *view, QWidget *window)
     connect(m_edit, &QAction::triggered, this, &RunActions::edit);
     connect(m_fork, &QAction::triggered, this, &RunActions::fork);
     connect(m_copy, &QAction::triggered, this, &RunActions::copy);
+    connect(m_original, &QAction::triggered, this, [this] {
+        if (m_original->isEnabled())
+            Q_EMIT originalRequested(m_view->currentIndex());
+    });
     connect(m_humanMessage, &QAction::triggered, this, &RunActions::addHumanMessage);
     connect(m_changeModel, &QAction::triggered, this, &RunActions::changeModel);
 
@@ -81,7 +91,7 @@ RunActions::RunActions(Engine *engine, TranscriptView *view, QWidget *window)
 
 QList<QAction *> RunActions::messageActions() const
 {
-    return {m_retry, m_regenerate, m_edit, m_fork, m_copy};
+    return {m_retry, m_regenerate, m_edit, m_fork, m_copy, m_original};
 }
 
 TranscriptModel *RunActions::model() const
@@ -138,6 +148,7 @@ void RunActions::update()
     m_edit->setEnabled(idle && settled);
     m_fork->setEnabled(session && settled);
     m_copy->setEnabled(m && !m->content.isEmpty());
+    m_original->setEnabled(m && m->isEdited());
     m_humanMessage->setEnabled(session && !m_readOnly && !hasEnded(status));
     m_changeModel->setEnabled(idle && canStart(status));
 }
@@ -179,21 +190,48 @@ void RunActions::retry()
     });
 }
 
+bool RunActions::regeneratingForks(const Message &message) const
+{
+    // Mirrors Engine::regenerate: only the last reply of a session that can go on is replaced.
+    const Session *session = shownSession();
+    return needsFork(session->status) ||
+           std::any_of(session->messages.cbegin(), session->messages.cend(),
+                       [&](const Message &x) { return x.isTurn() && x.seq > message.seq; });
+}
+
 void RunActions::regenerate()
 {
     const Message *m = currentMessage();
     if (!m || !m_regenerate->isEnabled())
         return;
+    if (regeneratingForks(*m)) {
+        QMessageBox box(QMessageBox::Question, tr("Regenerate Reply"),
+                        tr("Later messages build on this reply, so it is asked again in a fork: a "
+                           "new session with the transcript up to this reply. The fork opens, "
+                           "asks %1 again and then waits, paused, for you to continue it. This "
+                           "session stays as it is.")
+                            .arg(m->speaker),
+                        QMessageBox::Cancel, m_window);
+        box.setObjectName(u"regenerateInForkQuestion"_s);
+        box.setTextFormat(Qt::PlainText);
+        QPushButton *go = box.addButton(tr("Regenerate in a &Fork"), QMessageBox::AcceptRole);
+        box.setDefaultButton(go);
+        box.exec();
+        if (box.clickedButton() != go)
+            return;
+    }
     const QUuid sessionId = model()->sessionId();
     whenLoaded(sessionId, [this, sessionId, messageId = m->id] {
         QUuid result;
         if (!report(m_engine->regenerate(sessionId, messageId, &result,
                                          Engine::StoreAnswer::Immediate)))
             return;
-        if (result == sessionId)
+        if (result == sessionId) {
             Q_EMIT steered(sessionId); // asked again in place; resuming goes on from it
-        else
-            continueIn(result); // the fork ends before the reply: resuming asks for it again
+        } else {
+            Q_EMIT sessionOpened(result);
+            Q_EMIT noteReady(tr("Regenerating in a fork; it stays paused once the reply is in."));
+        }
     });
 }
 

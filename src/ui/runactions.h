@@ -10,6 +10,7 @@
 #include <optional>
 
 class QAction;
+class QModelIndex;
 class QWidget;
 
 namespace Crosstalk {
@@ -26,8 +27,9 @@ class TranscriptView;
 // it; on the session, add a human message and change a participant's model.
 //
 // Each action is enabled only when the engine would accept it. When an action leads to a
-// fork (regenerating or editing a message later ones build on), sessionOpened() names the
-// fork and it is continued at once.
+// fork, sessionOpened() names it: regenerating a reply later ones build on says so first, and
+// the fork waits, paused, once the reply is in; editing such a message continues the fork at
+// once.
 class RunActions : public QObject
 {
     Q_OBJECT
@@ -40,6 +42,7 @@ public:
     QAction *editAction() const { return m_edit; }
     QAction *forkAction() const { return m_fork; }
     QAction *copyAction() const { return m_copy; }
+    QAction *originalAction() const { return m_original; }
     QAction *humanMessageAction() const { return m_humanMessage; }
     QAction *changeModelAction() const { return m_changeModel; }
     // The actions on the chosen message, in the order menus show them.
@@ -57,6 +60,8 @@ Q_SIGNALS:
     void steered(const QUuid &sessionId);
     // What a command did, for the status bar ("Bob now answers with m1 (gpt-4o).").
     void noteReady(const QString &note);
+    // Show Original Text on the chosen (edited) message.
+    void originalRequested(const QModelIndex &index);
 
 private:
     TranscriptModel *model() const;
@@ -70,6 +75,8 @@ private:
     // window only shows it; a failure to read it is reported instead.
     void whenLoaded(const QUuid &sessionId, std::function<void()> command);
     void continueIn(const QUuid &sessionId);
+    // Whether regenerating `message` of the shown session makes a fork.
+    bool regeneratingForks(const Message &message) const;
 
     void retry();
     void regenerate();
@@ -88,6 +95,7 @@ private:
     QAction *m_edit;
     QAction *m_fork;
     QAction *m_copy;
+    QAction *m_original;
     QAction *m_humanMessage;
     QAction *m_changeModel;
 };

@@ -98,6 +98,8 @@ QSize SessionListDelegate::sizeHint(const QStyleOptionViewItem &option,
     int height = 2 * kMargin + title.height() + kLineGap + small.height();
     if (!index.data(SessionListModel::RunningElsewhereRole).toString().isEmpty())
         height += kLineGap + small.height();
+    if (!index.data(SessionListModel::ForkNoteRole).toString().isEmpty())
+        height += kLineGap + small.height();
     if (!index.data(SessionListModel::SnippetRole).toString().isEmpty())
         height += kLineGap + small.height();
     return {option.rect.width(), height};
@@ -189,14 +191,17 @@ void SessionListDelegate::paint(QPainter *painter, const QStyleOptionViewItem &o
                       smallMetrics.elidedText(details, Qt::ElideRight, detailsRect.width()));
 
     int nextTop = line.bottom() + 1 + kLineGap;
+    const auto drawNote = [&](const QString &note) {
+        const QRect rect(area.left(), nextTop, area.width(), smallMetrics.height());
+        painter->drawText(rect, Qt::AlignLeft | Qt::AlignVCenter,
+                          smallMetrics.elidedText(note, Qt::ElideRight, rect.width()));
+        nextTop = rect.bottom() + 1 + kLineGap;
+    };
+    if (const QString fork = index.data(SessionListModel::ForkNoteRole).toString(); !fork.isEmpty())
+        drawNote(fork);
     const QString elsewhere = index.data(SessionListModel::RunningElsewhereRole).toString();
-    if (!elsewhere.isEmpty()) {
-        const QRect note(area.left(), nextTop, area.width(), smallMetrics.height());
-        painter->drawText(note, Qt::AlignLeft | Qt::AlignVCenter,
-                          smallMetrics.elidedText(tr("Runs in %1 (read-only)").arg(elsewhere),
-                                                  Qt::ElideRight, note.width()));
-        nextTop = note.bottom() + 1 + kLineGap;
-    }
+    if (!elsewhere.isEmpty())
+        drawNote(tr("Runs in %1 (read-only)").arg(elsewhere));
     // Where the search matched, the matched words in bold and in the text colour.
     const QString snippet = index.data(SessionListModel::SnippetRole).toString();
     if (!snippet.isEmpty()) {

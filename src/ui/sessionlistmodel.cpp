@@ -38,13 +38,19 @@ QVariant SessionListModel::data(const QModelIndex &index, int role) const
         return s.title;
     case Qt::ToolTipRole: {
         // A tooltip that looks like HTML is shown as rich text: a topic shows as written.
+        QString tip = s.topic;
+        if (const QString fork = forkNote(s); !fork.isEmpty())
+            tip += u"\n\n"_s + fork.at(0).toUpper() + fork.mid(1) + u'.';
         QString snippet = m_snippets.value(s.id);
         snippet.remove(SearchHit::matchStart).remove(SearchHit::matchEnd);
-        return Qt::convertFromPlainText(
-            snippet.isEmpty() ? s.topic : tr("%1\n\nMatch: %2").arg(s.topic, snippet));
+        if (!snippet.isEmpty())
+            tip += u"\n\n"_s + tr("Match: %1").arg(snippet);
+        return Qt::convertFromPlainText(tip);
     }
     case SnippetRole:
         return m_snippets.value(s.id);
+    case ForkNoteRole:
+        return forkNote(s);
     case TopicRole:
         return s.topic;
     case Qt::AccessibleTextRole:
@@ -70,6 +76,19 @@ QVariant SessionListModel::data(const QModelIndex &index, int role) const
     }
 }
 
+QString SessionListModel::forkNote(const SessionSummary &summary)
+{
+    if (!summary.forkedFrom)
+        return QString();
+    const SessionSummary::Origin &origin = *summary.forkedFrom;
+    // The original may have been deleted, or the fork imported from another store.
+    if (origin.title.isEmpty())
+        return tr("fork of a session that is not in the list");
+    return origin.messageNumber > 0
+               ? tr("fork of “%1”, at message %2").arg(origin.title).arg(origin.messageNumber)
+               : tr("fork of “%1”").arg(origin.title);
+}
+
 QHash<int, QByteArray> SessionListModel::roleNames() const
 {
     QHash<int, QByteArray> names = QAbstractListModel::roleNames();
@@ -83,7 +102,8 @@ QHash<int, QByteArray> SessionListModel::roleNames() const
                   {MessageCountRole, "messageCount"},
                   {UpdatedRole, "updated"},
                   {RunningElsewhereRole, "runningElsewhere"},
-                  {SnippetRole, "snippet"}});
+                  {SnippetRole, "snippet"},
+                  {ForkNoteRole, "forkNote"}});
     return names;
 }
 

@@ -46,6 +46,8 @@ public:
         // QString: where the search matched, the matched words between SearchHit::matchStart
         // and matchEnd; empty without a search, or when only the title or topic matched.
         SnippetRole,
+        // QString: "fork of “Title”, at message 4" for a fork, empty for other sessions.
+        ForkNoteRole,
     };
     Q_ENUM(Role)
 
@@ -90,6 +92,7 @@ private:
         QHash<QUuid, QString> elsewhere;
     };
     void show(const StoreResult<Listing> &listing);
+    static QString forkNote(const SessionSummary &summary);
     void onEngineEvent(const EngineEvent &event);
 
     Engine *m_engine;

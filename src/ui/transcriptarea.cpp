@@ -94,6 +94,8 @@ TranscriptArea::TranscriptArea(TranscriptModel *transcript, QWidget *parent)
     m_view->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_view->messageDelegate(), &MessageDelegate::showAllRequested, this,
             &TranscriptArea::showWholeMessage);
+    connect(m_view->messageDelegate(), &MessageDelegate::originalRequested, this,
+            &TranscriptArea::showOriginal);
     layout->addWidget(m_topic);
     layout->addWidget(m_storageBar);
     layout->addWidget(m_banner);
@@ -150,20 +152,38 @@ void TranscriptArea::showOutcome(const Session *session, const QString &pauseRea
 
 void TranscriptArea::showWholeMessage(const QModelIndex &index)
 {
+    showText(u"wholeMessage"_s,
+             tr("Message of %1").arg(index.data(TranscriptModel::SpeakerRole).toString()),
+             tr("Whole message"), index.data(TranscriptModel::ContentRole).toString());
+}
+
+void TranscriptArea::showOriginal(const QModelIndex &index)
+{
+    const QDateTime edited = index.data(TranscriptModel::EditedRole).toDateTime();
+    if (!edited.isValid())
+        return;
+    showText(u"originalMessage"_s,
+             tr("Message of %1 before it was edited")
+                 .arg(index.data(TranscriptModel::SpeakerRole).toString()),
+             tr("Original message"), index.data(TranscriptModel::OriginalContentRole).toString());
+}
+
+void TranscriptArea::showText(const QString &objectName, const QString &title, const QString &what,
+                              const QString &text)
+{
     // A plain text view lays out only what it shows, so megabytes open at once.
     auto *dialog = new QDialog(window());
-    dialog->setObjectName(u"wholeMessage"_s);
+    dialog->setObjectName(objectName);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setWindowTitle(
-        tr("Message of %1").arg(index.data(TranscriptModel::SpeakerRole).toString()));
+    dialog->setWindowTitle(title);
     auto *layout = new QVBoxLayout(dialog);
-    auto *text = new QPlainTextEdit(dialog);
-    text->setReadOnly(true);
-    text->setAccessibleName(tr("Whole message"));
-    text->setPlainText(index.data(TranscriptModel::ContentRole).toString());
+    auto *view = new QPlainTextEdit(dialog);
+    view->setReadOnly(true);
+    view->setAccessibleName(what);
+    view->setPlainText(text);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
     connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::close);
-    layout->addWidget(text);
+    layout->addWidget(view);
     layout->addWidget(buttons);
     dialog->resize(820, 640);
     dialog->show();

@@ -34,6 +34,8 @@ public:
     // The topic and outcome of `session` (null: none is open) and, when not empty, why it
     // paused.
     void showOutcome(const Session *session, const QString &pauseReason);
+    // An edited message's text before it was edited, in a window of its own.
+    void showOriginal(const QModelIndex &index);
 
 Q_SIGNALS:
     // The storage bar's Retry was pressed.
@@ -41,6 +43,8 @@ Q_SIGNALS:
 
 private:
     void showWholeMessage(const QModelIndex &index);
+    void showText(const QString &objectName, const QString &title, const QString &what,
+                  const QString &text);
 
     QLabel *m_topic;
     QLabel *m_banner;

@@ -42,7 +42,8 @@ QVariant TranscriptModel::data(const QModelIndex &index, int role) const
     case ContentRole:
         return m.content;
     case Qt::AccessibleTextRole:
-        return tr("%1: %2").arg(m.speaker, m.content);
+        return m.isEdited() ? tr("%1 (edited): %2").arg(m.speaker, m.content)
+                            : tr("%1: %2").arg(m.speaker, m.content);
     case IdRole:
         return m.id;
     case SpeakerRole:
@@ -59,6 +60,8 @@ QVariant TranscriptModel::data(const QModelIndex &index, int role) const
         if (m.type == MessageType::Human)
             return m.recipients.isEmpty() ? tr("to everyone")
                                           : tr("to %1").arg(m.recipients.join(u", "_s));
+        if (m.model && m.isEdited())
+            return tr("edited; first written by %1").arg(m.model->label());
         return m.model ? m.model->label() : QString();
     case StatusRole:
         return QVariant::fromValue(m.status);
@@ -88,6 +91,10 @@ QVariant TranscriptModel::data(const QModelIndex &index, int role) const
         return m.error;
     case RequestRole:
         return m.request;
+    case EditedRole:
+        return m.editedAt;
+    case OriginalContentRole:
+        return m.originalContent;
     default:
         return {};
     }
@@ -112,7 +119,9 @@ QHash<int, QByteArray> TranscriptModel::roleNames() const
                   {AnswerRole, "answer"},
                   {ConfidenceRole, "confidence"},
                   {ErrorRole, "error"},
-                  {RequestRole, "request"}});
+                  {RequestRole, "request"},
+                  {EditedRole, "edited"},
+                  {OriginalContentRole, "originalContent"}});
     return names;
 }
 

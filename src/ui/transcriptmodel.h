@@ -41,7 +41,8 @@ public:
         // QColor: the participant's colour (invalid for speakers that are not participants).
         SpeakerColourRole,
         // QString: ModelRef::label(), "Demo (offline, scripted)" for the demo model; for a
-        // human message whom it was for ("to Alice, Bob", "to everyone").
+        // human message whom it was for ("to Alice, Bob", "to everyone"); an edited reply
+        // says the model wrote only its first version.
         ModelLabelRole,
         // QString: the text so far; also Qt::DisplayRole.
         ContentRole,
@@ -69,6 +70,10 @@ public:
         ErrorRole,
         // QJsonObject: the stored request, keys removed.
         RequestRole,
+        // QDateTime (UTC) a person last edited the text, invalid when never.
+        EditedRole,
+        // QString: an edited message's text before its first edit; empty when never edited.
+        OriginalContentRole,
     };
     Q_ENUM(Role)
 

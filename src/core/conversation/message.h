@@ -91,6 +91,12 @@ struct Message
     // request was made (human messages).
     QJsonObject request;
     QDateTime createdAt;
+    // Set when a person replaced the text (Edit and Continue): when they last did, and the text
+    // before the first edit (the model's reply). The usage and timings stay those of that reply.
+    QDateTime editedAt;
+    QString originalContent;
+
+    bool isEdited() const { return editedAt.isValid(); }
 
     // A participant's turn: an opening, an exchange or a verdict; not a summary, nor what the
     // human or the moderator wrote.

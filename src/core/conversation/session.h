@@ -89,6 +89,16 @@ constexpr bool needsFork(SessionStatus status)
     return status == SessionStatus::Failed;
 }
 
+// Where a fork was made: the session it was made from and the message it was made at (the
+// last one it copied, or the reply it asked again for).
+struct ForkOrigin
+{
+    QUuid sessionId;
+    QUuid messageId;
+
+    bool operator==(const ForkOrigin &) const = default;
+};
+
 // The outcome of answer mode: the majority answer and how many answers voted for it.
 struct Result
 {
@@ -123,6 +133,8 @@ struct Session
     Usage usage;
     QDateTime createdAt;
     QDateTime updatedAt;
+    // Set for a fork.
+    std::optional<ForkOrigin> forkedFrom;
 
     // The title a session gets when none is given.
     static QString titleFromTopic(const QString &topic);

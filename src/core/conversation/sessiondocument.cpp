@@ -104,6 +104,15 @@ Message readMessage(const QJsonObject &object, const QString &path, QList<FieldE
     message.error = fields.string("error"_L1, Presence::Nullable).value_or(QString());
     message.request = fields.object("request"_L1, Presence::Nullable).value_or(QJsonObject());
     message.createdAt = fields.dateTime("created_at"_L1).value_or(QDateTime());
+    message.editedAt = fields.dateTime("edited_at"_L1, Presence::Nullable).value_or(QDateTime());
+    const std::optional<QString> original =
+        fields.string("original_content"_L1, Presence::Nullable);
+    message.originalContent = original.value_or(QString());
+    if (message.isEdited() != original.has_value()) {
+        fields.fail(message.isEdited() ? u"original_content" : u"edited_at",
+                    u"must be given with %1"_s.arg(message.isEdited() ? u"edited_at"_s
+                                                                      : u"original_content"_s));
+    }
     fields.rejectUnknownKeys();
     return message;
 }
@@ -182,7 +191,7 @@ void checkConsistency(const Session &session, QList<FieldError> &errors)
 
 QJsonObject messageToJson(const Message &message)
 {
-    return {
+    QJsonObject object{
         {u"id"_s, uuidText(message.id)},
         {u"session_id"_s, uuidText(message.sessionId)},
         {u"seq"_s, message.seq},
@@ -202,6 +211,12 @@ QJsonObject messageToJson(const Message &message)
         {u"request"_s, message.request.isEmpty() ? QJsonValue() : QJsonValue(message.request)},
         {u"created_at"_s, jsonTime(message.createdAt)},
     };
+    // Version 2 keys, absent when unused.
+    if (message.isEdited()) {
+        object.insert(u"edited_at"_s, jsonTime(message.editedAt));
+        object.insert(u"original_content"_s, message.originalContent);
+    }
+    return object;
 }
 
 Parsed<Message> messageFromJson(const QJsonObject &object, const QString &path)
@@ -228,7 +243,7 @@ QJsonObject toJson(const Session &session)
                                   ? QJsonValue(QJsonObject{{u"answer"_s, session.result->answer},
                                                            {u"votes"_s, session.result->votes}})
                                   : QJsonValue();
-    return {
+    QJsonObject document{
         {u"format_version"_s, formatVersion},
         {u"id"_s, uuidText(session.id)},
         {u"title"_s, nullIfEmpty(session.title)},
@@ -244,6 +259,12 @@ QJsonObject toJson(const Session &session)
         {u"updated_at"_s, jsonTime(session.updatedAt)},
         {u"messages"_s, messages},
     };
+    if (session.forkedFrom) {
+        document.insert(u"forked_from"_s,
+                        QJsonObject{{u"session_id"_s, uuidText(session.forkedFrom->sessionId)},
+                                    {u"message_id"_s, uuidText(session.forkedFrom->messageId)}});
+    }
+    return document;
 }
 
 QByteArray write(const Session &session)
@@ -317,6 +338,12 @@ Parsed<Session> fromJson(const QJsonObject &document)
     }
     session.createdAt = fields.dateTime("created_at"_L1).value_or(QDateTime());
     session.updatedAt = fields.dateTime("updated_at"_L1).value_or(QDateTime());
+    if (const auto origin = fields.object("forked_from"_L1, Presence::Nullable)) {
+        JsonFields originFields(*origin, u"forked_from"_s, errors);
+        session.forkedFrom = ForkOrigin{originFields.uuid("session_id"_L1).value_or(QUuid()),
+                                        originFields.uuid("message_id"_L1).value_or(QUuid())};
+        originFields.rejectUnknownKeys();
+    }
     if (const auto messages = fields.array("messages"_L1)) {
         for (qsizetype i = 0; i < messages->size(); ++i) {
             const QString path = elementPath(u"messages"_s, i);

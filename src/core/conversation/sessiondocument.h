@@ -15,7 +15,9 @@ namespace Crosstalk {
 // earlier format_version; a document newer than this build understands is refused.
 namespace SessionDocument {
 
-inline constexpr int formatVersion = 1;
+// Version 2 added optional keys (absent means version 1's behaviour): a message's `edited_at`
+// and `original_content`, a session's `forked_from`.
+inline constexpr int formatVersion = 2;
 
 QJsonObject toJson(const Session &session);
 // Indented UTF-8 JSON.

@@ -268,6 +268,7 @@ Parsed<QUuid> Engine::createSession(Session draft, StoreAnswer answer)
     draft.status = SessionStatus::Configured;
     draft.messages.clear();
     draft.result.reset();
+    draft.forkedFrom.reset(); // a duplicate's setup is not a fork's
     draft.usage = {};
     draft.createdAt = now;
     draft.updatedAt = now;
@@ -531,7 +532,7 @@ std::optional<Error> Engine::retry(const QUuid &sessionId, const QUuid &messageI
     return std::nullopt;
 }
 
-std::optional<Error> Engine::forkAt(const QUuid &sessionId, const QUuid &messageId, bool inclusive,
+std::optional<Error> Engine::forkAt(const QUuid &sessionId, const QUuid &messageId, bool askAgain,
                                     QUuid *result, StoreAnswer answer)
 {
     std::optional<Error> error;
@@ -553,9 +554,10 @@ std::optional<Error> Engine::forkAt(const QUuid &sessionId, const QUuid &message
     fork.createdAt = now;
     fork.updatedAt = now;
     fork.usage = {};
+    fork.forkedFrom = ForkOrigin{sessionId, messageId};
     fork.messages.clear();
     for (const Message &m : original->messages) {
-        if (m.seq > at->seq || (!inclusive && m.seq == at->seq))
+        if (m.seq > at->seq)
             continue;
         if (m.status == MessageStatus::Streaming)
             continue;
@@ -563,6 +565,8 @@ std::optional<Error> Engine::forkAt(const QUuid &sessionId, const QUuid &message
         copy.id = QUuid::createUuid();
         copy.sessionId = fork.id;
         fork.messages.append(copy);
+        if (askAgain && m.id == messageId)
+            continue;
         fork.usage.tokensIn += m.usage.tokensIn;
         fork.usage.tokensOut += m.usage.tokensOut;
         fork.usage.cost += m.usage.cost;
@@ -570,6 +574,8 @@ std::optional<Error> Engine::forkAt(const QUuid &sessionId, const QUuid &message
     }
     adopt(fork);
     publish(EngineEvent::forSession(EngineEventType::SessionCreated, fork.id));
+    if (askAgain)
+        sessionRun(fork.id)->regenerate(fork.messages.constLast().id);
     // Whoever asked may learn at once whether the store could keep it (storageFault()).
     settle(answer);
     *result = fork.id;
@@ -579,7 +585,7 @@ std::optional<Error> Engine::forkAt(const QUuid &sessionId, const QUuid &message
 std::optional<Error> Engine::fork(const QUuid &sessionId, const QUuid &messageId, QUuid *result,
                                   StoreAnswer answer)
 {
-    return forkAt(sessionId, messageId, true, result, answer);
+    return forkAt(sessionId, messageId, false, result, answer);
 }
 
 std::optional<Error> Engine::regenerate(const QUuid &sessionId, const QUuid &messageId,
@@ -602,8 +608,7 @@ std::optional<Error> Engine::regenerate(const QUuid &sessionId, const QUuid &mes
         *result = sessionId;
         return std::nullopt;
     }
-    // The fork holds what came before the reply; resuming it asks for the reply again.
-    return forkAt(sessionId, messageId, false, result, answer);
+    return forkAt(sessionId, messageId, true, result, answer);
 }
 
 std::optional<Error> Engine::editMessage(const QUuid &sessionId, const QUuid &messageId,
@@ -623,7 +628,7 @@ std::optional<Error> Engine::editMessage(const QUuid &sessionId, const QUuid &me
         *result = sessionId;
         return std::nullopt;
     }
-    if (auto error = forkAt(sessionId, messageId, true, result, answer))
+    if (auto error = forkAt(sessionId, messageId, false, result, answer))
         return error;
     SessionRun *forked = sessionRun(*result);
     forked->editMessage(forked->session().messages.constLast().id, content);

@@ -129,9 +129,10 @@ public:
     // Asks again for a failed or partial reply of the latest round, in place; the session
     // stays paused until it is resumed.
     std::optional<Error> retry(const QUuid &sessionId, const QUuid &messageId);
-    // Asks again for any participant's reply. The last one is replaced in place; an earlier
-    // one forks the session before it, so the original stays intact. `result` is the session
-    // that continues (the same or the fork).
+    // Asks again for any participant's reply. The last one is replaced in place; for an
+    // earlier one a fork ending at it is made and asks again there, so the original stays
+    // intact. Either way the session stays paused once the reply is in. `result` is the
+    // session that asks (the same or the fork).
     std::optional<Error> regenerate(const QUuid &sessionId, const QUuid &messageId, QUuid *result,
                                     StoreAnswer answer = StoreAnswer::Confirmed);
     // Replaces a message's text: in place for the last message, else in a fork that ends at
@@ -204,9 +205,9 @@ private:
     // Why the session cannot be changed now (not found, running); otherwise nothing, with
     // `run` set to its run, loaded from the store first if needed.
     std::optional<Error> whyNotIdle(const QUuid &id, SessionRun **run);
-    // The fork of `sessionId` holding the messages up to (and with `inclusive`, including)
-    // `messageId`.
-    std::optional<Error> forkAt(const QUuid &sessionId, const QUuid &messageId, bool inclusive,
+    // The fork of `sessionId` holding the messages up to and including `messageId`, paused.
+    // With `askAgain`, the fork asks again for that reply at once (its usage is not the fork's).
+    std::optional<Error> forkAt(const QUuid &sessionId, const QUuid &messageId, bool askAgain,
                                 QUuid *result, StoreAnswer answer);
     // With StoreAnswer::Confirmed, waits until the store has what was asked of it and reports
     // the outcomes.

@@ -56,6 +56,8 @@ void SessionRun::regenerate(const QUuid &messageId)
                                   ? m->seq
                                   : TurnPlan::roundStartSeq(m_session, m->round);
     m->content.clear();
+    m->editedAt = {};
+    m->originalContent.clear();
     m->error.clear();
     m->answer.reset();
     m->confidence.reset();
@@ -131,7 +133,13 @@ void SessionRun::editMessage(const QUuid &messageId, const QString &content)
     Message *m = message(messageId);
     if (!m)
         return;
-    m->content = content;
+    if (m->content != content) {
+        // The first edit keeps what was there, usually the model's reply.
+        if (!m->isEdited())
+            m->originalContent = m->content;
+        m->editedAt = m_engine->now();
+        m->content = content;
+    }
     m->status = MessageStatus::Complete;
     m->error.clear();
     if (m_session.options.answerMode && m->type != MessageType::Human &&

@@ -56,7 +56,9 @@ public:
     Message addHumanMessage(const QString &text, const QStringList &recipients);
     void setParticipantModel(int participant, const QString &alias);
     void setTitle(const QString &title);
-    // Replaces a message's text in place, e.g. the person's correction of the last reply.
+    // Replaces a message's text in place, e.g. the person's correction of the last reply, and
+    // marks it edited (the first edit keeps the text it replaced). Either way a failed or
+    // partial reply becomes complete: the person accepted it.
     void editMessage(const QUuid &messageId, const QString &content);
     Message *message(const QUuid &id);
 

@@ -118,8 +118,9 @@ void writeMessage(const Message &message, const Session &session,
             << u"</div>\n"_s;
     }
     if (const QString mark = TranscriptLabels::statusMark(message); !mark.isEmpty()) {
-        out << u"<p class=\"mark "_s << enumToString(message.status) << u"\">"_s << escaped(mark)
-            << u"</p>\n"_s;
+        const QString kind =
+            message.status == MessageStatus::Complete ? u"edited"_s : enumToString(message.status);
+        out << u"<p class=\"mark "_s << kind << u"\">"_s << escaped(mark) << u"</p>\n"_s;
     }
     out << u"</article>\n"_s;
 }

@@ -62,7 +62,11 @@ QString turnNote(const Message &message, const Session &session)
 
 QString model(const Message &message)
 {
-    return message.model ? message.model->label() : QString();
+    if (!message.model) {
+        return QString();
+    }
+    return message.isEdited() ? u"first written by "_s + message.model->label()
+                              : message.model->label();
 }
 
 QString participantModel(const Participant &participant, const Session &session)
@@ -117,7 +121,7 @@ QString statusMark(const Message &message)
     case MessageStatus::Complete:
         break;
     }
-    return QString();
+    return message.isEdited() ? u"edited "_s + dateTime(message.editedAt) : QString();
 }
 
 QList<Fact> facts(const Session &session)

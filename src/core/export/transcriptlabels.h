@@ -23,7 +23,8 @@ QString speaker(const Message &message);
 // What kind of turn it is when that is worth saying ("verdict", "summary", "to Ada, Bo"),
 // else empty.
 QString turnNote(const Message &message, const Session &session);
-// The model's label ("big (gpt-4o)", "Demo (offline, scripted)"), empty for human messages.
+// The model's label ("big (gpt-4o)", "Demo (offline, scripted)"), empty for human messages;
+// "first written by big (gpt-4o)" for an edited reply.
 QString model(const Message &message);
 // A participant's model as its messages name it, else its alias.
 QString participantModel(const Participant &participant, const Session &session);
@@ -34,7 +35,8 @@ QString dateTime(const QDateTime &time);
 QString messageTime(const Message &message, const Session &session);
 // "answer: 42 · confidence 50%" in answer mode, parts left out when absent; else empty.
 QString answer(const Message &message);
-// "failed: HTTP 503" or "partial" / "partial: connection reset"; empty for complete messages.
+// "failed: HTTP 503" or "partial" / "partial: connection reset"; "edited 2026-11-25 14:05:00 UTC"
+// for an edited message; empty for other complete messages.
 QString statusMark(const Message &message);
 
 // Session facts for the header or title block, in order: paradigm, rounds, date, status,

@@ -195,9 +195,23 @@ StoreResult<void> indexLongerPrefixes(QSqlDatabase &db, const Progress &progress
         });
 }
 
-constexpr std::array<Migration, 2> migrations{
+// Session document version 2: edited messages keep the model's text, forks where they came
+// from. NULL is "not edited" and "not a fork", so existing rows need no update.
+StoreResult<void> addEditsAndForks(QSqlDatabase &db, const Progress &)
+{
+    return run(db, 3,
+               {
+                   u"ALTER TABLE messages ADD COLUMN edited_at INTEGER"_s,
+                   u"ALTER TABLE messages ADD COLUMN original_content TEXT"_s,
+                   u"ALTER TABLE sessions ADD COLUMN forked_from_session TEXT"_s,
+                   u"ALTER TABLE sessions ADD COLUMN forked_from_message TEXT"_s,
+               });
+}
+
+constexpr std::array<Migration, 3> migrations{
     &createSchema,
     &indexLongerPrefixes,
+    &addEditsAndForks,
 };
 
 } // namespace

@@ -113,7 +113,8 @@ std::optional<QJsonDocument> parseJson(const QVariant &value, const QString &wha
 
 const QString sessionColumns =
     u"id, title, topic, paradigm, rounds, options, participants, status, result_answer, "
-    "result_votes, tokens_in, tokens_out, usage_estimated, cost, created_at, updated_at"_s;
+    "result_votes, tokens_in, tokens_out, usage_estimated, cost, created_at, updated_at, "
+    "forked_from_session, forked_from_message"_s;
 
 Session sessionFrom(const StoreSql::Statement &row, QStringList &problems)
 {
@@ -141,13 +142,17 @@ Session sessionFrom(const StoreSql::Statement &row, QStringList &problems)
                           row.value(12).toBool(), row.value(13).toDouble()};
     session.createdAt = timeFrom(row.value(14));
     session.updatedAt = timeFrom(row.value(15));
+    if (!row.value(16).isNull()) {
+        session.forkedFrom =
+            ForkOrigin{QUuid(row.value(16).toString()), QUuid(row.value(17).toString())};
+    }
     return session;
 }
 
 const QString messageColumns =
     u"id, session_id, seq, round, speaker, recipients, type, content, answer, confidence, "
     "model_alias, model_id, model_kind, tokens_in, tokens_out, usage_estimated, cost, ttft_ms, "
-    "duration_ms, status, error, request, created_at"_s;
+    "duration_ms, status, error, request, created_at, edited_at, original_content"_s;
 
 Message messageFrom(const StoreSql::Statement &row, QStringList &problems)
 {
@@ -195,6 +200,10 @@ Message messageFrom(const StoreSql::Statement &row, QStringList &problems)
         }
     }
     message.createdAt = timeFrom(row.value(22));
+    if (!row.value(23).isNull()) {
+        message.editedAt = timeFrom(row.value(23));
+        message.originalContent = row.value(24).toString();
+    }
     return message;
 }
 

@@ -84,9 +84,16 @@ StoreResult<SessionList> SessionStore::listSessions(const SessionFilter &filter)
     const QString order = filter.sort == SessionSort::UpdatedAscending
                               ? u" ORDER BY updated_at ASC, id ASC"_s
                               : u" ORDER BY updated_at DESC, id DESC"_s;
+    // A fork's origin is looked up as it is now: it may have been renamed or deleted since.
     Statement query(m_db, u"SELECT id, title, topic, paradigm, status, rounds, completed_rounds, "
                           "message_count, tokens_in, tokens_out, usage_estimated, cost, "
-                          "created_at, updated_at, participants FROM sessions"_s +
+                          "created_at, updated_at, participants, forked_from_session, "
+                          "(SELECT origin.title FROM sessions origin "
+                          "WHERE origin.id = sessions.forked_from_session), "
+                          "(SELECT COUNT(*) FROM messages earlier, messages at "
+                          "WHERE at.id = sessions.forked_from_message "
+                          "AND earlier.session_id = at.session_id AND earlier.seq <= at.seq) "
+                          "FROM sessions"_s +
                               where + order + u" LIMIT :limit OFFSET :offset"_s);
     bindFilter(query);
     query.bind(u":limit"_s, filter.limit).bind(u":offset"_s, filter.offset);
@@ -116,6 +123,11 @@ StoreResult<SessionList> SessionStore::listSessions(const SessionFilter &filter)
             for (const QJsonValue &participant : participants->array()) {
                 summary.modelAliases.append(participant.toObject().value(u"model"_s).toString());
             }
+        }
+        if (!query.value(15).isNull()) {
+            summary.forkedFrom =
+                SessionSummary::Origin{QUuid(query.value(15).toString()),
+                                       query.value(16).toString(), query.value(17).toInt()};
         }
         list.sessions.append(summary);
     }

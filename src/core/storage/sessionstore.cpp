@@ -266,14 +266,18 @@ StoreResult<void> SessionStore::saveSession(const Session &session, Messages mes
         return notOpen();
     }
     const QString what = u"saving session %1"_s.arg(idText(session.id));
+    const auto forkedFrom = [&session](QUuid ForkOrigin::*id) -> std::optional<QString> {
+        return session.forkedFrom ? std::optional(idText((*session.forkedFrom).*id)) : std::nullopt;
+    };
     return inWriteTransaction(m_db, [&]() -> StoreResult<void> {
         Statement upsert(
             m_db,
             u"INSERT INTO sessions (id, title, topic, search_text, paradigm, rounds, options, "
             "participants, status, result_answer, result_votes, tokens_in, tokens_out, "
-            "usage_estimated, cost, created_at, updated_at) VALUES (:id, :title, :topic, "
-            ":search, :paradigm, :rounds, :options, :participants, :status, :answer, :votes, "
-            ":in, :out, :estimated, :cost, :created, :updated) "
+            "usage_estimated, cost, created_at, updated_at, forked_from_session, "
+            "forked_from_message) VALUES (:id, :title, :topic, :search, :paradigm, :rounds, "
+            ":options, :participants, :status, :answer, :votes, :in, :out, :estimated, :cost, "
+            ":created, :updated, :forkedSession, :forkedMessage) "
             "ON CONFLICT (id) DO UPDATE SET title = excluded.title, topic = excluded.topic, "
             "search_text = excluded.search_text, paradigm = excluded.paradigm, "
             "rounds = excluded.rounds, options = excluded.options, "
@@ -281,7 +285,9 @@ StoreResult<void> SessionStore::saveSession(const Session &session, Messages mes
             "result_answer = excluded.result_answer, result_votes = excluded.result_votes, "
             "tokens_in = excluded.tokens_in, tokens_out = excluded.tokens_out, "
             "usage_estimated = excluded.usage_estimated, cost = excluded.cost, "
-            "created_at = excluded.created_at, updated_at = excluded.updated_at"_s);
+            "created_at = excluded.created_at, updated_at = excluded.updated_at, "
+            "forked_from_session = excluded.forked_from_session, "
+            "forked_from_message = excluded.forked_from_message"_s);
         upsert.bind(u":id"_s, idText(session.id))
             .bind(u":title"_s, text(session.title))
             .bind(u":topic"_s, text(session.topic))
@@ -300,7 +306,9 @@ StoreResult<void> SessionStore::saveSession(const Session &session, Messages mes
             .bind(u":estimated"_s, session.usage.estimated)
             .bind(u":cost"_s, session.usage.cost)
             .bind(u":created"_s, timeValue(session.createdAt))
-            .bind(u":updated"_s, timeValue(session.updatedAt));
+            .bind(u":updated"_s, timeValue(session.updatedAt))
+            .bind(u":forkedSession"_s, nullableText(forkedFrom(&ForkOrigin::sessionId)))
+            .bind(u":forkedMessage"_s, nullableText(forkedFrom(&ForkOrigin::messageId)));
         if (!upsert.exec()) {
             return failure(what, upsert.error());
         }
@@ -442,17 +450,18 @@ StoreResult<void> SessionStore::writeMessage(const Message &message, bool insert
         insert ? u"INSERT INTO messages (id, session_id, seq, round, speaker, recipients, type, "
                  "content, answer, confidence, model_alias, model_id, model_kind, tokens_in, "
                  "tokens_out, usage_estimated, cost, ttft_ms, duration_ms, status, error, "
-                 "request, created_at) VALUES (:id, :session, :seq, :round, :speaker, "
-                 ":recipients, :type, :content, :answer, :confidence, :alias, :model, :kind, "
-                 ":in, :out, :estimated, :cost, :ttft, :duration, :status, :error, :request, "
-                 ":created)"_s
+                 "request, created_at, edited_at, original_content) VALUES (:id, :session, "
+                 ":seq, :round, :speaker, :recipients, :type, :content, :answer, :confidence, "
+                 ":alias, :model, :kind, :in, :out, :estimated, :cost, :ttft, :duration, "
+                 ":status, :error, :request, :created, :edited, :original)"_s
                : u"UPDATE messages SET session_id = :session, seq = :seq, round = :round, "
                  "speaker = :speaker, recipients = :recipients, type = :type, "
                  "content = :content, answer = :answer, confidence = :confidence, "
                  "model_alias = :alias, model_id = :model, model_kind = :kind, tokens_in = :in, "
                  "tokens_out = :out, usage_estimated = :estimated, cost = :cost, "
                  "ttft_ms = :ttft, duration_ms = :duration, status = :status, error = :error, "
-                 "request = :request, created_at = :created WHERE id = :id"_s;
+                 "request = :request, created_at = :created, edited_at = :edited, "
+                 "original_content = :original WHERE id = :id"_s;
     Statement write(m_db, sql);
     const std::optional<QString> alias =
         message.model ? std::optional(message.model->alias) : std::nullopt;
@@ -482,7 +491,10 @@ StoreResult<void> SessionStore::writeMessage(const Message &message, bool insert
         .bind(u":status"_s, enumToString(message.status))
         .bind(u":error"_s, text(message.error))
         .bind(u":request"_s, jsonText(message.request))
-        .bind(u":created"_s, timeValue(message.createdAt));
+        .bind(u":created"_s, timeValue(message.createdAt))
+        .bind(u":edited"_s, timeValue(message.editedAt))
+        .bind(u":original"_s, message.isEdited() ? nullableText(message.originalContent)
+                                                 : nullableText(std::nullopt));
     if (!write.exec()) {
         const QString why = write.error().text();
         // SQLITE_CONSTRAINT: the id or the seq is taken.

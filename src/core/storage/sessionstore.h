@@ -39,6 +39,17 @@ struct SessionSummary
     Usage usage;
     QDateTime createdAt;
     QDateTime updatedAt;
+    // Set for a fork: the session it was made from, that session's title now (empty when it is
+    // not in the store) and the 1-based position there of the message it was made at (0 when
+    // unknown).
+    struct Origin
+    {
+        QUuid sessionId;
+        QString title;
+        int messageNumber = 0;
+        bool operator==(const Origin &) const = default;
+    };
+    std::optional<Origin> forkedFrom;
 
     bool operator==(const SessionSummary &) const = default;
 };
