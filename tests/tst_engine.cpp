@@ -557,6 +557,33 @@ private slots:
                     .contains(u"The answer is X."_s));
     }
 
+    // A debate that stops early on agreement still ends with the judge's verdict: asked once
+    // more, in the round that was not needed, and typed `verdict`.
+    void debateStoppedOnAgreementEndsWithAVerdict()
+    {
+        ScriptEngine script;
+        script.addRule({{{}, {}, -1}, {ScriptReply::Kind::Answer, u"4"_s, 0}});
+        m_server.setScript(script);
+        Session s = draft(Paradigm::Debate, 3, 5);
+        s.options.answerMode = true;
+        const QUuid id = runToEnd(s);
+        m_server.setScript(ScriptEngine());
+        const Session &session = *m_engine->session(id);
+        QCOMPARE(session.status, SessionStatus::Completed);
+        // The openings agreed; the judge gives its verdict in the second round.
+        QCOMPARE(session.messages.size(), 4);
+        const Message &verdict = session.messages.last();
+        QCOMPARE(verdict.type, MessageType::Verdict);
+        QCOMPARE(verdict.speaker, name(2));
+        QCOMPARE(verdict.round, 1);
+        QCOMPARE(verdict.status, MessageStatus::Complete);
+        QCOMPARE(std::count_if(session.messages.cbegin(), session.messages.cend(),
+                               [](const Message &m) { return m.type == MessageType::Verdict; }),
+                 1);
+        QVERIFY(m_server.requests().last().body.contains("your verdict"));
+        QCOMPARE(session.result, (Result{u"4"_s, 3}));
+    }
+
     void answerModeMajorityAndTie()
     {
         ScriptEngine script;

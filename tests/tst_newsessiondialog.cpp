@@ -10,6 +10,7 @@
 #include "windowtest.h"
 
 #include <QAction>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFile>
@@ -114,6 +115,29 @@ private slots:
             dialog->findChild<QLabel *>(u"paradigmDescription"_s)->text().contains(u"moderator"_s));
         dialog->reject();
         QCOMPARE(m_fixture->engine->sessionIds().size(), 0);
+    }
+
+    // The summariser model is chosen where summaries are switched on, and goes into the session.
+    void summariserModelIsChosenHere()
+    {
+        NewSessionDialog *dialog = openDialog();
+        QVERIFY(dialog);
+        auto *summariser = dialog->findChild<QComboBox *>(u"summariserModel"_s);
+        QVERIFY(summariser);
+        QVERIFY(!summariser->isEnabled());
+        QCOMPARE(summariser->currentData().toString(), QString()); // each speaker's own
+        dialog->findChild<QCheckBox *>(u"summariseDropped"_s)->setChecked(true);
+        QVERIFY(summariser->isEnabled());
+        const int m1 = summariser->findData(u"m1"_s);
+        QVERIFY(m1 >= 0);
+        summariser->setCurrentIndex(m1);
+        dialog->findChild<QPlainTextEdit *>(u"topic"_s)->setPlainText(u"Tea or coffee?"_s);
+        clickStart(dialog);
+        const QUuid id = dialog->createdSession();
+        QVERIFY(!id.isNull());
+        QCOMPARE(m_fixture->engine->session(id)->options.summariserModel, u"m1"_s);
+        QVERIFY(m_fixture->engine->session(id)->options.summariseDropped);
+        m_fixture->engine->stop(id);
     }
 
     void personaFrontMatterGivesDefaults()

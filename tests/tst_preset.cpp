@@ -180,6 +180,53 @@ private slots:
         QCOMPARE(options.budgetCost, 2.5);
     }
 
+    // examples/every-option.yaml loads as shipped, sets every option to something other than
+    // its default, and names every key a preset may have but the old tool's spellings.
+    void theExamplePresetHasEveryOption()
+    {
+        const QString path = QStringLiteral(CROSSTALK_SOURCE_DIR "/examples/every-option.yaml");
+        QTemporaryDir libraryDir;
+        PersonaLibrary bundled(libraryDir.path());
+        QVERIFY(bundled.installBundledIfEmpty());
+        const Parsed<Preset> preset = Preset::load(path, bundled, {u"demo"_s});
+        QVERIFY2(preset.value, qPrintable(preset.errors.value(0).toString()));
+        QVERIFY2(preset.value->warnings.isEmpty(), qPrintable(preset.value->warnings.join(u'\n')));
+
+        const QList<Participant> &participants = preset.value->participants;
+        QCOMPARE(participants.size(), 3);
+        QCOMPARE(participants.at(0).name, u"Alice"_s);
+        QVERIFY(participants.at(0).persona.contains(u"{{topic}}"_s));
+        QCOMPARE(participants.at(0).colour, QColor(u"#e07a5f"_s));
+        QCOMPARE(participants.at(1).personaSource, u"sceptic.md"_s);
+        QCOMPARE(participants.at(2).personaSource, u"path:judge.md"_s);
+        for (const Participant &participant : participants) {
+            QCOMPARE(participant.modelAlias, u"demo"_s);
+            QVERIFY(!participant.persona.isEmpty());
+        }
+        QVERIFY(preset.value->topic != Preset::defaultTopic());
+        QVERIFY(preset.value->paradigm != Preset::defaultParadigm);
+        QVERIFY(preset.value->rounds != Preset::defaultRounds);
+        const SessionOptions &options = preset.value->options;
+        const SessionOptions defaults;
+        QVERIFY(options.answerMode != defaults.answerMode);
+        QVERIFY(options.schedule != defaults.schedule);
+        QVERIFY(options.contextWindow != defaults.contextWindow);
+        QVERIFY(options.summariseDropped != defaults.summariseDropped);
+        QVERIFY(options.summariserModel != defaults.summariserModel);
+        QVERIFY(options.moderatorModel != defaults.moderatorModel);
+        QVERIFY(options.budgetTokens != defaults.budgetTokens);
+        QVERIFY(options.budgetCost != defaults.budgetCost);
+
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(file.readAll());
+        const QStringList oldSpellings{u"models"_s, u"system_prompts"_s, u"iterations"_s};
+        for (const QString &key : Preset::keys()) {
+            if (!oldSpellings.contains(key))
+                QVERIFY2(text.contains(u'\n' + key + u':'), qPrintable(key));
+        }
+    }
+
     void refusals_data()
     {
         QTest::addColumn<QByteArray>("yaml");

@@ -182,6 +182,22 @@ private slots:
         QVERIFY(!QJsonDocument(doc).toJson().contains("sk-test-run"));
     }
 
+    // --summariser-model names the model that writes the summaries, and switches them on.
+    void summariserModelFlag()
+    {
+        const Run r = run({u"--models"_s, u"big,small"_s, u"--rounds"_s, u"1"_s,
+                           u"--summariser-model"_s, u"small"_s, u"--json"_s});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject options =
+            QJsonDocument::fromJson(r.out).object()[u"options"_s].toObject();
+        QCOMPARE(options[u"summariser_model"_s].toString(), u"small"_s);
+        QCOMPARE(options[u"summarise_dropped"_s].toBool(), true);
+        const Run unknown =
+            run({u"--models"_s, u"big,small"_s, u"--summariser-model"_s, u"nope"_s, u"--json"_s});
+        QCOMPARE(unknown.exitCode, 2);
+        QVERIFY2(unknown.err.contains("summariser_model"), unknown.err.constData());
+    }
+
     void jsonGoesToStdoutAlone()
     {
         const Run r = run({u"--models"_s, u"big,big"_s, u"--rounds"_s, u"1"_s, u"--json"_s});

@@ -134,6 +134,50 @@ private slots:
         m_fixture->engine->stop(demo);
     }
 
+    // The rate limit is a setting, as `crosstalk serve --rate-limit/--rate-burst` are: at one
+    // request a second with no burst, a client's quick requests are soon answered 429.
+    void rateLimitIsASetting()
+    {
+        SettingsDialog *dialog = m_fixture->window->openSettings();
+        dialog->showPage(SettingsDialog::Page::LocalApi);
+        auto *rate = dialog->findChild<QSpinBox *>(u"localApiRate"_s);
+        auto *burst = dialog->findChild<QSpinBox *>(u"localApiBurst"_s);
+        QVERIFY(rate && burst);
+        QCOMPARE(rate->value(), int(Settings::defaultLocalApiRate));
+        QCOMPARE(burst->value(), int(Settings::defaultLocalApiBurst));
+        rate->setValue(1);
+        burst->setValue(1);
+        const quint16 port = freePort();
+        dialog->localApiPort()->setValue(port);
+        LocalApiControl *api = m_fixture->window->localApi();
+        QSignalSpy started(api, &LocalApiControl::started);
+        dialog->localApiSwitch()->click();
+        QVERIFY(started.wait(20000));
+        QVERIFY(!rate->isEnabled() && !burst->isEnabled()); // switch off to change them
+        QCOMPARE(Settings().localApiRate(), 1.0);
+        QCOMPARE(Settings().localApiBurst(), 1.0);
+        const QString token = dialog->shownToken();
+        const QUrl list = api->url().resolved(QUrl(u"/v1/crosstalk/list"_s));
+        QList<int> statuses;
+        // Ten requests would have to take a second each to stay under the limit.
+        for (int i = 0; i < 10 && !statuses.contains(429); ++i)
+            statuses << exchange("GET", list, token).first;
+        QCOMPARE(statuses.first(), 200);
+        QVERIFY2(statuses.contains(429), qPrintable(QString::number(statuses.size())));
+        dialog->localApiSwitch()->click();
+        QVERIFY(rate->isEnabled());
+
+        // 0 is "no limit", kept as such.
+        rate->setValue(0);
+        QCOMPARE(rate->text(), u"No limit"_s);
+        dialog->localApiSwitch()->click();
+        QVERIFY(started.wait(20000));
+        QCOMPARE(Settings().localApiRate(), 0.0);
+        for (int i = 0; i < 10; ++i)
+            QCOMPARE(exchange("GET", list, token).first, 200);
+        dialog->localApiSwitch()->click();
+    }
+
     void portInUseIsReported()
     {
         QTcpServer occupant;

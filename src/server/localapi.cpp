@@ -22,17 +22,17 @@ QUrl LocalApi::url() const
     return m_server ? m_server->url() : QUrl();
 }
 
-void LocalApi::start(int port, int maxRunning)
+void LocalApi::start(const Options &options)
 {
     stop();
     const int generation = ++m_generation;
-    if (port < 1 || port > 65535) {
-        Q_EMIT failed(tr("%1 is not a port number (1 to 65535).").arg(port));
+    if (options.port < 1 || options.port > 65535) {
+        Q_EMIT failed(tr("%1 is not a port number (1 to 65535).").arg(options.port));
         return;
     }
     ApiToken::obtain(
         m_environment, m_engine->secrets(), ApiToken::defaultFallbackPath(), this,
-        [this, generation, port, maxRunning](const ApiToken::Obtained &obtained) {
+        [this, generation, options](const ApiToken::Obtained &obtained) {
             if (generation != m_generation)
                 return;
             if (!obtained.error.isEmpty()) {
@@ -41,9 +41,10 @@ void LocalApi::start(int port, int maxRunning)
             }
             auto server = std::make_unique<RestServer>(m_engine, m_library);
             server->setToken(obtained.token);
-            server->setMaxRunning(maxRunning);
+            server->setMaxRunning(options.maxRunning);
+            server->setRateLimits({options.ratePerSecond, options.rateBurst});
             if (const std::optional<Error> error =
-                    server->listen(QHostAddress(QHostAddress::LocalHost), quint16(port))) {
+                    server->listen(QHostAddress(QHostAddress::LocalHost), quint16(options.port))) {
                 Q_EMIT failed(error->message);
                 return;
             }

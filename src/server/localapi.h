@@ -26,7 +26,7 @@ public:
     ~LocalApi() override;
 
     // Obtains the token (asynchronously), then listens.
-    void start(int port, int maxRunning) override;
+    void start(const Options &options) override;
     void stop() override;
 
     bool isRunning() const override { return m_server != nullptr; }

@@ -122,7 +122,8 @@ void MainWindow::setLocalApi(LocalApiControl *api)
         showError(tr("The local REST API is off: %1").arg(message));
     });
     if (const Settings settings; settings.localApiEnabled())
-        m_localApi->start(settings.localApiPort(), settings.localApiMaxRunning());
+        m_localApi->start({settings.localApiPort(), settings.localApiMaxRunning(),
+                           settings.localApiRate(), settings.localApiBurst()});
 }
 
 void MainWindow::createActions()

@@ -61,6 +61,8 @@ QString fieldOf(const QString &path)
         return u"rounds"_s;
     if (path == u"options.moderator_model"_s)
         return u"moderator"_s;
+    if (path == u"options.summariser_model"_s)
+        return u"summariser"_s;
     if (path.startsWith(u"options"_s))
         return u"options"_s;
     return u"general"_s;
@@ -204,6 +206,13 @@ NewSessionDialog::NewSessionDialog(Engine *engine, const PersonaLibrary *library
     m_summarise = new QCheckBox(tr("Summarise messages that drop out"), optionsBox);
     m_summarise->setObjectName(u"summariseDropped"_s);
     form->addRow(tr("Summaries:"), m_summarise);
+    m_summariser = new QComboBox(optionsBox);
+    m_summariser->setObjectName(u"summariserModel"_s);
+    m_summariser->setToolTip(tr("Writes the summaries of what the context window drops"));
+    m_summariser->setEnabled(false);
+    connect(m_summarise, &QCheckBox::toggled, m_summariser, &QWidget::setEnabled);
+    form->addRow(tr("Summa&riser:"), m_summariser);
+    form->addRow(QString(), problemLabel(u"summariser"_s));
     m_moderator = new QComboBox(optionsBox);
     m_moderator->setObjectName(u"moderatorModel"_s);
     m_moderator->setToolTip(tr("Chooses who speaks next in the moderated paradigm"));
@@ -272,6 +281,8 @@ NewSessionDialog::NewSessionDialog(Engine *engine, const PersonaLibrary *library
     }
     ModelChoice::fill(m_moderator, engine->registry(), m_health, false,
                       tr("First participant's model"));
+    ModelChoice::fill(m_summariser, engine->registry(), m_health, false,
+                      tr("Each speaker's own model"));
     connect(m_paradigm, &QComboBox::currentIndexChanged, this, &NewSessionDialog::updateParadigm);
     m_paradigm->setCurrentIndex(m_paradigm->findData(enumToString(Paradigm::Debate)));
 
@@ -544,6 +555,8 @@ Session NewSessionDialog::draft(QList<FieldError> *errors) const
     s.options.schedule = m_schedule->currentData().value<Schedule>();
     s.options.contextWindow = m_contextWindow->value();
     s.options.summariseDropped = m_summarise->isChecked();
+    if (s.options.summariseDropped)
+        s.options.summariserModel = m_summariser->currentData().toString();
     if (s.paradigm == Paradigm::Moderated)
         s.options.moderatorModel = m_moderator->currentData().toString();
     if (m_budgetTokens->value() > 0)
@@ -608,6 +621,7 @@ void NewSessionDialog::showProblems(const QList<FieldError> &errors)
     for (const auto &[field, widget] : {std::pair<QString, QWidget *>{u"topic"_s, m_topic},
                                         {u"participants"_s, m_participants},
                                         {u"rounds"_s, m_rounds},
+                                        {u"summariser"_s, m_summariser},
                                         {u"moderator"_s, m_moderator}}) {
         if (byField.contains(field)) {
             widget->setFocus();

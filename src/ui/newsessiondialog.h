@@ -132,6 +132,7 @@ private:
     QSpinBox *m_contextWindow = nullptr;
     QCheckBox *m_summarise = nullptr;
     QComboBox *m_moderator = nullptr;
+    QComboBox *m_summariser = nullptr;
     QSpinBox *m_budgetTokens = nullptr;
     QDoubleSpinBox *m_budgetCost = nullptr;
     QHash<QString, QLabel *> m_problemLabels;

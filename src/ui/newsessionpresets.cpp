@@ -78,6 +78,8 @@ void NewSessionDialog::applyPreset(const Preset &preset, bool withTopic)
     m_contextWindow->setValue(preset.options.contextWindow);
     m_summarise->setChecked(preset.options.summariseDropped);
     m_moderator->setCurrentIndex(std::max(0, m_moderator->findData(preset.options.moderatorModel)));
+    m_summariser->setCurrentIndex(
+        std::max(0, m_summariser->findData(preset.options.summariserModel)));
     m_budgetTokens->setValue(
         int(std::min<qint64>(preset.options.budgetTokens.value_or(0), m_budgetTokens->maximum())));
     m_budgetCost->setValue(preset.options.budgetCost.value_or(0));

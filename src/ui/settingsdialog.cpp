@@ -301,6 +301,22 @@ QWidget *SettingsDialog::createLocalApiPage()
     m_apiMaxRunning->setValue(m_settings->localApiMaxRunning());
     m_apiMaxRunning->setToolTip(tr("A run request beyond it is answered 429 and the session "
                                    "stays as it was; switch the API off to change it"));
+    m_apiRate = new QSpinBox(page);
+    m_apiRate->setObjectName(u"localApiRate"_s);
+    m_apiRate->setAccessibleName(tr("Requests per second per client"));
+    m_apiRate->setRange(0, 100000);
+    m_apiRate->setSpecialValueText(tr("No limit"));
+    m_apiRate->setSuffix(tr(" per second"));
+    m_apiRate->setValue(qRound(m_settings->localApiRate()));
+    m_apiRate->setToolTip(tr("How many requests a client may make a second in the long run; "
+                             "more are answered 429 with Retry-After. 0 turns the limit off"));
+    m_apiBurst = new QSpinBox(page);
+    m_apiBurst->setObjectName(u"localApiBurst"_s);
+    m_apiBurst->setAccessibleName(tr("Requests at once per client"));
+    m_apiBurst->setRange(1, 100000);
+    m_apiBurst->setValue(std::max(1, qRound(m_settings->localApiBurst())));
+    m_apiBurst->setToolTip(tr("How many requests a client may make at once before the rate "
+                              "applies"));
     m_apiStatus = new QLabel(page);
     m_apiStatus->setObjectName(u"localApiStatus"_s);
     m_apiStatus->setWordWrap(true);
@@ -327,6 +343,8 @@ QWidget *SettingsDialog::createLocalApiPage()
     form->addRow(QString(), m_apiSwitch);
     form->addRow(tr("&Port:"), m_apiPort);
     form->addRow(tr("Sessions running at &once:"), m_apiMaxRunning);
+    form->addRow(tr("&Rate limit:"), m_apiRate);
+    form->addRow(tr("B&urst:"), m_apiBurst);
     form->addRow(tr("Status:"), m_apiStatus);
     form->addRow(tr("Token:"), tokenRow);
     layout->addLayout(form);
@@ -339,7 +357,7 @@ QWidget *SettingsDialog::createLocalApiPage()
         m_settings->setLocalApiEnabled(false);
         const QSignalBlocker blocker(m_apiSwitch);
         m_apiSwitch->setChecked(false);
-        m_apiPort->setEnabled(true);
+        enableApiFields(true);
     });
     updateApiState();
     return page;
@@ -350,15 +368,24 @@ void SettingsDialog::onApiSwitch(bool on)
     m_settings->setLocalApiEnabled(on);
     m_settings->setLocalApiPort(m_apiPort->value());
     m_settings->setLocalApiMaxRunning(m_apiMaxRunning->value());
+    m_settings->setLocalApiRate(m_apiRate->value());
+    m_settings->setLocalApiBurst(m_apiBurst->value());
     m_settings->sync();
-    m_apiPort->setEnabled(!on);
-    m_apiMaxRunning->setEnabled(!on);
+    enableApiFields(!on);
     if (on) {
         m_apiStatus->setText(tr("Starting…"));
-        m_localApi->start(m_apiPort->value(), m_apiMaxRunning->value());
+        m_localApi->start({m_apiPort->value(), m_apiMaxRunning->value(), double(m_apiRate->value()),
+                           double(m_apiBurst->value())});
     } else {
         m_localApi->stop();
     }
+}
+
+void SettingsDialog::enableApiFields(bool enabled)
+{
+    // What the server was started with; it is switched off to change them.
+    for (QWidget *field : {m_apiPort, m_apiMaxRunning, m_apiRate, m_apiBurst})
+        field->setEnabled(enabled);
 }
 
 void SettingsDialog::updateApiState()
@@ -369,8 +396,7 @@ void SettingsDialog::updateApiState()
         m_apiSwitch->setChecked(
             running || (m_settings->localApiEnabled() && m_apiStatus->text() == tr("Starting…")));
     }
-    m_apiPort->setEnabled(!m_apiSwitch->isChecked());
-    m_apiMaxRunning->setEnabled(!m_apiSwitch->isChecked());
+    enableApiFields(!m_apiSwitch->isChecked());
     if (running) {
         m_apiPort->setValue(m_localApi->url().port());
         m_apiStatus->setText(tr("Serving at %1 (token from %2).")

@@ -80,6 +80,7 @@ private:
     void onLocalServers(const QList<LocalServer> &servers);
     void onApiSwitch(bool on);
     void updateApiState();
+    void enableApiFields(bool enabled);
     void showEvent(QShowEvent *event) override;
 
     Engine *m_engine;
@@ -106,6 +107,8 @@ private:
 
     QCheckBox *m_apiSwitch = nullptr;
     QSpinBox *m_apiMaxRunning = nullptr;
+    QSpinBox *m_apiRate = nullptr;
+    QSpinBox *m_apiBurst = nullptr;
     QSpinBox *m_apiPort = nullptr;
     QLabel *m_apiStatus = nullptr;
     QLineEdit *m_apiToken = nullptr;

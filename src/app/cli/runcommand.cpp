@@ -171,6 +171,11 @@ int RunCommand::parse(const QStringList &arguments, Session &draft)
     const QCommandLineOption summarise(
         u"summarise-dropped"_s,
         u"Summarise what the context window drops, as one turn of each request."_s);
+    const QCommandLineOption summariserModel(
+        u"summariser-model"_s,
+        u"Model that writes those summaries (default: each speaker's own; implies "
+        "--summarise-dropped)."_s,
+        u"alias"_s);
     const QCommandLineOption config(
         u"config"_s, u"A preset file (YAML, the old tool's format included); flags override it."_s,
         u"PRESET"_s);
@@ -188,7 +193,7 @@ int RunCommand::parse(const QStringList &arguments, Session &draft)
     const QCommandLineOption quiet(u"quiet"_s, u"Print no transcript and no summary."_s);
     parser.addOptions({models, participant, persona, paradigm, rounds, topic, schedule,
                        contextWindow, budgetTokens, budgetCost, answerMode, moderatorModel,
-                       summarise, config, out, format, json, quiet});
+                       summarise, summariserModel, config, out, format, json, quiet});
 
     if (!parser.parse(arguments))
         return usageError(parser.errorText());
@@ -317,7 +322,10 @@ int RunCommand::parse(const QStringList &arguments, Session &draft)
             return usageError(u"--budget-cost: must be a number above 0"_s);
     }
     draft.options.answerMode = draft.options.answerMode || parser.isSet(answerMode);
-    draft.options.summariseDropped = draft.options.summariseDropped || parser.isSet(summarise);
+    draft.options.summariseDropped =
+        draft.options.summariseDropped || parser.isSet(summarise) || parser.isSet(summariserModel);
+    if (parser.isSet(summariserModel))
+        draft.options.summariserModel = parser.value(summariserModel);
     if (parser.isSet(moderatorModel))
         draft.options.moderatorModel = parser.value(moderatorModel);
     if (const int code = chooseOutput(parser.value(out), parser.value(format)); code != ExitOk)

@@ -8,6 +8,8 @@
 #include <QFileInfo>
 #include <QStandardPaths>
 
+#include <cmath>
+
 using namespace Qt::StringLiterals;
 
 namespace Crosstalk {
@@ -19,6 +21,8 @@ const auto kMaxRetries = u"network/max_retries"_s;
 const auto kLocalApiEnabled = u"local_api/enabled"_s;
 const auto kLocalApiPort = u"local_api/port"_s;
 const auto kLocalApiMaxRunning = u"local_api/max_running"_s;
+const auto kLocalApiRate = u"local_api/rate_per_second"_s;
+const auto kLocalApiBurst = u"local_api/rate_burst"_s;
 const auto kWelcomeShown = u"window/welcome_shown"_s;
 const auto kConnectionTests = u"connection_tests/"_s;
 // Named as the window wrote them before this facade held them, so an arrangement kept then is
@@ -166,6 +170,38 @@ int Settings::localApiMaxRunning() const
 void Settings::setLocalApiMaxRunning(int maxRunning)
 {
     m_settings.setValue(kLocalApiMaxRunning, maxRunning);
+}
+
+namespace {
+
+// A stored rate that is no number ≥ 0 reads as the default.
+double rateFrom(const QVariant &stored, double fallback)
+{
+    bool ok = false;
+    const double value = stored.toDouble(&ok);
+    return ok && value >= 0 && std::isfinite(value) ? value : fallback;
+}
+
+} // namespace
+
+double Settings::localApiRate() const
+{
+    return rateFrom(m_settings.value(kLocalApiRate), defaultLocalApiRate);
+}
+
+void Settings::setLocalApiRate(double perSecond)
+{
+    m_settings.setValue(kLocalApiRate, perSecond);
+}
+
+double Settings::localApiBurst() const
+{
+    return rateFrom(m_settings.value(kLocalApiBurst), defaultLocalApiBurst);
+}
+
+void Settings::setLocalApiBurst(double burst)
+{
+    m_settings.setValue(kLocalApiBurst, burst);
 }
 
 bool Settings::welcomeShown() const

@@ -45,6 +45,14 @@ public:
     static constexpr int defaultLocalApiMaxRunning = 16;
     int localApiMaxRunning() const;
     void setLocalApiMaxRunning(int maxRunning);
+    // Requests per second per client, in the long run and at once (0 turns the limit off), as
+    // `crosstalk serve --rate-limit/--rate-burst`.
+    static constexpr double defaultLocalApiRate = 100;
+    static constexpr double defaultLocalApiBurst = 200;
+    double localApiRate() const;
+    void setLocalApiRate(double perSecond);
+    double localApiBurst() const;
+    void setLocalApiBurst(double burst);
 
     // The outcome of a model's last connection test in Settings (`connection_tests/ALIAS`:
     // passed or failed); none when it was not tested as it is configured now.

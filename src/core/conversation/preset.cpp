@@ -70,6 +70,24 @@ QString Preset::defaultTopic()
     return u"Hello, let's talk"_s;
 }
 
+QStringList Preset::keys()
+{
+    return {u"models"_s,
+            u"system_prompts"_s,
+            u"participants"_s,
+            u"paradigm"_s,
+            u"iterations"_s,
+            u"rounds"_s,
+            u"topic"_s,
+            u"answer_mode"_s,
+            u"schedule"_s,
+            u"context_window"_s,
+            u"summarise_dropped"_s,
+            u"summariser_model"_s,
+            u"moderator_model"_s,
+            u"budget"_s};
+}
+
 Parsed<Preset> Preset::load(const QString &path, const PersonaLibrary &library,
                             const QStringList &knownModels)
 {
@@ -121,21 +139,7 @@ Parsed<Preset> Preset::parse(const QByteArray &yaml, const QString &baseFolder,
     Preset preset;
     preset.baseFolder = baseFolder;
     PresetContext context{reader, baseFolder, library, knownModels, preset.warnings};
-    static const QStringList known{u"models"_s,
-                                   u"system_prompts"_s,
-                                   u"participants"_s,
-                                   u"paradigm"_s,
-                                   u"iterations"_s,
-                                   u"rounds"_s,
-                                   u"topic"_s,
-                                   u"answer_mode"_s,
-                                   u"schedule"_s,
-                                   u"context_window"_s,
-                                   u"summarise_dropped"_s,
-                                   u"summariser_model"_s,
-                                   u"moderator_model"_s,
-                                   u"budget"_s};
-    const YamlMapping top = reader.mapping(QString(), root, known);
+    const YamlMapping top = reader.mapping(QString(), root, keys());
 
     if (const auto node = top.take(u"paradigm"_s)) {
         preset.paradigm =

@@ -51,6 +51,9 @@ struct Preset
     // What does not stop the preset from loading, such as unknown persona front matter keys.
     QStringList warnings;
 
+    // The top-level keys a preset may have, the old tool's included.
+    static QStringList keys();
+
     // Reads a preset file; persona references resolve against its folder, then `library`.
     // With `knownModels` given, model aliases outside it are errors. Every error names the
     // key, the problem, and the line and column.

@@ -31,6 +31,15 @@ bool streamingBefore(const Session &session, int limit)
     });
 }
 
+// A verdict is in, or on its way.
+bool hasVerdict(const Session &session)
+{
+    return std::any_of(session.messages.cbegin(), session.messages.cend(), [](const Message &m) {
+        return m.type == MessageType::Verdict &&
+               (m.status == MessageStatus::Complete || m.status == MessageStatus::Streaming);
+    });
+}
+
 } // namespace
 
 bool hasSpoken(const Session &session, int participant, int round)
@@ -89,6 +98,12 @@ Step next(const Session &session, const RunState &state)
     const bool agreed =
         session.options.answerMode && round > 0 && !busy && Answers::unanimous(session, round - 1);
     if (round >= session.rounds || agreed) {
+        // A debate stopped early on agreement still ends with the judge's verdict, given in
+        // the round that was not needed.
+        const int count = int(session.participants.size());
+        if (agreed && round < session.rounds && !busy &&
+            Topology::isJudge(session.paradigm, count, count - 1) && !hasVerdict(session))
+            return startTurns({{count - 1, round, MessageType::Verdict, nextSeq(session)}});
         Step step;
         if (!busy)
             step.kind = Step::Kind::Complete;

@@ -17,9 +17,19 @@ class LocalApiControl : public QObject
 public:
     using QObject::QObject;
 
-    // Listens on 127.0.0.1:`port`, letting at most `maxRunning` sessions run at once over it.
-    // Answers through started() or failed(); a running server is stopped first.
-    virtual void start(int port, int maxRunning) = 0;
+    struct Options
+    {
+        int port = 0;
+        // Sessions that may run at once over the API.
+        int maxRunning = 0;
+        // Requests per second per client in the long run, and at once; zero turns it off.
+        double ratePerSecond = 0;
+        double rateBurst = 0;
+    };
+
+    // Listens on 127.0.0.1:`options.port`. Answers through started() or failed(); a running
+    // server is stopped first.
+    virtual void start(const Options &options) = 0;
     virtual void stop() = 0;
 
     virtual bool isRunning() const = 0;
