@@ -65,7 +65,14 @@ private slots:
                                     {u"session_id"_s, sessionId.toString(QUuid::WithoutBraces)},
                                     {u"old"_s, u"running"_s},
                                     {u"new"_s, u"failed"_s},
-                                    {u"reason"_s, QJsonValue()}}));
+                                    {u"reason"_s, QJsonValue()},
+                                    {u"error_code"_s, QJsonValue()}}));
+        // A failed model call says which kind of failure paused the session.
+        const EngineEvent timedOut =
+            EngineEvent::statusChanged(sessionId, SessionStatus::Running, SessionStatus::Paused,
+                                       u"P1's reply failed"_s, ErrorCode::Timeout);
+        QCOMPARE(timedOut.toJson()[u"error_code"_s].toString(), u"timeout"_s);
+        QCOMPARE(*EngineEvent::fromJson(timedOut.toJson()).value, timedOut);
     }
 
     void deltaForm()

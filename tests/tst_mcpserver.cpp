@@ -6,6 +6,7 @@
 #include "conversation/preset.h"
 #include "engine/engine.h"
 #include "fakellmserver.h"
+#include "fault.h"
 #include "httptestclient.h"
 #include "llm/chatclient.h"
 #include "mcpserver.h"
@@ -471,6 +472,24 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(m_engine->session(QUuid::fromString(id))->status,
                                   SessionStatus::Completed, 20000);
         QVERIFY(m_store->setBusyTimeout(std::chrono::seconds(10)));
+    }
+
+    // A failed model call pauses the session; the run's result is no error result, and says
+    // what failed in `error` (PRODUCT.md §1).
+    void providerFailureIsAPausedResult()
+    {
+        m_fake.addFaultRule(*FaultRule::parse(u"503"_s, nullptr));
+        const QString id = setUp(1);
+        RecordingChannel channel;
+        m_server->receive(call(21, u"crosstalk_run"_s, {{u"session_id"_s, id}}), &channel);
+        QTRY_COMPARE_WITH_TIMEOUT(channel.replies.size(), 1, 20000);
+        m_fake.clearFaultRules();
+        const QJsonObject result = channel.replies.first()[u"result"_s].toObject();
+        QCOMPARE(result[u"isError"_s].toBool(), false);
+        const QJsonObject content = result[u"structuredContent"_s].toObject();
+        QCOMPARE(content[u"status"_s].toString(), u"paused"_s);
+        QCOMPARE(content[u"error"_s][u"code"_s].toString(), u"provider_error"_s);
+        QCOMPARE(content[u"error"_s][u"message"_s].toString(), content[u"reason"_s].toString());
     }
 
     void runWithoutWaiting()

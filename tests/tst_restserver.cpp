@@ -704,16 +704,54 @@ private slots:
         QCOMPARE(call("POST", base + "/run?wait=maybe").status, 422);
     }
 
+    // PRODUCT.md §1: a provider failure or time-out pauses the session; the run answers 200
+    // with `status: paused` and `error: {code, message}`.
+    void providerFailureAnswersPaused_data()
+    {
+        QTest::addColumn<QString>("fault");
+        QTest::addColumn<QString>("code");
+        QTest::newRow("an error status") << u"503"_s << u"provider_error"_s;
+        QTest::newRow("silence") << u"stall"_s << u"timeout"_s;
+    }
+
     void providerFailureAnswersPaused()
     {
-        m_fake.addFaultRule(*FaultRule::parse(u"503"_s, nullptr));
+        QFETCH(QString, fault);
+        QFETCH(QString, code);
+        CallTiming timing;
+        timing.inactivityTimeout = std::chrono::milliseconds(300);
+        timing.retry.maxRetries = 0;
+        m_context->chatClient()->setTiming(timing);
+        m_fake.addFaultRule(*FaultRule::parse(fault, nullptr));
         const QString id = setUp(models(R"(["big", "small"])"));
         const HttpReply run = call("POST", "/v1/crosstalk/" + id.toLatin1() + "/run");
         m_fake.clearFaultRules();
+        timing.inactivityTimeout = std::chrono::seconds(5);
+        m_context->chatClient()->setTiming(timing);
         QCOMPARE(run.status, 200);
         QCOMPARE(run.json()[u"status"_s].toString(), u"paused"_s);
-        QVERIFY(!run.json()[u"reason"_s].toString().isEmpty());
+        const QString reason = run.json()[u"reason"_s].toString();
+        QVERIFY(!reason.isEmpty());
+        const QJsonObject error = run.json()[u"error"_s].toObject();
+        QCOMPARE(error[u"code"_s].toString(), code);
+        QCOMPARE(error[u"message"_s].toString(), reason);
         QVERIFY(!run.body.contains("sk-test-rest"));
+    }
+
+    // A budget cap pauses too, but is no error.
+    void budgetPauseHasNoError()
+    {
+        Session draft =
+            *m_engine->session(QUuid::fromString(setUp(models(R"(["big", "small"])", 3))));
+        draft.options.budgetTokens = 1;
+        const Parsed<QUuid> created = m_engine->createSession(draft);
+        QVERIFY(created);
+        const QString id = created.value->toString(QUuid::WithoutBraces);
+        const HttpReply run = call("POST", "/v1/crosstalk/" + id.toLatin1() + "/run");
+        QCOMPARE(run.status, 200);
+        QCOMPARE(run.json()[u"status"_s].toString(), u"paused"_s);
+        QVERIFY(run.json()[u"reason"_s].toString().contains(u"budget"_s));
+        QVERIFY(!run.json().contains(u"error"_s));
     }
 
     void concurrentClients()

@@ -106,8 +106,10 @@ void RunWaiter::onEngineEvent(const EngineEvent &event)
     case EngineEventType::SessionStatus:
         if (!event.reason.isEmpty())
             for (const quint64 key : keys)
-                if (Wait *wait = find(key))
+                if (Wait *wait = find(key)) {
                     wait->reason = event.reason;
+                    wait->errorCode = event.errorCode;
+                }
         break;
     case EngineEventType::MessageCompleted:
         for (const quint64 key : keys) {
@@ -125,6 +127,16 @@ void RunWaiter::onEngineEvent(const EngineEvent &event)
     settle(event.sessionId);
 }
 
+std::optional<Error> RunWaiter::whyPaused(const QUuid &id, const Wait &wait) const
+{
+    if (std::optional<Error> storage = m_engine->storageFault(id))
+        return storage;
+    const Session *session = m_engine->session(id);
+    if (wait.errorCode && session && session->status == SessionStatus::Paused)
+        return Error{*wait.errorCode, wait.reason, {}};
+    return std::nullopt;
+}
+
 void RunWaiter::settle(const QUuid &id)
 {
     const Session *session = m_engine->session(id);
@@ -132,9 +144,9 @@ void RunWaiter::settle(const QUuid &id)
         return;
     for (const quint64 key : keysFor(id))
         if (const Wait *wait = find(key))
-            complete(key, {OldToolOperations::runReply(*session, wait->reason,
-                                                       m_engine->storageFault(id)),
-                           std::nullopt});
+            complete(key,
+                     {OldToolOperations::runReply(*session, wait->reason, whyPaused(id, *wait)),
+                      std::nullopt});
 }
 
 } // namespace Crosstalk

@@ -55,13 +55,17 @@ private:
         QMetaObject::Connection ownerGone;
         Done done;
         Progress progress;
-        // Why the session stopped, when the engine said (a failed reply, a budget cap).
+        // Why the session stopped, when the engine said (a failed reply, a budget cap), and the
+        // code of a failed model call.
         QString reason;
+        std::optional<ErrorCode> errorCode;
     };
 
     void onEngineEvent(const EngineEvent &event);
     // Answers the waits of a session once it has stopped running and its replies are in.
     void settle(const QUuid &id);
+    // The error a run reply carries: the store's fault, else a failed model call's.
+    std::optional<Error> whyPaused(const QUuid &id, const Wait &wait) const;
     // The keys of the session's waits, so callbacks may add or drop waits meanwhile.
     QList<quint64> keysFor(const QUuid &id) const;
     Wait *find(quint64 key);

@@ -29,7 +29,8 @@ EngineEvent EngineEvent::forSession(EngineEventType type, const QUuid &sessionId
 }
 
 EngineEvent EngineEvent::statusChanged(const QUuid &sessionId, SessionStatus oldStatus,
-                                       SessionStatus newStatus, const QString &reason)
+                                       SessionStatus newStatus, const QString &reason,
+                                       std::optional<ErrorCode> errorCode)
 {
     EngineEvent event;
     event.type = EngineEventType::SessionStatus;
@@ -37,6 +38,7 @@ EngineEvent EngineEvent::statusChanged(const QUuid &sessionId, SessionStatus old
     event.oldStatus = oldStatus;
     event.newStatus = newStatus;
     event.reason = reason;
+    event.errorCode = errorCode;
     return event;
 }
 
@@ -70,6 +72,8 @@ QJsonObject EngineEvent::toJson() const
         object.insert(u"old"_s, enumToString(oldStatus));
         object.insert(u"new"_s, enumToString(newStatus));
         object.insert(u"reason"_s, reason.isEmpty() ? QJsonValue() : QJsonValue(reason));
+        object.insert(u"error_code"_s,
+                      errorCode ? QJsonValue(enumToString(*errorCode)) : QJsonValue());
     } else if (type == EngineEventType::MessageDelta) {
         object.insert(u"message_id"_s, messageId.toString(QUuid::WithoutBraces));
         object.insert(u"text"_s, text);
@@ -96,6 +100,7 @@ Parsed<EngineEvent> EngineEvent::fromJson(const QJsonObject &object)
         event.newStatus =
             fields.enumeration<SessionStatus>("new"_L1).value_or(SessionStatus::Configured);
         event.reason = fields.string("reason"_L1, Presence::Nullable).value_or(QString());
+        event.errorCode = fields.enumeration<ErrorCode>("error_code"_L1, Presence::Nullable);
     } else if (event.type == EngineEventType::MessageDelta) {
         event.messageId = fields.uuid("message_id"_L1).value_or(QUuid());
         event.text = fields.string("text"_L1).value_or(QString());

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "common/enumtraits.h"
+#include "common/error.h"
 #include "common/parsed.h"
 #include "conversation/message.h"
 #include "conversation/session.h"
@@ -53,6 +54,9 @@ struct EngineEvent
     SessionStatus newStatus = SessionStatus::Configured;
     // Why the status changed when the user should be told (a budget cap, a failed model call).
     QString reason;
+    // Set when a model call's failure paused the session: `timeout` for the inactivity or
+    // whole-turn limit, `provider_error` otherwise.
+    std::optional<ErrorCode> errorCode;
     // message.started, message.completed, message.failed: the message as it stands then.
     Message message;
     // message.delta: the text appended to the message's content.
@@ -62,7 +66,8 @@ struct EngineEvent
     // session.created, session.updated, session.deleted.
     static EngineEvent forSession(EngineEventType type, const QUuid &sessionId);
     static EngineEvent statusChanged(const QUuid &sessionId, SessionStatus oldStatus,
-                                     SessionStatus newStatus, const QString &reason = QString());
+                                     SessionStatus newStatus, const QString &reason = QString(),
+                                     std::optional<ErrorCode> errorCode = std::nullopt);
     // message.started, message.completed, message.failed.
     static EngineEvent forMessage(EngineEventType type, const Message &message);
     static EngineEvent delta(const QUuid &sessionId, const QUuid &messageId, const QString &text);

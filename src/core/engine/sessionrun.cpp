@@ -149,14 +149,15 @@ void SessionRun::editMessage(const QUuid &messageId, const QString &content)
     Q_EMIT event(EngineEvent::forMessage(EngineEventType::MessageCompleted, *m));
 }
 
-void SessionRun::setStatus(SessionStatus status, const QString &reason)
+void SessionRun::setStatus(SessionStatus status, const QString &reason,
+                           std::optional<ErrorCode> code)
 {
     if (m_session.status == status)
         return;
     const SessionStatus old = m_session.status;
     m_session.status = status;
     touch();
-    Q_EMIT event(EngineEvent::statusChanged(m_session.id, old, status, reason));
+    Q_EMIT event(EngineEvent::statusChanged(m_session.id, old, status, reason, code));
 }
 
 void SessionRun::start()
@@ -389,7 +390,9 @@ void SessionRun::sendRequest(const QUuid &messageId, const ModelConfig &model, c
                 : tr("%1 (model %2 at %3): %4")
                       .arg(speaker, model.alias, model.baseUrl.toDisplayString(), error.message);
         onFailed(messageId, error.kind == CallError::Kind::Cancelled ? error.message : where,
-                 error.contentArrived, error.kind == CallError::Kind::Cancelled);
+                 error.contentArrived, error.kind == CallError::Kind::Cancelled,
+                 error.kind == CallError::Kind::Timeout ? ErrorCode::Timeout
+                                                        : ErrorCode::ProviderError);
     });
     call->start();
 }
@@ -454,7 +457,7 @@ void SessionRun::onFinished(const QUuid &messageId, const ModelConfig &model)
 }
 
 void SessionRun::onFailed(const QUuid &messageId, const QString &error, bool contentArrived,
-                          bool cancelled)
+                          bool cancelled, ErrorCode code)
 {
     const QPointer<ChatCall> call = m_calls.take(messageId);
     Message *m = message(messageId);
@@ -478,8 +481,10 @@ void SessionRun::onFailed(const QUuid &messageId, const QString &error, bool con
         continueAfterSummary(messageId, QString());
         return;
     }
-    if (!cancelled && !m_halted && m_failureReason.isEmpty())
+    if (!cancelled && !m_halted && m_failureReason.isEmpty()) {
         m_failureReason = tr("%1's reply failed: %2").arg(m->speaker, error);
+        m_failureCode = code;
+    }
     settleFailures();
     advance();
 }
@@ -505,7 +510,7 @@ void SessionRun::settleFailures()
     if (m_failureReason.isEmpty() || !m_calls.isEmpty() || !m_waitingForKey.isEmpty())
         return;
     if (m_session.status == SessionStatus::Running)
-        setStatus(SessionStatus::Paused, m_failureReason);
+        setStatus(SessionStatus::Paused, m_failureReason, m_failureCode);
 }
 
 void SessionRun::checkBudget()

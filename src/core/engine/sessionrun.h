@@ -80,11 +80,12 @@ private:
                      const ContextBuilder::Built &built);
     void onDelta(const QUuid &messageId, const QString &text);
     void onFinished(const QUuid &messageId, const ModelConfig &model);
-    void onFailed(const QUuid &messageId, const QString &error, bool contentArrived,
-                  bool cancelled);
+    void onFailed(const QUuid &messageId, const QString &error, bool contentArrived, bool cancelled,
+                  ErrorCode code = ErrorCode::ProviderError);
     void settleFailures();
     void checkBudget();
-    void setStatus(SessionStatus status, const QString &reason = QString());
+    void setStatus(SessionStatus status, const QString &reason = QString(),
+                   std::optional<ErrorCode> code = std::nullopt);
     void touch();
     void addToUsage(const Usage &usage);
 
@@ -93,7 +94,8 @@ private:
     QHash<QUuid, QPointer<ChatCall>> m_calls;
     QSet<QUuid> m_waitingForKey;
     QString m_failureReason; // set when a reply of this round failed; pauses once all settle
-    bool m_halted = false;   // halt() was called; start() clears it
+    ErrorCode m_failureCode = ErrorCode::ProviderError; // of that failure
+    bool m_halted = false;                              // halt() was called; start() clears it
     // The moderated paradigm: who was still to speak when the moderator was asked, and whom
     // it chose.
     QList<int> m_moderatorPending;
