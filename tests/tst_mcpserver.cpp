@@ -646,6 +646,31 @@ private slots:
         m_fake.setTiming({2, 2, 0});
     }
 
+    // crosstalk_setup takes the session's options as REST does, and an empty topic.
+    void setupTakesOptionsAndAnEmptyTopic()
+    {
+        const QJsonObject created =
+            toolCall(u"crosstalk_setup"_s,
+                     {{u"models"_s, QJsonArray{u"big"_s, u"small"_s}},
+                      {u"topic"_s, u""_s},
+                      {u"answer_mode"_s, true},
+                      {u"options"_s, QJsonObject{{u"budget"_s, QJsonObject{{u"tokens"_s, 900}}}}}});
+        QCOMPARE(created[u"isError"_s].toBool(), false);
+        const Session *session = m_engine->session(
+            QUuid::fromString(created[u"structuredContent"_s][u"session_id"_s].toString()));
+        QVERIFY(session);
+        QCOMPARE(session->topic, Preset::defaultTopic());
+        QVERIFY(session->options.answerMode);
+        QCOMPARE(session->options.budgetTokens, 900);
+
+        const QJsonObject refused =
+            toolCall(u"crosstalk_setup"_s, {{u"models"_s, QJsonArray{u"big"_s, u"small"_s}},
+                                            {u"schedule"_s, u"sideways"_s}});
+        QVERIFY(refused[u"isError"_s].toBool());
+        QVERIFY2(refused[u"content"_s][0][u"text"_s].toString().contains(u"schedule"_s),
+                 qPrintable(refused[u"content"_s][0][u"text"_s].toString()));
+    }
+
     void loadSystemPrompt()
     {
         const QJsonObject loaded = toolCall(

@@ -636,6 +636,69 @@ private slots:
         QTest::newRow("missing persona file")
             << R"({"models": ["big", "small"], "system_prompts": {"big": "path:nobody.md"}})"_ba
             << u"system_prompts.big"_s;
+        QTest::newRow("answer_mode a string")
+            << R"({"models": ["big", "small"], "answer_mode": "yes"})"_ba << u"answer_mode"_s;
+        QTest::newRow("unknown schedule")
+            << R"({"models": ["big", "small"], "schedule": "random"})"_ba << u"schedule"_s;
+        QTest::newRow("context window 0")
+            << R"({"models": ["big", "small"], "context_window": 0})"_ba << u"context_window"_s;
+        QTest::newRow("nested context window 0")
+            << R"({"models": ["big", "small"], "options": {"context_window": 0}})"_ba
+            << u"options.context_window"_s;
+        QTest::newRow("budget tokens 0")
+            << R"({"models": ["big", "small"], "budget": {"tokens": 0}})"_ba << u"budget.tokens"_s;
+        QTest::newRow("unknown budget key")
+            << R"({"models": ["big", "small"], "budget": {"dollars": 1}})"_ba
+            << u"budget.dollars"_s;
+        QTest::newRow("unknown summariser model")
+            << R"({"models": ["big", "small"], "summariser_model": "huge"})"_ba
+            << u"summariser_model"_s;
+        QTest::newRow("unknown moderator model in options")
+            << R"({"models": ["big", "small"], "options": {"moderator_model": "huge"}})"_ba
+            << u"options.moderator_model"_s;
+        QTest::newRow("unknown key in options")
+            << R"({"models": ["big", "small"], "options": {"mood": "calm"}})"_ba
+            << u"options.mood"_s;
+        QTest::newRow("options not an object")
+            << R"({"models": ["big", "small"], "options": true})"_ba << u"options"_s;
+        QTest::newRow("an option twice")
+            << R"({"models": ["big", "small"], "answer_mode": true, "options": {"answer_mode": true}})"_ba
+            << u"answer_mode"_s;
+    }
+
+    // Every option of the session document, at the top level or in `options`.
+    void setupTakesTheOptions()
+    {
+        const HttpReply top =
+            call("POST", "/v1/crosstalk/setup",
+                 R"({"models": ["big", "small"], "answer_mode": true, "schedule": "sequential",
+                "context_window": 4, "summarise_dropped": true, "summariser_model": "small",
+                "moderator_model": "big", "budget": {"tokens": 5000, "cost": 0.25}})"_ba);
+        QCOMPARE(top.status, 200);
+        const SessionOptions &options =
+            m_engine->session(QUuid::fromString(top.json()[u"session_id"_s].toString()))->options;
+        QVERIFY(options.answerMode);
+        QCOMPARE(options.schedule, Schedule::Sequential);
+        QCOMPARE(options.contextWindow, 4);
+        QVERIFY(options.summariseDropped);
+        QCOMPARE(options.summariserModel, u"small"_s);
+        QCOMPARE(options.moderatorModel, u"big"_s);
+        QCOMPARE(options.budgetTokens, 5000);
+        QCOMPARE(options.budgetCost, 0.25);
+
+        const HttpReply nested =
+            call("POST", "/v1/crosstalk/setup",
+                 R"({"models": ["big", "small"], "options": {"context_window": 3,
+                     "budget": {"tokens": null, "cost": 1}}, "answer_mode": true})"_ba);
+        QCOMPARE(nested.status, 200);
+        const SessionOptions &mixed =
+            m_engine->session(QUuid::fromString(nested.json()[u"session_id"_s].toString()))
+                ->options;
+        QCOMPARE(mixed.contextWindow, 3);
+        QVERIFY(mixed.answerMode);
+        QCOMPARE(mixed.budgetTokens, std::nullopt);
+        QCOMPARE(mixed.budgetCost, 1.0);
+        QCOMPARE(mixed.schedule, Schedule::Parallel); // not given: the default
     }
 
     void invalidSetup()

@@ -3,6 +3,7 @@
 
 #include "common/jsonfields.h"
 #include "conversation/preset.h"
+#include "conversation/setupjson.h"
 #include "llm/modelregistry.h"
 #include "persona/personalibrary.h"
 #include "storage/sessionstore.h"
@@ -103,6 +104,38 @@ std::optional<Entry> readEntry(const QJsonValue &value, const QString &path,
     if (persona)
         entry.participant.persona = *persona; // resolved once the list is complete
     return entry;
+}
+
+// The options: in a nested `options` object, or each at the top level under its name there;
+// what neither gives keeps its default. Errors name the field where it was given.
+SessionOptions readOptions(const QJsonObject &body, QList<FieldError> &errors)
+{
+    const QJsonObject defaults = SetupJson::optionsToJson(SessionOptions());
+    QJsonObject merged = defaults;
+    const QJsonValue nested = body.value("options"_L1);
+    if (nested.isObject()) {
+        const QJsonObject given = nested.toObject();
+        for (auto it = given.begin(); it != given.end(); ++it)
+            merged.insert(it.key(), it.value());
+    } else if (!nested.isUndefined() && !nested.isNull()) {
+        errors.append({u"options"_s, u"must be an object"_s});
+    }
+    SessionOptions options = SetupJson::readOptions(merged, u"options"_s, errors);
+    QJsonObject topLevel = SetupJson::optionsToJson(options);
+    bool anyAtTopLevel = false;
+    for (auto it = defaults.begin(); it != defaults.end(); ++it) {
+        if (!body.contains(it.key()))
+            continue;
+        if (nested.toObject().contains(it.key())) {
+            errors.append({it.key(), u"is given in options too; give it once"_s});
+            continue;
+        }
+        topLevel.insert(it.key(), body.value(it.key()));
+        anyAtTopLevel = true;
+    }
+    if (anyAtTopLevel)
+        options = SetupJson::readOptions(topLevel, QString(), errors);
+    return options;
 }
 
 } // namespace
@@ -225,6 +258,7 @@ Parsed<Session> read(const QJsonObject &body, const ModelRegistry &registry,
     draft.rounds = int(iterations.value_or(rounds.value_or(Preset::defaultRounds)));
     const auto topic = fields.string("topic"_L1, Presence::Nullable, 0, Session::maxTopicLength);
     draft.topic = topic && !topic->trimmed().isEmpty() ? *topic : Preset::defaultTopic();
+    draft.options = readOptions(body, errors);
 
     if (!errors.isEmpty())
         return {std::nullopt, errors};
@@ -246,6 +280,9 @@ QList<FieldError> requestFieldNames(const QList<FieldError> &errors, const QJson
             error.path = elementPath(u"models"_s, index) + rest;
         } else if (error.path == u"rounds"_s && body.contains("iterations"_L1)) {
             error.path = u"iterations"_s;
+        } else if (error.path.startsWith(u"options."_s) &&
+                   body.contains(error.path.mid(8).section(u'.', 0, 0))) {
+            error.path = error.path.mid(8); // an option given at the top level
         }
         renamed.append(error);
     }

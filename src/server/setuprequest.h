@@ -29,9 +29,11 @@ int nestingDepth(QByteArrayView json);
 // alias; `paradigm`, `iterations` or `rounds`, `topic`, each defaulting as in Preset to the
 // old tool's defaults (its empty topic aside, which Crosstalk does not allow: the topic its
 // command line used instead). Persona values come from a remote client, so files resolve
-// inside the persona library only. The slots' persona choices in `store` (may be null) and in
-// the environment apply to participants given none. Unknown top-level fields are ignored, as
-// the old tool did.
+// inside the persona library only. The session's options are given in an `options` object as
+// in the session document, or each at the top level under the same name (`answer_mode`,
+// `budget`, …), not both for one option; what is not given keeps its default. The slots' persona
+// choices in `store` (may be null) and in the environment apply to participants given none. Unknown
+// top-level fields are ignored, as the old tool did.
 Parsed<Session> read(const QJsonObject &body, const ModelRegistry &registry,
                      const PersonaLibrary &library, StoreWorker *store);
 
