@@ -22,6 +22,7 @@
 #include <QListView>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QProgressDialog>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QStatusBar>
@@ -200,6 +201,58 @@ private slots:
         }
         QCOMPARE(complete, 2 * 2);
         QVERIFY(partial >= 1);
+    }
+
+    // Closing the window while replies stream pauses the sessions and waits for the replies
+    // (with Quit Now), so none is cut short; the window closes once they are in.
+    void closingWaitsForRepliesInFlight()
+    {
+        f.server.setTiming({0, 20, 60});
+        const QUuid id = f.create(u"Tea or coffee?"_s, 3);
+        f.openWindow();
+        f.window->openSession(id);
+        f.settle();
+        f.action(u"&Start"_s)->trigger();
+        f.settle();
+        QTRY_VERIFY_WITH_TIMEOUT(f.rowWithStatus(MessageStatus::Streaming) >= 0, 20000);
+        WindowFixture::whenDialogShows<QMessageBox>(
+            [](QMessageBox *box) { box->button(QMessageBox::Yes)->click(); });
+        QVERIFY(!f.window->close());
+        QCOMPARE(f.status(id), SessionStatus::Paused);
+        auto *wait = f.window->findChild<QProgressDialog *>(u"quitWait"_s);
+        QVERIFY(wait && wait->isVisible());
+        QVERIFY2(wait->labelText().startsWith(u"Waiting for"_s), qPrintable(wait->labelText()));
+        QVERIFY(f.window->isVisible());
+        QVERIFY(!f.window->close()); // closing again keeps waiting
+        QTRY_VERIFY_WITH_TIMEOUT(!f.window->isVisible(), 20000);
+        QVERIFY(!session(id).messages.isEmpty());
+        for (const Message &m : session(id).messages)
+            QCOMPARE(m.status, MessageStatus::Complete);
+        f.server.setTiming({0, 20, 400});
+    }
+
+    void quitNowDoesNotWait()
+    {
+        f.server.setTiming({0, 20, 5});
+        const QUuid id = f.create(u"Tea or coffee?"_s, 3);
+        f.openWindow();
+        f.window->openSession(id);
+        f.settle();
+        f.action(u"&Start"_s)->trigger();
+        f.settle();
+        QTRY_VERIFY_WITH_TIMEOUT(f.rowWithStatus(MessageStatus::Streaming) >= 0, 20000);
+        WindowFixture::whenDialogShows<QMessageBox>(
+            [](QMessageBox *box) { box->button(QMessageBox::Yes)->click(); });
+        QVERIFY(!f.window->close());
+        auto *wait = f.window->findChild<QProgressDialog *>(u"quitWait"_s);
+        QVERIFY(wait);
+        auto *quitNow = wait->findChild<QPushButton *>();
+        QVERIFY(quitNow);
+        QCOMPARE(quitNow->text(), u"&Quit Now"_s);
+        quitNow->click();
+        QTRY_VERIFY(!f.window->isVisible());
+        QVERIFY(!session(id).isSettled()); // a reply was still streaming: not waited for
+        f.server.setTiming({0, 20, 400});
     }
 
     void retryAFailedReply()

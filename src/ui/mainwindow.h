@@ -6,6 +6,7 @@
 
 #include <QHash>
 #include <QMainWindow>
+#include <QPointer>
 #include <QTimer>
 #include <QUuid>
 
@@ -13,6 +14,7 @@
 
 class QAction;
 class QDockWidget;
+class QProgressDialog;
 
 namespace Crosstalk {
 
@@ -113,6 +115,10 @@ private:
     void retryStorage();
     void showError(const QString &message);
     QList<QUuid> sessionsRunningHere() const;
+    // Replies still streaming in these sessions.
+    int repliesInFlight(const QList<QUuid> &ids) const;
+    // Closing paused sessions whose replies still stream: waits for them, with Quit Now.
+    void closeOnceRepliesAreIn(const QList<QUuid> &ids);
 
     Engine *m_engine;
     StoreWatcher *m_watcher = nullptr;
@@ -149,6 +155,8 @@ private:
     // Why the last Retry of the storage bar failed, when it did.
     QString m_storageRetryError;
     QTimer m_elapsedTicker;
+    QPointer<QProgressDialog> m_quitWait;
+    bool m_closingNow = false; // the replies are in, or the user chose Quit Now
 };
 
 } // namespace Crosstalk
