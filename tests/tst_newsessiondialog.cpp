@@ -140,6 +140,42 @@ private slots:
         m_fixture->engine->stop(id);
     }
 
+    // A slot's persona chosen with MCP load_system_prompt applies here too: the "no persona"
+    // entry says what it gives and where from, and the session gets it.
+    void showsAndUsesTheSlotPersonaChosenOverMcp()
+    {
+        {
+            Settings settings;
+            settings.setModelAttributes(
+                u"big"_s, {{u"base_url"_s, QString(m_server.baseUrl().toString() + u"/v1"_s)},
+                           {u"model_id"_s, u"model-big"_s}});
+            settings.sync();
+        }
+        openWindow();
+        QVERIFY(m_fixture->context->store()->setSlotPersona(u"big"_s, u"path:sceptic.md"_s));
+        NewSessionDialog *dialog = openDialog();
+        QVERIFY(dialog);
+        dialog->setParticipant(0, u"Ann"_s, u"big"_s, {});
+        dialog->setParticipant(1, u"Bo"_s, u"m1"_s, {});
+        auto *table = dialog->findChild<QTableWidget *>(u"participants"_s);
+        auto *persona = qobject_cast<QComboBox *>(table->cellWidget(0, 2));
+        QCOMPARE(persona->currentIndex(), 0);
+        QTRY_COMPARE(persona->itemText(0),
+                     u"Slot's persona: path:sceptic.md (load_system_prompt)"_s);
+        // Another model's row keeps the neutral default.
+        QCOMPARE(qobject_cast<QComboBox *>(table->cellWidget(1, 2))->itemText(0),
+                 u"Default persona"_s);
+        dialog->findChild<QPlainTextEdit *>(u"topic"_s)->setPlainText(u"Tea or coffee?"_s);
+        clickStart(dialog);
+        const QUuid id = dialog->createdSession();
+        QVERIFY(!id.isNull());
+        const Participant &ann = m_fixture->engine->session(id)->participants.at(0);
+        QCOMPARE(ann.personaSource, u"path:sceptic.md"_s);
+        QCOMPARE(ann.persona,
+                 m_fixture->context->personaLibrary()->read(u"sceptic.md"_s).value->prompt);
+        m_fixture->engine->stop(id);
+    }
+
     void personaFrontMatterGivesDefaults()
     {
         NewSessionDialog *dialog = openDialog();

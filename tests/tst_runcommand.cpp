@@ -182,6 +182,37 @@ private slots:
         QVERIFY(!QJsonDocument(doc).toJson().contains("sk-test-run"));
     }
 
+    // A persona chosen for a slot with MCP load_system_prompt (kept in the store) is used by
+    // crosstalk run too, before the environment's.
+    void usesTheSlotPersonaChosenOverMcp()
+    {
+        const QString dataHome = m_dir.filePath(u"data-slots"_s);
+        QDir().mkpath(dataHome + u"/crosstalk/personas"_s);
+        QFile persona(dataHome + u"/crosstalk/personas/critic.md"_s);
+        QVERIFY(persona.open(QIODevice::WriteOnly));
+        persona.write("You are a careful critic of every claim.\n");
+        persona.close();
+        {
+            Crosstalk::SessionStore store;
+            QVERIFY(store.open(dataHome + u"/crosstalk/crosstalk.sqlite"_s));
+            QVERIFY(store.setSlotPersona(u"big"_s, u"path:critic.md"_s));
+        }
+        const Run r = run({u"--models"_s, u"big,small"_s, u"--rounds"_s, u"1"_s, u"--json"_s},
+                          {{u"XDG_DATA_HOME"_s, dataHome},
+                           {u"ENABLE_CUSTOM_SMALL_PROMPT"_s, u"true"_s},
+                           {u"ENABLE_CUSTOM_BIG_PROMPT"_s, u"true"_s},
+                           {u"SMALL_SYSTEM_PROMPT"_s, u"You are small, from the environment."_s},
+                           {u"BIG_SYSTEM_PROMPT"_s, u"You are big, from the environment."_s}});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonArray participants =
+            QJsonDocument::fromJson(r.out).object()[u"participants"_s].toArray();
+        QCOMPARE(participants[0][u"persona"_s].toString(),
+                 u"You are a careful critic of every claim."_s);
+        QCOMPARE(participants[0][u"persona_source"_s].toString(), u"path:critic.md"_s);
+        QCOMPARE(participants[1][u"persona"_s].toString(),
+                 u"You are small, from the environment."_s);
+    }
+
     // --summariser-model names the model that writes the summaries, and switches them on.
     void summariserModelFlag()
     {

@@ -4,10 +4,9 @@
 #include "common/jsonfields.h"
 #include "conversation/preset.h"
 #include "conversation/setupjson.h"
+#include "engine/slotpersonas.h"
 #include "llm/modelregistry.h"
 #include "persona/personalibrary.h"
-#include "storage/sessionstore.h"
-#include "storage/storeworker.h"
 
 #include <QJsonArray>
 
@@ -39,28 +38,6 @@ void applyPersona(const Parsed<Persona> &persona, const QString &field, Particip
     participant.personaSource = persona.value->source;
     if (!participant.colour.isValid())
         participant.colour = persona.value->colour;
-}
-
-// A slot's persona when the request gave none: the choice made with load_system_prompt (in
-// the store, from a remote client), then the environment's, then the default.
-void applyDefaultPersona(Entry &entry, const ModelRegistry &registry, const PersonaLibrary &library,
-                         StoreWorker *store, QList<FieldError> &errors)
-{
-    Participant &p = entry.participant;
-    if (store && ModelRegistry::slotAliases().contains(p.modelAlias)) {
-        if (auto chosen =
-                store->fetch([&](SessionStore &s) { return s.slotPersona(p.modelAlias); });
-            chosen && chosen.value()) {
-            applyPersona(library.resolve(*chosen.value(), PersonaTrust::Remote), entry.path, p,
-                         errors);
-            return;
-        }
-    }
-    if (const auto slot = registry.slotPersona(p.modelAlias)) {
-        applyPersona(library.resolveSlotPersona(p.modelAlias, *slot), entry.path, p, errors);
-        return;
-    }
-    p.persona = Persona::defaultPrompt();
 }
 
 std::optional<Entry> readEntry(const QJsonValue &value, const QString &path,
@@ -227,6 +204,7 @@ Parsed<Session> read(const QJsonObject &body, const ModelRegistry &registry,
         errors.append({u"system_prompts"_s, u"must be an object keyed by model alias"_s});
     }
 
+    std::optional<SlotPersonas::Stored> stored; // read when a participant needs it
     for (Entry &entry : entries) {
         Participant &p = entry.participant;
         const QString byAlias = systemPrompts.value(p.modelAlias);
@@ -241,7 +219,10 @@ Parsed<Session> read(const QJsonObject &body, const ModelRegistry &registry,
             applyPersona(library.resolve(byAlias, PersonaTrust::Remote),
                          u"system_prompts."_s + p.modelAlias, p, errors);
         } else {
-            applyDefaultPersona(entry, registry, library, store, errors);
+            if (!stored)
+                stored = SlotPersonas::read(store);
+            applyPersona(SlotPersonas::resolve(p.modelAlias, *stored, registry, library).persona,
+                         entry.path, p, errors);
         }
         draft.participants.append(p);
     }

@@ -13,6 +13,7 @@
 #include "messagedelegate.h"
 #include "persona/personalibrary.h"
 #include "personapanel.h"
+#include "replywaitdialog.h"
 #include "runactions.h"
 #include "sessionactions.h"
 #include "sessionlistmodel.h"
@@ -649,7 +650,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
         for (const QUuid &id : running)
             m_engine->pause(id);
         // Paused sessions let their replies in flight finish: quitting now would cut them.
-        if (repliesInFlight(running) > 0) {
+        if (ReplyWaitDialog::repliesInFlight(*m_engine, running) > 0) {
             event->ignore();
             closeOnceRepliesAreIn(running);
             return;
@@ -659,46 +660,15 @@ void MainWindow::closeEvent(QCloseEvent *event)
     event->accept();
 }
 
-int MainWindow::repliesInFlight(const QList<QUuid> &ids) const
-{
-    int count = 0;
-    for (const QUuid &id : ids)
-        if (const Session *session = m_engine->session(id))
-            count += int(std::count_if(
-                session->messages.cbegin(), session->messages.cend(),
-                [](const Message &m) { return m.status == MessageStatus::Streaming; }));
-    return count;
-}
-
 void MainWindow::closeOnceRepliesAreIn(const QList<QUuid> &ids)
 {
-    m_quitWait = new QProgressDialog(this);
-    m_quitWait->setObjectName(u"quitWait"_s);
-    m_quitWait->setWindowTitle(tr("Quitting"));
-    m_quitWait->setWindowModality(Qt::WindowModal);
-    m_quitWait->setRange(0, 0);
-    m_quitWait->setMinimumDuration(0);
-    m_quitWait->setAutoReset(false);
-    m_quitWait->setCancelButtonText(tr("&Quit Now"));
-    const auto closeNow = [this] {
+    m_quitWait = new ReplyWaitDialog(m_engine, ids, this);
+    connect(m_quitWait, &ReplyWaitDialog::done, this, [this] {
         m_closingNow = true;
         m_quitWait->deleteLater();
         // Not from within the engine's signal or the dialog's.
         QMetaObject::invokeMethod(this, &QWidget::close, Qt::QueuedConnection);
-    };
-    const auto update = [this, ids, closeNow] {
-        if (m_closingNow)
-            return;
-        const int left = repliesInFlight(ids);
-        if (left == 0)
-            closeNow();
-        else
-            m_quitWait->setLabelText(tr(
-                "Waiting for %n reply(ies) to finish, so that none is cut short…", nullptr, left));
-    };
-    connect(m_engine, &Engine::event, m_quitWait, update);
-    connect(m_quitWait, &QProgressDialog::canceled, this, closeNow);
-    update();
+    });
     m_quitWait->show();
 }
 

@@ -14,7 +14,6 @@
 
 class QAction;
 class QDockWidget;
-class QProgressDialog;
 
 namespace Crosstalk {
 
@@ -26,6 +25,7 @@ class NewSessionDialog;
 class AppContext;
 class PersonaLibrary;
 class PersonaPanel;
+class ReplyWaitDialog;
 class RunActions;
 class SessionActions;
 class SessionListModel;
@@ -115,8 +115,6 @@ private:
     void retryStorage();
     void showError(const QString &message);
     QList<QUuid> sessionsRunningHere() const;
-    // Replies still streaming in these sessions.
-    int repliesInFlight(const QList<QUuid> &ids) const;
     // Closing paused sessions whose replies still stream: waits for them, with Quit Now.
     void closeOnceRepliesAreIn(const QList<QUuid> &ids);
 
@@ -155,7 +153,7 @@ private:
     // Why the last Retry of the storage bar failed, when it did.
     QString m_storageRetryError;
     QTimer m_elapsedTicker;
-    QPointer<QProgressDialog> m_quitWait;
+    QPointer<ReplyWaitDialog> m_quitWait;
     bool m_closingNow = false; // the replies are in, or the user chose Quit Now
 };
 

@@ -7,6 +7,7 @@
 #include "modelsettings.h"
 #include "persona/personalibrary.h"
 #include "persona/placeholders.h"
+#include "storage/storeworker.h"
 #include "topologypicture.h"
 
 #include <QCheckBox>
@@ -100,6 +101,15 @@ NewSessionDialog::NewSessionDialog(Engine *engine, const PersonaLibrary *library
 {
     setWindowTitle(tr("New Session"));
     setObjectName(u"NewSessionDialog"_s);
+    // The slots' personas chosen with load_system_prompt, for participants given none.
+    if (StoreWorker *reader = engine->reader())
+        reader->submit(this, &SlotPersonas::readFrom,
+                       [this](const StoreResult<SlotPersonas::Stored> &stored) {
+                           if (stored) {
+                               m_storedSlotPersonas = *stored;
+                               nameDefaultPersonas();
+                           }
+                       });
     auto *layout = new QVBoxLayout(this);
 
     // Topic.
@@ -406,6 +416,7 @@ void NewSessionDialog::addRow()
     model->setAccessibleName(tr("Model of participant %1").arg(row + 1));
     connect(model, &QComboBox::activated, this,
             [model] { model->setProperty(chosenProperty, true); });
+    connect(model, &QComboBox::currentIndexChanged, this, &NewSessionDialog::nameDefaultPersonas);
     m_participants->setCellWidget(row, ModelColumn, model);
     fillModels(row);
 
@@ -425,6 +436,7 @@ void NewSessionDialog::addRow()
         }
     }
     m_participants->setCellWidget(row, PersonaColumn, persona);
+    nameDefaultPersonas();
     connect(persona, &QComboBox::currentIndexChanged, this, [this, persona] {
         for (int r = 0; r < m_participants->rowCount(); ++r)
             if (personaCombo(r) == persona)
@@ -442,6 +454,34 @@ void NewSessionDialog::addRow()
                 chooseColour(r);
     });
     updateParadigm();
+}
+
+SlotPersonas::Choice NewSessionDialog::slotPersona(const QString &alias) const
+{
+    return SlotPersonas::resolve(alias, m_storedSlotPersonas, m_engine->registry(), *m_library);
+}
+
+void NewSessionDialog::nameDefaultPersonas()
+{
+    for (int row = 0; row < m_participants->rowCount(); ++row) {
+        QComboBox *persona = personaCombo(row);
+        QComboBox *model = modelCombo(row);
+        if (!persona || !model)
+            continue;
+        // What "no persona" gives this row's model: its slot's, and where that comes from.
+        const SlotPersonas::Choice choice = slotPersona(model->currentData().toString());
+        QString text = tr("Default persona");
+        QString tip = tr("A neutral persona: the model is told only its name and the topic");
+        if (!choice.origin.isEmpty()) {
+            const QString source = choice.persona ? choice.persona.value->source : QString();
+            text = source.isEmpty() ? tr("Slot's persona (%1)").arg(choice.origin)
+                                    : tr("Slot's persona: %1 (%2)").arg(source, choice.origin);
+            tip = choice.persona ? choice.persona.value->prompt.left(400)
+                                 : choice.persona.errors.value(0).toString();
+        }
+        persona->setItemText(0, text);
+        persona->setItemData(0, tip, Qt::ToolTipRole);
+    }
 }
 
 void NewSessionDialog::removeRow()
@@ -572,10 +612,9 @@ Session NewSessionDialog::draft(QList<FieldError> *errors) const
         const QStringList data = personaCombo(row)->currentData().toStringList();
         p.personaSource = data.value(0);
         p.persona = data.value(1);
-        const std::optional<SlotPersona> slot = m_engine->registry().slotPersona(p.modelAlias);
-        if (p.personaSource.isEmpty() && p.persona.isEmpty() && slot) {
-            // No persona chosen: the slot's own (BIG_SYSTEM_PROMPT…), as the old tool did.
-            const Parsed<Persona> persona = m_library->resolveSlotPersona(p.modelAlias, *slot);
+        if (p.personaSource.isEmpty() && p.persona.isEmpty()) {
+            // No persona chosen: the slot's, as every surface gives it (SlotPersonas).
+            const Parsed<Persona> persona = slotPersona(p.modelAlias).persona;
             if (persona) {
                 p.persona = persona.value->prompt;
                 p.personaSource = persona.value->source;
@@ -583,8 +622,6 @@ Session NewSessionDialog::draft(QList<FieldError> *errors) const
                 for (const FieldError &e : persona.errors)
                     errors->append({u"participants[%1].persona"_s.arg(row), e.toString()});
             }
-        } else if (p.personaSource.isEmpty() && p.persona.isEmpty()) {
-            p.persona = Persona::defaultPrompt();
         } else if (p.persona.isEmpty()) {
             const Parsed<Persona> persona = m_library->read(p.personaSource);
             if (persona)

@@ -3,6 +3,7 @@
 
 #include "common/parsed.h"
 #include "conversation/session.h"
+#include "engine/slotpersonas.h"
 #include "localserverprobe.h"
 #include "modelchoice.h"
 
@@ -86,6 +87,10 @@ private:
     void rememberSetup(const Session &session);
     void addRow();
     void removeRow();
+    // What a participant on `alias` given no persona gets (SlotPersonas).
+    SlotPersonas::Choice slotPersona(const QString &alias) const;
+    // Names each row's "no persona" entry after what it gives for the row's model.
+    void nameDefaultPersonas();
     void onPersonaChosen(int row);
     void updatePersonaNotes();
     void chooseColour(int row);
@@ -133,6 +138,7 @@ private:
     QCheckBox *m_summarise = nullptr;
     QComboBox *m_moderator = nullptr;
     QComboBox *m_summariser = nullptr;
+    SlotPersonas::Stored m_storedSlotPersonas;
     QSpinBox *m_budgetTokens = nullptr;
     QDoubleSpinBox *m_budgetCost = nullptr;
     QHash<QString, QLabel *> m_problemLabels;

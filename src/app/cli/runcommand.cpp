@@ -7,6 +7,7 @@
 #include "cli/transcriptprinter.h"
 #include "conversation/preset.h"
 #include "engine/engine.h"
+#include "engine/slotpersonas.h"
 #include "export/exporter.h"
 #include "persona/personalibrary.h"
 
@@ -88,6 +89,8 @@ public:
 
 private:
     int parse(const QStringList &arguments, Session &draft);
+    // Participants given no persona get their slot's (SlotPersonas), once the store is open.
+    int giveSlotPersonas(Session &draft);
     int parseResume(const QStringList &arguments);
     // Where --out writes and in which format (--format, else the file's extension).
     int chooseOutput(const QString &path, const QString &formatName);
@@ -246,22 +249,6 @@ int RunCommand::parse(const QStringList &arguments, Session &draft)
         }
     }
 
-    const ModelRegistry &registry = m_engine->registry();
-    for (Participant &p : draft.participants) {
-        if (!p.persona.isEmpty())
-            continue;
-        // A slot's persona from the environment (BIG_SYSTEM_PROMPT…), else the default.
-        if (const auto slot = registry.slotPersona(p.modelAlias)) {
-            const Parsed<Persona> slotPersona =
-                m_host->library().resolveSlotPersona(p.modelAlias, *slot);
-            if (!slotPersona)
-                return usageError(slotPersona.errors.first().toString());
-            p.persona = slotPersona.value->prompt;
-            p.personaSource = slotPersona.value->source;
-        } else {
-            p.persona = Persona::defaultPrompt();
-        }
-    }
     for (const QString &value : parser.values(persona)) {
         const qsizetype eq = value.indexOf(u'=');
         if (eq <= 0)
@@ -398,6 +385,24 @@ int RunCommand::parseResume(const QStringList &arguments)
     return ExitOk;
 }
 
+int RunCommand::giveSlotPersonas(Session &draft)
+{
+    std::optional<SlotPersonas::Stored> stored; // read when a participant needs it
+    for (Participant &p : draft.participants) {
+        if (!p.persona.isEmpty())
+            continue;
+        if (!stored)
+            stored = SlotPersonas::read(m_engine->reader());
+        const SlotPersonas::Choice choice =
+            SlotPersonas::resolve(p.modelAlias, *stored, m_engine->registry(), m_host->library());
+        if (!choice.persona)
+            return usageError(choice.persona.errors.first().toString());
+        p.persona = choice.persona.value->prompt;
+        p.personaSource = choice.persona.value->source;
+    }
+    return ExitOk;
+}
+
 int RunCommand::exec(const QStringList &arguments, Mode mode)
 {
     m_host = std::make_unique<EngineHost>(
@@ -430,6 +435,8 @@ int RunCommand::exec(const QStringList &arguments, Mode mode)
         if (const int code = parse(arguments, draft); code != ExitOk)
             return code < 0 ? ExitOk : code;
         m_host->openStore();
+        if (const int code = giveSlotPersonas(draft); code != ExitOk)
+            return code;
         const Parsed<QUuid> created = m_engine->createSession(draft);
         if (!created) {
             QTextStream err(stderr);
