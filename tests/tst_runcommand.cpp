@@ -10,6 +10,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -365,6 +366,39 @@ private slots:
         QCOMPARE(requests.size(), 4);
         QCOMPARE(requests.first().json[u"messages"_s].toArray().first()[u"content"_s].toString(),
                  u"You are Alice, a careful debater."_s);
+
+        // Like the old tool, it saved crosstalk_{paradigm}_{YYYYmmdd_HHMMSS}.json here, in
+        // the old layout, and said where.
+        const QStringList saved =
+            QDir(m_dir.path()).entryList({u"crosstalk_debate_*.json"_s}, QDir::Files);
+        QCOMPARE(saved.size(), 1);
+        static const QRegularExpression name(u"^crosstalk_debate_\\d{8}_\\d{6}\\.json$"_s);
+        QVERIFY2(name.match(saved.first()).hasMatch(), qPrintable(saved.first()));
+        const QByteArray where =
+            QByteArray("Saved the conversation to ") + m_dir.filePath(saved.first()).toUtf8();
+        QVERIFY(process.readAllStandardError().contains(where));
+        QFile file(m_dir.filePath(saved.first()));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject legacy = QJsonDocument::fromJson(file.readAll()).object();
+        QCOMPARE(legacy[u"paradigm"_s].toString(), u"debate"_s);
+        QCOMPARE(legacy[u"conversation"_s].toArray().size(), 4);
+        QVERIFY(legacy.contains(u"duration_seconds"_s));
+        file.remove();
+    }
+
+    // The old tool's --crosstalk-init runs the wizard, with or without a display.
+    void oldInitFlagRunsTheWizard()
+    {
+        QProcess process;
+        configure(process, {});
+        process.start(QStringLiteral(CROSSTALK_EXECUTABLE), {u"--crosstalk-init"_s});
+        process.write("big,small\nmemory\n1\nInit topic\n\n\nn\ninit.yaml\ny\n");
+        process.closeWriteChannel();
+        QTRY_COMPARE_WITH_TIMEOUT(process.state(), QProcess::NotRunning, 30000);
+        const QByteArray err = process.readAllStandardError();
+        QVERIFY2(process.exitCode() == 0, err.constData());
+        QCOMPARE(m_server.requests().size(), 2);
+        QVERIFY(QFile::exists(m_dir.filePath(u"init.yaml"_s)));
     }
 
     void presetFileLoadsForReal()

@@ -34,7 +34,10 @@ void configure(QCommandLineParser &parser)
                                      "--crosstalk-paradigm, --crosstalk-iterations, "
                                      "--crosstalk-topic, --crosstalk-config, "
                                      "--system-prompt-big|middle|small (see 'crosstalk run "
-                                     "--help')."_s);
+                                     "--help'); like the old tool, such a run also saves "
+                                     "crosstalk_PARADIGM_YYYYmmdd_HHMMSS.json (its layout) in "
+                                     "the working folder. --crosstalk-init runs 'crosstalk "
+                                     "init'."_s);
     parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsPositionalArguments);
     parser.addPositionalArgument(u"command"_s,
                                  u"What to do headless:\n"
@@ -59,10 +62,14 @@ const QHash<QString, QString> kLegacyFlags = {
     {u"--crosstalk-config"_s, u"--config"_s},
 };
 
+// The old tool's wizard.
+const QString kLegacyInit = u"--crosstalk-init"_s;
+
 bool isLegacy(const QString &argument)
 {
     const QString flag = argument.section(u'=', 0, 0);
-    return kLegacyFlags.contains(flag) || flag.startsWith(u"--system-prompt-"_s);
+    return kLegacyFlags.contains(flag) || flag.startsWith(u"--system-prompt-"_s) ||
+           flag == kLegacyInit;
 }
 
 } // namespace
@@ -72,7 +79,14 @@ QStringList translateLegacyFlags(const QStringList &arguments)
     if (std::none_of(arguments.cbegin() + std::min<qsizetype>(1, arguments.size()),
                      arguments.cend(), isLegacy))
         return arguments;
-    QStringList translated{arguments.value(0), u"run"_s};
+    if (arguments.contains(kLegacyInit)) {
+        QStringList init = arguments;
+        init.removeAll(kLegacyInit);
+        init.insert(1, u"init"_s);
+        return init;
+    }
+    // The old quick run also saved the conversation in the working folder, in its layout.
+    QStringList translated{arguments.value(0), u"run"_s, u"--old-tool-file"_s};
     for (qsizetype i = 1; i < arguments.size(); ++i) {
         const QString &argument = arguments.at(i);
         if (!isLegacy(argument)) {

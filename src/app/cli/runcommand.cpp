@@ -13,6 +13,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -105,6 +106,7 @@ private:
     std::unique_ptr<TranscriptPrinter> m_printer;
     QUuid m_id;
     QString m_outPath;
+    bool m_sayWhereSaved = false; // the old tool's file, which no flag named
     std::optional<ExportFormat> m_format;
     bool m_jsonOnStdout = false;
     bool m_printTranscript = false;
@@ -194,9 +196,14 @@ int RunCommand::parse(const QStringList &arguments, Session &draft)
     const QCommandLineOption json(u"json"_s, u"Print the session document on stdout instead of the "
                                              "transcript."_s);
     const QCommandLineOption quiet(u"quiet"_s, u"Print no transcript and no summary."_s);
-    parser.addOptions({models, participant, persona, paradigm, rounds, topic, schedule,
-                       contextWindow, budgetTokens, budgetCost, answerMode, moderatorModel,
-                       summarise, summariserModel, config, out, format, json, quiet});
+    // Added for the old tool's flags: its quick run saved crosstalk_{paradigm}_{time}.json.
+    QCommandLineOption oldToolFile(u"old-tool-file"_s,
+                                   u"Also save the old tool's JSON file in the working folder."_s);
+    oldToolFile.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOptions({models,     participant,    persona,       paradigm,        rounds,
+                       topic,      schedule,       contextWindow, budgetTokens,    budgetCost,
+                       answerMode, moderatorModel, summarise,     summariserModel, config,
+                       out,        format,         json,          quiet,           oldToolFile});
 
     if (!parser.parse(arguments))
         return usageError(parser.errorText());
@@ -317,6 +324,13 @@ int RunCommand::parse(const QStringList &arguments, Session &draft)
         draft.options.moderatorModel = parser.value(moderatorModel);
     if (const int code = chooseOutput(parser.value(out), parser.value(format)); code != ExitOk)
         return code;
+    if (parser.isSet(oldToolFile) && m_outPath.isEmpty()) {
+        m_outPath = u"crosstalk_%1_%2.json"_s.arg(
+            enumToString(draft.paradigm),
+            QDateTime::currentDateTime().toString(u"yyyyMMdd_HHmmss"_s));
+        m_format = ExportFormat::LegacyJson;
+        m_sayWhereSaved = true;
+    }
     m_jsonOnStdout = parser.isSet(json);
     m_printTranscript = !parser.isSet(quiet) && !m_jsonOnStdout;
     return ExitOk;
@@ -573,6 +587,9 @@ bool RunCommand::writeOutput()
         QTextStream(stderr) << "crosstalk run: " << error->message << '\n';
         return false;
     }
+    if (m_sayWhereSaved)
+        QTextStream(stderr) << "Saved the conversation to "
+                            << QDir::current().absoluteFilePath(m_outPath) << '\n';
     return true;
 }
 
