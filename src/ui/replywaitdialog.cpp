@@ -45,7 +45,8 @@ void ReplyWaitDialog::update()
     const int left = repliesInFlight(*m_engine, m_sessions);
     if (left > 0) {
         setLabelText(
-            tr("Waiting for %n reply(ies) to finish, so that none is cut short…", nullptr, left));
+            tr("Waiting for the replies still coming in, so that none is cut short (%n left)…",
+               nullptr, left));
         return;
     }
     m_done = true;
