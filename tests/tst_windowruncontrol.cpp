@@ -60,6 +60,24 @@ private:
         return completed ? id : QUuid();
     }
 
+    // A three-round session started in the window, which is closed (Pause and quit: Yes) while
+    // a reply streams at `timing`; null if no reply streamed or the window closed at once.
+    QUuid closedWhileStreaming(const Timing &timing)
+    {
+        f.server.setTiming(timing);
+        const QUuid id = f.create(u"Tea or coffee?"_s, 3);
+        f.openWindow();
+        f.window->openSession(id);
+        f.settle();
+        f.action(u"&Start"_s)->trigger();
+        f.settle();
+        if (!QTest::qWaitFor([&] { return f.rowWithStatus(MessageStatus::Streaming) >= 0; }, 20000))
+            return {};
+        WindowFixture::whenDialogShows<QMessageBox>(
+            [](QMessageBox *box) { box->button(QMessageBox::Yes)->click(); });
+        return f.window->close() ? QUuid() : id;
+    }
+
     QStringList contextMenuOf(QListView *view, int row)
     {
         QStringList seen;
@@ -207,17 +225,8 @@ private slots:
     // (with Quit Now), so none is cut short; the window closes once they are in.
     void closingWaitsForRepliesInFlight()
     {
-        f.server.setTiming({0, 20, 60});
-        const QUuid id = f.create(u"Tea or coffee?"_s, 3);
-        f.openWindow();
-        f.window->openSession(id);
-        f.settle();
-        f.action(u"&Start"_s)->trigger();
-        f.settle();
-        QTRY_VERIFY_WITH_TIMEOUT(f.rowWithStatus(MessageStatus::Streaming) >= 0, 20000);
-        WindowFixture::whenDialogShows<QMessageBox>(
-            [](QMessageBox *box) { box->button(QMessageBox::Yes)->click(); });
-        QVERIFY(!f.window->close());
+        const QUuid id = closedWhileStreaming({0, 20, 60});
+        QVERIFY(!id.isNull());
         QCOMPARE(f.status(id), SessionStatus::Paused);
         auto *wait = f.window->findChild<QProgressDialog *>(u"quitWait"_s);
         QVERIFY(wait && wait->isVisible());
@@ -233,17 +242,8 @@ private slots:
 
     void quitNowDoesNotWait()
     {
-        f.server.setTiming({0, 20, 5});
-        const QUuid id = f.create(u"Tea or coffee?"_s, 3);
-        f.openWindow();
-        f.window->openSession(id);
-        f.settle();
-        f.action(u"&Start"_s)->trigger();
-        f.settle();
-        QTRY_VERIFY_WITH_TIMEOUT(f.rowWithStatus(MessageStatus::Streaming) >= 0, 20000);
-        WindowFixture::whenDialogShows<QMessageBox>(
-            [](QMessageBox *box) { box->button(QMessageBox::Yes)->click(); });
-        QVERIFY(!f.window->close());
+        const QUuid id = closedWhileStreaming({0, 20, 5});
+        QVERIFY(!id.isNull());
         auto *wait = f.window->findChild<QProgressDialog *>(u"quitWait"_s);
         QVERIFY(wait);
         auto *quitNow = wait->findChild<QPushButton *>();
