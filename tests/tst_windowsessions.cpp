@@ -125,6 +125,42 @@ private slots:
             u"Hello from elsewhere"_s);
     }
 
+    // This process's own lease outlives a run here by a store write or two: it is not another
+    // process, and the transcript the engine holds is not read again from a store behind it.
+    void ownLeaseIsNotAnotherProcess()
+    {
+        const QUuid id = create(u"Whose lease?"_s, 2);
+        f.openWindow();
+        f.window->openSession(id);
+        f.settle();
+        SessionListModel *list = f.window->sessionListModel();
+        QTRY_VERIFY(list->rowOf(id) >= 0);
+        // A second connection of this process stands for the engine's lingering lease.
+        SessionStore same;
+        QVERIFY(same.open(f.store->path()));
+        QVERIFY(same.acquireLease(id, u"window"_s));
+        QVERIFY(same.setStatus(id, SessionStatus::Running));
+        Message m;
+        m.id = QUuid::createUuid();
+        m.sessionId = id;
+        m.speaker = u"P1"_s;
+        m.type = MessageType::Opening;
+        m.content = u"Only in the store"_s;
+        m.createdAt = QDateTime::currentDateTimeUtc();
+        QVERIFY(same.appendMessage(m));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            list->index(list->rowOf(id)).data(SessionListModel::StatusRole).value<SessionStatus>(),
+            SessionStatus::Running, 3000);
+        f.settle();
+        QVERIFY(list->index(list->rowOf(id))
+                    .data(SessionListModel::RunningElsewhereRole)
+                    .toString()
+                    .isEmpty());
+        QVERIFY(!f.window->findChild<QLabel *>(u"readOnlyNote"_s)->isVisible());
+        QCOMPARE(f.window->transcriptModel()->rowCount(), 0);
+        QVERIFY(same.releaseLease(id));
+    }
+
     void streamsPausesAndResumes()
     {
         const QUuid id = create(u"Is light a wave or a particle?"_s, 4);

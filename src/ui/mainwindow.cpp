@@ -537,8 +537,11 @@ void MainWindow::onStoreChanged()
         [this, id = m_currentId](const StoreResult<std::optional<LeaseHolder>> &holder) {
             if (id != m_currentId)
                 return;
+            // The engine's own lease outlives its run by a store write or two.
+            const bool ownLease = holder && holder->has_value() && (*holder)->isThisProcess() &&
+                                  m_engine->session(id);
             const QString elsewhere =
-                holder && holder->has_value() ? (*holder)->description() : QString();
+                holder && holder->has_value() && !ownLease ? (*holder)->description() : QString();
             // A session another process runs grows in the store, not in this engine.
             if (!elsewhere.isEmpty() || !m_runningElsewhere.isEmpty())
                 m_transcript->reloadStored();

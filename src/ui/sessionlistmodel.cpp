@@ -147,9 +147,12 @@ void SessionListModel::refresh()
         return;
     }
     m_reading = true;
+    const QList<QUuid> inEngine = m_engine->sessionIds();
     reader->submit(
         this,
-        [filter = m_filter, here = m_runningHere](SessionStore &store) -> StoreResult<Listing> {
+        [filter = m_filter, here = m_runningHere,
+         engineHolds = QSet<QUuid>(inEngine.begin(), inEngine.end())](
+            SessionStore &store) -> StoreResult<Listing> {
             StoreResult<SessionList> listed = store.listSessions(filter);
             if (!listed)
                 return listed.error();
@@ -159,7 +162,9 @@ void SessionListModel::refresh()
             for (const SessionSummary &summary : std::as_const(listing.list.sessions))
                 if (summary.status == SessionStatus::Running && !here.contains(summary.id))
                     if (auto holder = store.leaseHolder(summary.id); holder && holder->has_value())
-                        listing.elsewhere.insert(summary.id, (*holder)->description());
+                        // The engine's own lease outlives its run by a store write or two.
+                        if (!(*holder)->isThisProcess() || !engineHolds.contains(summary.id))
+                            listing.elsewhere.insert(summary.id, (*holder)->description());
             return listing;
         },
         [this](StoreResult<Listing> listing) {

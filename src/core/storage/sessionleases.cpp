@@ -31,6 +31,11 @@ QString LeaseHolder::description() const
     return u"crosstalk %1 (pid %2 on %3)"_s.arg(processKind).arg(pid).arg(hostName);
 }
 
+bool LeaseHolder::isThisProcess() const
+{
+    return pid == QCoreApplication::applicationPid() && hostName == QSysInfo::machineHostName();
+}
+
 bool SessionStore::leaseIsLive(qint64 pid, const QString &hostName, qint64 heartbeatMs) const
 {
     if (heartbeatMs < nowMs() - m_leaseTimeout.count()) {

@@ -119,6 +119,8 @@ struct LeaseHolder
 
     // "crosstalk serve (pid 4242 on laptop)", for the note on a session running elsewhere.
     QString description() const;
+    // Held by this very process: by its engine, whose store writes trail its events.
+    bool isThisProcess() const;
 
     bool operator==(const LeaseHolder &) const = default;
 };
