@@ -474,6 +474,45 @@ private slots:
         QVERIFY(m_store->setBusyTimeout(std::chrono::seconds(10)));
     }
 
+    // A session a cap paused goes on only under new caps, given with crosstalk_run's budget.
+    void runUnderNewCaps()
+    {
+        const QJsonObject setup =
+            toolCall(u"crosstalk_setup"_s, {{u"models"_s, QJsonArray{u"big"_s, u"small"_s}},
+                                            {u"iterations"_s, 2},
+                                            {u"topic"_s, u"Caps"_s},
+                                            {u"budget"_s, QJsonObject{{u"tokens"_s, 1}}}});
+        const QString id = setup[u"structuredContent"_s][u"session_id"_s].toString();
+        const QUuid uuid = QUuid::fromString(id);
+        QVERIFY(!uuid.isNull());
+        toolCall(u"crosstalk_run"_s, {{u"session_id"_s, id}, {u"wait"_s, false}});
+        QTRY_COMPARE_WITH_TIMEOUT(m_engine->session(uuid)->status, SessionStatus::Paused, 20000);
+        QTRY_VERIFY(std::none_of(
+            m_engine->session(uuid)->messages.cbegin(), m_engine->session(uuid)->messages.cend(),
+            [](const Message &m) { return m.status == MessageStatus::Streaming; }));
+        const qsizetype requests = m_fake.requests().size();
+
+        const QJsonObject same = toolCall(u"crosstalk_run"_s, {{u"session_id"_s, id}});
+        QVERIFY(same[u"isError"_s].toBool());
+        QVERIFY2(same[u"content"_s][0][u"text"_s].toString().contains(u"token budget"_s),
+                 qPrintable(same[u"content"_s][0][u"text"_s].toString()));
+        const QJsonObject bad =
+            toolCall(u"crosstalk_run"_s,
+                     {{u"session_id"_s, id}, {u"budget"_s, QJsonObject{{u"tokens"_s, 0}}}});
+        QVERIFY(bad[u"isError"_s].toBool());
+        QVERIFY2(bad[u"content"_s][0][u"text"_s].toString().contains(u"budget.tokens"_s),
+                 qPrintable(bad[u"content"_s][0][u"text"_s].toString()));
+        QCOMPARE(m_fake.requests().size(), requests);
+
+        const QJsonObject raised =
+            toolCall(u"crosstalk_run"_s, {{u"session_id"_s, id},
+                                          {u"wait"_s, false},
+                                          {u"budget"_s, QJsonObject{{u"tokens"_s, QJsonValue()}}}});
+        QVERIFY2(!raised[u"isError"_s].toBool(), QJsonDocument(raised).toJson().constData());
+        QTRY_COMPARE_WITH_TIMEOUT(m_engine->session(uuid)->status, SessionStatus::Completed, 20000);
+        QCOMPARE(m_engine->session(uuid)->options.budgetTokens, std::nullopt);
+    }
+
     // A failed model call pauses the session; the run's result is no error result, and says
     // what failed in `error` (PRODUCT.md §1).
     void providerFailureIsAPausedResult()

@@ -278,6 +278,7 @@ private slots:
         model.policy.temperatureExcludesTopP = true;
         model.inputPricePerMillion = 1.5;
         model.outputPricePerMillion = 7.5;
+        model.priceOrigin = PriceOrigin::Settings; // only the user's own prices are stored
         model.contextBudgetTokens = 200000;
         model.forceHttp1 = true;
         {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // File → New Session against the fake LLM server: validation next to the fields, presets saved
 // and loaded, and a session set up by pointing and clicking that runs to its end in the window.
+#include "modalwait.h"
 #include "newsessiondialog.h"
 #include "persona/personalibrary.h"
 #include "personapanel.h"
@@ -13,10 +14,12 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QDoubleSpinBox>
 #include <QFile>
 #include <QJsonArray>
 #include <QLabel>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSpinBox>
@@ -137,6 +140,45 @@ private slots:
         QVERIFY(!id.isNull());
         QCOMPARE(m_fixture->engine->session(id)->options.summariserModel, u"m1"_s);
         QVERIFY(m_fixture->engine->session(id)->options.summariseDropped);
+        m_fixture->engine->stop(id);
+    }
+
+    // A cost cap cannot count a model whose price is not known: Start warns, and only the
+    // user's yes keeps the cap.
+    void costCapWithAnUnpricedModelAsksFirst()
+    {
+        ModelConfig remote;
+        remote.alias = u"remote"_s;
+        remote.baseUrl = QUrl(u"http://llm.invalid/v1"_s);
+        remote.modelId = u"house-model"_s;
+        m_fixture->engine->keepForThisRun(remote, QString());
+        NewSessionDialog *dialog = openDialog();
+        QVERIFY(dialog);
+        dialog->setParticipant(1, u"Remote"_s, u"remote"_s, {});
+        dialog->findChild<QPlainTextEdit *>(u"topic"_s)->setPlainText(u"Tea or coffee?"_s);
+        dialog->findChild<QDoubleSpinBox *>(u"budgetCost"_s)->setValue(1.0);
+
+        QString warning;
+        whenModalShows<QMessageBox>([&](QMessageBox *box) {
+            warning = box->objectName() + u": "_s + box->text();
+            box->button(QMessageBox::Cancel)->click();
+        });
+        clickStart(dialog);
+        QVERIFY2(warning.startsWith(u"unpricedCostCapWarning: "_s) &&
+                     warning.contains(u"remote (model house-model at llm.invalid)"_s),
+                 qPrintable(warning));
+        QVERIFY(dialog->isVisible());
+        QCOMPARE(m_fixture->engine->sessionIds().size(), 0);
+
+        whenModalShows<QMessageBox>([](QMessageBox *box) {
+            for (QAbstractButton *button : box->buttons())
+                if (button->text() == u"&Keep the Cap Anyway"_s)
+                    button->click();
+        });
+        clickStart(dialog);
+        const QUuid id = dialog->createdSession();
+        QVERIFY(!id.isNull());
+        QCOMPARE(m_fixture->engine->session(id)->options.budgetCost, 1.0);
         m_fixture->engine->stop(id);
     }
 

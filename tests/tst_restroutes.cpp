@@ -258,7 +258,15 @@ private slots:
             aliases.append(model[u"alias"_s].toString());
             QCOMPARE(model.toObject().keys(),
                      (QStringList{u"alias"_s, u"base_url"_s, u"display_name"_s, u"kind"_s,
-                                  u"model_id"_s}));
+                                  u"model_id"_s, u"price"_s}));
+            // What a cost cap counts, and why: the fake server is on this machine.
+            const QJsonObject price = model[u"price"_s].toObject();
+            QVERIFY2(price[u"note"_s].toString().size() > 10,
+                     qPrintable(price[u"note"_s].toString()));
+            if (model[u"alias"_s].toString() == u"small"_s) {
+                QCOMPARE(price[u"origin"_s].toString(), u"free"_s);
+                QCOMPARE(price[u"input_per_million"_s].toDouble(-1), 0.0);
+            }
         }
         QVERIFY(aliases.contains(u"big"_s) && aliases.contains(u"small"_s));
         QVERIFY(!reply.body.contains(RestTestServer::apiKey.toLatin1()));

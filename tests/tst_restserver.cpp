@@ -817,6 +817,44 @@ private slots:
         QVERIFY(!run.json().contains(u"error"_s));
     }
 
+    // A session a cap paused resumes only under new caps given in the body.
+    void resumeUnderNewCaps()
+    {
+        Session draft =
+            *m_engine->session(QUuid::fromString(setUp(models(R"(["big", "small"])", 2))));
+        draft.options.budgetTokens = 1;
+        draft.options.budgetCost = 5.0;
+        const Parsed<QUuid> created = m_engine->createSession(draft);
+        QVERIFY(created);
+        const QByteArray path =
+            "/v1/crosstalk/" + created.value->toString(QUuid::WithoutBraces).toLatin1();
+        QCOMPARE(call("POST", path + "/run").json()[u"status"_s].toString(), u"paused"_s);
+        const qsizetype requests = m_fake.requests().size();
+
+        const HttpReply same = call("POST", path + "/resume");
+        QCOMPARE(same.status, 409);
+        QVERIFY2(same.json()[u"error"_s][u"message"_s].toString().contains(u"token budget"_s),
+                 same.body.constData());
+        for (const QByteArray &body :
+             {R"({"budget": {"tokens": 0}})"_ba, R"({"budget": {"dollars": 1}})"_ba,
+              R"({"caps": {}})"_ba, R"({"budget": 5})"_ba, "[]"_ba}) {
+            const HttpReply bad = call("POST", path + "/resume", body);
+            QVERIFY2(bad.status == 400, body.constData());
+            QCOMPARE(bad.json()[u"error"_s][u"code"_s].toString(), u"invalid_argument"_s);
+        }
+        QCOMPARE(m_fake.requests().size(), requests);
+        QCOMPARE(m_engine->session(*created.value)->status, SessionStatus::Paused);
+
+        // The token cap goes; the cost cap, left out, stays.
+        const HttpReply resumed = call("POST", path + "/resume", R"({"budget": {"tokens": null}})");
+        QCOMPARE(resumed.status, 200);
+        QCOMPARE(resumed.json()[u"status"_s].toString(), u"running"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(m_engine->session(*created.value)->status,
+                                  SessionStatus::Completed, 20000);
+        QCOMPARE(m_engine->session(*created.value)->options.budgetTokens, std::nullopt);
+        QCOMPARE(m_engine->session(*created.value)->options.budgetCost, 5.0);
+    }
+
     void concurrentClients()
     {
         m_fake.setTiming({20, 10, 0});

@@ -55,9 +55,15 @@ private:
     Run run(const QStringList &arguments, const QHash<QString, QString> &extraEnv = {},
             const QStringList &unsetEnv = {})
     {
+        return command(QStringList{u"run"_s} + arguments, extraEnv, unsetEnv);
+    }
+
+    Run command(const QStringList &arguments, const QHash<QString, QString> &extraEnv = {},
+                const QStringList &unsetEnv = {})
+    {
         QProcess process;
         configure(process, extraEnv, unsetEnv);
-        process.start(QStringLiteral(CROSSTALK_EXECUTABLE), QStringList{u"run"_s} + arguments);
+        process.start(QStringLiteral(CROSSTALK_EXECUTABLE), arguments);
         if (!QTest::qWaitFor([&] { return process.state() == QProcess::NotRunning; }, 30000))
             return {};
         return {process.exitCode(), process.readAllStandardOutput(),
@@ -343,6 +349,52 @@ private slots:
         const QJsonObject doc = document(u"paused.json"_s);
         QCOMPARE(doc[u"status"_s].toString(), u"paused"_s);
         QCOMPARE(doc[u"messages"_s].toArray().first()[u"status"_s].toString(), u"failed"_s);
+    }
+
+    // A cap pauses the run (exit 3) and says how to go on; resuming under the same cap asks
+    // nothing and stays paused; resume --budget-tokens none runs it to the end. A cost cap that
+    // cannot count a model (no known price) is refused before anything is asked.
+    void resumeUnderNewCaps()
+    {
+        const QString data = m_dir.filePath(u"data-budget"_s);
+        const QHash<QString, QString> env{{u"XDG_DATA_HOME"_s, data}};
+        const Run capped = run({u"--models"_s, u"big,small"_s, u"--rounds"_s, u"2"_s,
+                                u"--budget-tokens"_s, u"1"_s, u"--topic"_s, u"Caps"_s},
+                               env);
+        QCOMPARE(capped.exitCode, 3);
+        QVERIFY2(capped.err.contains("token budget of 1 is reached") &&
+                     capped.err.contains("--budget-tokens N|none"),
+                 capped.err.constData());
+        Crosstalk::SessionStore store;
+        QVERIFY(store.open(data + u"/crosstalk/crosstalk.sqlite"_s));
+        const auto listed = store.listSessions();
+        QVERIFY(listed && listed->sessions.size() == 1);
+        const QUuid uuid = listed->sessions.first().id;
+        const QString id = uuid.toString(QUuid::WithoutBraces);
+        const qsizetype requests = m_server.requests().size();
+
+        const Run same = command({u"resume"_s, id, u"--quiet"_s}, env);
+        QCOMPARE(same.exitCode, 3);
+        QVERIFY2(same.err.contains("token budget of 1 is reached"), same.err.constData());
+        QCOMPARE(m_server.requests().size(), requests);
+        const Run bad = command({u"resume"_s, id, u"--budget-tokens"_s, u"lots"_s}, env);
+        QCOMPARE(bad.exitCode, 2);
+        QVERIFY2(bad.err.contains("--budget-tokens"), bad.err.constData());
+
+        const Run resumed =
+            command({u"resume"_s, id, u"--budget-tokens"_s, u"none"_s, u"--quiet"_s}, env);
+        QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
+        const auto stored = store.loadSession(uuid);
+        QVERIFY(stored);
+        QCOMPARE(stored->status, Crosstalk::SessionStatus::Completed);
+        QCOMPARE(stored->options.budgetTokens, std::nullopt);
+
+        const Run unpriced = run(
+            {u"--models"_s, u"big,small"_s, u"--budget-cost"_s, u"1"_s, u"--topic"_s, u"Caps"_s},
+            {{u"XDG_DATA_HOME"_s, data}, {u"OPENAI_BASE_URL"_s, u"http://llm.invalid/v1"_s}});
+        QCOMPARE(unpriced.exitCode, 2);
+        QVERIFY2(unpriced.err.contains("big (model gpt-4o at llm.invalid)"),
+                 unpriced.err.constData());
     }
 
     // The old tool's quick run: its flags, its defaults.

@@ -82,6 +82,9 @@ private slots:
                  {u"model_id"_s, u"model-%1"_s.arg(i)},
                  {u"input_price_per_million"_s, 1000.0},
                  {u"output_price_per_million"_s, 1000.0}});
+        // A server elsewhere with a model the price table does not know; never asked.
+        m_settings->setModelAttributes(u"remote"_s, {{u"base_url"_s, u"http://llm.invalid/v1"_s},
+                                                     {u"model_id"_s, u"house-model"_s}});
     }
 
     void init()
@@ -447,6 +450,96 @@ private slots:
         }
         QVERIFY2(reason.contains(byCost ? u"cost budget"_s : u"token budget"_s),
                  qPrintable(reason));
+    }
+
+    // A session a cap paused is not resumed under the same cap (no reply is asked); with the
+    // cap raised or removed it goes on to the end.
+    void raisedCapsGoOn_data()
+    {
+        QTest::addColumn<bool>("byCost");
+        QTest::newRow("tokens removed") << false;
+        QTest::newRow("cost raised") << true;
+    }
+
+    void raisedCapsGoOn()
+    {
+        QFETCH(bool, byCost);
+        Session s = draft(3);
+        if (byCost)
+            s.options.budgetCost = 0.05;
+        else
+            s.options.budgetTokens = 50;
+        const QUuid id = create(s);
+        QVERIFY(!m_engine->start(id));
+        QTRY_VERIFY_WITH_TIMEOUT(settled(id), 10000);
+        QCOMPARE(session(id).status, SessionStatus::Paused);
+        const qsizetype requests = m_server.requests().size();
+
+        const std::optional<Error> refused = m_engine->start(id);
+        QVERIFY(refused);
+        QCOMPARE(refused->code, ErrorCode::Conflict);
+        QVERIFY2(refused->message.contains(u"budget"_s) && refused->message.contains(u"Raise"_s),
+                 qPrintable(refused->message));
+        QCOMPARE(session(id).status, SessionStatus::Paused);
+        QCOMPARE(m_server.requests().size(), requests);
+
+        BudgetChange invalid;
+        invalid.tokens = std::optional<qint64>(0);
+        const std::optional<Error> rejected = m_engine->setBudget(id, invalid);
+        QVERIFY(rejected && rejected->code == ErrorCode::InvalidArgument);
+        QVERIFY2(rejected->message.contains(u"budget.tokens"_s), qPrintable(rejected->message));
+
+        BudgetChange change;
+        if (byCost)
+            change.cost = std::optional(1000.0);
+        else
+            change.tokens = std::optional<qint64>(); // removed
+        QCOMPARE(m_engine->setBudget(id, change), std::nullopt);
+        QCOMPARE(session(id).options.budgetTokens, std::nullopt);
+        QCOMPARE(session(id).options.budgetCost,
+                 byCost ? std::optional(1000.0) : std::optional<double>());
+        QCOMPARE(m_engine->start(id), std::nullopt);
+        // Running, the caps are not changed under it.
+        QCOMPARE(m_engine->setBudget(id, change)->code, ErrorCode::Conflict);
+        QTRY_COMPARE_WITH_TIMEOUT(session(id).status, SessionStatus::Completed, 20000);
+        QCOMPARE(turns(id, MessageStatus::Complete), 6);
+    }
+
+    // A cost cap cannot count a model with no known price: refused, naming it, unless the
+    // user accepted that (the window's warning).
+    void costCapRefusesAnUnpricedModel()
+    {
+        Session s = draft(2);
+        s.participants[1].modelAlias = u"remote"_s;
+        s.options.budgetCost = 1.0;
+        const Parsed<QUuid> refused = m_engine->createSession(s);
+        QVERIFY(!refused);
+        QCOMPARE(refused.errors.size(), 1);
+        QCOMPARE(refused.errors.first().path, u"options.budget.cost"_s);
+        QVERIFY2(
+            refused.errors.first().problem.contains(u"remote (model house-model at llm.invalid)"_s),
+            qPrintable(refused.errors.first().problem));
+        QCOMPARE(m_engine->unpricedModels(s),
+                 QStringList{u"remote (model house-model at llm.invalid)"_s});
+
+        // Without a cost cap, or with every model priced, nothing is refused.
+        s.options.budgetCost.reset();
+        QVERIFY(m_engine->unpricedModels(s).isEmpty());
+        const Parsed<QUuid> uncapped = m_engine->createSession(s);
+        QVERIFY(uncapped);
+        BudgetChange cap;
+        cap.cost = std::optional(2.0);
+        const std::optional<Error> capRefused = m_engine->setBudget(*uncapped.value, cap);
+        QVERIFY(capRefused && capRefused->message.contains(u"house-model"_s));
+        QCOMPARE(m_engine->setBudget(*uncapped.value, cap, Engine::UnpricedModels::Accept),
+                 std::nullopt);
+        QCOMPARE(session(*uncapped.value).options.budgetCost, 2.0);
+
+        s.options.budgetCost = 1.0;
+        QVERIFY(m_engine->createSession(s, Engine::StoreAnswer::Confirmed,
+                                        Engine::UnpricedModels::Accept));
+        s.participants[1].modelAlias = u"m1"_s;
+        QVERIFY(m_engine->createSession(s));
     }
 };
 

@@ -7,7 +7,9 @@
 #include "windowtest.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
@@ -188,6 +190,52 @@ private slots:
         QVERIFY(secret.isEmpty() || secret == u"gone"_s);
     }
 
+    // A model's price says where it comes from: the maker's list price, a local server's
+    // nothing, or none known; the user's own prices are kept, a list price is not stored.
+    void pricesSayWhereTheyComeFrom()
+    {
+        SettingsDialog *dialog = m_fixture->window->openSettings();
+        ModelEditDialog *edit = dialog->editModel();
+        edit->findChild<QLineEdit *>(u"alias"_s)->setText(u"mini"_s);
+        auto *mode = edit->findChild<QComboBox *>(u"keyMode"_s);
+        mode->setCurrentIndex(mode->findData(int(ModelEditDialog::KeyMode::None)));
+        auto *url = edit->findChild<QLineEdit *>(u"baseUrl"_s);
+        url->setText(u"https://api.openai.com/v1"_s);
+        edit->findChild<QComboBox *>(u"modelId"_s)->setEditText(u"gpt-4o-mini"_s);
+        auto *note = edit->findChild<QLabel *>(u"priceNote"_s);
+        auto *in = edit->findChild<QDoubleSpinBox *>(u"inputPrice"_s);
+        auto *out = edit->findChild<QDoubleSpinBox *>(u"outputPrice"_s);
+        QVERIFY2(note->text().contains(u"OpenAI"_s) && note->text().contains(u"2024-07-18"_s),
+                 qPrintable(note->text()));
+        QCOMPARE(in->value(), 0.15);
+        QCOMPARE(out->value(), 0.6);
+        QVERIFY(!in->isEnabled());
+        QCOMPARE(edit->model().priceOrigin, PriceOrigin::ListPrice);
+        QVERIFY(!ModelRegistry::attributesOf(edit->model()).contains(u"input_price_per_million"_s));
+
+        url->setText(u"http://127.0.0.1:1234/v1"_s);
+        QVERIFY2(note->text().contains(u"costs nothing"_s), qPrintable(note->text()));
+        QCOMPARE(in->value(), 0.0);
+        url->setText(u"https://llm.example.com/v1"_s);
+        QVERIFY2(note->text().contains(u"No list price"_s), qPrintable(note->text()));
+        QCOMPARE(edit->model().priceOrigin, PriceOrigin::Unpriced);
+
+        edit->findChild<QCheckBox *>(u"ownPrices"_s)->setChecked(true);
+        QVERIFY(in->isEnabled());
+        in->setValue(0.5);
+        out->setValue(2.0);
+        QCOMPARE(edit->model().priceOrigin, PriceOrigin::Settings);
+        QSignalSpy saved(edit, &QDialog::accepted);
+        edit->accept();
+        QVERIFY2(saved.count() == 1 || saved.wait(5000),
+                 qPrintable(edit->findChild<QLabel *>(u"aliasProblem"_s)->text()));
+        const std::optional<ModelConfig> model = m_fixture->engine->registry().model(u"mini"_s);
+        QVERIFY(model);
+        QCOMPARE(model->priceOrigin, PriceOrigin::Settings);
+        QCOMPARE(model->inputPricePerMillion, 0.5);
+        QCOMPARE(model->outputPricePerMillion, 2.0);
+    }
+
     // The case: the keychain takes no key. Nothing is saved pointing at it; the dialog
     // says why and offers this run only or an environment variable, and both work.
     void keychainThatFailsKeepsNothingAndOffersWhatWorks()
@@ -356,12 +404,18 @@ private slots:
         QCOMPARE(big->text(4), u"defaults"_s);
         QVERIFY(row(dialog, u"demo"_s));
         // A slot changed here records only the value that differs from the environment.
+        // Its own prices replace its list price, both of them.
         ModelConfig changed = *m_fixture->engine->registry().model(u"big"_s);
+        QCOMPARE(changed.priceOrigin, PriceOrigin::ListPrice);
         changed.outputPricePerMillion = 12.5;
+        changed.priceOrigin = PriceOrigin::Settings;
         dialog->storeModel(changed);
         const QVariantMap stored = Settings().modelAttributes(u"big"_s);
-        QCOMPARE(stored.keys(), QStringList{u"output_price_per_million"_s});
-        QVERIFY(row(dialog, u"big"_s)->text(4).contains(u"settings: output_price_per_million"_s));
+        QCOMPARE(stored.keys(),
+                 (QStringList{u"input_price_per_million"_s, u"output_price_per_million"_s}));
+        QCOMPARE(stored[u"output_price_per_million"_s].toDouble(), 12.5);
+        QVERIFY2(row(dialog, u"big"_s)->text(4).contains(u"output_price_per_million"_s),
+                 qPrintable(row(dialog, u"big"_s)->text(4)));
         dialog->removeModel(u"big"_s);
         QVERIFY(Settings().modelAttributes(u"big"_s).isEmpty());
     }

@@ -2,6 +2,7 @@
 // Steering from the window against the fake LLM server (PRODUCT.md §3): retry a failed reply,
 // edit and continue, fork, a human message to chosen participants, another model while
 // paused; the session list's rename, duplicate, fork and delete; export and import.
+#include "budgetdialog.h"
 #include "conversation/sessiondocument.h"
 #include "fault.h"
 #include "messagedelegate.h"
@@ -472,6 +473,57 @@ private slots:
         f.settle();
         QTRY_COMPARE_WITH_TIMEOUT(f.status(fork), SessionStatus::Completed, 20000);
         QCOMPARE(transcript()->rowCount(), 4);
+    }
+
+    // Resume on a session a cap paused asks for new caps first; with the cap removed it goes on.
+    void resumeAfterABudgetPause()
+    {
+        Session draft = WindowFixture::draft(u"Caps"_s, 2);
+        draft.options.budgetTokens = 1;
+        const Parsed<QUuid> created = f.engine->createSession(draft);
+        QVERIFY(created);
+        const QUuid id = *created.value;
+        f.openWindow();
+        f.window->openSession(id);
+        f.settle();
+        QAction *budget = f.action(u"Change &Budget…"_s);
+        QVERIFY(budget && budget->isEnabled());
+        f.action(u"&Start"_s)->trigger();
+        f.settle();
+        QTRY_VERIFY_WITH_TIMEOUT(f.status(id) == SessionStatus::Paused &&
+                                     f.rowWithStatus(MessageStatus::Streaming) < 0,
+                                 20000);
+        QTRY_VERIFY(budget->isEnabled());
+        const qsizetype requests = f.server.requests().size();
+
+        // Cancelled: nothing changes, nothing is asked.
+        QString intro;
+        WindowFixture::whenDialogShows<BudgetDialog>([&](BudgetDialog *dialog) {
+            for (QLabel *label : dialog->findChildren<QLabel *>())
+                intro += label->text();
+            dialog->reject();
+        });
+        f.action(u"&Resume"_s)->trigger();
+        f.settle();
+        QVERIFY2(intro.contains(u"token budget of 1 is reached"_s), qPrintable(intro));
+        QCOMPARE(f.status(id), SessionStatus::Paused);
+        QCOMPARE(f.server.requests().size(), requests);
+
+        bool okWhileReached = true;
+        WindowFixture::whenDialogShows<BudgetDialog>([&](BudgetDialog *dialog) {
+            auto *ok = dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+            okWhileReached = ok->isEnabled();
+            for (QCheckBox *box : dialog->findChildren<QCheckBox *>())
+                box->setChecked(false);
+            QVERIFY(ok->isEnabled());
+            ok->click();
+        });
+        f.action(u"&Resume"_s)->trigger();
+        f.settle();
+        QVERIFY(!okWhileReached);
+        QTRY_COMPARE_WITH_TIMEOUT(f.status(id), SessionStatus::Completed, 20000);
+        QCOMPARE(session(id).options.budgetTokens, std::nullopt);
+        QVERIFY(!budget->isEnabled());
     }
 
     void forkHereAndCopy()

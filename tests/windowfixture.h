@@ -12,6 +12,7 @@
 #include "fakellmserver.h"
 #include "llm/chatclient.h"
 #include "mainwindow.h"
+#include "modalwait.h"
 #include "sessionlistmodel.h"
 #include "storage/sessionstore.h"
 #include "storage/storeworker.h"
@@ -188,16 +189,7 @@ public:
     template<typename T>
     static void whenDialogShows(std::function<void(T *)> act)
     {
-        auto *poll = new QTimer;
-        poll->setInterval(20);
-        QObject::connect(poll, &QTimer::timeout, poll, [poll, act] {
-            if (auto *dialog = qobject_cast<T *>(QApplication::activeModalWidget())) {
-                poll->stop();
-                poll->deleteLater();
-                act(dialog);
-            }
-        });
-        poll->start();
+        Crosstalk::Test::whenModalShows<T>(std::move(act));
     }
 
     // Once a popup menu shows, gives the texts of its actions to `seen` and closes it.

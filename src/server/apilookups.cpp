@@ -33,6 +33,25 @@ const Session *find(Engine &engine, const QUuid &id, std::optional<Session> &sto
     return nullptr;
 }
 
+namespace {
+
+// What a cost cap counts for the model, and why (PriceTable's applyPrice()).
+QJsonObject price(const ModelConfig &model)
+{
+    const bool known = model.isPriced();
+    QJsonObject price{
+        {u"origin"_s, enumToString(model.priceOrigin)},
+        {u"input_per_million"_s, known ? QJsonValue(model.inputPricePerMillion) : QJsonValue()},
+        {u"output_per_million"_s, known ? QJsonValue(model.outputPricePerMillion) : QJsonValue()},
+        {u"note"_s, model.priceNote()},
+    };
+    if (model.priceOrigin == PriceOrigin::ListPrice)
+        price.insert(u"source"_s, model.listPrice->url.toString());
+    return price;
+}
+
+} // namespace
+
 QJsonArray models(const ModelRegistry &registry)
 {
     QJsonArray models;
@@ -44,7 +63,8 @@ QJsonArray models(const ModelRegistry &registry)
                                   {u"display_name"_s, model->displayName()},
                                   {u"model_id"_s, model->modelId},
                                   {u"kind"_s, enumToString(model->kind)},
-                                  {u"base_url"_s, model->baseUrl.toString(QUrl::RemovePassword)}});
+                                  {u"base_url"_s, model->baseUrl.toString(QUrl::RemovePassword)},
+                                  {u"price"_s, price(*model)}});
     }
     return models;
 }

@@ -234,9 +234,15 @@ QJsonObject McpServer::run(const QJsonValue &id, const QJsonObject &arguments,
     const std::optional<QUuid> session = McpTools::sessionId(arguments, &refusal);
     if (!session)
         return refusal;
+    // The schema checked the budget's shape; its values are checked again with the caps.
+    QList<FieldError> problems;
+    const BudgetChange budget =
+        BudgetChange::fromJson(arguments.value(u"budget"_s).toObject(), u"budget"_s, problems);
+    if (!problems.isEmpty())
+        return McpTools::error(Error::invalidInput(problems));
     bool finished = false;
     const OldToolOperations::Result started =
-        OldToolOperations::start(*m_engine, *session, &finished, m_maxRunning);
+        OldToolOperations::start(*m_engine, *session, &finished, m_maxRunning, budget);
     if (!started)
         return McpTools::error(*started.error);
     if (finished)

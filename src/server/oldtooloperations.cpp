@@ -143,7 +143,8 @@ std::optional<Error> runningLimit(const Engine &engine, int maxRunning)
                  {{u"max_running"_s, maxRunning}}};
 }
 
-Result start(Engine &engine, const QUuid &id, bool *finished, int maxRunning)
+Result start(Engine &engine, const QUuid &id, bool *finished, int maxRunning,
+             const BudgetChange &budget)
 {
     *finished = false;
     std::optional<Error> loadError;
@@ -158,6 +159,9 @@ Result start(Engine &engine, const QUuid &id, bool *finished, int maxRunning)
     if (!isRunning(session->status))
         if (std::optional<Error> limited = runningLimit(engine, maxRunning))
             return Result::failure(*limited);
+    if (!budget.isEmpty())
+        if (const std::optional<Error> refused = engine.setBudget(id, budget))
+            return Result::failure(*refused);
     if (const std::optional<Error> error = engine.start(id))
         return Result::failure(*error);
     return {};

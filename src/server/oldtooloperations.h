@@ -2,6 +2,7 @@
 #pragma once
 
 #include "common/error.h"
+#include "conversation/budget.h"
 
 #include <QJsonObject>
 #include <QUuid>
@@ -51,8 +52,10 @@ inline constexpr int defaultMaxRunning = 16;
 std::optional<Error> runningLimit(const Engine &engine, int maxRunning);
 // Starts or continues a session for a run request. A completed session is not run again:
 // `value` is then its run reply and `finished` is set. Beyond `maxRunning` sessions running
-// at once it is refused (rate_limited) and the session stays as it was.
-Result start(Engine &engine, const QUuid &id, bool *finished, int maxRunning);
+// at once it is refused (rate_limited) and the session stays as it was. A `budget` given
+// changes the session's caps first (a session a cap paused goes on only under new ones).
+Result start(Engine &engine, const QUuid &id, bool *finished, int maxRunning,
+             const BudgetChange &budget = {});
 // {session_id, status, conversation, duration_seconds[, reason][, error: {code, message}]};
 // `error` says why the session paused when a program must act on it (`storage_error`).
 QJsonObject runReply(const Session &session, const QString &reason,

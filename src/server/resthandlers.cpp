@@ -101,6 +101,20 @@ std::optional<QHttpServerResponse> RestServer::pause(const Call &call)
 
 std::optional<QHttpServerResponse> RestServer::resume(const Call &call)
 {
+    // An optional body gives a session paused by a cap new caps: {"budget": {tokens, cost}}.
+    BudgetChange budget;
+    if (!call.request.body().trimmed().isEmpty()) {
+        QJsonObject body;
+        if (auto refused = readObject(call.request.body(), HttpError::Dialect::Crosstalk, &body))
+            return refused;
+        QList<FieldError> problems;
+        JsonFields fields(body, QString(), problems);
+        if (const auto caps = fields.object("budget"_L1, Presence::Nullable))
+            budget = BudgetChange::fromJson(*caps, u"budget"_s, problems);
+        fields.rejectUnknownKeys();
+        if (!problems.isEmpty())
+            return failure(Error::invalidInput(problems));
+    }
     std::optional<Error> loadError;
     const Session *session = m_engine->load(call.id, &loadError);
     if (!session)
@@ -117,6 +131,9 @@ std::optional<QHttpServerResponse> RestServer::resume(const Call &call)
         if (const std::optional<Error> limited =
                 OldToolOperations::runningLimit(*m_engine, m_maxRunning))
             return failure(*limited);
+    if (!budget.isEmpty())
+        if (const std::optional<Error> refused = m_engine->setBudget(call.id, budget))
+            return failure(*refused);
     if (const std::optional<Error> error = m_engine->start(call.id))
         return failure(*error);
     return statusReply(*m_engine->session(call.id));

@@ -8,6 +8,7 @@
 
 #include "apilookups.h"
 #include "apitoken.h"
+#include "common/jsonfields.h"
 #include "config/appidentity.h"
 #include "conversation/oldtooljson.h"
 #include "conversation/sessiondocument.h"

@@ -262,8 +262,8 @@ void MainWindow::createMenus()
     sessionMenu->addAction(session->newDemoAction());
     sessionMenu->addSeparator();
     sessionMenu->addActions({session->startAction(), session->pauseAction(), session->stopAction(),
-                             m_runActions->humanMessageAction(),
-                             m_runActions->changeModelAction()});
+                             m_runActions->humanMessageAction(), m_runActions->changeModelAction(),
+                             session->budgetAction()});
     sessionMenu->addSeparator();
     sessionMenu->addActions({session->renameAction(), session->duplicateAction(),
                              session->forkAction(), session->deleteAction()});

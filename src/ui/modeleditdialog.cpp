@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "modeleditdialog.h"
 
+#include "llm/pricetable.h"
+
 #include "engine/engine.h"
 #include "llm/chatclient.h"
 #include "llm/connectiontest.h"
 #include "llm/modellisting.h"
 #include "llm/modelregistry.h"
+#include "llm/pricetable.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -206,12 +209,21 @@ ModelEditDialog::ModelEditDialog(Engine *engine, const std::optional<ModelConfig
         price->setDecimals(3);
         price->setPrefix(u"$"_s);
     }
+    m_ownPrices = new QCheckBox(tr("My &own prices"), parameters);
+    m_ownPrices->setObjectName(u"ownPrices"_s);
+    m_ownPrices->setToolTip(tr("Prices for this model instead of its list price"));
     prices->addWidget(new QLabel(tr("in"), parameters));
     prices->addWidget(m_inputPrice);
     prices->addWidget(new QLabel(tr("out"), parameters));
     prices->addWidget(m_outputPrice);
+    prices->addWidget(m_ownPrices);
     prices->addStretch(1);
     params->addRow(tr("Price per million tokens:"), prices);
+    m_priceNote = new QLabel(parameters);
+    m_priceNote->setObjectName(u"priceNote"_s);
+    m_priceNote->setTextFormat(Qt::PlainText);
+    m_priceNote->setWordWrap(true);
+    params->addRow(QString(), m_priceNote);
     m_contextBudget = new QSpinBox(parameters);
     m_contextBudget->setRange(1, 10'000'000);
     m_contextBudget->setSuffix(tr(" tokens"));
@@ -253,6 +265,7 @@ ModelEditDialog::ModelEditDialog(Engine *engine, const std::optional<ModelConfig
     m_excludesTopP->setChecked(model.policy.temperatureExcludesTopP);
     m_inputPrice->setValue(model.inputPricePerMillion);
     m_outputPrice->setValue(model.outputPricePerMillion);
+    m_ownPrices->setChecked(model.priceOrigin == PriceOrigin::Settings);
     m_contextBudget->setValue(model.contextBudgetTokens);
     connect(m_keyMode, &QComboBox::currentIndexChanged, this, &ModelEditDialog::updateKeyField);
     // A problem shown goes (or changes) as the fields are corrected, not at the next OK.
@@ -264,6 +277,12 @@ ModelEditDialog::ModelEditDialog(Engine *engine, const std::optional<ModelConfig
         connect(field, &QLineEdit::textChanged, this, recheck);
     connect(m_modelId, &QComboBox::currentTextChanged, this, recheck);
     connect(m_keyMode, &QComboBox::currentIndexChanged, this, recheck);
+    // The price shown follows the model id and server: its list price, free, or unknown.
+    connect(m_ownPrices, &QCheckBox::toggled, this, &ModelEditDialog::updatePrices);
+    connect(m_baseUrl, &QLineEdit::textChanged, this, &ModelEditDialog::updatePrices);
+    connect(m_modelId, &QComboBox::currentTextChanged, this, &ModelEditDialog::updatePrices);
+    connect(m_kind, &QComboBox::currentIndexChanged, this, &ModelEditDialog::updatePrices);
+    updatePrices();
     updateKeyField();
     if (!engine->secrets())
         setKeychainProblem(tr("Keys cannot be kept in a keychain here."));
@@ -384,10 +403,34 @@ ModelConfig ModelEditDialog::model() const
     model.policy.acceptsTemperature = m_acceptsTemperature->isChecked();
     model.policy.acceptsTopP = m_acceptsTopP->isChecked();
     model.policy.temperatureExcludesTopP = m_excludesTopP->isChecked();
+    for (const QString &price : {u"input_price_per_million"_s, u"output_price_per_million"_s}) {
+        if (m_ownPrices->isChecked())
+            model.sources.insert(price, ValueSource::Settings);
+        else
+            model.sources.remove(price);
+    }
     model.inputPricePerMillion = m_inputPrice->value();
     model.outputPricePerMillion = m_outputPrice->value();
+    applyPrice(model);
     model.contextBudgetTokens = m_contextBudget->value();
     return model;
+}
+
+void ModelEditDialog::updatePrices()
+{
+    const ModelConfig priced = model();
+    for (QDoubleSpinBox *price : {m_inputPrice, m_outputPrice})
+        price->setEnabled(m_ownPrices->isChecked());
+    if (!m_ownPrices->isChecked()) {
+        m_inputPrice->setValue(priced.inputPricePerMillion);
+        m_outputPrice->setValue(priced.outputPricePerMillion);
+    }
+    QString note = priced.priceNote();
+    if (priced.priceOrigin == PriceOrigin::Settings && priced.listPrice)
+        note += u' ' + tr("Its list price is $%1 in, $%2 out.")
+                           .arg(priced.listPrice->inputPerMillion, 0, 'f', 2)
+                           .arg(priced.listPrice->outputPerMillion, 0, 'f', 2);
+    m_priceNote->setText(note);
 }
 
 void ModelEditDialog::suggestBaseUrl(const QUrl &url)

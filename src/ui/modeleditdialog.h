@@ -90,6 +90,8 @@ private:
     // Shows that the server is being asked; the function returned ends that.
     std::function<void()> startAsking();
     void updateKeyField();
+    // Shows the price the model has as the form stands, and where it comes from.
+    void updatePrices();
     void applyRecommendedPolicy();
     void showResult(bool ok, const QString &text);
     // What keeps the form from being saved, or empty.
@@ -128,6 +130,8 @@ private:
     QCheckBox *m_acceptsTemperature = nullptr;
     QCheckBox *m_acceptsTopP = nullptr;
     QCheckBox *m_excludesTopP = nullptr;
+    QCheckBox *m_ownPrices = nullptr;
+    QLabel *m_priceNote = nullptr;
     QDoubleSpinBox *m_inputPrice = nullptr;
     QDoubleSpinBox *m_outputPrice = nullptr;
     QSpinBox *m_contextBudget = nullptr;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "newsessiondialog.h"
+#include "budgetdialog.h"
 
 #include "config/settings.h"
 #include "conversation/preset.h"
@@ -674,9 +675,12 @@ void NewSessionDialog::accept()
     const Session session = draft(&errors);
     if (session.topic.isEmpty())
         errors.prepend({u"topic"_s, tr("Say what the participants should talk about.")});
+    if (const QStringList unpriced = m_engine->unpricedModels(session);
+        errors.isEmpty() && !unpriced.isEmpty() && !BudgetDialog::acceptUnpriced(this, unpriced))
+        return;
     if (errors.isEmpty()) {
-        const Parsed<QUuid> created =
-            m_engine->createSession(session, Engine::StoreAnswer::Immediate);
+        const Parsed<QUuid> created = m_engine->createSession(
+            session, Engine::StoreAnswer::Immediate, Engine::UnpricedModels::Accept);
         if (created) {
             m_created = *created.value;
             rememberSetup(session);

@@ -52,6 +52,12 @@ SessionActions::SessionActions(Engine *engine, PersonaLibrary *library, SessionL
     m_stop->setToolTip(tr("Abort the replies in flight, keeping what arrived"));
     connect(m_stop, &QAction::triggered, this, [this] { runControl(&Engine::stop); });
 
+    m_budget = new QAction(QIcon::fromTheme(u"wallet-open"_s), tr("Change &Budget…"), this);
+    m_budget->setShortcut(Qt::CTRL | Qt::Key_B);
+    m_budget->setToolTip(tr("Raise, lower or remove the session's token and cost caps"));
+    connect(m_budget, &QAction::triggered, this,
+            [this] { changeBudget(BudgetDialog::Purpose::Change); });
+
     m_delete = new QAction(QIcon::fromTheme(u"edit-delete"_s), tr("&Delete Session…"), this);
     m_delete->setShortcut(QKeySequence::Delete);
     m_delete->setShortcutContext(Qt::WidgetWithChildrenShortcut);
@@ -89,6 +95,8 @@ void SessionActions::update(bool open, const QString &runningElsewhere)
     m_start->setEnabled(open && !readOnly && canStart(status));
     m_pause->setEnabled(open && !readOnly && isRunning(status));
     m_stop->setEnabled(open && !readOnly && isUnderway(status));
+    m_budget->setEnabled(open && !readOnly && !isRunning(status) &&
+                         status != SessionStatus::Completed);
     m_delete->setEnabled(open && !readOnly);
     m_rename->setEnabled(open && !readOnly);
     m_duplicate->setEnabled(open);
@@ -133,13 +141,12 @@ void SessionActions::runControl(std::optional<Error> (Engine::*control)(const QU
     const QUuid id = currentId();
     if (id.isNull())
         return;
+    if (control == &Engine::start && !budgetReached(m_transcript->session()).isEmpty()) {
+        changeBudget(BudgetDialog::Purpose::Resume); // a cap paused it: raise it first
+        return;
+    }
     if (control == &Engine::start) {
-        // Taking the lease may wait for another process's write lock: the window does not.
-        m_engine->startWhenReady(id, this, [this](const std::optional<Error> &error) {
-            if (error)
-                PlainTextBox::warning(m_window, AppIdentity::displayName(), error->message);
-            Q_EMIT changed();
-        });
+        start(id);
         return;
     }
     whenLoaded(id, AppIdentity::displayName(), [this, id, control] {
@@ -147,6 +154,42 @@ void SessionActions::runControl(std::optional<Error> (Engine::*control)(const QU
             PlainTextBox::warning(m_window, AppIdentity::displayName(), error->message);
         // The user knows why they paused or stopped; the banner is for reasons they do not.
         Q_EMIT steered(id);
+    });
+}
+
+void SessionActions::start(const QUuid &id)
+{
+    // Taking the lease may wait for another process's write lock: the window does not.
+    m_engine->startWhenReady(id, this, [this](const std::optional<Error> &error) {
+        if (error)
+            PlainTextBox::warning(m_window, AppIdentity::displayName(), error->message);
+        Q_EMIT changed();
+    });
+}
+
+void SessionActions::changeBudget(BudgetDialog::Purpose purpose)
+{
+    const Session &session = m_transcript->session();
+    if (session.id.isNull() || !m_budget->isEnabled())
+        return;
+    BudgetDialog dialog(session, purpose, m_window);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const BudgetChange change = dialog.change();
+    Session after = session;
+    change.applyTo(after.options);
+    const QStringList unpriced = m_engine->unpricedModels(after);
+    if (change.cost && !unpriced.isEmpty() && !BudgetDialog::acceptUnpriced(m_window, unpriced))
+        return;
+    whenLoaded(session.id, tr("Change Budget"), [this, id = session.id, change, purpose] {
+        if (const std::optional<Error> error =
+                m_engine->setBudget(id, change, Engine::UnpricedModels::Accept)) {
+            PlainTextBox::warning(m_window, tr("Change Budget"), error->message);
+            return;
+        }
+        Q_EMIT changed();
+        if (purpose == BudgetDialog::Purpose::Resume)
+            start(id); // the transcript may not show the new caps yet
     });
 }
 
@@ -186,7 +229,9 @@ void SessionActions::duplicate()
         return;
     Session copy = m_transcript->session();
     copy.title = tr("%1 (copy)").arg(copy.title);
-    const Parsed<QUuid> created = m_engine->createSession(copy, Engine::StoreAnswer::Immediate);
+    // The original's cost cap was accepted as it is.
+    const Parsed<QUuid> created = m_engine->createSession(copy, Engine::StoreAnswer::Immediate,
+                                                          Engine::UnpricedModels::Accept);
     if (!created) {
         QStringList problems;
         for (const FieldError &e : created.errors)

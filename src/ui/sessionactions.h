@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "budgetdialog.h"
 #include "common/error.h"
 #include "localserverprobe.h"
 
@@ -46,6 +47,7 @@ public:
     QAction *startAction() const { return m_start; }
     QAction *pauseAction() const { return m_pause; }
     QAction *stopAction() const { return m_stop; }
+    QAction *budgetAction() const { return m_budget; }
     QAction *renameAction() const { return m_rename; }
     QAction *duplicateAction() const { return m_duplicate; }
     QAction *forkAction() const { return m_fork; }
@@ -74,6 +76,9 @@ private:
     QUuid currentId() const;
     void showAndStart(const QUuid &id);
     void runControl(std::optional<Error> (Engine::*control)(const QUuid &));
+    void start(const QUuid &id);
+    // Asks for new caps and sets them; to resume, resumes once they are set.
+    void changeBudget(BudgetDialog::Purpose purpose);
     // Runs `command` once the engine holds the session, read from the store first when the
     // window only shows it; a failure to read it is shown under `caption`.
     void whenLoaded(const QUuid &id, const QString &caption, std::function<void()> command);
@@ -95,6 +100,7 @@ private:
     QAction *m_start;
     QAction *m_pause;
     QAction *m_stop;
+    QAction *m_budget;
     QAction *m_delete;
     QAction *m_rename;
     QAction *m_duplicate;

@@ -105,6 +105,7 @@ private:
     Engine *m_engine = nullptr; // the host's
     std::unique_ptr<TranscriptPrinter> m_printer;
     QUuid m_id;
+    BudgetChange m_budget; // resume's new caps
     QString m_outPath;
     bool m_sayWhereSaved = false; // the old tool's file, which no flag named
     std::optional<ExportFormat> m_format;
@@ -380,7 +381,15 @@ int RunCommand::parseResume(const QStringList &arguments)
     const QCommandLineOption json(u"json"_s, u"Print the session document on stdout instead of the "
                                              "transcript."_s);
     const QCommandLineOption quiet(u"quiet"_s, u"Print no transcript and no summary."_s);
-    parser.addOptions({out, format, json, quiet});
+    const QCommandLineOption budgetTokens(
+        u"budget-tokens"_s,
+        u"A new token cap: pause when the session has used N tokens in all, or 'none'."_s,
+        u"N|none"_s);
+    const QCommandLineOption budgetCost(
+        u"budget-cost"_s,
+        u"A new cost cap: pause when the session has cost X US dollars in all, or 'none'."_s,
+        u"X|none"_s);
+    parser.addOptions({out, format, json, quiet, budgetTokens, budgetCost});
     if (!parser.parse(arguments))
         return usageError(parser.errorText());
     if (parser.isSet(u"help"_s)) {
@@ -396,6 +405,16 @@ int RunCommand::parseResume(const QStringList &arguments)
         return code;
     m_jsonOnStdout = parser.isSet(json);
     m_printTranscript = !parser.isSet(quiet) && !m_jsonOnStdout;
+    if (parser.isSet(budgetTokens)) {
+        m_budget.tokens = BudgetChange::tokensFromText(parser.value(budgetTokens));
+        if (!m_budget.tokens)
+            return usageError(u"--budget-tokens: must be a whole number above 0, or none"_s);
+    }
+    if (parser.isSet(budgetCost)) {
+        m_budget.cost = BudgetChange::costFromText(parser.value(budgetCost));
+        if (!m_budget.cost)
+            return usageError(u"--budget-cost: must be a number of US dollars, or none"_s);
+    }
     return ExitOk;
 }
 
@@ -441,6 +460,12 @@ int RunCommand::exec(const QStringList &arguments, Mode mode)
             QTextStream(stderr) << "crosstalk resume: the session is already completed.\n";
             return writeOutput() ? ExitOk : ExitFailure;
         }
+        if (!m_budget.isEmpty()) {
+            if (const std::optional<Error> refused = m_engine->setBudget(m_id, m_budget)) {
+                QTextStream(stderr) << "crosstalk resume: " << refused->message << '\n';
+                return refused->code == ErrorCode::InvalidArgument ? ExitUsage : ExitFailure;
+            }
+        }
         QTextStream(stderr) << "Resuming \"" << session->title << "\" after "
                             << session->completedRounds() << " of " << session->rounds
                             << " rounds.\n";
@@ -472,6 +497,14 @@ int RunCommand::exec(const QStringList &arguments, Mode mode)
     m_clock.start();
     if (const auto error = m_engine->start(m_id)) {
         QTextStream(stderr) << "crosstalk: " << error->message << '\n';
+        // A cap still reached leaves the session paused, as a run that reached it does.
+        if (const Session *session = m_engine->session(m_id);
+            session && !budgetReached(*session).isEmpty()) {
+            QTextStream(stderr) << "To go on: crosstalk resume "
+                                << m_id.toString(QUuid::WithoutBraces)
+                                << " --budget-tokens N|none --budget-cost X|none\n";
+            return ExitPaused;
+        }
         if (error->code == ErrorCode::StorageError)
             return ExitStorage;
         return error->code == ErrorCode::Conflict ? ExitUsage : ExitFailure;
@@ -563,6 +596,9 @@ void RunCommand::finish()
     } else if (m_exitCode == ExitPaused) {
         err << "\nPaused: " << m_pauseReason << "\n"
             << figures << ". Session " << id << " is kept paused.\n";
+        if (!budgetReached(*session).isEmpty())
+            err << "To go on under new caps: crosstalk resume " << id
+                << " --budget-tokens N|none --budget-cost X|none\n";
     } else if (m_exitCode == ExitStorage) {
         err << "\nPaused: " << m_pauseReason << "\n"
             << figures << ". Once the store can be written again, 'crosstalk resume " << id

@@ -261,7 +261,7 @@ void Engine::whenLoaded(const QUuid &id, QObject *context,
                      });
 }
 
-Parsed<QUuid> Engine::createSession(Session draft, StoreAnswer answer)
+Parsed<QUuid> Engine::createSession(Session draft, StoreAnswer answer, UnpricedModels unpriced)
 {
     const QDateTime now = this->now();
     draft.id = QUuid::createUuid();
@@ -295,6 +295,9 @@ Parsed<QUuid> Engine::createSession(Session draft, StoreAnswer answer)
         if (!alias.isEmpty() && !m_registry.model(alias))
             errors.append({path, u"unknown model '%1'"_s.arg(alias)});
     }
+    if (const QStringList models = unpricedModels(draft);
+        !models.isEmpty() && unpriced == UnpricedModels::Refuse)
+        errors.append({u"options.budget.cost"_s, costCapRefusal(models)});
     if (!errors.isEmpty())
         return {std::nullopt, errors};
 
@@ -366,6 +369,9 @@ std::optional<Error> Engine::startable(const QUuid &id, SessionRun *r, bool *go)
             ErrorCode::Conflict,
             tr("Replies of the paused round are still arriving; try again when they are in."),
             {}};
+    if (const QString reached = budgetReached(r->session()); !reached.isEmpty())
+        return Error{
+            ErrorCode::Conflict, reached + u' ' + tr("Raise or remove the cap to go on."), {}};
     Q_ASSERT(canStart(status));
     *go = true;
     return std::nullopt;

@@ -3,6 +3,7 @@
 
 #include "common/error.h"
 #include "common/parsed.h"
+#include "conversation/budget.h"
 #include "conversation/session.h"
 #include "engine/engineevent.h"
 #include "llm/modelregistry.h"
@@ -78,9 +79,21 @@ public:
         Immediate,
     };
 
+    // What to do with a cost cap that cannot count a model, one with no known price: refuse
+    // it (servers, the command line), or keep it because the user accepted a warning.
+    enum class UnpricedModels
+    {
+        Refuse,
+        Accept,
+    };
+
     // Checks a new session against the rules of PRODUCT.md §1 and the configured models,
     // gives it an id, a title and times, and keeps it, `configured`. Every problem is named.
-    Parsed<QUuid> createSession(Session draft, StoreAnswer answer = StoreAnswer::Confirmed);
+    Parsed<QUuid> createSession(Session draft, StoreAnswer answer = StoreAnswer::Confirmed,
+                                UnpricedModels unpriced = UnpricedModels::Refuse);
+    // The session's models a cost cap cannot count ("big (model x at example.com)"); empty
+    // when the session has no cost cap or every model's price is known.
+    QStringList unpricedModels(const Session &session) const;
 
     // The sessions this process has loaded, in the order they were created or loaded. A session
     // let go of while idle (setUnloadIdleAfter) is not among them until it is loaded again.
@@ -147,6 +160,11 @@ public:
     // A human message to everyone (empty `recipients`) or to the named participants.
     std::optional<Error> addHumanMessage(const QUuid &sessionId, const QString &text,
                                          const QStringList &recipients);
+    // Raises, lowers or removes a session's token and cost caps; it must not be running. A
+    // session paused by a cap goes on once resumed under the new ones (start() refuses while
+    // a cap is still reached).
+    std::optional<Error> setBudget(const QUuid &sessionId, const BudgetChange &change,
+                                   UnpricedModels unpriced = UnpricedModels::Refuse);
     // Gives a participant another model; the session must not be running.
     std::optional<Error> setParticipantModel(const QUuid &sessionId, const QString &participant,
                                              const QString &alias);
@@ -182,6 +200,8 @@ Q_SIGNALS:
     void sessionUnloaded(const QUuid &sessionId);
 
 private:
+    // Why a cost cap is refused: the models it cannot count.
+    static QString costCapRefusal(const QStringList &models);
     // The run of a session this process has loaded; null otherwise.
     SessionRun *sessionRun(const QUuid &id) const;
     SessionRun *adopt(const Session &session);

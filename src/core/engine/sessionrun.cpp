@@ -2,6 +2,7 @@
 #include "engine/sessionrun.h"
 
 #include "conversation/answers.h"
+#include "conversation/budget.h"
 #include "conversation/topology.h"
 #include "conversation/turnplan.h"
 #include "engine/engine.h"
@@ -124,6 +125,13 @@ void SessionRun::setParticipantModel(int participant, const QString &alias)
 void SessionRun::setTitle(const QString &title)
 {
     m_session.title = title;
+    touch();
+    Q_EMIT event(EngineEvent::forSession(EngineEventType::SessionUpdated, m_session.id));
+}
+
+void SessionRun::setOptions(const SessionOptions &options)
+{
+    m_session.options = options;
     touch();
     Q_EMIT event(EngineEvent::forSession(EngineEventType::SessionUpdated, m_session.id));
 }
@@ -515,15 +523,7 @@ void SessionRun::settleFailures()
 
 void SessionRun::checkBudget()
 {
-    if (TurnPlan::currentRound(m_session) >= m_session.rounds)
-        return; // nothing left to spend on
-    const SessionOptions &options = m_session.options;
-    const Usage &usage = m_session.usage;
-    QString reason;
-    if (options.budgetTokens && usage.tokensIn + usage.tokensOut >= *options.budgetTokens)
-        reason = tr("The token budget of %1 is reached.").arg(*options.budgetTokens);
-    else if (options.budgetCost && usage.cost >= *options.budgetCost)
-        reason = tr("The cost budget of $%1 is reached.").arg(*options.budgetCost, 0, 'f', 2);
+    const QString reason = budgetReached(m_session);
     if (!reason.isEmpty() && m_session.status == SessionStatus::Running)
         setStatus(SessionStatus::Paused, reason);
 }

@@ -56,6 +56,7 @@ public:
     Message addHumanMessage(const QString &text, const QStringList &recipients);
     void setParticipantModel(int participant, const QString &alias);
     void setTitle(const QString &title);
+    void setOptions(const SessionOptions &options);
     // Replaces a message's text in place, e.g. the person's correction of the last reply, and
     // marks it edited (the first edit keeps the text it replaced). Either way a failed or
     // partial reply becomes complete: the person accepted it.

@@ -36,4 +36,26 @@ QString ModelConfig::displayName() const
     return modelLabel(kind, alias, modelId);
 }
 
+QString ModelConfig::priceNote() const
+{
+    const auto tr = [](const char *text) { return QCoreApplication::translate("Crosstalk", text); };
+    switch (priceOrigin) {
+    case PriceOrigin::Settings:
+        return tr("Your own prices, set in Settings.");
+    case PriceOrigin::Free:
+        return kind == ApiKind::Demo
+                   ? tr("The offline demo model costs nothing.")
+                   : tr("A server on this machine or its network: it costs nothing per token.");
+    case PriceOrigin::ListPrice:
+        return tr("The list price %1 published on %2 (“%3”).")
+            .arg(listPrice->publisher, listPrice->published.toString(Qt::ISODate),
+                 listPrice->title);
+    case PriceOrigin::Unpriced:
+        break;
+    }
+    return tr("No list price is known for %1 at %2: a cost cap cannot count it until its "
+              "prices are set.")
+        .arg(modelId, baseUrl.host());
+}
+
 } // namespace Crosstalk

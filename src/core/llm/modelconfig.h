@@ -3,6 +3,7 @@
 
 #include "llm/apikind.h"
 
+#include <QDate>
 #include <QHash>
 #include <QMetaType>
 #include <QString>
@@ -33,6 +34,39 @@ struct ParameterPolicy
     static ParameterPolicy forModel(ApiKind kind, const QString &modelId);
 };
 
+// A published list price: where and when its maker published it (resources/prices.json).
+struct ListPrice
+{
+    double inputPerMillion = 0; // US dollars
+    double outputPerMillion = 0;
+    QString publisher; // "OpenAI"
+    QString title;     // the page's title
+    QUrl url;
+    QDate published;
+
+    bool operator==(const ListPrice &) const = default;
+};
+
+// Where a model's prices come from; a cost cap counts only a model whose price is known.
+enum class PriceOrigin
+{
+    Unpriced,  // neither listed nor set: counted as 0, which a cost cap cannot trust
+    Free,      // the demo model, or a server on this machine or network
+    ListPrice, // the maker's published price
+    Settings,  // the user's own prices
+};
+
+template<>
+struct EnumTraits<PriceOrigin>
+{
+    static constexpr std::array<EnumName<PriceOrigin>, 4> names{{
+        {PriceOrigin::Unpriced, QLatin1StringView("unpriced")},
+        {PriceOrigin::Free, QLatin1StringView("free")},
+        {PriceOrigin::ListPrice, QLatin1StringView("list_price")},
+        {PriceOrigin::Settings, QLatin1StringView("settings")},
+    }};
+};
+
 // Where the value of a model attribute came from; the Settings window shows it.
 enum class ValueSource
 {
@@ -56,8 +90,12 @@ struct ModelConfig
     std::optional<int> maxOutputTokens;
     std::optional<double> topP;
     ParameterPolicy policy;
-    double inputPricePerMillion = 0; // in the user's currency, for budget caps
+    // In US dollars, as cost caps count them; PriceTable's applyPrice() fills them in.
+    double inputPricePerMillion = 0;
     double outputPricePerMillion = 0;
+    PriceOrigin priceOrigin = PriceOrigin::Unpriced;
+    // The maker's list price, when the table has one (kept beside the user's own prices).
+    std::optional<ListPrice> listPrice;
     int contextBudgetTokens = 128000;
     bool forceHttp1 = false;
     // Azure OpenAI: sent as the `api-version` query, with the key in an `api-key` header.
@@ -77,6 +115,10 @@ struct ModelConfig
     {
         return (inputTokens * inputPricePerMillion + outputTokens * outputPricePerMillion) / 1e6;
     }
+
+    bool isPriced() const { return priceOrigin != PriceOrigin::Unpriced; }
+    // Where the price comes from, in a sentence for Settings and error messages.
+    QString priceNote() const;
 
     // What people see wherever a model is named: "big (gpt-4o)", or the demo label.
     QString displayName() const;

@@ -2,6 +2,7 @@
 #include "llm/modelregistry.h"
 
 #include "config/settings.h"
+#include "llm/pricetable.h"
 
 #include <algorithm>
 
@@ -117,8 +118,16 @@ ModelRegistry ModelRegistry::load(const QProcessEnvironment &environment, const 
     readEnvInt(u"REQUEST_TIMEOUT"_s, 1, network.requestTimeoutSeconds, u"request_timeout"_s);
     readEnvInt(u"MAX_RETRIES"_s, 0, network.maxRetries, u"max_retries"_s);
 
-    if (!settings)
-        return registry;
+    if (settings)
+        registry.readSettings(*settings);
+    for (ModelConfig &model : registry.m_models)
+        applyPrice(model);
+    return registry;
+}
+
+void ModelRegistry::readSettings(const Settings &settings)
+{
+    NetworkPolicy &network = m_network;
 
     const auto readSettingsInt = [&](const QVariant &value, int minimum, int &target,
                                      const QString &attribute) {
@@ -126,42 +135,40 @@ ModelRegistry ModelRegistry::load(const QProcessEnvironment &environment, const 
             return;
         const auto number = toInteger(value);
         if (!number || *number < minimum) {
-            registry.m_problems << u"settings network/%1: '%2' is not a whole number ≥ %3"_s.arg(
+            m_problems << u"settings network/%1: '%2' is not a whole number ≥ %3"_s.arg(
                 attribute, value.toString(), QString::number(minimum));
             return;
         }
         target = *number;
         network.sources.insert(attribute, ValueSource::Settings);
     };
-    readSettingsInt(settings->requestTimeoutSeconds(), 1, network.requestTimeoutSeconds,
+    readSettingsInt(settings.requestTimeoutSeconds(), 1, network.requestTimeoutSeconds,
                     u"request_timeout"_s);
-    readSettingsInt(settings->maxRetries(), 0, network.maxRetries, u"max_retries"_s);
+    readSettingsInt(settings.maxRetries(), 0, network.maxRetries, u"max_retries"_s);
 
-    QStringList userAliases = settings->modelAliases();
+    QStringList userAliases = settings.modelAliases();
     std::sort(userAliases.begin(), userAliases.end());
     for (const QString &alias : userAliases) {
-        const QVariantMap attributes = settings->modelAttributes(alias);
+        const QVariantMap attributes = settings.modelAttributes(alias);
         const QString where = u"settings models/"_s + alias;
         if (alias == demoAlias()) {
-            registry.m_problems << where + u": the name 'demo' is reserved for the demo model"_s;
+            m_problems << where + u": the name 'demo' is reserved for the demo model"_s;
             continue;
         }
-        auto existing = std::find_if(registry.m_models.begin(), registry.m_models.end(),
+        auto existing = std::find_if(m_models.begin(), m_models.end(),
                                      [&](const ModelConfig &m) { return m.alias == alias; });
-        if (existing != registry.m_models.end()) {
-            applyAttributes(*existing, attributes, ValueSource::Settings, where,
-                            registry.m_problems);
+        if (existing != m_models.end()) {
+            applyAttributes(*existing, attributes, ValueSource::Settings, where, m_problems);
             continue;
         }
         ModelConfig model;
         model.alias = alias;
-        applyAttributes(model, attributes, ValueSource::Settings, where, registry.m_problems);
+        applyAttributes(model, attributes, ValueSource::Settings, where, m_problems);
         if (!attributes.contains(u"max_tokens_field"_s) &&
             !attributes.contains(u"accepts_temperature"_s))
             model.policy = ParameterPolicy::forModel(model.kind, model.modelId);
-        registry.m_models.append(model);
+        m_models.append(model);
     }
-    return registry;
 }
 
 ModelConfig ModelRegistry::slotFromEnvironment(const QString &alias)
@@ -374,8 +381,11 @@ QVariantMap ModelRegistry::attributesOf(const ModelConfig &model)
     map.insert(u"accepts_temperature"_s, model.policy.acceptsTemperature);
     map.insert(u"accepts_top_p"_s, model.policy.acceptsTopP);
     map.insert(u"temperature_excludes_top_p"_s, model.policy.temperatureExcludesTopP);
-    map.insert(u"input_price_per_million"_s, model.inputPricePerMillion);
-    map.insert(u"output_price_per_million"_s, model.outputPricePerMillion);
+    // Only the user's own prices are stored; a list price comes from the table each time.
+    if (model.priceOrigin == PriceOrigin::Settings) {
+        map.insert(u"input_price_per_million"_s, model.inputPricePerMillion);
+        map.insert(u"output_price_per_million"_s, model.outputPricePerMillion);
+    }
     map.insert(u"context_budget_tokens"_s, model.contextBudgetTokens);
     map.insert(u"force_http1"_s, model.forceHttp1);
     if (!model.azureApiVersion.isEmpty())
@@ -404,6 +414,7 @@ void ModelRegistry::addForThisRun(const ModelConfig &model)
 {
     m_models.removeIf([&](const ModelConfig &m) { return m.alias == model.alias; });
     m_models.append(model);
+    applyPrice(m_models.last());
 }
 
 std::optional<SlotPersona> ModelRegistry::slotPersona(const QString &alias) const

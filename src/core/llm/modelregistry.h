@@ -73,6 +73,7 @@ public:
 
 private:
     ModelConfig slotFromEnvironment(const QString &alias);
+    void readSettings(const Settings &settings);
 
     QProcessEnvironment m_environment;
     QList<ModelConfig> m_models;
