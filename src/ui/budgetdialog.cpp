@@ -105,10 +105,13 @@ void BudgetDialog::update()
     Session after = m_session;
     change().applyTo(after.options);
     const QString reached = budgetReached(after);
-    m_stillReached->setText(reached.isEmpty()
-                                ? QString()
-                                : tr("%1 The session would pause again at once.").arg(reached));
+    m_stillReached->setText(
+        reached.isEmpty()
+            ? QString()
+            : tr("Still reached: the session would pause again at once. Raise the cap above "
+                 "what was used, or remove it."));
     m_stillReached->setVisible(!reached.isEmpty());
+    adjustSize(); // no gap where the note was
     m_buttons->button(QDialogButtonBox::Ok)
         ->setEnabled(!change().isEmpty() && (m_purpose == Purpose::Change || reached.isEmpty()));
 }

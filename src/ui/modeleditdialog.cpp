@@ -431,6 +431,7 @@ void ModelEditDialog::updatePrices()
                            .arg(priced.listPrice->inputPerMillion, 0, 'f', 2)
                            .arg(priced.listPrice->outputPerMillion, 0, 'f', 2);
     m_priceNote->setText(note);
+    growToFit();
 }
 
 void ModelEditDialog::suggestBaseUrl(const QUrl &url)
