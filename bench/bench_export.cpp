@@ -84,8 +84,12 @@ Session session(int messageCount)
     s.createdAt = QDateTime::currentDateTimeUtc();
     s.updatedAt = s.createdAt;
     for (int i = 0; i < participantCount; ++i) {
-        s.participants.append(Participant{u"Speaker %1"_s.arg(i + 1), u"big"_s, u"Be brief."_s,
-                                          QString(), Participant::defaultColour(i)});
+        s.participants.append(Participant{u"Speaker %1"_s.arg(i + 1),
+                                          u"big"_s,
+                                          u"Be brief."_s,
+                                          QString(),
+                                          Participant::defaultColour(i),
+                                          {}});
     }
     s.messages.reserve(messageCount);
     for (int i = 0; i < messageCount; ++i) {

@@ -68,8 +68,8 @@ int main(int argc, char **argv)
     Session draft;
     draft.topic = u"What will be AI's biggest challenges over the next five years?"_s;
     draft.rounds = 20;
-    draft.participants = {Participant{u"big"_s, u"big"_s, u"You are big."_s, {}, {}},
-                          Participant{u"small"_s, u"small"_s, u"You are small."_s, {}, {}}};
+    draft.participants = {Participant{u"big"_s, u"big"_s, u"You are big."_s, {}, {}, {}},
+                          Participant{u"small"_s, u"small"_s, u"You are small."_s, {}, {}, {}}};
     const Parsed<QUuid> session = engine.createSession(draft);
     if (!session)
         fail(u"no session: %1"_s.arg(session.errors.value(0).toString()));

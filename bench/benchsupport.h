@@ -160,7 +160,7 @@ inline Session draft(int participants, int rounds)
     s.rounds = rounds;
     for (int i = 0; i < participants; ++i)
         s.participants.append(
-            {u"P%1"_s.arg(i + 1), u"big"_s, u"You are P%1."_s.arg(i + 1), {}, {}});
+            {u"P%1"_s.arg(i + 1), u"big"_s, u"You are P%1."_s.arg(i + 1), {}, {}, {}});
     return s;
 }
 

@@ -77,11 +77,20 @@ Session session(SessionStatus status, Optionals optionals)
     s.status = status;
     s.participants = {
         Participant{u"Ada"_s, u"big"_s, u"You are Ada, {{name}} on {{topic}}."_s,
-                    withOptionals ? u"path:ada.md"_s : QString(), QColor(0x3d, 0xae, 0xe9)},
-        Participant{u"נועה"_s, u"demo"_s, withOptionals ? u"أنت ناقد 🧐"_s : QString(), QString(),
-                    QColor(0xda, 0x44, 0x53)},
-        Participant{u"Judge 🧑‍⚖️"_s, u"small"_s, u"Weigh both sides."_s, QString(),
-                    QColor(0x27, 0xae, 0x60)},
+                    withOptionals ? u"path:ada.md"_s : QString(), QColor(0x3d, 0xae, 0xe9),
+                    withOptionals ? Sampling{0.7, 0.95, 1500} : Sampling{}},
+        Participant{u"נועה"_s,
+                    u"demo"_s,
+                    withOptionals ? u"أنت ناقد 🧐"_s : QString(),
+                    QString(),
+                    QColor(0xda, 0x44, 0x53),
+                    {}},
+        Participant{u"Judge 🧑‍⚖️"_s,
+                    u"small"_s,
+                    u"Weigh both sides."_s,
+                    QString(),
+                    QColor(0x27, 0xae, 0x60),
+                    {}},
     };
     s.options.answerMode = withOptionals;
     s.options.schedule = withOptionals ? Schedule::Sequential : Schedule::Parallel;

@@ -46,8 +46,8 @@ Session newSession(SessionStatus status)
     session.id = QUuid::createUuid();
     session.topic = u"Kill me softly"_s;
     session.title = Session::titleFromTopic(session.topic);
-    session.participants = {Participant{u"A"_s, u"demo"_s, u"Be A."_s, {}, QColor(Qt::red)},
-                            Participant{u"B"_s, u"demo"_s, u"Be B."_s, {}, QColor(Qt::blue)}};
+    session.participants = {Participant{u"A"_s, u"demo"_s, u"Be A."_s, {}, QColor(Qt::red), {}},
+                            Participant{u"B"_s, u"demo"_s, u"Be B."_s, {}, QColor(Qt::blue), {}}};
     session.rounds = 100;
     session.status = status;
     session.createdAt = QDateTime::currentDateTimeUtc();

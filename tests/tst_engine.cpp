@@ -141,7 +141,7 @@ private:
         s.rounds = rounds;
         for (int i = 0; i < n; ++i)
             s.participants.append(
-                {name(i), u"m%1"_s.arg(i), u"You are %1, a physicist."_s.arg(name(i)), {}, {}});
+                {name(i), u"m%1"_s.arg(i), u"You are %1, a physicist."_s.arg(name(i)), {}, {}, {}});
         return s;
     }
 
@@ -347,6 +347,51 @@ private slots:
         }
         QCOMPARE(summaryRequests, 6);
         QCOMPARE(withSummary, 6);
+    }
+
+    // A participant's sampling overrides its model's, and the model's parameter policy still
+    // decides what is sent: a reasoning model gets max_completion_tokens and no temperature.
+    void samplingPerParticipant()
+    {
+        m_settings->setModelAttributes(
+            u"reasoner"_s, {{u"base_url"_s, QString(m_server.baseUrl().toString() + u"/v1"_s)},
+                            {u"model_id"_s, u"o4-mini"_s},
+                            {u"max_output_tokens"_s, 300}});
+        m_engine->setRegistry(ModelRegistry::load({}, m_settings.get()));
+        Session s = draft(Paradigm::Memory, 3, 2);
+        s.participants[0].sampling = {0.3, 0.8, 77};
+        s.participants[2].modelAlias = u"reasoner"_s;
+        s.participants[2].sampling.temperature = 0.9;
+        s.participants[2].sampling.maxTokens = 55;
+        const QUuid id = runToEnd(s);
+        QVERIFY(!id.isNull());
+        QCOMPARE(m_engine->session(id)->status, SessionStatus::Completed);
+        int seen[3] = {0, 0, 0};
+        for (const RecordedRequest &r : m_server.requests()) {
+            const QJsonObject body = r.json;
+            const QString model = body[u"model"_s].toString();
+            if (model == u"model-0"_s) {
+                ++seen[0];
+                QCOMPARE(body[u"temperature"_s].toDouble(), 0.3);
+                QCOMPARE(body[u"top_p"_s].toDouble(), 0.8);
+                QCOMPARE(body[u"max_tokens"_s].toInt(), 77);
+            } else if (model == u"model-1"_s) {
+                ++seen[1];
+                QVERIFY(!body.contains(u"temperature"_s) && !body.contains(u"top_p"_s));
+                QCOMPARE(body[u"max_tokens"_s].toInt(), 200); // the model's own
+            } else if (model == u"o4-mini"_s) {
+                ++seen[2];
+                QVERIFY(!body.contains(u"temperature"_s) && !body.contains(u"max_tokens"_s));
+                QCOMPARE(body[u"max_completion_tokens"_s].toInt(), 55);
+            }
+        }
+        QCOMPARE(seen[0], 2);
+        QCOMPARE(seen[1], 2);
+        QCOMPARE(seen[2], 2);
+        // The request kept with each message says what was sent.
+        const Message &first = m_engine->session(id)->messages.first();
+        QCOMPARE(first.request[u"temperature"_s].toDouble(), 0.3);
+        QCOMPARE(first.request[u"max_tokens"_s].toInt(), 77);
     }
 
     void contextBudgetDropsTheOldest()

@@ -51,10 +51,14 @@ Session fixedSession()
     s.options.answerMode = true;
     s.options.schedule = Schedule::Sequential;
     s.participants = {
-        Participant{u"Ada"_s, u"big"_s, u"You are Ada."_s, u"path:ada.md"_s, QColor(0x3daee9)},
-        Participant{u"נועה"_s, u"demo"_s, u"أنت ناقد 🧐"_s, QString(), QColor(0xda4453)},
-        Participant{u"Judge 🧑‍⚖️"_s, u"small"_s, u"Weigh both sides."_s, QString(),
-                    QColor(0x27ae60)},
+        Participant{u"Ada"_s, u"big"_s, u"You are Ada."_s, u"path:ada.md"_s, QColor(0x3daee9), {}},
+        Participant{u"נועה"_s, u"demo"_s, u"أنت ناقد 🧐"_s, QString(), QColor(0xda4453), {}},
+        Participant{u"Judge 🧑‍⚖️"_s,
+                    u"small"_s,
+                    u"Weigh both sides."_s,
+                    QString(),
+                    QColor(0x27ae60),
+                    {}},
     };
     const ModelRef big{u"big"_s, u"gpt-4o"_s, ApiKind::OpenAI};
     const ModelRef demo{u"demo"_s, u"demo"_s, ApiKind::Demo};

@@ -112,8 +112,8 @@ private slots:
         QVERIFY(partial.value);
         QVERIFY(partial.value->participants.isEmpty());
         Session session;
-        session.participants = {Participant{u"a"_s, u"big"_s, {}, {}, {}},
-                                Participant{u"b"_s, u"small"_s, {}, {}, {}}};
+        session.participants = {Participant{u"a"_s, u"big"_s, {}, {}, {}, {}},
+                                Participant{u"b"_s, u"small"_s, {}, {}, {}, {}}};
         partial.value->applyTo(session);
         QCOMPARE(session.participants.size(), 2);
         QCOMPARE(session.rounds, 3);
@@ -135,23 +135,23 @@ private slots:
 
     void participantsFormAndExtraKeys()
     {
-        const Parsed<Preset> preset =
-            parse("participants:\n"
-                  "  - persona: \"path:alice.md\"\n"
-                  "  - {name: Bob, model: small, persona: bob.md, colour: teal}\n"
-                  "  - {model: big, persona: judge}\n"
-                  "  - model: big\n"
-                  "    persona: |\n"
-                  "      You are {{name}}, a careful note-taker.\n"
-                  "rounds: 5\n"
-                  "paradigm: moderated\n"
-                  "answer_mode: on\n"
-                  "schedule: sequential\n"
-                  "context_window: 6\n"
-                  "summarise_dropped: yes\n"
-                  "summariser_model: small\n"
-                  "moderator_model: big\n"
-                  "budget: {tokens: 200000, cost: 2.5}\n");
+        const Parsed<Preset> preset = parse(
+            "participants:\n"
+            "  - persona: \"path:alice.md\"\n"
+            "  - {name: Bob, model: small, persona: bob.md, colour: teal}\n"
+            "  - {model: big, persona: judge, temperature: 0.2, top_p: 0.9, max_tokens: 800}\n"
+            "  - model: big\n"
+            "    persona: |\n"
+            "      You are {{name}}, a careful note-taker.\n"
+            "rounds: 5\n"
+            "paradigm: moderated\n"
+            "answer_mode: on\n"
+            "schedule: sequential\n"
+            "context_window: 6\n"
+            "summarise_dropped: yes\n"
+            "summariser_model: small\n"
+            "moderator_model: big\n"
+            "budget: {tokens: 200000, cost: 2.5}\n");
         QVERIFY2(preset.value, qPrintable(preset.errors.value(0).toString()));
         const QList<Participant> &participants = preset.value->participants;
         QCOMPARE(participants.size(), 4);
@@ -165,6 +165,8 @@ private slots:
         QCOMPARE(participants.at(2).name, u"big"_s);
         QCOMPARE(participants.at(2).persona, u"You are the judge. Weigh it all."_s);
         QCOMPARE(participants.at(2).personaSource, u"judge.md"_s);
+        QCOMPARE(participants.at(2).sampling, (Sampling{0.2, 0.9, 800}));
+        QVERIFY(participants.at(1).sampling.isEmpty());
         QCOMPARE(participants.at(3).name, u"big-2"_s);
         QCOMPARE(participants.at(3).persona, u"You are {{name}}, a careful note-taker."_s);
         QCOMPARE(preset.value->rounds, 5);

@@ -226,8 +226,8 @@ private slots:
         Session draft;
         draft.topic = u"Hostile"_s;
         draft.rounds = 1;
-        draft.participants = {Participant{u"big"_s, u"big"_s, u"You are big."_s, {}, {}},
-                              Participant{u"small"_s, u"small"_s, u"You are small."_s, {}, {}}};
+        draft.participants = {Participant{u"big"_s, u"big"_s, u"You are big."_s, {}, {}, {}},
+                              Participant{u"small"_s, u"small"_s, u"You are small."_s, {}, {}, {}}};
         const Parsed<QUuid> session = engine.createSession(draft);
         QVERIFY(session);
         Generator generator(seed, server.port(), session.value->toByteArray(QUuid::WithoutBraces));

@@ -268,7 +268,8 @@ private slots:
         const HttpReply reply = call(
             "POST", "/v1/crosstalk/setup",
             R"({"models": [{"name": "Alice", "model": "big", "persona": "path:examples/prompts/alice.txt"},
-                           {"name": "Bob", "model": "big", "persona": "You are Bob, curious."},
+                           {"name": "Bob", "model": "big", "persona": "You are Bob, curious.",
+                            "temperature": 0.4, "top_p": null, "max_tokens": 900},
                            {"model": "small"}],
                 "rounds": 1, "paradigm": "memory", "topic": "T"})");
         QCOMPARE(reply.status, 200);
@@ -277,6 +278,8 @@ private slots:
             m_engine->session(QUuid::fromString(reply.json()[u"session_id"_s].toString()));
         QCOMPARE(session->participants[0].persona, kAlice);
         QCOMPARE(session->participants[1].name, u"Bob"_s);
+        QCOMPARE(session->participants[1].sampling, (Sampling{0.4, std::nullopt, 900}));
+        QVERIFY(session->participants[0].sampling.isEmpty());
         QCOMPARE(session->participants[2].name, u"small"_s);
         QCOMPARE(session->rounds, 1);
     }
@@ -645,6 +648,9 @@ private slots:
         QTest::newRow("nested context window 0")
             << R"({"models": ["big", "small"], "options": {"context_window": 0}})"_ba
             << u"options.context_window"_s;
+        QTest::newRow("participant temperature out of range")
+            << R"({"models": [{"model": "big", "temperature": 3}, "small"]})"_ba
+            << u"models[0].temperature"_s;
         QTest::newRow("budget tokens 0")
             << R"({"models": ["big", "small"], "budget": {"tokens": 0}})"_ba << u"budget.tokens"_s;
         QTest::newRow("unknown budget key")

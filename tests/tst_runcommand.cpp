@@ -397,6 +397,29 @@ private slots:
                  unpriced.err.constData());
     }
 
+    // --sampling gives one participant its own sampling; the other keeps its model's.
+    void samplingFlag()
+    {
+        const Run r = run({u"--models"_s, u"big,small"_s, u"--rounds"_s, u"1"_s, u"--sampling"_s,
+                           u"big:temperature=0.25,max_tokens=321"_s, u"--quiet"_s});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(m_server.requests().size(), 2);
+        for (const RecordedRequest &request : m_server.requests()) {
+            const bool big = request.json[u"model"_s].toString() == u"gpt-4o"_s;
+            QCOMPARE(request.json.contains(u"temperature"_s), big);
+            if (big) {
+                QCOMPARE(request.json[u"temperature"_s].toDouble(), 0.25);
+                QCOMPARE(request.json[u"max_tokens"_s].toInt(), 321);
+            }
+        }
+        for (const QString &bad :
+             {u"nobody:temperature=1"_s, u"big:temperature=5"_s, u"big:warmth=1"_s, u"big"_s}) {
+            const Run refused = run({u"--models"_s, u"big,small"_s, u"--sampling"_s, bad});
+            QCOMPARE(refused.exitCode, 2);
+            QVERIFY2(refused.err.contains("--sampling"), refused.err.constData());
+        }
+    }
+
     // The old tool's quick run: its flags, its defaults.
     void oldFlagsRunLikeTheOldTool()
     {

@@ -37,7 +37,7 @@ private:
         s.rounds = rounds;
         for (int i = 0; i < 2; ++i)
             s.participants.append(
-                {u"P%1"_s.arg(i + 1), u"m%1"_s.arg(i), u"You are P%1."_s.arg(i + 1), {}, {}});
+                {u"P%1"_s.arg(i + 1), u"m%1"_s.arg(i), u"You are P%1."_s.arg(i + 1), {}, {}, {}});
         return s;
     }
 

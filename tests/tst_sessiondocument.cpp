@@ -298,6 +298,10 @@ private slots:
             u"must be 1 to 64 characters long"_s);
         row("participant colour a word", u"participants[0].colour", u"blue"_s,
             u"participants[0].colour"_s, u"must be a colour like #3daee9"_s);
+        row("participant temperature too high", u"participants[0].temperature", 2.5,
+            u"participants[0].temperature"_s, u"must be a number"_s);
+        row("participant max_tokens zero", u"participants[0].max_tokens", 0,
+            u"participants[0].max_tokens"_s, u"must be"_s);
         row("participant model missing", u"participants[0].model", absent,
             u"participants[0].model"_s, u"is required"_s);
         row("participant persona too long", u"participants[0].persona", u"p"_s.repeated(50001),

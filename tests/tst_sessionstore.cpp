@@ -246,6 +246,8 @@ private Q_SLOTS:
         session.options.moderatorModel.clear();
         session.participants[1].colour = QColor();
         session.participants[2].colour = QColor(1, 2, 3, 4);
+        for (Participant &participant : session.participants)
+            participant.sampling = {}; // the old form had none
         const QString path = freshPath();
         {
             SessionStore store;

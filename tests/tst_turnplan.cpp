@@ -18,7 +18,8 @@ Session running(Paradigm paradigm, int count, int rounds)
     session.rounds = rounds;
     session.status = SessionStatus::Running;
     for (int i = 0; i < count; ++i)
-        session.participants.append({QString(QChar(char16_t(u'A' + i))), u"demo"_s, {}, {}, {}});
+        session.participants.append(
+            {QString(QChar(char16_t(u'A' + i))), u"demo"_s, {}, {}, {}, {}});
     return session;
 }
 

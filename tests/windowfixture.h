@@ -119,6 +119,7 @@ public:
                                    u"m%1"_s.arg(i),
                                    u"You are P%1, a physicist."_s.arg(i + 1),
                                    {},
+                                   {},
                                    {}});
         return s;
     }

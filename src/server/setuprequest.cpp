@@ -66,6 +66,7 @@ std::optional<Entry> readEntry(const QJsonValue &value, const QString &path,
     const auto model = fields.string("model"_L1, Presence::Required, 1, kMaxAliasLength);
     const auto persona = fields.string("persona"_L1, Presence::Nullable, 1);
     const auto colour = fields.string("colour"_L1, Presence::Nullable, 1, 32);
+    entry.participant.sampling = SetupJson::readSampling(fields);
     fields.rejectUnknownKeys();
     if (colour && !QColor::fromString(*colour).isValid())
         fields.fail("colour"_L1, u"must be a colour such as #3daee9"_s);

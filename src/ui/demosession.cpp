@@ -16,7 +16,7 @@ namespace {
 // told apart at a glance), or the default colour if the persona cannot be read.
 Participant bundled(const QString &name, const QString &file, qsizetype index)
 {
-    Participant p{name, ModelRegistry::demoAlias(), {}, {}, Participant::defaultColour(index)};
+    Participant p{name, ModelRegistry::demoAlias(), {}, {}, Participant::defaultColour(index), {}};
     const Parsed<Persona> persona = Persona::readFile(u":/crosstalk/personas/"_s + file, file);
     if (persona) {
         p.persona = persona.value->prompt;

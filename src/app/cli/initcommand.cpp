@@ -136,7 +136,7 @@ int initCommand(const QStringList &arguments)
     QHash<QString, int> seen;
     for (const QString &alias : std::as_const(models)) {
         const int n = ++seen[alias];
-        Participant p{n == 1 ? alias : u"%1-%2"_s.arg(alias).arg(n), alias, {}, {}, {}};
+        Participant p{n == 1 ? alias : u"%1-%2"_s.arg(alias).arg(n), alias, {}, {}, {}, {}};
         for (;;) {
             const QString reference = wizard.ask(
                 u"Persona of %1: text, path:FILE or a library name (empty for the default)"_s.arg(

@@ -73,7 +73,7 @@ QList<Participant> participantsFromModels(const QStringList &aliases)
     QHash<QString, int> seen;
     for (const QString &alias : aliases) {
         const int n = ++seen[alias];
-        participants.append({n == 1 ? alias : u"%1-%2"_s.arg(alias).arg(n), alias, {}, {}, {}});
+        participants.append({n == 1 ? alias : u"%1-%2"_s.arg(alias).arg(n), alias, {}, {}, {}, {}});
     }
     return participants;
 }
@@ -182,6 +182,11 @@ int RunCommand::parse(const QStringList &arguments, Session &draft)
         u"Model that writes those summaries (default: each speaker's own; implies "
         "--summarise-dropped)."_s,
         u"alias"_s);
+    const QCommandLineOption sampling(
+        u"sampling"_s,
+        u"A participant's own sampling over its model's, e.g. "
+        "big:temperature=0.7,top_p=0.9,max_tokens=1500 (repeatable)."_s,
+        u"NAME:VALUES"_s);
     const QCommandLineOption config(
         u"config"_s, u"A preset file (YAML, the old tool's format included); flags override it."_s,
         u"PRESET"_s);
@@ -201,10 +206,11 @@ int RunCommand::parse(const QStringList &arguments, Session &draft)
     QCommandLineOption oldToolFile(u"old-tool-file"_s,
                                    u"Also save the old tool's JSON file in the working folder."_s);
     oldToolFile.setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOptions({models,     participant,    persona,       paradigm,        rounds,
-                       topic,      schedule,       contextWindow, budgetTokens,    budgetCost,
-                       answerMode, moderatorModel, summarise,     summariserModel, config,
-                       out,        format,         json,          quiet,           oldToolFile});
+    parser.addOptions(
+        {models,    participant,     persona,      paradigm,   rounds,     topic,
+         schedule,  contextWindow,   budgetTokens, budgetCost, answerMode, moderatorModel,
+         summarise, summariserModel, config,       sampling,   out,        format,
+         json,      quiet,           oldToolFile});
 
     if (!parser.parse(arguments))
         return usageError(parser.errorText());
@@ -249,7 +255,7 @@ int RunCommand::parse(const QStringList &arguments, Session &draft)
                 return usageError(u"--participant '%1': expected NAME=MODEL[:PERSONA]"_s.arg(spec));
             const QString rest = spec.mid(eq + 1);
             const qsizetype colon = rest.indexOf(u':');
-            Participant p{spec.left(eq), colon < 0 ? rest : rest.left(colon), {}, {}, {}};
+            Participant p{spec.left(eq), colon < 0 ? rest : rest.left(colon), {}, {}, {}, {}};
             QString error;
             if (colon >= 0 && !applyPersona(m_host->library(), rest.mid(colon + 1), p, &error))
                 return usageError(u"--participant %1: %2"_s.arg(p.name, error));
@@ -323,6 +329,20 @@ int RunCommand::parse(const QStringList &arguments, Session &draft)
         draft.options.summariserModel = parser.value(summariserModel);
     if (parser.isSet(moderatorModel))
         draft.options.moderatorModel = parser.value(moderatorModel);
+    for (const QString &given : parser.values(sampling)) {
+        const qsizetype colon = given.indexOf(u':');
+        const QString name = given.left(colon);
+        const auto p = std::find_if(draft.participants.begin(), draft.participants.end(),
+                                    [&](const Participant &x) { return x.name == name; });
+        if (colon < 0 || p == draft.participants.end())
+            return usageError(
+                u"--sampling: '%1' names no participant; give NAME:VALUES"_s.arg(name.left(64)));
+        QString problem;
+        const std::optional<Sampling> values = Sampling::fromText(given.mid(colon + 1), &problem);
+        if (!values)
+            return usageError(u"--sampling %1: %2"_s.arg(name, problem));
+        p->sampling = *values;
+    }
     if (const int code = chooseOutput(parser.value(out), parser.value(format)); code != ExitOk)
         return code;
     if (parser.isSet(oldToolFile) && m_outPath.isEmpty()) {

@@ -105,6 +105,18 @@ std::optional<double> YamlReader::positiveNumber(const QString &path, const YAML
     return value;
 }
 
+std::optional<double> YamlReader::number(const QString &path, const YAML::Node &node, double min,
+                                         double max)
+{
+    double value = 0;
+    if (!node.IsScalar() || !YAML::convert<double>::decode(node, value) || !std::isfinite(value) ||
+        value < min || value > max) {
+        fail(path, node, u"must be a number from %1 to %2"_s.arg(min).arg(max));
+        return std::nullopt;
+    }
+    return value;
+}
+
 std::optional<bool> YamlReader::boolean(const QString &path, const YAML::Node &node)
 {
     bool value = false;

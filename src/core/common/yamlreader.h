@@ -56,6 +56,8 @@ public:
     std::optional<qint64> integer(const QString &path, const YAML::Node &node, qint64 min,
                                   qint64 max);
     std::optional<double> positiveNumber(const QString &path, const YAML::Node &node);
+    std::optional<double> number(const QString &path, const YAML::Node &node, double min,
+                                 double max);
     std::optional<bool> boolean(const QString &path, const YAML::Node &node);
     // #rrggbb or a colour name such as teal.
     std::optional<QColor> colour(const QString &path, const YAML::Node &node);

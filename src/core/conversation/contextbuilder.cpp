@@ -84,6 +84,9 @@ ContextBuilder::Built ContextBuilder::build(const Session &session, const Turn &
     Built built;
     ChatRequest &request = built.request;
     request.system = fillPlaceholders(me.persona, session, turn.participant, turn.round);
+    request.temperature = me.sampling.temperature;
+    request.topP = me.sampling.topP;
+    request.maxOutputTokens = me.sampling.maxTokens;
 
     QStringList others;
     for (const Participant &p : session.participants)
@@ -125,7 +128,8 @@ ContextBuilder::Built ContextBuilder::build(const Session &session, const Turn &
     };
 
     // Trim the oldest until the request and the reply fit the model's context budget.
-    const qint64 budget = qint64(model.contextBudgetTokens) - replyReserve(model);
+    const qint64 budget =
+        qint64(model.contextBudgetTokens) - me.sampling.maxTokens.value_or(replyReserve(model));
     const QString summaryTurn =
         summary.isEmpty() ? QString() : u"Summary of the earlier conversation: "_s + summary;
     qint64 tokens = estimateTokens(request.system) + estimateTokens(opening) +

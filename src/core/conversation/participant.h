@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "conversation/sampling.h"
+
 #include <QColor>
 #include <QString>
 
@@ -16,6 +18,7 @@ struct Participant
     // Where the persona came from (`path:alice.md`, a library file name); empty for inline text.
     QString personaSource;
     QColor colour;
+    Sampling sampling;
 
     // Distinct colours, readable on light and dark backgrounds, for participants given none.
     static QColor defaultColour(qsizetype index)

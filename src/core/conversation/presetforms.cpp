@@ -175,7 +175,8 @@ void readParticipantsForm(PresetContext &context, const YAML::Node &list,
         list.size() > std::size_t(Session::maxParticipants)) {
         reader.fail(u"participants"_s, list, countProblem(u"participants"_s));
     }
-    static const QStringList known{u"name"_s, u"model"_s, u"persona"_s, u"colour"_s};
+    static const QStringList known{u"name"_s,        u"model"_s, u"persona"_s,   u"colour"_s,
+                                   u"temperature"_s, u"top_p"_s, u"max_tokens"_s};
     QStringList paths;
     QList<YAML::Node> nodes;
     QList<bool> named;
@@ -223,6 +224,22 @@ void readParticipantsForm(PresetContext &context, const YAML::Node &list,
             const auto colour = reader.colour(path + u".colour"_s, *node);
             ok = ok && colour.has_value();
             participant.colour = colour.value_or(QColor());
+        }
+        if (const auto node = fields.take(u"temperature"_s)) {
+            participant.sampling.temperature =
+                reader.number(path + u".temperature"_s, *node, 0, Sampling::maxTemperature);
+            ok = ok && participant.sampling.temperature.has_value();
+        }
+        if (const auto node = fields.take(u"top_p"_s)) {
+            participant.sampling.topP = reader.number(path + u".top_p"_s, *node, 0, 1);
+            ok = ok && participant.sampling.topP.has_value();
+        }
+        if (const auto node = fields.take(u"max_tokens"_s)) {
+            const auto maxTokens =
+                reader.integer(path + u".max_tokens"_s, *node, 1, Sampling::maxMaxTokens);
+            ok = ok && maxTokens.has_value();
+            if (maxTokens)
+                participant.sampling.maxTokens = int(*maxTokens);
         }
         if (!ok) {
             continue;

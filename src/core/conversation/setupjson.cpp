@@ -28,13 +28,35 @@ QJsonValue colourToJson(const QColor &colour)
 
 QJsonObject participantToJson(const Participant &participant)
 {
-    return {
+    QJsonObject object{
         {u"name"_s, participant.name},
         {u"model"_s, participant.modelAlias},
         {u"persona"_s, participant.persona},
         {u"persona_source"_s, nullIfEmpty(participant.personaSource)},
         {u"colour"_s, colourToJson(participant.colour)},
     };
+    // Keys of format_version 2: written only when set, so a session without them reads as
+    // it did in version 1.
+    const Sampling &sampling = participant.sampling;
+    if (sampling.temperature)
+        object.insert(u"temperature"_s, *sampling.temperature);
+    if (sampling.topP)
+        object.insert(u"top_p"_s, *sampling.topP);
+    if (sampling.maxTokens)
+        object.insert(u"max_tokens"_s, *sampling.maxTokens);
+    return object;
+}
+
+Sampling readSampling(JsonFields &fields)
+{
+    Sampling sampling;
+    sampling.temperature =
+        fields.number("temperature"_L1, 0.0, Sampling::maxTemperature, Presence::Nullable);
+    sampling.topP = fields.number("top_p"_L1, 0.0, 1.0, Presence::Nullable);
+    if (const auto maxTokens =
+            fields.integer("max_tokens"_L1, 1, Sampling::maxMaxTokens, Presence::Nullable))
+        sampling.maxTokens = int(*maxTokens);
+    return sampling;
 }
 
 Participant readParticipant(const QJsonObject &object, const QString &path,
@@ -51,6 +73,7 @@ Participant readParticipant(const QJsonObject &object, const QString &path,
         fields.string("persona"_L1, Presence::Required, 0, maxPersonaLength).value_or(QString());
     participant.personaSource =
         fields.string("persona_source"_L1, Presence::Nullable).value_or(QString());
+    participant.sampling = readSampling(fields);
     if (const auto colour = fields.string("colour"_L1, Presence::Nullable)) {
         if (hexColour.match(*colour).hasMatch()) {
             participant.colour = QColor::fromString(*colour);

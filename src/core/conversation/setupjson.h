@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "common/jsonfields.h"
 #include "common/parsed.h"
 #include "conversation/participant.h"
 #include "conversation/sessionoptions.h"
@@ -25,6 +26,10 @@ inline constexpr qint64 maxContextWindow = 1000;
 QJsonObject participantToJson(const Participant &participant);
 Participant readParticipant(const QJsonObject &object, const QString &path,
                             QList<FieldError> &errors);
+
+// A participant's `temperature`, `top_p` and `max_tokens`, each optional (null or absent: the
+// model's own); out of range is a problem named by its path.
+Sampling readSampling(JsonFields &fields);
 
 // The budget is nested: `budget: {tokens, cost}`, each null when there is none.
 QJsonObject optionsToJson(const SessionOptions &options);
